@@ -1,0 +1,3 @@
+from alertctl.cli.app import main
+
+main()

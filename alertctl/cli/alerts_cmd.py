@@ -1,0 +1,183 @@
+"""history, show, ack, resolve, prune: reading and closing alerts by hand."""
+
+from __future__ import annotations
+
+import getpass
+import time
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, open_session, parse_labels
+from alertctl.cli.present import alert_dict, to_csv, to_json
+from alertctl.durations import parse_duration, parse_time_point
+from alertctl.errors import NotFoundError, UsageError
+from alertctl.model import Alert
+from alertctl.store import alerts
+from alertctl.store.db import transaction
+
+
+class SeverityChoice(StrEnum):
+    warning = "warning"
+    critical = "critical"
+
+
+class StatusChoice(StrEnum):
+    firing = "firing"
+    acknowledged = "acknowledged"
+    suppressed = "suppressed"
+    resolved = "resolved"
+
+
+IdsArgument = Annotated[list[int], typer.Argument(help="Alert ids, as `history` shows them.", show_default=False)]
+NoteOption = Annotated[str | None, typer.Option("--note", help="Why; kept on the alert.")]
+
+
+def _time_option(name: str, text: str | None, now: float) -> float | None:
+    if text is None:
+        return None
+    try:
+        return parse_time_point(text, now)
+    except ValueError as error:
+        raise UsageError(f"{name}: {error}") from None
+
+
+@guarded()
+def history(
+    severity: Annotated[list[SeverityChoice] | None, typer.Option("--severity", help="Worst severity reached (repeatable).")] = None,
+    status: Annotated[list[StatusChoice] | None, typer.Option("--status", help="Current status (repeatable).")] = None,
+    rule: Annotated[str | None, typer.Option("--rule", help="Only this rule.")] = None,
+    label: Annotated[list[str] | None, typer.Option("--label", help="KEY=VALUE, e.g. mount=/var (repeatable).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Started after: 2h, 7d or an ISO date.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Started before: 2h, 7d or an ISO date.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 50,
+    json_: JsonOption = False,
+    csv_: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Alerts, newest first.
+
+    Example: alertctl history --severity critical --since 7d
+    """
+    if json_ and csv_:
+        raise UsageError("--json and --csv: choose one")
+    now = time.time()
+    wanted = alerts.HistoryFilter(
+        severities=tuple(s.value for s in severity or ()),
+        statuses=tuple(s.value for s in status or ()),
+        rule=rule,
+        labels=parse_labels(label),
+        since=_time_option("--since", since, now),
+        until=_time_option("--until", until, now),
+        limit=limit,
+    )
+    found = alerts.history(open_session(config, db).conn, wanted)
+    if json_:
+        print(to_json([alert_dict(a) for a in found]))
+    elif csv_:
+        print(to_csv(found), end="")
+    elif not found:
+        print("No alerts match.")
+    else:
+        from alertctl.cli.tables import alerts_table, console
+
+        console().print(alerts_table(found))
+
+
+@guarded()
+def show(
+    alert_id: Annotated[int, typer.Argument(metavar="ID", help="Alert id.")],
+    json_: JsonOption = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """One alert in full: values, times, operator notes, context and recommendations.
+
+    Example: alertctl show 42
+    """
+    alert = _existing(open_session(config, db).conn, alert_id)
+    if json_:
+        print(to_json(alert_dict(alert) | {"deliveries": []}))
+        return
+    from alertctl.cli.tables import alert_detail, console
+
+    console().print(alert_detail(alert))
+
+
+def _existing(conn, alert_id: int) -> Alert:  # type: ignore[no-untyped-def]
+    alert = alerts.get(conn, alert_id)
+    if alert is None:
+        raise NotFoundError(f"alert {alert_id}: no such alert (see `alertctl history`)")
+    return alert
+
+
+@guarded()
+def ack(
+    alert_ids: IdsArgument,
+    by: Annotated[str | None, typer.Option("--by", help="Who (default: your login name).")] = None,
+    note: NoteOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Acknowledge alerts: someone is on it; stops repeats and escalation.
+
+    Example: alertctl ack 42 --note "on it"
+    """
+    who = by or getpass.getuser()
+    conn = open_session(config, db).conn
+    with transaction(conn):
+        for alert_id in alert_ids:
+            _existing(conn, alert_id)
+        done = [alerts.acknowledge(conn, alert_id, who, note, time.time()) for alert_id in alert_ids]
+    for alert in done:
+        assert alert is not None
+        state = "already resolved" if alert.resolved_at else f"acknowledged by {alert.acked_by}"
+        print(f"#{alert.id} {alert.rule}: {state}")
+
+
+@guarded()
+def resolve(
+    alert_ids: IdsArgument,
+    note: NoteOption = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Close alerts by hand (resolution `manual`). If the breach goes on, a new alert opens.
+
+    Example: alertctl resolve 42 --note "fixed the cron job"
+    """
+    conn = open_session(config, db).conn
+    with transaction(conn):
+        for alert_id in alert_ids:
+            _existing(conn, alert_id)
+        done = [alerts.resolve_by_hand(conn, alert_id, note, time.time()) for alert_id in alert_ids]
+    for alert in done:
+        assert alert is not None
+        print(f"#{alert.id} {alert.rule}: resolved ({alert.resolution.value if alert.resolution else ''})")
+
+
+@guarded()
+def prune(
+    older_than: Annotated[str | None, typer.Option("--older-than", help="Default: [agent] retention.")] = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Delete resolved alerts that resolved longer ago than this.
+
+    Example: alertctl prune --older-than 30d
+    """
+    session = open_session(config, db)
+    try:
+        age = parse_duration(older_than) if older_than is not None else session.config.agent.retention
+    except ValueError as error:
+        raise UsageError(f"--older-than: {error}") from None
+    with transaction(session.conn):
+        removed = alerts.prune(session.conn, time.time() - age)
+    print(f"Pruned {removed} resolved alerts older than {older_than or 'the retention'}.")

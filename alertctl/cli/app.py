@@ -1,0 +1,52 @@
+"""The `alertctl` command: every subcommand joined here, nothing else.
+
+Subcommand modules import their heavy parts (rich, apprise, pydantic) inside the
+functions that need them, so `alertctl check` starts cold in cron quickly.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from alertctl import __version__
+from alertctl.cli import alerts_cmd, check_cmd, config_cmd, metrics_cmd, watch_cmd
+
+app = typer.Typer(
+    name="alertctl",
+    help="Watch this server, keep every alert as an incident, tell the right people.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"alertctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """alertctl: thresholds on CPU, memory, disks and your own checks; alerts in SQLite; notices via Apprise."""
+
+
+app.command("watch")(watch_cmd.watch)
+app.command("check")(check_cmd.check)
+app.command("metrics")(metrics_cmd.metrics)
+app.command("history")(alerts_cmd.history)
+app.command("show")(alerts_cmd.show)
+app.command("ack")(alerts_cmd.ack)
+app.command("resolve")(alerts_cmd.resolve)
+app.command("prune")(alerts_cmd.prune)
+app.add_typer(config_cmd.app, name="config")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,70 @@
+"""`check`: one cycle for cron, answering as a Nagios plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated
+
+import typer
+
+from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, error_line, guarded, open_session
+from alertctl.cli.present import alert_dict, to_json
+from alertctl.engine import breached
+from alertctl.loop import Cycle, Runner
+from alertctl.model import Rule, make_labels
+from alertctl.nagios import State, state_of, status_line
+
+
+def _answer_unknown(message: str, arguments: dict[str, object]) -> None:
+    """Nagios reads stdout: say UNKNOWN there too, not only on stderr."""
+    if arguments.get("json_"):
+        print(to_json({"status": State.UNKNOWN.name, "exit_code": int(State.UNKNOWN), "error": message,
+                       "alerts": [], "rules": []}))
+    else:
+        print(f"ALERTCTL UNKNOWN - {message.splitlines()[0]}")
+
+
+@guarded(failure_exit=State.UNKNOWN, announce=_answer_unknown)
+def check(
+    json_: JsonOption = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Evaluate and report, but write and send nothing.")] = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Sample once, evaluate, record and notify; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+
+    Example (cron): * * * * * alertctl check >/dev/null
+    """
+    session = open_session(config, db, dry_run=dry_run)
+    runner = Runner(session.config, session.conn, warn=error_line, dry_run=dry_run)
+    cycle = runner.run_once()
+    state = state_of(cycle.open_alerts)
+    if json_:
+        print(to_json({
+            "status": state.name,
+            "exit_code": int(state),
+            "alerts": [alert_dict(a) for a in cycle.open_alerts],
+            "rules": rule_states(session.config.rules, cycle),
+        }))
+    else:
+        print(status_line(state, cycle.open_alerts, cycle.reading.samples, session.config.rules))
+    raise typer.Exit(int(state))
+
+
+def rule_states(rules: Sequence[Rule], cycle: Cycle) -> list[dict[str, object]]:
+    """Per rule and label set: ok, pending (breached, waiting on `for`/`consecutive`) or firing."""
+    firing = {(a.rule, make_labels(a.series)): a for a in cycle.open_alerts}
+    states = []
+    for rule in rules:
+        for sample in (s for s in cycle.reading.samples if rule.selects(s)):
+            alert = firing.get((rule.name, sample.labels))
+            severity = alert.severity if alert else breached(rule, sample.value)
+            states.append({
+                "rule": rule.name,
+                "state": "firing" if alert else ("pending" if severity else "ok"),
+                "severity": severity.label if severity else None,
+                "value": sample.value,
+                "labels": dict(sample.labels),
+            })
+    return states

@@ -1,0 +1,109 @@
+"""What every command shares: the --config/--db/--debug options, the session, the error boundary."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, NoReturn, ParamSpec, TypeVar
+
+import typer
+
+from alertctl.config import load_config, locate
+from alertctl.config.runtime import Config
+from alertctl.errors import AlertctlError, UsageError
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Config file (default: $ALERTCTL_CONFIG, ./alertctl.toml, ...).", show_default=False),
+]
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Database file (default: $ALERTCTL_DB, [agent] database, ~/.local/state/...).", show_default=False),
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of unexpected errors.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def error_line(message: str) -> None:
+    print(f"alertctl: {message}", file=sys.stderr)
+
+
+def guarded(
+    failure_exit: int | None = None, announce: Callable[[str, dict[str, object]], None] | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Turn expected errors into one line and an exit status; tracebacks only with --debug.
+
+    `failure_exit` overrides every failure's status, and `announce` also gets the message with
+    the command's arguments: `check` answers UNKNOWN (3) on stdout, as Nagios reads it.
+    """
+
+    def decorate(command: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(command)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            debug = bool(kwargs.get("debug")) or bool(os.environ.get("ALERTCTL_DEBUG"))
+            try:
+                return command(*args, **kwargs)
+            except (typer.Exit, typer.Abort):
+                raise
+            except Exception as error:
+                if debug:
+                    raise
+                message, code = _explain(error)
+                if announce is not None:
+                    announce(message, kwargs)
+                _fail(message, failure_exit or code)
+        return wrapper
+
+    return decorate
+
+
+def _explain(error: Exception) -> tuple[str, int]:
+    if isinstance(error, AlertctlError):
+        return str(error), error.exit_code
+    if isinstance(error, sqlite3.Error):
+        return f"database error: {error}", 1
+    if isinstance(error, OSError):
+        return f"{error.filename or 'system error'}: {error.strerror or error}", 1
+    return f"internal error: {type(error).__name__} (rerun with --debug for details)", 1
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    for line in message.splitlines():
+        error_line(line)
+    raise typer.Exit(code)
+
+
+@dataclass
+class Session:
+    config: Config
+    conn: sqlite3.Connection
+    db_path: Path
+
+
+def open_session(config_path: Path | None, db_path: Path | None, *, dry_run: bool = False) -> Session:
+    """Config plus an open database; a dry run on a database not yet created uses a scratch one."""
+    from alertctl.store.db import open_database
+
+    config = load_config(config_path)
+    path = locate.database_path(db_path, config.agent.database)
+    if dry_run and not path.exists():
+        return Session(config, open_database(":memory:"), path)
+    return Session(config, open_database(path), path)
+
+
+def parse_labels(pairs: list[str] | None) -> tuple[tuple[str, str], ...]:
+    labels = []
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--label {pair!r}: expected KEY=VALUE, e.g. --label mount=/var")
+        labels.append((key.strip(), value))
+    return tuple(labels)

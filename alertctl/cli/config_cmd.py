@@ -1,0 +1,88 @@
+"""`config init | validate | show`: write a starter file, check one, print the effective config."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded
+from alertctl.cli.present import to_json
+from alertctl.config import load_config, locate
+from alertctl.errors import AlertctlError
+
+app = typer.Typer(help="Write, check and print the configuration.", no_args_is_help=True)
+
+
+@app.command("init")
+@guarded()
+def init(
+    path: Annotated[Path | None, typer.Argument(help="Where to write (default: ~/.config/alertctl/config.toml).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Write a commented starter file holding the built-in defaults.
+
+    Example: alertctl config init ./alertctl.toml
+    """
+    from alertctl.config.document import starter
+    from alertctl.config.load import defaults
+
+    target = path or locate.config_candidates()[1]
+    if target.exists() and not force:
+        raise AlertctlError(f"{target}: already exists (use --force to overwrite)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(starter(defaults()))
+    os.chmod(target, 0o600)
+    print(f"Wrote {target}")
+
+
+@app.command("validate")
+@guarded()
+def validate(
+    path: Annotated[Path | None, typer.Argument(help="File to check (default: the one alertctl would use).")] = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Check a config file; exit 2 with the key and what is wrong.
+
+    Example: alertctl config validate /etc/alertctl/config.toml
+    """
+    checked = load_config(path or config, use_cache=False)
+    print(
+        f"{checked.source}: ok ({len(checked.rules)} rules, {len(checked.checks)} checks, "
+        f"{len(checked.notify.channels)} channels)"
+    )
+
+
+@app.command("show")
+@guarded()
+def show(
+    json_: JsonOption = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Print the effective config (file, environment and defaults) with secrets hidden.
+
+    Example: alertctl config show --json
+    """
+    import tomli_w
+
+    from alertctl.config.document import document
+    from alertctl.notify.redact import redact_url
+
+    effective = load_config(config)
+    data = document(effective, redact_url)
+    if json_:
+        print(to_json(data))
+        return
+    print(f"# effective config from {effective.source} and ALERTCTL_* variables\n")
+    print(tomli_w.dumps(data), end="")

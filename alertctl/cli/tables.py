@@ -1,0 +1,111 @@
+"""Rich renderings for people at a terminal; imported only when a table is printed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from alertctl.cli.present import alert_subject, local_time, value_text
+from alertctl.durations import iso
+from alertctl.messages import subject
+from alertctl.metrics.catalog import MetricSpec
+from alertctl.model import Alert, Sample, Severity, Status
+from alertctl.units import human
+
+SEVERITY_STYLE = {Severity.WARNING: "yellow", Severity.CRITICAL: "bold red"}
+STATUS_STYLE = {Status.FIRING: "red", Status.ACKNOWLEDGED: "cyan", Status.SUPPRESSED: "dim", Status.RESOLVED: "green"}
+
+
+def console() -> Console:
+    return Console(highlight=False)
+
+
+def alerts_table(alerts: Sequence[Alert], title: str | None = None) -> Table:
+    table = Table(title=title, expand=False)
+    for name, justify in (("ID", "right"), ("Started", "left"), ("Severity", "left"),
+                          ("Status", "left"), ("Rule", "left"), ("Value", "right"), ("Message", "left")):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for alert in alerts:
+        table.add_row(
+            str(alert.id),
+            local_time(alert.started_at),
+            f"[{SEVERITY_STYLE[alert.peak_severity]}]{alert.peak_severity.label}[/]",
+            f"[{STATUS_STYLE[alert.status]}]{alert.status.value}[/]",
+            alert_subject(alert),
+            value_text(alert, alert.value),
+            alert.message,
+        )
+    return table
+
+
+def metrics_table(samples: Sequence[Sample], specs: dict[str, MetricSpec]) -> Table:
+    table = Table(expand=False)
+    table.add_column("Metric")
+    table.add_column("Value", justify="right")
+    table.add_column("Description", overflow="fold")
+    for sample in samples:
+        spec = specs.get(sample.metric)
+        unit = spec.unit if spec else None
+        shown = human(sample.value, unit) if unit is not None else f"{sample.value:g}"
+        table.add_row(subject(sample.metric, sample.labels), shown, spec.description if spec else "")
+    return table
+
+
+def alert_detail(alert: Alert) -> Table:
+    """`show`: every field worth reading, one per line, then the context."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    rows = [
+        ("Alert", f"#{alert.id} {alert.rule} on {alert.host}"),
+        ("Severity", f"[{SEVERITY_STYLE[alert.severity]}]{alert.severity.label}[/] (worst: {alert.peak_severity.label})"),
+        ("Status", alert.status.value + (f" ({alert.resolution.value})" if alert.resolution else "")),
+        ("Message", alert.message),
+        ("Metric", f"{alert.metric} {_labels(alert.labels)}".strip()),
+        ("Value", f"{value_text(alert, alert.value)} (peak {value_text(alert, alert.peak)}, "
+                  f"threshold {value_text(alert, alert.threshold)})"),
+        ("Started", iso(alert.started_at)),
+        ("Last seen", iso(alert.last_seen_at)),
+        ("Occurrences", f"{alert.occurrences} samples in breach, reopened {alert.reopened}x"),
+        ("Notifications", str(alert.notifications)),
+    ]
+    rows += _operator_rows(alert)
+    for label, value in rows:
+        table.add_row(label, value or "")
+    _add_context(table, alert.context)
+    return table
+
+
+def _labels(labels: dict[str, str]) -> str:
+    return " ".join(f"{k}={v}" for k, v in sorted(labels.items()))
+
+
+def _operator_rows(alert: Alert) -> list[tuple[str, str | None]]:
+    rows: list[tuple[str, str | None]] = []
+    if alert.acked_at:
+        rows.append(("Acknowledged", f"{iso(alert.acked_at)} by {alert.acked_by}" + (f": {alert.ack_note}" if alert.ack_note else "")))
+    if alert.suppressed_until:
+        rows.append(("Suppressed until", f"{iso(alert.suppressed_until)}: {alert.suppress_reason or ''}"))
+    if alert.resolved_at:
+        rows.append(("Resolved", iso(alert.resolved_at) + (f": {alert.resolve_note}" if alert.resolve_note else "")))
+    return rows
+
+
+def _add_context(table: Table, context: dict[str, object]) -> None:
+    for key, value in context.items():
+        title = key.replace("_", " ").capitalize()
+        if isinstance(value, list):
+            lines = [_item(entry) for entry in value]
+            table.add_row(title, "\n".join(f"- {line}" for line in lines))
+        elif isinstance(value, dict):
+            table.add_row(title, "\n".join(f"{k}: {v}" for k, v in value.items()))
+        else:
+            table.add_row(title, str(value))
+
+
+def _item(entry: object) -> str:
+    if isinstance(entry, dict):
+        return ", ".join(f"{k}={v}" for k, v in entry.items())
+    return str(entry)

@@ -1,0 +1,69 @@
+"""A validated config kept between runs, so a cron `check` skips pydantic entirely.
+
+Validation (pydantic and pydantic-settings) costs more than the rest of a cold
+`alertctl check` together. The cache is keyed by everything that can change
+the result: alertctl's version, the file's path, size and modification time,
+and every ALERTCTL_ variable. The file is private (0600 in a 0700 folder):
+channel URLs hold tokens. Any problem reading it means a cache miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+from alertctl import __version__
+from alertctl.config.locate import cache_dir
+from alertctl.config.runtime import Config
+
+_LOCATION_VARIABLES = ("ALERTCTL_CONFIG", "ALERTCTL_DB", "ALERTCTL_DEBUG")
+
+
+def _stamp(path: Path | None) -> str | None:
+    parts = [__version__]
+    if path is not None:
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        parts += [str(path.resolve()), str(info.st_size), str(info.st_mtime_ns)]
+    parts += sorted(
+        f"{k}={v}"
+        for k, v in os.environ.items()
+        if k.upper().startswith("ALERTCTL_") and k.upper() not in _LOCATION_VARIABLES
+    )
+    return "\0".join(parts)
+
+
+def _file(path: Path | None) -> Path:
+    name = hashlib.sha256(str(path.resolve() if path else "").encode()).hexdigest()[:16]
+    return cache_dir() / f"config-{name}.pickle"
+
+
+def read(path: Path | None) -> Config | None:
+    stamp = _stamp(path)
+    if stamp is None:
+        return None
+    try:
+        with _file(path).open("rb") as handle:
+            saved_stamp, config = pickle.load(handle)
+    except Exception:
+        return None
+    return config if saved_stamp == stamp and isinstance(config, Config) else None
+
+
+def write(path: Path | None, config: Config) -> None:
+    """Best effort: a read-only home just means validating every time."""
+    stamp = _stamp(path)
+    target = _file(path)
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            pickle.dump((stamp, config), handle)
+        os.replace(temporary, target)
+    except OSError:
+        return

@@ -1,0 +1,74 @@
+"""The built-in rules, as the TOML a user would write.
+
+Kept as plain data so that one table feeds the schema's defaults, `config init`
+and `sample-configs/default.toml` alike.
+"""
+
+from __future__ import annotations
+
+DEFAULT_RULES: list[dict[str, object]] = [
+    {
+        "name": "cpu-high",
+        "metric": "cpu.percent",
+        "warning": 85,
+        "critical": 95,
+        "for": "2m",
+        "clear": 75,
+        "description": "CPU busy for a sustained period",
+        "recommendations": [
+            "Look at the top processes in this alert's context",
+            "Check for runaway jobs or a recent deploy",
+        ],
+    },
+    {
+        "name": "memory-high",
+        "metric": "memory.percent",
+        "warning": 85,
+        "critical": 95,
+        "for": "2m",
+        "clear": 80,
+        "description": "Memory nearly exhausted",
+        "recommendations": [
+            "Look at the top processes by memory in this alert's context",
+            "Check for leaks in long-running services",
+        ],
+    },
+    {
+        "name": "swap-high",
+        "metric": "swap.percent",
+        "warning": 50,
+        "critical": 80,
+        "for": "5m",
+        "description": "Heavy swapping slows everything down",
+        "recommendations": ["Find what is using memory; add RAM or limit the worst service"],
+    },
+    {
+        "name": "load-high",
+        "metric": "load.per_cpu",
+        "warning": 1.5,
+        "critical": 3,
+        "for": "5m",
+        "description": "More runnable work than CPUs",
+        "recommendations": ["Check the top processes and I/O wait (cpu.iowait)"],
+    },
+    {
+        "name": "disk-full",
+        "metric": "disk.percent",
+        "warning": 85,
+        "critical": 95,
+        "clear": 80,
+        "description": "A file system is filling up",
+        "recommendations": [
+            "Find the largest directories: du -xh --max-depth=2 MOUNT | sort -h | tail",
+            "Rotate or delete old logs; prune package caches",
+        ],
+    },
+    {
+        "name": "inodes-full",
+        "metric": "disk.inodes_percent",
+        "warning": 85,
+        "critical": 95,
+        "description": "A file system is running out of inodes",
+        "recommendations": ["Look for directories with millions of small files (caches, sessions)"],
+    },
+]

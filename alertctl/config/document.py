@@ -1,0 +1,158 @@
+"""A config as TOML-shaped data (durations spelled with units), and the commented starter file.
+
+`config init`, `config show` and `sample-configs/default.toml` all come from here,
+so the starter file and the built-in defaults cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+
+import tomli_w
+
+from alertctl.config.runtime import Config
+from alertctl.durations import format_duration
+from alertctl.model import Check, Rule
+
+Redact = Callable[[str], str]
+
+
+def document(config: Config, redact: Redact = lambda url: url) -> dict[str, object]:
+    agent = config.agent
+    notify = config.notify
+    return {
+        "agent": _without_none({
+            "interval": format_duration(agent.interval),
+            "host": agent.host,
+            "database": agent.database,
+            "retention": format_duration(agent.retention),
+            "expire_after": format_duration(agent.expire_after),
+        }),
+        "notify": {
+            "resolved": notify.resolved,
+            "renotify": format_duration(notify.renotify),
+            "dedup_window": format_duration(notify.dedup_window),
+            "escalate_after": format_duration(notify.escalate_after),
+            "escalate_to": list(notify.escalate_to),
+            "channels": {
+                c.name: {"urls": [redact(u) for u in c.urls], "min_severity": c.min_severity.label}
+                for c in notify.channels
+            },
+        },
+        "checks": [_check(c) for c in config.checks],
+        "rules": [rule_document(r) for r in config.rules],
+    }
+
+
+def _without_none(table: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in table.items() if v is not None}
+
+
+def _check(check: Check) -> dict[str, object]:
+    data = asdict(check)
+    data["type"] = check.type.value
+    data["timeout"] = format_duration(check.timeout)
+    if "command" in data:
+        data["command"] = list(data["command"])
+    return _without_none({"name": data.pop("name"), "type": data.pop("type"), **data})
+
+
+def _level(rule: Rule, severity: str) -> object:
+    level = getattr(rule, severity)
+    if level is None:
+        return None
+    if level.for_seconds is None:
+        return level.value
+    return {"value": level.value, "for": format_duration(level.for_seconds)}
+
+
+def rule_document(rule: Rule) -> dict[str, object]:
+    """A rule as a user writes it: defaults left out, so the file stays short."""
+    data: dict[str, object] = {"name": rule.name, "metric": rule.metric}
+    if rule.op.value != ">":
+        data["op"] = rule.op.value
+    data["warning"] = _level(rule, "warning")
+    data["critical"] = _level(rule, "critical")
+    if rule.for_seconds:
+        data["for"] = format_duration(rule.for_seconds)
+    if rule.consecutive != 1:
+        data["consecutive"] = rule.consecutive
+    data["clear"] = rule.clear
+    data["mount"] = dict(rule.match).get("mount")
+    data["channels"] = list(rule.channels) or None
+    data["labels"] = dict(rule.labels) or None
+    data["description"] = rule.description or None
+    data["runbook"] = rule.runbook or None
+    data["recommendations"] = list(rule.recommendations) or None
+    return _without_none(data)
+
+
+_HEADER = """\
+# alertctl configuration. Every key is optional; these are the built-in defaults.
+# Durations take a unit: 500ms, 30s, 5m, 2h, 7d, 1w. Reference: README.md.
+# Any key can be overridden from the environment: ALERTCTL_AGENT__INTERVAL=5s.
+
+"""
+_AGENT = """\
+# [agent] how often `watch` samples, which host name alerts carry (default: this
+# machine's hostname), where the database lives (default:
+# ~/.local/state/alertctl/alertctl.db), how long resolved alerts are kept, and how
+# long a metric may stay silent before its open alert expires.
+"""
+_NOTIFY = """
+# [notify] recovery notices, repeats for unacknowledged alerts ("0" = never), the
+# window in which a re-firing alert is reopened instead of announced again, and
+# escalation of unacknowledged critical alerts. Channels are Apprise URLs:
+#
+# [notify.channels.ops]
+# urls = ["mailto://user:password@example.com", "slack://TokenA/TokenB/TokenC"]
+# min_severity = "warning"
+"""
+_CHECKS = """
+# [[checks]] add metrics of your own; each check's metrics are NAME.something.
+#
+# [[checks]]
+# name = "queue"               # metrics: queue.value, queue.exit_code, queue.duration
+# type = "command"
+# command = ["sh", "-c", "redis-cli llen jobs"]
+# timeout = "5s"
+#
+# [[checks]]
+# name = "site"                # metrics: site.up, site.status, site.response_time
+# type = "http"
+# url = "http://127.0.0.1/health"
+#
+# [[checks]]
+# name = "db"                  # metrics: db.up, db.connect_time
+# type = "tcp"
+# host = "127.0.0.1"
+# port = 5432
+#
+# [[checks]]
+# name = "nginx"               # metrics: nginx.count, nginx.cpu_percent, nginx.rss
+# type = "process"
+# pattern = "nginx: master"
+"""
+_RULES = """
+# [[rules]] replace the built-in rules as a whole once you write one. Keys: name,
+# metric, op (> >= < <= == !=), warning, critical (a number, or
+# { value = N, for = "15m" }), for, consecutive, clear (hysteresis), mount,
+# channels, labels, description, runbook, recommendations.
+"""
+
+
+def starter(config: Config) -> str:
+    """The commented file `config init` writes; comments between sections tomli-w cannot write."""
+    tables = document(config)
+    notify = {k: v for k, v in tables["notify"].items() if v or k == "resolved"}  # type: ignore[union-attr]
+    return "".join([
+        _HEADER,
+        _AGENT,
+        tomli_w.dumps({"agent": tables["agent"]}),
+        _NOTIFY,
+        tomli_w.dumps({"notify": notify}),
+        _CHECKS,
+        _RULES,
+        tomli_w.dumps({"rules": tables["rules"]}),
+    ])

@@ -1,0 +1,44 @@
+"""Where the config file and the database live, first match wins (see the contract)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _xdg(variable: str, fallback: str) -> Path:
+    value = os.environ.get(variable)
+    return Path(value) if value else Path.home() / fallback
+
+
+def config_candidates() -> list[Path]:
+    return [
+        Path("alertctl.toml"),
+        _xdg("XDG_CONFIG_HOME", ".config") / "alertctl" / "config.toml",
+        Path("/etc/alertctl/config.toml"),
+    ]
+
+
+def config_path(explicit: Path | None) -> Path | None:
+    """The file to read, or None for built-in defaults. An explicit path must exist."""
+    if explicit is not None:
+        return explicit
+    from_env = os.environ.get("ALERTCTL_CONFIG")
+    if from_env:
+        return Path(from_env)
+    return next((path for path in config_candidates() if path.is_file()), None)
+
+
+def database_path(explicit: Path | None, configured: str | None) -> Path:
+    if explicit is not None:
+        return explicit
+    from_env = os.environ.get("ALERTCTL_DB")
+    if from_env:
+        return Path(from_env)
+    if configured:
+        return Path(configured).expanduser()
+    return _xdg("XDG_STATE_HOME", ".local/state") / "alertctl" / "alertctl.db"
+
+
+def cache_dir() -> Path:
+    return _xdg("XDG_CACHE_HOME", ".cache") / "alertctl"

@@ -1,0 +1,52 @@
+"""The validated config as the rest of alertctl sees it: frozen dataclasses, no pydantic.
+
+Keeping pydantic out of this shape lets a cached config load without importing
+it, which is most of `alertctl check`'s cold start.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+
+from alertctl.model import Check, Rule, Severity
+
+
+@dataclass(frozen=True)
+class Agent:
+    interval: float = 10.0
+    host: str | None = None
+    database: str | None = None
+    retention: float = 90 * 86400.0
+    expire_after: float = 600.0
+
+    @property
+    def hostname(self) -> str:
+        return self.host or socket.gethostname()
+
+
+@dataclass(frozen=True)
+class Channel:
+    name: str
+    urls: tuple[str, ...]
+    min_severity: Severity = Severity.WARNING
+
+
+@dataclass(frozen=True)
+class Notify:
+    resolved: bool = True
+    renotify: float = 3600.0
+    dedup_window: float = 300.0
+    escalate_after: float = 900.0
+    escalate_to: tuple[str, ...] = ()
+    channels: tuple[Channel, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    agent: Agent = field(default_factory=Agent)
+    notify: Notify = field(default_factory=Notify)
+    checks: tuple[Check, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    source: str = "built-in defaults"
+    """The file it came from, for messages."""

@@ -1,0 +1,260 @@
+"""The config file's shape and its rules, checked by pydantic.
+
+Strict on purpose: an unknown key is an error, because a typo that passes
+silently is a rule that never fires.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from alertctl.config.defaults import DEFAULT_RULES
+from alertctl.durations import parse_duration
+from alertctl.metrics import catalog
+from alertctl.model import CheckType, Op
+
+
+class KeyProblem(ValueError):
+    """A problem with one key below the model being validated, so the message can name it."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+SeverityName = Literal["warning", "critical"]
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_SYSTEM_FAMILIES = sorted({spec.name.split(".")[0] for spec in catalog.SYSTEM_METRICS})
+
+
+def _number(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"must be a number (got {value!r})")
+    return value
+
+
+def _level(value: object) -> object:
+    if isinstance(value, dict):
+        return value
+    return {"value": _number(value)}
+
+
+def _name(value: object) -> object:
+    if isinstance(value, str) and not _NAME.match(value):
+        raise ValueError(f"must be letters, digits, '-' or '_' (got {value!r})")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+Name = Annotated[str, BeforeValidator(_name)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class AgentSection(Strict):
+    interval: Duration = 10.0
+    host: str | None = None
+    database: str | None = None
+    retention: Duration = 90 * 86400.0
+    expire_after: Duration = 600.0
+
+    @model_validator(mode="after")
+    def _positive_interval(self) -> AgentSection:
+        if self.interval <= 0:
+            raise KeyProblem("interval", "must be more than 0s")
+        return self
+
+
+class ChannelSection(Strict):
+    urls: list[str] = Field(min_length=1)
+    min_severity: SeverityName = "warning"
+
+
+class NotifySection(Strict):
+    resolved: bool = True
+    renotify: Duration = 3600.0
+    dedup_window: Duration = 300.0
+    escalate_after: Duration = 900.0
+    escalate_to: list[str] = []
+    channels: dict[Name, ChannelSection] = {}
+
+    @model_validator(mode="after")
+    def _known_escalation_channels(self) -> NotifySection:
+        for name in self.escalate_to:
+            if name not in self.channels:
+                raise KeyProblem("escalate_to", _unknown_channel(name, self.channels))
+        return self
+
+
+class CommandCheckSection(Strict):
+    type: Literal["command"]
+    name: Name
+    command: list[str] | str
+    timeout: Duration = 5.0
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> CommandCheckSection:
+        if not self.command:
+            raise KeyProblem("command", "must name a program to run")
+        return self
+
+
+class HttpCheckSection(Strict):
+    type: Literal["http"]
+    name: Name
+    url: str
+    timeout: Duration = 5.0
+    expect_status: int | None = Field(default=None, ge=100, le=599)
+
+    @model_validator(mode="after")
+    def _http_url(self) -> HttpCheckSection:
+        if not re.match(r"^https?://[^/\s]+", self.url):
+            raise KeyProblem("url", f"must start with http:// or https:// (got {self.url!r})")
+        return self
+
+
+class TcpCheckSection(Strict):
+    type: Literal["tcp"]
+    name: Name
+    host: str
+    port: int = Field(ge=1, le=65535)
+    timeout: Duration = 5.0
+
+
+class ProcessCheckSection(Strict):
+    type: Literal["process"]
+    name: Name
+    pattern: str
+    timeout: Duration = 5.0
+
+    @model_validator(mode="after")
+    def _valid_regex(self) -> ProcessCheckSection:
+        try:
+            re.compile(self.pattern)
+        except re.error as error:
+            raise KeyProblem("pattern", f"is not a valid regular expression ({error})") from None
+        return self
+
+
+CheckSection = Annotated[
+    CommandCheckSection | HttpCheckSection | TcpCheckSection | ProcessCheckSection,
+    Field(discriminator="type"),
+]
+
+
+class LevelSection(Strict):
+    value: Number
+    for_: Duration | None = Field(default=None, alias="for")
+
+
+Level = Annotated[LevelSection, BeforeValidator(_level)]
+
+
+class RuleSection(Strict):
+    name: Name
+    metric: str
+    op: Op = Op.GT
+    warning: Level | None = None
+    critical: Level | None = None
+    for_: Duration = Field(default=0.0, alias="for")
+    consecutive: int = Field(default=1, ge=1)
+    clear: Number | None = None
+    mount: str | None = None
+    channels: list[str] | None = None
+    labels: dict[str, str] = {}
+    description: str = ""
+    runbook: str = ""
+    recommendations: list[str] = []
+
+    @model_validator(mode="after")
+    def _levels_make_sense(self) -> RuleSection:
+        if self.warning is None and self.critical is None:
+            raise ValueError("needs a warning or a critical level (or both)")
+        if self.warning and self.critical:
+            _check_order(self.op, self.warning.value, self.critical.value)
+        if self.clear is not None:
+            _check_clear(self.op, self.clear, (self.warning or self.critical).value)
+        return self
+
+
+def _check_order(op: Op, warning: float, critical: float) -> None:
+    if op in (Op.GT, Op.GE) and not warning < critical:
+        raise KeyProblem("warning", f"must be below critical ({critical:g}) for op '{op}'")
+    if op in (Op.LT, Op.LE) and not warning > critical:
+        raise KeyProblem("warning", f"must be above critical ({critical:g}) for op '{op}'")
+    if op in (Op.EQ, Op.NE) and warning == critical:
+        raise KeyProblem("warning", f"must differ from critical ({critical:g})")
+
+
+def _check_clear(op: Op, clear: float, mildest: float) -> None:
+    if op in (Op.EQ, Op.NE):
+        raise KeyProblem("clear", f"has no meaning with op '{op}'; leave it out")
+    if op.rises and clear > mildest:
+        raise KeyProblem("clear", f"must be at or below the lowest level ({mildest:g}) for op '{op}'")
+    if not op.rises and clear < mildest:
+        raise KeyProblem("clear", f"must be at or above the lowest level ({mildest:g}) for op '{op}'")
+
+
+def _unknown_channel(name: str, channels: dict[str, ChannelSection]) -> str:
+    known = ", ".join(sorted(channels)) or "none; add [notify.channels.NAME]"
+    return f"unknown channel {name!r} (configured: {known})"
+
+
+class Settings(BaseSettings):
+    """The whole file; sources are wired in `load.py` (file path known only at run time)."""
+
+    model_config = SettingsConfigDict(
+        extra="forbid", env_prefix="ALERTCTL_", env_nested_delimiter="__", populate_by_name=True
+    )
+
+    agent: AgentSection = AgentSection()
+    notify: NotifySection = NotifySection()
+    checks: list[CheckSection] = []
+    rules: list[RuleSection] = Field(default_factory=lambda: [RuleSection(**r) for r in DEFAULT_RULES])
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Settings:
+        _unique("checks", [c.name for c in self.checks])
+        _unique("rules", [r.name for r in self.rules])
+        for index, check in enumerate(self.checks):
+            if check.name in _SYSTEM_FAMILIES:
+                raise KeyProblem(f"checks[{index}].name", f"{check.name!r} is a built-in metric family")
+        check_types = {c.name: CheckType(c.type) for c in self.checks}
+        for index, rule in enumerate(self.rules):
+            _check_rule_refs(index, rule, check_types, self.notify.channels)
+        return self
+
+
+def _unique(section: str, names: list[str]) -> None:
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            raise KeyProblem(f"{section}[{index}].name", f"duplicate name {name!r}")
+        seen.add(name)
+
+
+def _check_rule_refs(
+    index: int, rule: RuleSection, checks: dict[str, CheckType], channels: dict[str, ChannelSection]
+) -> None:
+    where = f"rules[{index}]"
+    spec = catalog.find(rule.metric, checks)
+    if spec is None:
+        family = rule.metric.partition(".")[0]
+        known = ", ".join([*_SYSTEM_FAMILIES, *sorted(checks)])
+        what = "metric" if family in _SYSTEM_FAMILIES or family in checks else "metric family"
+        raise KeyProblem(
+            f"{where}.metric",
+            f"unknown {what} {rule.metric!r} (families: {known}; `alertctl metrics` lists every name)",
+        )
+    if rule.mount is not None and "mount" not in spec.labels:
+        raise KeyProblem(f"{where}.mount", f"{rule.metric} has no mount label")
+    for name in rule.channels or []:
+        if name not in channels:
+            raise KeyProblem(f"{where}.channels", _unknown_channel(name, channels))

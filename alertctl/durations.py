@@ -1,0 +1,64 @@
+"""Durations ("30s", "5m", "7d") and points in time ("2h" ago, or ISO 8601).
+
+Kept free of pydantic so the CLI can parse `--since` without loading it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+
+
+def parse_duration(text: str | int | float) -> float:
+    """Seconds in a duration; raises ValueError with a message fit for a user."""
+    if isinstance(text, bool):
+        raise ValueError(f"must be a duration like 30s, 5m or 2h (got {text!r})")
+    if isinstance(text, int | float):
+        if text < 0:
+            raise ValueError(f"must not be negative (got {text!r})")
+        return float(text)
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"must be a duration like 30s, 5m or 2h (got {text!r})")
+    number, unit = match.groups()
+    return float(number) * _UNITS[unit or "s"]
+
+
+def format_duration(seconds: float) -> str:
+    """The shortest exact spelling, so a written config reads as a person would write it."""
+    if seconds == 0:
+        return "0s"
+    for unit in ("w", "d", "h", "m", "s"):
+        size = _UNITS[unit]
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    if (seconds * 1000) % 1 == 0:
+        return f"{int(seconds * 1000)}ms"
+    return f"{seconds}s"
+
+
+def parse_time_point(text: str, now: float) -> float:
+    """Epoch seconds of `text`: a duration ago, or an ISO date/date-time (local time if no offset)."""
+    try:
+        return now - parse_duration(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"must be a duration ago (like 7d) or an ISO 8601 date/time (got {text!r})"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.timestamp()
+
+
+def iso(epoch: float | None) -> str | None:
+    """ISO 8601 with the UTC offset, as every JSON field carries time."""
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch).astimezone().isoformat(timespec="seconds")

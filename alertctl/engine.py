@@ -1,0 +1,187 @@
+"""The rule engine: samples, previous state and `now` in; new state and named transitions out.
+
+Pure on purpose (no I/O, no clock, no SQL): `watch` and `check` feed it the
+same way, so a `for = "2m"` means the same under cron as in a loop, and tests
+replay a stream of samples through it without a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from alertctl import messages
+from alertctl.model import (
+    Change,
+    LevelTrack,
+    OpenAlert,
+    Rule,
+    Sample,
+    SeriesKey,
+    Severity,
+    Track,
+    Transition,
+)
+
+
+@dataclass(frozen=True)
+class Policy:
+    host: str
+    expire_after: float = 600.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    tracks: dict[SeriesKey, Track]
+    transitions: list[Transition]
+
+
+def evaluate(
+    rules: Sequence[Rule],
+    samples: Iterable[Sample],
+    tracks: Mapping[SeriesKey, Track],
+    open_alerts: Mapping[SeriesKey, OpenAlert],
+    recent: Mapping[SeriesKey, int],
+    now: float,
+    policy: Policy,
+) -> Outcome:
+    """`recent` maps series to alerts resolved within the dedup window (reopened, not re-announced)."""
+    samples = list(samples)
+    new_tracks: dict[SeriesKey, Track] = {}
+    transitions: list[Transition] = []
+    for rule in rules:
+        for sample in samples:
+            if not rule.selects(sample):
+                continue
+            key = SeriesKey(rule.name, sample.labels)
+            track = advance(rule, tracks.get(key) or Track(key), sample.value, now)
+            new_tracks[key] = track
+            transition = judge(rule, sample, track, open_alerts.get(key), recent.get(key), now, policy.host)
+            if transition is not None:
+                transitions.append(transition)
+    transitions += _expire(rules, new_tracks.keys(), open_alerts, now, policy)
+    return Outcome(_carry_over(rules, tracks, new_tracks, open_alerts, now, policy), transitions)
+
+
+def advance(rule: Rule, track: Track, value: float, now: float) -> Track:
+    """Count this sample against each level: breach extends the run, anything else resets it."""
+    levels = {}
+    for severity, level in rule.levels():
+        previous = track.of(severity)
+        if rule.op.holds(value, level.value):
+            levels[severity.label] = LevelTrack(previous.since if previous.since is not None else now, previous.count + 1)
+        else:
+            levels[severity.label] = LevelTrack()
+    return replace(track, last_at=now, **levels)
+
+
+def qualified(rule: Rule, track: Track, now: float) -> Severity | None:
+    """The worst level whose breach has held long enough (`for`) and often enough (`consecutive`)."""
+    worst = None
+    for severity, level in rule.levels():
+        run = track.of(severity)
+        if run.since is None or run.count < rule.consecutive:
+            continue
+        if now - run.since >= rule.for_level(level):
+            worst = severity
+    return worst
+
+
+def breached(rule: Rule, value: float) -> Severity | None:
+    worst = None
+    for severity, level in rule.levels():
+        if rule.op.holds(value, level.value):
+            worst = severity
+    return worst
+
+
+def judge(
+    rule: Rule,
+    sample: Sample,
+    track: Track,
+    alert: OpenAlert | None,
+    reopen_id: int | None,
+    now: float,
+    host: str,
+) -> Transition | None:
+    value = sample.value
+    if alert is None:
+        severity = qualified(rule, track, now)
+        if severity is None:
+            return None
+        change = Change.REOPENED if reopen_id is not None else Change.OPENED
+        runs = max(track.of(s).count for s, _ in rule.levels())
+        return _breach(change, rule, sample, severity, value, now, host, runs, reopen_id, in_breach=True)
+    if not rule.op.holds(value, rule.clear_threshold):
+        return Transition(
+            Change.RESOLVED, alert.key, rule.metric, alert.severity, now, value, alert.peak,
+            rule.level(alert.severity).value, messages.recovered(rule, sample.labels, value, host),
+            alert_id=alert.id,
+        )
+    now_breached = breached(rule, value)
+    severity, change = _next_severity(rule, alert.severity, qualified(rule, track, now), now_breached)
+    peak = _worse(rule, alert.peak, value) if now_breached else alert.peak
+    in_breach = now_breached is not None
+    return _breach(change, rule, sample, severity, peak, now, host, int(in_breach), alert.id, in_breach)
+
+
+def _next_severity(
+    rule: Rule, current: Severity, ready: Severity | None, now_breached: Severity | None
+) -> tuple[Severity, Change]:
+    if ready is not None and ready > current:
+        return ready, Change.RAISED
+    floor = now_breached if now_breached is not None else rule.levels()[0][0]
+    if floor < current:
+        return floor, Change.LOWERED
+    return current, Change.ONGOING
+
+
+def _breach(
+    change: Change, rule: Rule, sample: Sample, severity: Severity, peak: float,
+    now: float, host: str, runs: int, alert_id: int | None, in_breach: bool,
+) -> Transition:
+    return Transition(
+        change, SeriesKey(rule.name, sample.labels), rule.metric, severity, now,
+        value=sample.value, peak=peak, threshold=rule.level(severity).value,
+        message=messages.breach(rule, sample.labels, sample.value, severity, host),
+        in_breach=in_breach, breaches=runs, alert_id=alert_id,
+    )
+
+
+def _worse(rule: Rule, peak: float, value: float) -> float:
+    return max(peak, value) if rule.op.rises else min(peak, value)
+
+
+def _expire(
+    rules: Sequence[Rule], seen: Iterable[SeriesKey], open_alerts: Mapping[SeriesKey, OpenAlert],
+    now: float, policy: Policy,
+) -> list[Transition]:
+    """Close alerts whose rule is gone, or whose series has sent nothing for `expire_after`."""
+    names = {rule.name for rule in rules}
+    seen = set(seen)
+    expired = []
+    for key, alert in open_alerts.items():
+        if key in seen:
+            continue
+        gone = key.rule not in names
+        if gone or now - alert.last_seen_at >= policy.expire_after:
+            expired.append(Transition(
+                Change.EXPIRED, key, alert.metric, alert.severity, now, peak=alert.peak,
+                message=messages.expired(alert.metric, key.labels, policy.host, gone), alert_id=alert.id,
+            ))
+    return expired
+
+
+def _carry_over(
+    rules: Sequence[Rule], old: Mapping[SeriesKey, Track], new: dict[SeriesKey, Track],
+    open_alerts: Mapping[SeriesKey, OpenAlert], now: float, policy: Policy,
+) -> dict[SeriesKey, Track]:
+    """Unsampled series keep their runs (unavailable neither breaches nor clears) until they go stale."""
+    names = {rule.name for rule in rules}
+    for key, track in old.items():
+        if key in new or key.rule not in names:
+            continue
+        stale = track.last_at is not None and now - track.last_at >= policy.expire_after
+        if not stale or key in open_alerts:
+            new[key] = track
+    return new

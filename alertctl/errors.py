@@ -1,0 +1,27 @@
+"""Expected failures: each carries the exit status the CLI boundary turns it into."""
+
+from __future__ import annotations
+
+
+class AlertctlError(Exception):
+    """A failure the user can act on; printed as one line, never as a traceback."""
+
+    exit_code = 1
+
+
+class ConfigError(AlertctlError):
+    """The config file or environment is wrong: names the file, the key, what is wrong."""
+
+    exit_code = 2
+
+
+class UsageError(AlertctlError):
+    exit_code = 2
+
+
+class NotFoundError(AlertctlError):
+    """An alert id or other named thing does not exist."""
+
+
+class StoreError(AlertctlError):
+    """The database cannot be opened, read or written."""

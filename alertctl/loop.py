@@ -1,0 +1,121 @@
+"""One cycle (sample, evaluate, record, notify) and the loop that repeats it.
+
+The only place that reads the clock: the engine and the store are handed `now`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from alertctl import context, engine
+from alertctl.config.runtime import Config
+from alertctl.metrics.collector import Collector, Reading
+from alertctl.metrics.cpu import CpuTimes
+from alertctl.model import Alert, Change, Rule, SeriesKey, Track, Transition
+from alertctl.notify import Notifier
+from alertctl.store import alerts, state
+from alertctl.store.db import transaction
+
+_CPU_BASELINE = "cpu_times"
+
+
+@dataclass(frozen=True)
+class Cycle:
+    at: float
+    reading: Reading
+    transitions: list[Transition]
+    open_alerts: list[Alert]
+    tracks: dict[SeriesKey, Track]
+
+
+class Runner:
+    """Holds what lives across cycles of one process: config, connection, collector."""
+
+    def __init__(
+        self,
+        config: Config,
+        conn: sqlite3.Connection,
+        notifiers: Sequence[Notifier] = (),
+        warn: Callable[[str], None] = lambda message: None,
+        dry_run: bool = False,
+    ) -> None:
+        self.conn = conn
+        self.notifiers = notifiers
+        self.warn = warn
+        self.dry_run = dry_run
+        baseline = CpuTimes.from_dict(state.get_value(conn, _CPU_BASELINE))
+        self.collector = Collector(config.checks, baseline, warn)
+        self.config = config
+        self.configure(config)
+
+    def configure(self, config: Config) -> None:
+        """Apply a (re)loaded config; open alerts and tracks of unchanged rules carry on."""
+        if config.checks != self.config.checks:
+            self.collector = Collector(config.checks, self.collector.cpu_baseline, self.warn)
+        self.config = config
+        self.rules = {rule.name: rule for rule in config.rules}
+        self.policy = engine.Policy(config.agent.hostname, config.agent.expire_after)
+
+    def run_once(self, now: float | None = None) -> Cycle:
+        reading = self.collector.collect()
+        now = time.time() if now is None else now
+        with transaction(self.conn, commit=not self.dry_run):
+            cycle = self._evaluate_and_record(reading, now)
+        if not self.dry_run:
+            for notifier in self.notifiers:
+                notifier.notify(cycle.transitions, now)
+        return cycle
+
+    def _evaluate_and_record(self, reading: Reading, now: float) -> Cycle:
+        conn = self.conn
+        alerts.lift_expired_suppressions(conn, now)
+        recent = alerts.recently_recovered(conn, now - self.config.notify.dedup_window)
+        outcome = engine.evaluate(
+            self.config.rules, reading.samples, state.load_tracks(conn), alerts.open_alerts(conn),
+            recent, now, self.policy,
+        )
+        contexts = {
+            t.key: self._context(self.rules[t.key.rule], t, reading)
+            for t in outcome.transitions
+            if t.change is Change.OPENED
+        }
+        recorded = alerts.record(conn, outcome.transitions, self.rules, self.policy.host, contexts)
+        state.save_tracks(conn, outcome.tracks)
+        if self.collector.cpu_baseline is not None:
+            state.set_value(conn, _CPU_BASELINE, self.collector.cpu_baseline.to_dict())
+        return Cycle(now, reading, recorded, alerts.current(conn), outcome.tracks)
+
+    def _context(self, rule: Rule, transition: Transition, reading: Reading) -> dict[str, object]:
+        from alertctl.metrics.processes import top_processes
+
+        return context.gather(rule, transition, reading.samples, reading.details, top_processes)
+
+
+def run_forever(
+    runner: Runner,
+    interval: Callable[[], float],
+    on_cycle: Callable[[Cycle], None],
+    stop: threading.Event,
+    before_cycle: Callable[[], None] = lambda: None,
+    cycles: int | None = None,
+) -> int:
+    """Cycle every `interval()` seconds until `stop` is set or `cycles` ran; returns cycles run.
+
+    Sleeps against the monotonic clock, so a wall-clock jump neither skips nor doubles a cycle,
+    and a cycle in progress always finishes before a stop takes effect.
+    """
+    done = 0
+    next_start = time.monotonic()
+    while not stop.is_set() and (cycles is None or done < cycles):
+        before_cycle()
+        on_cycle(runner.run_once())
+        done += 1
+        next_start = max(next_start + interval(), time.monotonic())
+        if cycles is not None and done >= cycles:
+            break
+        stop.wait(next_start - time.monotonic())
+    return done

@@ -1,0 +1,35 @@
+"""What one run of one `[[checks]]` entry yields: samples, and context for its alerts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from alertctl.model import Sample
+
+ERROR_CHARS = 200
+
+
+@dataclass
+class CheckResult:
+    name: str
+    details: dict[str, object]
+    """Shown in an alert's context: what was tried and what went wrong."""
+    samples: list[Sample] = field(default_factory=list)
+
+    def add(self, suffix: str, value: float) -> None:
+        self.samples.append(Sample(f"{self.name}.{suffix}", float(value)))
+
+
+def seconds(value: float) -> str:
+    """A timeout as the user wrote it: `5s`, `0.5s`."""
+    return f"{value:g}s"
+
+
+def describe(error: BaseException | str, timeout: float) -> str:
+    """One short line for an alert's context, the same wording for every check type."""
+    if isinstance(error, TimeoutError):
+        return f"timed out after {seconds(timeout)}"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    text = (error.strerror if isinstance(error, OSError) else None) or str(error)
+    return (text or type(error).__name__)[:ERROR_CHARS]

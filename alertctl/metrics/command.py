@@ -1,0 +1,141 @@
+"""`type = "command"` checks: run a program, read the first number it prints.
+
+No shell: `command` is an argv, so nothing in it is ever interpreted. The program
+runs in its own session so that a timeout kills everything it started, and its
+output is read with a cap so a runaway command cannot exhaust our memory.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import selectors
+import shlex
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from typing import IO
+
+from alertctl.metrics.check_result import CheckResult, seconds
+from alertctl.model import CommandCheck
+
+MAX_OUTPUT = 64 * 1024
+"""Bytes kept per stream; the rest is read and dropped so the program is not blocked."""
+CONTEXT_LINES = 10
+CONTEXT_LINE_CHARS = 200
+POLL_SECONDS = 0.1
+"""How often to notice that the program exited while a child it left keeps our pipes open."""
+
+NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+"""A number standing on its own: `-1.5e3`, `42`, `.5`; not the 1 in `sda1` or `v1`."""
+
+
+@dataclass(frozen=True)
+class Finished:
+    stdout: bytes
+    stderr: bytes
+    exit_code: int | None
+    """None when we killed it on timeout."""
+
+
+def collect(check: CommandCheck) -> CheckResult:
+    details = {"command": shlex.join(check.command), "exit_code": None, "output": "", "error": None}
+    result = CheckResult(check.name, details)
+    started = time.monotonic()
+    try:
+        finished = run(check.command, check.timeout)
+    except OSError as exc:
+        details["error"] = _cannot_run(check.command[0], exc)
+    else:
+        _record(result, finished, check.timeout)
+    result.add("duration", time.monotonic() - started)
+    return result
+
+
+def _record(result: CheckResult, finished: Finished, timeout: float) -> None:
+    result.details["output"] = _context(finished)
+    result.details["exit_code"] = finished.exit_code
+    if finished.exit_code is None:
+        result.details["error"] = f"timed out after {seconds(timeout)}"
+        return
+    result.add("exit_code", finished.exit_code)
+    value = first_number(finished.stdout.decode(errors="replace"))
+    if value is None:
+        result.details["error"] = "no number on stdout"
+    else:
+        result.add("value", value)
+
+
+def _cannot_run(program: str, exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return f"not found: {program}"
+    if isinstance(exc, PermissionError):
+        return f"permission denied: {program}"
+    return f"cannot run {program}: {exc.strerror or exc}"
+
+
+def first_number(text: str) -> float | None:
+    match = NUMBER.search(text)
+    value = float(match.group()) if match else None
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _context(finished: Finished) -> str:
+    """The first lines of stdout then stderr, each cut short: enough to see what happened."""
+    streams = (finished.stdout, finished.stderr)
+    text = "\n".join(stream.decode(errors="replace").strip() for stream in streams).strip()
+    lines = [line.rstrip()[:CONTEXT_LINE_CHARS] for line in text.splitlines()]
+    return "\n".join(lines[:CONTEXT_LINES])
+
+
+def run(argv: tuple[str, ...], timeout: float) -> Finished:
+    """Run `argv` for at most `timeout` seconds, keeping at most MAX_OUTPUT bytes per stream."""
+    deadline = time.monotonic() + timeout
+    stdout, stderr = bytearray(), bytearray()
+    with subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    ) as proc:
+        try:
+            _read(proc, deadline, stdout, stderr)
+            code = proc.wait(max(0.0, deadline - time.monotonic()))
+            return Finished(bytes(stdout), bytes(stderr), code)
+        except subprocess.TimeoutExpired:
+            return Finished(bytes(stdout), bytes(stderr), None)
+        finally:
+            if proc.returncode is None:
+                _kill_group(proc)
+
+
+def _read(proc: subprocess.Popen[bytes], deadline: float, *buffers: bytearray) -> None:
+    """Fill the buffers until the pipes close, the program exits, or the deadline passes."""
+    with selectors.DefaultSelector() as selector:
+        for pipe, buffer in zip((proc.stdout, proc.stderr), buffers):
+            selector.register(pipe, selectors.EVENT_READ, buffer)  # type: ignore[arg-type]
+        while selector.get_map() and (remaining := deadline - time.monotonic()) > 0:
+            events = selector.select(min(remaining, POLL_SECONDS))
+            if not events and proc.poll() is not None:
+                break  # exited; a background child it left still holds the pipes
+            for key, _ in events:
+                _take(selector, key)
+
+
+def _take(selector: selectors.BaseSelector, key: selectors.SelectorKey) -> None:
+    chunk = os.read(key.fd, MAX_OUTPUT)
+    if not chunk:
+        selector.unregister(key.fileobj)
+    buffer: bytearray = key.data
+    buffer += chunk[: MAX_OUTPUT - len(buffer)]
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()

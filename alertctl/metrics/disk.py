@@ -1,0 +1,63 @@
+"""Space and inode use per real, local, writable-by-design filesystem.
+
+Snap packages, loop-mounted images and optical media are always 100 % full by
+design, and bind mounts repeat a device already counted: reporting them would
+only produce alerts nobody can act on. Pseudo and overlay filesystems never get
+here: `disk_partitions(all=False)` keeps only those backed by a device.
+"""
+
+from __future__ import annotations
+
+import os
+
+import psutil
+
+from alertctl.model import Sample, make_labels
+
+IMAGE_FILESYSTEMS = frozenset({"squashfs", "iso9660", "udf", "erofs", "cramfs"})
+
+
+def collect() -> list[Sample]:
+    samples: list[Sample] = []
+    for mount in mounts():
+        samples.extend(_usage(mount))
+    return samples
+
+
+def mounts() -> list[str]:
+    """Mount points worth watching: one per device, the shortest path wins (a bind
+    mount of `/` elsewhere is longer than `/`); `/` when nothing qualifies (containers)."""
+    by_device: dict[str, str] = {}
+    for part in psutil.disk_partitions(all=False):
+        if _is_image(part.device, part.mountpoint, part.fstype):
+            continue
+        known = by_device.get(part.device)
+        if known is None or len(part.mountpoint) < len(known):
+            by_device[part.device] = part.mountpoint
+    return sorted(by_device.values()) or ["/"]
+
+
+def _is_image(device: str, mountpoint: str, fstype: str) -> bool:
+    return (
+        fstype in IMAGE_FILESYSTEMS
+        or device.startswith("/dev/loop")
+        or mountpoint.startswith("/snap/")
+    )
+
+
+def _usage(mount: str) -> list[Sample]:
+    """Nothing for a mount that vanished or cannot be read, rather than failing every disk."""
+    try:
+        usage = psutil.disk_usage(mount)
+        inodes = os.statvfs(mount)
+    except OSError:
+        return []
+    labels = make_labels({"mount": mount})
+    samples = [
+        Sample("disk.percent", float(usage.percent), labels),
+        Sample("disk.free", float(usage.free), labels),
+    ]
+    if inodes.f_files:  # btrfs and friends allocate inodes on demand and report 0
+        used = inodes.f_files - inodes.f_ffree
+        samples.append(Sample("disk.inodes_percent", used / inodes.f_files * 100.0, labels))
+    return samples

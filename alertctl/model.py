@@ -1,0 +1,308 @@
+"""The nouns every part of alertctl shares: plain frozen data, no behaviour that does I/O.
+
+This module imports nothing else of the package, so the engine, the store, the
+collectors and the CLI can all depend on it without depending on each other.
+"""
+
+from __future__ import annotations
+
+import enum
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+Labels = tuple[tuple[str, str], ...]
+"""A metric's label set, sorted by key: hashable, so it can key a series."""
+
+
+def make_labels(mapping: Mapping[str, str] | None = None) -> Labels:
+    return tuple(sorted((mapping or {}).items()))
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `max()` picks the worse one."""
+
+    WARNING = 1
+    CRITICAL = 2
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls[text.upper()]
+
+
+class Status(enum.StrEnum):
+    FIRING = "firing"
+    ACKNOWLEDGED = "acknowledged"
+    SUPPRESSED = "suppressed"
+    RESOLVED = "resolved"
+
+
+class Resolution(enum.StrEnum):
+    RECOVERED = "recovered"
+    MANUAL = "manual"
+    EXPIRED = "expired"
+
+
+class Op(enum.StrEnum):
+    GT = ">"
+    GE = ">="
+    LT = "<"
+    LE = "<="
+    EQ = "=="
+    NE = "!="
+
+    def holds(self, value: float, threshold: float) -> bool:
+        return _OPERATORS[self](value, threshold)
+
+    @property
+    def rises(self) -> bool:
+        """True when a bigger value is a worse one (so the peak is a maximum)."""
+        return self not in (Op.LT, Op.LE)
+
+    @property
+    def words(self) -> str:
+        return _WORDS[self]
+
+
+_OPERATORS: dict[Op, Callable[[float, float], bool]] = {
+    Op.GT: operator.gt,
+    Op.GE: operator.ge,
+    Op.LT: operator.lt,
+    Op.LE: operator.le,
+    Op.EQ: operator.eq,
+    Op.NE: operator.ne,
+}
+_WORDS = {
+    Op.GT: "above",
+    Op.GE: "at or above",
+    Op.LT: "below",
+    Op.LE: "at or below",
+    Op.EQ: "equal to",
+    Op.NE: "not equal to",
+}
+
+
+class Unit(enum.StrEnum):
+    """Units as Nagios perfdata spells them; NONE is a plain count or ratio."""
+
+    PERCENT = "%"
+    SECONDS = "s"
+    BYTES = "B"
+    NONE = ""
+
+
+@dataclass(frozen=True)
+class Sample:
+    metric: str
+    value: float
+    labels: Labels = ()
+
+
+@dataclass(frozen=True)
+class Level:
+    value: float
+    for_seconds: float | None = None
+    """Overrides the rule's `for` for this level only."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    metric: str
+    op: Op = Op.GT
+    warning: Level | None = None
+    critical: Level | None = None
+    for_seconds: float = 0.0
+    consecutive: int = 1
+    clear: float | None = None
+    match: Labels = ()
+    """Metric labels a sample must carry to be judged by this rule (e.g. a pinned mount)."""
+    channels: tuple[str, ...] = ()
+    labels: Labels = ()
+    description: str = ""
+    runbook: str = ""
+    recommendations: tuple[str, ...] = ()
+
+    def levels(self) -> list[tuple[Severity, Level]]:
+        """Configured levels, mildest first."""
+        pairs = [(Severity.WARNING, self.warning), (Severity.CRITICAL, self.critical)]
+        return [(severity, level) for severity, level in pairs if level is not None]
+
+    def level(self, severity: Severity) -> Level:
+        found = self.critical if severity is Severity.CRITICAL else self.warning
+        if found is None:
+            raise KeyError(f"rule {self.name} has no {severity.label} level")
+        return found
+
+    @property
+    def clear_threshold(self) -> float:
+        return self.clear if self.clear is not None else self.levels()[0][1].value
+
+    def for_level(self, level: Level) -> float:
+        return self.for_seconds if level.for_seconds is None else level.for_seconds
+
+    def selects(self, sample: Sample) -> bool:
+        return sample.metric == self.metric and set(self.match) <= set(sample.labels)
+
+
+@dataclass(frozen=True)
+class SeriesKey:
+    """One rule judging one label set: the identity of an incident."""
+
+    rule: str
+    labels: Labels = ()
+
+
+@dataclass(frozen=True)
+class LevelTrack:
+    since: float | None = None
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Track:
+    """How long, and for how many samples, each level of one series has been breached."""
+
+    key: SeriesKey
+    warning: LevelTrack = LevelTrack()
+    critical: LevelTrack = LevelTrack()
+    last_at: float | None = None
+    """When a sample last reached this series, so tracks of vanished series can be dropped."""
+
+    def of(self, severity: Severity) -> LevelTrack:
+        return self.critical if severity is Severity.CRITICAL else self.warning
+
+
+@dataclass(frozen=True)
+class OpenAlert:
+    """The part of an open alert the engine needs to decide what happens next."""
+
+    id: int
+    key: SeriesKey
+    metric: str
+    severity: Severity
+    peak: float
+    last_seen_at: float
+
+
+class Change(enum.StrEnum):
+    """Every named thing that can happen to an incident in one evaluation."""
+
+    OPENED = "opened"
+    REOPENED = "reopened"
+    RAISED = "raised"
+    LOWERED = "lowered"
+    ONGOING = "ongoing"
+    RESOLVED = "resolved"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class Transition:
+    change: Change
+    key: SeriesKey
+    metric: str
+    severity: Severity
+    at: float
+    value: float | None = None
+    peak: float | None = None
+    threshold: float | None = None
+    message: str = ""
+    in_breach: bool = False
+    breaches: int = 0
+    """Samples in breach that this evaluation adds to the alert's occurrences."""
+    alert_id: int | None = None
+    """The existing row this change applies to; None only for OPENED."""
+
+    @property
+    def notable(self) -> bool:
+        """Whether a person should hear of it (ONGOING is bookkeeping only)."""
+        return self.change is not Change.ONGOING
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One incident as stored: the row the CLI prints and the JSON carries."""
+
+    id: int
+    rule: str
+    metric: str
+    labels: dict[str, str]
+    """The metric's labels and the rule's own, as the contract shows them."""
+    series: dict[str, str]
+    """The metric's labels alone: with the rule, what makes this incident unique."""
+    host: str
+    severity: Severity
+    peak_severity: Severity
+    status: Status
+    resolution: Resolution | None
+    value: float | None
+    peak: float | None
+    threshold: float | None
+    message: str
+    started_at: float
+    last_seen_at: float
+    acked_at: float | None = None
+    resolved_at: float | None = None
+    suppressed_until: float | None = None
+    acked_by: str | None = None
+    ack_note: str | None = None
+    suppress_reason: str | None = None
+    resolve_note: str | None = None
+    occurrences: int = 0
+    reopened: int = 0
+    notifications: int = 0
+    context: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not Status.RESOLVED
+
+
+class CheckType(enum.StrEnum):
+    COMMAND = "command"
+    HTTP = "http"
+    TCP = "tcp"
+    PROCESS = "process"
+
+
+@dataclass(frozen=True)
+class CommandCheck:
+    name: str
+    command: tuple[str, ...]
+    timeout: float = 5.0
+    type: CheckType = CheckType.COMMAND
+
+
+@dataclass(frozen=True)
+class HttpCheck:
+    name: str
+    url: str
+    timeout: float = 5.0
+    expect_status: int | None = None
+    """None accepts any status below 400."""
+    type: CheckType = CheckType.HTTP
+
+
+@dataclass(frozen=True)
+class TcpCheck:
+    name: str
+    host: str
+    port: int
+    timeout: float = 5.0
+    type: CheckType = CheckType.TCP
+
+
+@dataclass(frozen=True)
+class ProcessCheck:
+    name: str
+    pattern: str
+    timeout: float = 5.0
+    type: CheckType = CheckType.PROCESS
+
+
+Check = CommandCheck | HttpCheck | TcpCheck | ProcessCheck

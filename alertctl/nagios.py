@@ -1,0 +1,83 @@
+"""`check`'s verdict as a Nagios plugin says it: exit status, status line, perfdata.
+
+Follows the plugin guidelines: `'label'=value[UOM];warn;crit;min;max`, plain
+decimals, ranges as Nagios reads them (`80` alerts above 80, `20:` below 20).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+
+from alertctl.messages import subject
+from alertctl.metrics.catalog import SYSTEM_METRICS
+from alertctl.model import Alert, Level, Op, Rule, Sample, Severity, Unit
+from alertctl.units import unit_of
+
+_MAXIMUM = {spec.name: spec.maximum for spec in SYSTEM_METRICS}
+
+
+class State(enum.IntEnum):
+    OK = 0
+    WARNING = 1
+    CRITICAL = 2
+    UNKNOWN = 3
+
+
+def state_of(open_alerts: Sequence[Alert]) -> State:
+    """Worst severity among open alerts, acknowledged and suppressed ones included."""
+    worst = max((alert.severity for alert in open_alerts), default=None)
+    if worst is None:
+        return State.OK
+    return State.CRITICAL if worst is Severity.CRITICAL else State.WARNING
+
+
+def status_line(state: State, open_alerts: Sequence[Alert], samples: Sequence[Sample], rules: Sequence[Rule]) -> str:
+    if open_alerts:
+        ordered = sorted(open_alerts, key=lambda a: (-a.severity, a.rule))
+        summary = ", ".join(_alert_name(alert) for alert in ordered)
+    else:
+        summary = f"{len(rules)} rules, no open alerts"
+    perf = " ".join(perfdata(sample, rules) for sample in samples)
+    return f"ALERTCTL {state.name} - {summary}" + (f" | {perf}" if perf else "")
+
+
+def _alert_name(alert: Alert) -> str:
+    values = [v for k, v in sorted(alert.labels.items()) if k == "mount"]
+    name = f"{alert.rule} ({', '.join(values)})" if values else alert.rule
+    return name if alert.status.value == "firing" else f"{name} [{alert.status.value}]"
+
+
+def perfdata(sample: Sample, rules: Sequence[Rule]) -> str:
+    unit = unit_of(sample.metric)
+    rule = next((r for r in rules if r.selects(sample)), None)
+    fields = [
+        f"{decimal(sample.value, unit)}{unit.value}",
+        _range(rule, rule.warning) if rule else "",
+        _range(rule, rule.critical) if rule else "",
+        "0" if unit in (Unit.PERCENT, Unit.BYTES, Unit.SECONDS) else "",
+        decimal(_MAXIMUM[sample.metric], unit) if _MAXIMUM.get(sample.metric) else "",
+    ]
+    while fields and fields[-1] == "":
+        fields.pop()
+    return f"{_label(subject(sample.metric, sample.labels))}={';'.join(fields)}"
+
+
+def _label(text: str) -> str:
+    cleaned = text.replace("'", "").replace("=", "_")
+    return f"'{cleaned}'" if " " in cleaned else cleaned
+
+
+def _range(rule: Rule, level: Level | None) -> str:
+    if level is None or rule.op in (Op.EQ, Op.NE):
+        return ""
+    bound = decimal(level.value, Unit.NONE)
+    return bound if rule.op.rises else f"{bound}:"
+
+
+def decimal(value: float, unit: Unit) -> str:
+    """Plain decimal notation, never an exponent: what every perfdata parser accepts."""
+    if unit is Unit.BYTES or value == int(value):
+        return str(int(round(value)))
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text or "0"

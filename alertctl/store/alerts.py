@@ -1,0 +1,194 @@
+"""Alert rows: one per incident, written from the engine's transitions, read by the CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from alertctl.model import Alert, Change, OpenAlert, Rule, SeriesKey, Severity, Status, Transition
+from alertctl.store.codec import alert_from_row, labels_from_json, labels_json
+
+_BREACH_UPDATE = """
+    UPDATE alerts SET severity = :severity,
+        peak_severity = CASE WHEN :severity = 'critical' THEN 'critical' ELSE peak_severity END,
+        value = :value, peak = :peak, threshold = :threshold, message = :message,
+        last_seen_at = :at, occurrences = occurrences + :breaches,
+        status = CASE WHEN :raised AND status = 'acknowledged' THEN 'firing' ELSE status END
+    WHERE id = :id
+"""
+_REOPEN = """
+    UPDATE alerts SET status = 'firing', resolution = NULL, resolved_at = NULL, resolve_note = NULL,
+        acked_at = NULL, acked_by = NULL, ack_note = NULL, reopened = reopened + 1
+    WHERE id = :id
+"""
+_CLOSE = """
+    UPDATE alerts SET status = 'resolved', resolution = :resolution, resolved_at = :at,
+        value = COALESCE(:value, value), message = :message, suppressed_until = NULL,
+        last_seen_at = CASE WHEN :value IS NULL THEN last_seen_at ELSE :at END
+    WHERE id = :id
+"""
+_INSERT = """
+    INSERT INTO alerts (rule, metric, series, labels, host, severity, peak_severity, status,
+        value, peak, threshold, message, started_at, last_seen_at, occurrences, context)
+    VALUES (:rule, :metric, :series, :labels, :host, :severity, :severity, 'firing',
+        :value, :peak, :threshold, :message, :at, :at, :breaches, :context)
+"""
+
+
+def open_alerts(conn: sqlite3.Connection) -> dict[SeriesKey, OpenAlert]:
+    rows = conn.execute(
+        "SELECT id, rule, series, metric, severity, peak, last_seen_at FROM alerts WHERE status != 'resolved'"
+    )
+    return {_key(row): _open_alert(row) for row in rows}
+
+
+def recently_recovered(conn: sqlite3.Connection, since: float) -> dict[SeriesKey, OpenAlert]:
+    """Alerts that recovered after `since`: a re-fire reopens them instead of opening a new one."""
+    rows = conn.execute(
+        "SELECT id, rule, series, metric, severity, peak, last_seen_at FROM alerts "
+        "WHERE resolved_at >= ? AND resolution = 'recovered' ORDER BY resolved_at",
+        (since,),
+    )
+    return {_key(row): _open_alert(row) for row in rows}
+
+
+def _key(row: sqlite3.Row) -> SeriesKey:
+    return SeriesKey(row["rule"], labels_from_json(row["series"]))
+
+
+def _open_alert(row: sqlite3.Row) -> OpenAlert:
+    return OpenAlert(
+        row["id"], _key(row), row["metric"], Severity.parse(row["severity"]), row["peak"], row["last_seen_at"]
+    )
+
+
+def record(
+    conn: sqlite3.Connection,
+    transitions: Sequence[Transition],
+    rules: Mapping[str, Rule],
+    host: str,
+    contexts: Mapping[SeriesKey, dict[str, object]],
+) -> list[Transition]:
+    """Write every transition; returns them with `alert_id` set (new rows get theirs here)."""
+    recorded = []
+    for transition in transitions:
+        params = _params(transition)
+        if transition.change is Change.OPENED:
+            rule = rules[transition.key.rule]
+            params |= {
+                "rule": rule.name,
+                "metric": rule.metric,
+                "series": labels_json(transition.key.labels),
+                "labels": labels_json(dict(transition.key.labels) | dict(rule.labels)),
+                "host": host,
+                "context": json.dumps(contexts.get(transition.key, {})),
+            }
+            transition = replace(transition, alert_id=conn.execute(_INSERT, params).lastrowid)
+        elif transition.change in (Change.RESOLVED, Change.EXPIRED):
+            resolution = "recovered" if transition.change is Change.RESOLVED else "expired"
+            conn.execute(_CLOSE, params | {"resolution": resolution})
+        else:
+            if transition.change is Change.REOPENED:
+                conn.execute(_REOPEN, params)
+            conn.execute(_BREACH_UPDATE, params)
+        recorded.append(transition)
+    return recorded
+
+
+def _params(t: Transition) -> dict[str, object]:
+    return {
+        "id": t.alert_id,
+        "severity": t.severity.label,
+        "value": t.value,
+        "peak": t.peak,
+        "threshold": t.threshold,
+        "message": t.message,
+        "at": t.at,
+        "breaches": t.breaches,
+        "raised": t.change is Change.RAISED,
+    }
+
+
+def lift_expired_suppressions(conn: sqlite3.Connection, now: float) -> None:
+    conn.execute(
+        "UPDATE alerts SET status = 'firing', suppressed_until = NULL "
+        "WHERE status = 'suppressed' AND suppressed_until IS NOT NULL AND suppressed_until <= ?",
+        (now,),
+    )
+
+
+def get(conn: sqlite3.Connection, alert_id: int) -> Alert | None:
+    row = conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+    return None if row is None else alert_from_row(row)
+
+
+def current(conn: sqlite3.Connection) -> list[Alert]:
+    rows = conn.execute("SELECT * FROM alerts WHERE status != 'resolved' ORDER BY id")
+    return [alert_from_row(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    severities: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    rule: str | None = None
+    labels: tuple[tuple[str, str], ...] = ()
+    since: float | None = None
+    until: float | None = None
+    limit: int | None = 50
+
+
+def history(conn: sqlite3.Connection, wanted: HistoryFilter) -> list[Alert]:
+    """Newest first; severity filters by the worst severity an alert reached."""
+    clauses, params = [], []
+    if wanted.severities:
+        clauses.append(f"peak_severity IN ({','.join('?' * len(wanted.severities))})")
+        params += wanted.severities
+    if wanted.statuses:
+        clauses.append(f"status IN ({','.join('?' * len(wanted.statuses))})")
+        params += wanted.statuses
+    if wanted.rule:
+        clauses.append("rule = ?")
+        params.append(wanted.rule)
+    for key, value in wanted.labels:
+        clauses.append("json_extract(labels, ?) = ?")
+        params += [f'$."{key}"', value]
+    if wanted.since is not None:
+        clauses.append("started_at >= ?")
+        params.append(wanted.since)
+    if wanted.until is not None:
+        clauses.append("started_at <= ?")
+        params.append(wanted.until)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    limit = "" if wanted.limit is None else f"LIMIT {int(wanted.limit)}"
+    rows = conn.execute(f"SELECT * FROM alerts {where} ORDER BY started_at DESC, id DESC {limit}", params)
+    return [alert_from_row(row) for row in rows]
+
+
+def acknowledge(conn: sqlite3.Connection, alert_id: int, by: str, note: str | None, now: float) -> Alert | None:
+    """Open alerts become acknowledged; acknowledging again only updates who and why."""
+    conn.execute(
+        "UPDATE alerts SET status = CASE WHEN status = 'firing' THEN 'acknowledged' ELSE status END, "
+        "acked_at = COALESCE(acked_at, ?), acked_by = ?, ack_note = COALESCE(?, ack_note) "
+        "WHERE id = ? AND status != 'resolved'",
+        (now, by, note, alert_id),
+    )
+    return get(conn, alert_id)
+
+
+def resolve_by_hand(conn: sqlite3.Connection, alert_id: int, note: str | None, now: float) -> Alert | None:
+    conn.execute(
+        "UPDATE alerts SET status = 'resolved', resolution = 'manual', resolved_at = ?, resolve_note = ?, "
+        "suppressed_until = NULL WHERE id = ? AND status != 'resolved'",
+        (now, note, alert_id),
+    )
+    return get(conn, alert_id)
+
+
+def prune(conn: sqlite3.Connection, before: float) -> int:
+    cursor = conn.execute("DELETE FROM alerts WHERE status = 'resolved' AND resolved_at < ?", (before,))
+    return cursor.rowcount
+
+

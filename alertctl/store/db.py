@@ -1,0 +1,99 @@
+"""Opening the database: private file, WAL, busy timeout, migrations.
+
+Several processes share one file (a `watch`, cron `check`s, an operator's
+`ack`): WAL lets readers go on while one writes, and every write happens in a
+`BEGIN IMMEDIATE` transaction that waits its turn instead of failing.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alertctl.errors import StoreError
+from alertctl.store.migrations import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 60_000
+_LEDGER = "alertctl_migrations"
+
+
+def open_database(path: Path | str) -> sqlite3.Connection:
+    """A ready connection to `path`, created 0600 (with its folders) on first use."""
+    where = str(path)
+    if where != ":memory:":
+        _create_private(Path(path))
+    try:
+        conn = sqlite3.connect(where, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        _retry_busy(lambda: conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"))
+        _retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"))
+        conn.execute("PRAGMA synchronous = NORMAL")
+        _migrate(conn, where)
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{where}: cannot use the database: {error}") from None
+    return conn
+
+
+def _create_private(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    except OSError as error:
+        raise StoreError(f"{path}: cannot create the database: {error.strerror}") from None
+
+
+def _retry_busy(action) -> None:  # type: ignore[no-untyped-def]
+    """Switching to WAL can report 'locked' without waiting on the busy handler; wait here."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            action()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _migrate(conn: sqlite3.Connection, where: str) -> None:
+    names = [name for name, _ in MIGRATIONS]
+    if _applied(conn) == set(names):
+        return
+    with transaction(conn):
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and _LEDGER not in tables:
+            raise StoreError(f"{where}: not an alertctl database (it has other tables); refusing to touch it")
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {_LEDGER} (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+        done = _applied(conn)
+        for name, script in MIGRATIONS:
+            if name in done:
+                continue
+            for statement in filter(str.strip, script.split(";")):
+                conn.execute(statement)
+            conn.execute(f"INSERT INTO {_LEDGER} VALUES (?, ?)", (name, time.time()))
+
+
+def _applied(conn: sqlite3.Connection) -> set[str]:
+    try:
+        return {row[0] for row in conn.execute(f"SELECT name FROM {_LEDGER}")}
+    except sqlite3.OperationalError:
+        return set()
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection, commit: bool = True) -> Iterator[sqlite3.Connection]:
+    """One write transaction that takes the write lock up front, so it never fails half-way.
+
+    `commit=False` rolls everything back at the end: how `check --dry-run` writes nothing.
+    """
+    _retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"))
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT" if commit else "ROLLBACK")

@@ -1,0 +1,60 @@
+"""Schema changes, append-only: never edit a shipped one, add the next.
+
+Each runs once, in order, inside the transaction that records it.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "m001_initial",
+        """
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            rule TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            series TEXT NOT NULL,
+            labels TEXT NOT NULL,
+            host TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            peak_severity TEXT NOT NULL,
+            status TEXT NOT NULL,
+            resolution TEXT,
+            value REAL,
+            peak REAL,
+            threshold REAL,
+            message TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            last_seen_at REAL NOT NULL,
+            acked_at REAL,
+            resolved_at REAL,
+            suppressed_until REAL,
+            acked_by TEXT,
+            ack_note TEXT,
+            suppress_reason TEXT,
+            resolve_note TEXT,
+            occurrences INTEGER NOT NULL DEFAULT 0,
+            reopened INTEGER NOT NULL DEFAULT 0,
+            notifications INTEGER NOT NULL DEFAULT 0,
+            context TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE UNIQUE INDEX alerts_one_open ON alerts(rule, series) WHERE status != 'resolved';
+        CREATE INDEX alerts_started ON alerts(started_at);
+        CREATE INDEX alerts_severity_started ON alerts(peak_severity, started_at);
+        CREATE INDEX alerts_status_started ON alerts(status, started_at);
+        CREATE INDEX alerts_rule_started ON alerts(rule, started_at);
+        CREATE INDEX alerts_resolved_at ON alerts(resolved_at) WHERE resolved_at IS NOT NULL;
+        CREATE TABLE tracks (
+            rule TEXT NOT NULL,
+            series TEXT NOT NULL,
+            warning_since REAL,
+            warning_count INTEGER NOT NULL,
+            critical_since REAL,
+            critical_count INTEGER NOT NULL,
+            last_at REAL,
+            PRIMARY KEY (rule, series)
+        ) WITHOUT ROWID;
+        CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+        """,
+    ),
+]

@@ -1,0 +1,53 @@
+"""What the engine must remember between runs: rule tracks and small named values.
+
+Kept in the database, not in memory, so that cron-driven `check` runs honour
+`for` and `consecutive` exactly as a long-running `watch` does.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+
+from alertctl.model import LevelTrack, SeriesKey, Track
+from alertctl.store.codec import labels_from_json, labels_json
+
+
+def load_tracks(conn: sqlite3.Connection) -> dict[SeriesKey, Track]:
+    tracks = {}
+    for row in conn.execute("SELECT * FROM tracks"):
+        key = SeriesKey(row["rule"], labels_from_json(row["series"]))
+        tracks[key] = Track(
+            key,
+            LevelTrack(row["warning_since"], row["warning_count"]),
+            LevelTrack(row["critical_since"], row["critical_count"]),
+            row["last_at"],
+        )
+    return tracks
+
+
+def save_tracks(conn: sqlite3.Connection, tracks: Mapping[SeriesKey, Track]) -> None:
+    conn.execute("DELETE FROM tracks")
+    conn.executemany(
+        "INSERT INTO tracks VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                key.rule, labels_json(key.labels), t.warning.since, t.warning.count,
+                t.critical.since, t.critical.count, t.last_at,
+            )
+            for key, t in tracks.items()
+        ],
+    )
+
+
+def get_value(conn: sqlite3.Connection, key: str) -> object | None:
+    row = conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+    return None if row is None else json.loads(row[0])
+
+
+def set_value(conn: sqlite3.Connection, key: str, value: object) -> None:
+    conn.execute(
+        "INSERT INTO state VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, json.dumps(value)),
+    )
