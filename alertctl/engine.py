@@ -41,7 +41,7 @@ def evaluate(
     samples: Iterable[Sample],
     tracks: Mapping[SeriesKey, Track],
     open_alerts: Mapping[SeriesKey, OpenAlert],
-    recent: Mapping[SeriesKey, int],
+    recent: Mapping[SeriesKey, OpenAlert],
     now: float,
     policy: Policy,
 ) -> Outcome:
@@ -100,7 +100,7 @@ def judge(
     sample: Sample,
     track: Track,
     alert: OpenAlert | None,
-    reopen_id: int | None,
+    recovered: OpenAlert | None,
     now: float,
     host: str,
 ) -> Transition | None:
@@ -109,9 +109,11 @@ def judge(
         severity = qualified(rule, track, now)
         if severity is None:
             return None
-        change = Change.REOPENED if reopen_id is not None else Change.OPENED
         runs = max(track.of(s).count for s, _ in rule.levels())
-        return _breach(change, rule, sample, severity, value, now, host, runs, reopen_id, in_breach=True)
+        if recovered is None:
+            return _breach(Change.OPENED, rule, sample, severity, value, now, host, runs, None, in_breach=True)
+        peak = _worse(rule, recovered.peak, value)
+        return _breach(Change.REOPENED, rule, sample, severity, peak, now, host, runs, recovered.id, in_breach=True)
     if not rule.op.holds(value, rule.clear_threshold):
         return Transition(
             Change.RESOLVED, alert.key, rule.metric, alert.severity, now, value, alert.peak,

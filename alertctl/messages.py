@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from alertctl.model import Labels, Op, Rule, Severity
-from alertctl.units import human, unit_of
+from alertctl.model import Labels, Op, Rule, Severity, Unit
+from alertctl.units import human, plain, unit_of
+
+
+def _number(value: float, metric: str) -> str:
+    """Percentages stay bare ("97.2", as the contract's example reads); sizes and times get units."""
+    unit = unit_of(metric)
+    return plain(value) if unit is Unit.PERCENT else human(value, unit)
 
 
 def subject(metric: str, labels: Labels) -> str:
@@ -13,12 +19,11 @@ def subject(metric: str, labels: Labels) -> str:
 
 def breach(rule: Rule, labels: Labels, value: float, severity: Severity, host: str) -> str:
     threshold = rule.level(severity).value
-    unit = unit_of(rule.metric)
-    detail = f"{severity.label} {rule.op.words} {human(threshold, unit)}"
+    detail = f"{severity.label} {rule.op.words} {_number(threshold, rule.metric)}"
     distance = _distance(rule.op, value, threshold)
     if distance:
         detail += f", {distance}"
-    return f"{subject(rule.metric, labels)} is {human(value, unit)} ({detail}) on {host}"
+    return f"{subject(rule.metric, labels)} is {_number(value, rule.metric)} ({detail}) on {host}"
 
 
 def _distance(op: Op, value: float, threshold: float) -> str:
@@ -29,9 +34,8 @@ def _distance(op: Op, value: float, threshold: float) -> str:
 
 
 def recovered(rule: Rule, labels: Labels, value: float, host: str) -> str:
-    unit = unit_of(rule.metric)
-    clears = f"clears when not {rule.op.words} {human(rule.clear_threshold, unit)}"
-    return f"{subject(rule.metric, labels)} is back to {human(value, unit)} ({clears}) on {host}"
+    clears = f"clears when not {rule.op.words} {_number(rule.clear_threshold, rule.metric)}"
+    return f"{subject(rule.metric, labels)} is back to {_number(value, rule.metric)} ({clears}) on {host}"
 
 
 def expired(metric: str, labels: Labels, host: str, rule_gone: bool) -> str:

@@ -79,5 +79,5 @@ def decimal(value: float, unit: Unit) -> str:
     """Plain decimal notation, never an exponent: what every perfdata parser accepts."""
     if unit is Unit.BYTES or value == int(value):
         return str(int(round(value)))
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
     return text or "0"

@@ -24,9 +24,11 @@ def console() -> Console:
 
 def alerts_table(alerts: Sequence[Alert], title: str | None = None) -> Table:
     table = Table(title=title, expand=False)
-    for name, justify in (("ID", "right"), ("Started", "left"), ("Severity", "left"),
-                          ("Status", "left"), ("Rule", "left"), ("Value", "right"), ("Message", "left")):
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for name in ("ID", "Started", "Severity", "Status"):
+        table.add_column(name, no_wrap=True, justify="right" if name == "ID" else "left")
+    table.add_column("Rule", overflow="fold")
+    table.add_column("Value", justify="right", no_wrap=True)
+    table.add_column("Message", overflow="fold", ratio=1)
     for alert in alerts:
         table.add_row(
             str(alert.id),

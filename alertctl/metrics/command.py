@@ -16,7 +16,6 @@ import signal
 import subprocess
 import time
 from dataclasses import dataclass
-from typing import IO
 
 from alertctl.metrics.check_result import CheckResult, seconds
 from alertctl.model import CommandCheck
@@ -41,7 +40,12 @@ class Finished:
 
 
 def collect(check: CommandCheck) -> CheckResult:
-    details = {"command": shlex.join(check.command), "exit_code": None, "output": "", "error": None}
+    details: dict[str, object] = {
+        "command": shlex.join(check.command),
+        "exit_code": None,
+        "output": "",
+        "error": None,
+    }
     result = CheckResult(check.name, details)
     started = time.monotonic()
     try:

@@ -15,10 +15,10 @@ import time
 import psutil
 
 from alertctl.metrics.check_result import CheckResult
+from alertctl.metrics.processes import GONE, snapshot
 from alertctl.model import ProcessCheck
 
 CONTEXT_PIDS = 20
-_GONE = (psutil.NoSuchProcess, psutil.AccessDenied)
 
 Identity = tuple[int, float]
 """pid and start time: a reused pid is a different process."""
@@ -33,7 +33,7 @@ class ProcessWatcher:
     def __call__(self) -> CheckResult:
         matched = self._match()
         result = CheckResult(self.check.name, {"pattern": self.check.pattern})
-        result.details["pids"] = sorted(identity[0] for identity in matched)[:CONTEXT_PIDS]
+        result.details["pids"] = sorted(pid for pid, _ in matched)[:CONTEXT_PIDS]
         cpu, rss = self._usage(matched)
         self._known = matched
         result.add("count", len(matched))
@@ -42,13 +42,12 @@ class ProcessWatcher:
         return result
 
     def _match(self) -> dict[Identity, psutil.Process]:
-        """Matching processes, reusing the Process we already hold for each one."""
-        own = os.getpid()
+        """Matching processes other than ourselves, keeping the Process we already hold."""
         matched = {}
-        for proc in psutil.process_iter(["name", "cmdline", "create_time"], ad_value=None):
-            if proc.pid == own or not self._matches(proc.info["name"], proc.info["cmdline"]):
+        for proc, info in snapshot(["name", "cmdline", "create_time"]):
+            if proc.pid == os.getpid() or not self._matches(info["name"], info["cmdline"]):
                 continue
-            identity = (proc.pid, proc.info["create_time"] or 0.0)
+            identity = (proc.pid, info["create_time"] or 0.0)
             matched[identity] = self._known.get(identity, proc)
         return matched
 
@@ -64,7 +63,7 @@ class ProcessWatcher:
             try:
                 cpu += self._cpu_percent(identity, proc)
                 rss += proc.memory_info().rss
-            except _GONE:
+            except GONE:
                 continue
         return cpu, rss
 

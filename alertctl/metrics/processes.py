@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 import psutil
 
 from alertctl.model import Sample
 
 CPU_SAMPLE_SECONDS = 0.1
-_GONE = (psutil.NoSuchProcess, psutil.AccessDenied)
+GONE = (psutil.NoSuchProcess, psutil.AccessDenied)
+"""A process that ended meanwhile, or hides the number we asked for: skip it."""
 
 
 class TopProcess(TypedDict):
@@ -22,12 +23,28 @@ class TopProcess(TypedDict):
     memory_percent: float
 
 
+def snapshot(attrs: list[str]) -> list[tuple[psutil.Process, dict[str, Any]]]:
+    """Every live process, as a Process of our own plus `attrs` read now (None if hidden).
+
+    Not `process_iter`: it hands every caller the same shared Process objects and
+    writes `.info` onto them, and the collectors run in parallel threads; a shared
+    object would also mix up the CPU % baselines of different callers.
+    """
+    found = []
+    for pid in psutil.pids():
+        try:
+            proc = psutil.Process(pid)
+            found.append((proc, proc.as_dict(attrs, ad_value=None)))
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
 def collect() -> list[Sample]:
-    statuses = [p.info["status"] for p in psutil.process_iter(["status"], ad_value=None)]
-    zombies = sum(status == psutil.STATUS_ZOMBIE for status in statuses)
+    statuses = [info["status"] for _, info in snapshot(["status"])]
     return [
         Sample("processes.total", float(len(statuses))),
-        Sample("processes.zombie", float(zombies)),
+        Sample("processes.zombie", float(statuses.count(psutil.STATUS_ZOMBIE))),
     ]
 
 
@@ -37,12 +54,12 @@ def top_processes(by: Literal["cpu", "memory"], limit: int = 5) -> list[TopProce
     CPU % needs an interval, so every process is read twice, briefly apart; the
     cost is paid only when an alert's context is built, never on a plain sample.
     """
-    procs = list(psutil.process_iter(["pid", "name", "username"], ad_value=None))
-    for proc in procs:
-        with contextlib.suppress(*_GONE):
+    procs = snapshot(["pid", "name", "username"])
+    for proc, _ in procs:
+        with contextlib.suppress(*GONE):
             proc.cpu_percent(interval=None)  # the first call only sets the baseline
     time.sleep(CPU_SAMPLE_SECONDS)
-    rows = [row for row in map(_describe, procs) if row is not None]
+    rows = [row for row in (_describe(proc, info) for proc, info in procs) if row is not None]
     key: Literal["cpu_percent", "memory_percent"] = (
         "cpu_percent" if by == "cpu" else "memory_percent"
     )
@@ -50,17 +67,16 @@ def top_processes(by: Literal["cpu", "memory"], limit: int = 5) -> list[TopProce
     return rows[:limit]
 
 
-def _describe(proc: psutil.Process) -> TopProcess | None:
-    """None when the process ended in between or hides its numbers from us."""
+def _describe(proc: psutil.Process, info: dict[str, Any]) -> TopProcess | None:
     try:
         cpu = proc.cpu_percent(interval=None)
         memory = proc.memory_percent()
-    except _GONE:
+    except GONE:
         return None
     return TopProcess(
-        pid=proc.info["pid"],
-        name=proc.info["name"],
-        user=proc.info["username"],
+        pid=info["pid"],
+        name=info["name"],
+        user=info["username"],
         cpu_percent=round(cpu, 1),
         memory_percent=round(memory, 1),
     )

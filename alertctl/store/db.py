@@ -30,6 +30,7 @@ def open_database(path: Path | str) -> sqlite3.Connection:
         conn = sqlite3.connect(where, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.row_factory = sqlite3.Row
         _retry_busy(lambda: conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"))
+        _refuse_foreign(conn, where)  # before WAL: switching it rewrites the file's header
         _retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"))
         conn.execute("PRAGMA synchronous = NORMAL")
         _migrate(conn, where)
@@ -59,14 +60,18 @@ def _retry_busy(action) -> None:  # type: ignore[no-untyped-def]
             time.sleep(0.05)
 
 
+def _refuse_foreign(conn: sqlite3.Connection, where: str) -> None:
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and _LEDGER not in tables:
+        raise StoreError(f"{where}: not an alertctl database (it has other tables); refusing to touch it")
+
+
 def _migrate(conn: sqlite3.Connection, where: str) -> None:
     names = [name for name, _ in MIGRATIONS]
     if _applied(conn) == set(names):
         return
     with transaction(conn):
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if tables and _LEDGER not in tables:
-            raise StoreError(f"{where}: not an alertctl database (it has other tables); refusing to touch it")
+        _refuse_foreign(conn, where)
         conn.execute(f"CREATE TABLE IF NOT EXISTS {_LEDGER} (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
         done = _applied(conn)
         for name, script in MIGRATIONS:

@@ -38,7 +38,7 @@ def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
@@ -54,7 +54,9 @@ def listener() -> Iterator[socket.socket]:
         yield sock
 
 
-def check(url: str, expect_status: int | None = None, timeout: float = 5.0) -> tuple[dict[str, float], dict[str, object]]:
+def check(
+    url: str, expect_status: int | None = None, timeout: float = 5.0
+) -> tuple[dict[str, float], dict[str, object]]:
     result = http.collect(HttpCheck("web", url, timeout, expect_status))
     return {s.metric: s.value for s in result.samples}, result.details
 
@@ -77,9 +79,11 @@ def test_a_500_answered_but_is_down(server: str) -> None:
     ("path", "expect", "up"),
     [("/fail", 500, 1.0), ("/teapot", 200, 0.0), ("/ok", 204, 0.0), ("/teapot", 418, 1.0)],
 )
-def test_expect_status_is_the_only_good_answer(server: str, path: str, expect: int, up: float) -> None:
+def test_expect_status_is_the_only_good_answer(
+    server: str, path: str, expect: int, up: float
+) -> None:
     values, _ = check(f"{server}{path}", expect_status=expect)
-    assert values["web.up"] == up and values["web.status"] == float(dict(ROUTES)[path])
+    assert values["web.up"] == up and values["web.status"] == float(ROUTES[path])
 
 
 def test_redirects_are_reported_not_followed(server: str) -> None:
@@ -88,7 +92,7 @@ def test_redirects_are_reported_not_followed(server: str) -> None:
     assert check(f"{server}/moved", expect_status=200)[0]["web.up"] == 0.0
 
 
-def test_connection_refused_is_down_without_status(listener: socket.socket) -> None:
+def test_connection_refused_is_down_without_status() -> None:
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]

@@ -71,7 +71,9 @@ def test_usage_clamps_counter_skew_into_0_to_100() -> None:
     assert by_name(samples or []) == {"cpu.percent": 100.0, "cpu.iowait": 0.0}
 
 
-def test_a_good_baseline_is_measured_against_without_sleeping(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_good_baseline_is_measured_against_without_sleeping(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def no_sleep(seconds: float) -> None:
         raise AssertionError("took the short-sample path")
 
@@ -184,7 +186,8 @@ def test_top_processes_by_cpu_finds_a_busy_child() -> None:
         busy.kill()
         busy.wait()
     assert busy.pid in [row["pid"] for row in top]
-    assert [row["cpu_percent"] for row in top] == sorted((row["cpu_percent"] for row in top), reverse=True)
+    shares = [row["cpu_percent"] for row in top]
+    assert shares == sorted(shares, reverse=True)
     assert set(top[0]) == {"pid", "name", "user", "cpu_percent", "memory_percent"}
 
 

@@ -1,0 +1,99 @@
+"""A rig for driving the real CLI: a `command` check that reads its value from a file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from alertctl.cli.app import app
+from tests.conftest import run_cli
+
+
+class Rig:
+    """One config, one database and one value file under the test's tmp_path.
+
+    `check`/`run` start `python -m alertctl` in a child process (process-level
+    behaviour: exit status, stdout and stderr as cron sees them); `invoke` runs the
+    same command in this process through typer's CliRunner, which is much faster.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.value_file = root / "value"
+        self.db = root / "a.db"
+        self.config = root / "c.toml"
+        self.set_value(0)
+
+    # -- inputs ---------------------------------------------------------------
+
+    def set_value(self, value: object) -> None:
+        """What the `q` check prints next; an empty string makes q.value unavailable."""
+        self.value_file.write_text(f"{value}\n" if value != "" else "")
+
+    def configure(self, rules: str, preamble: str = "", path: Path | None = None) -> Path:
+        """A config with check `q` reading the value file, plus `rules` (TOML)."""
+        target = path or self.config
+        target.write_text(
+            textwrap.dedent(preamble)
+            + textwrap.dedent(f"""
+            [[checks]]
+            name = "q"
+            type = "command"
+            command = ["cat", "{self.value_file}"]
+            """)
+            + textwrap.dedent(rules)
+        )
+        return target
+
+    def q_rule(self, name: str = "q-high", extra: str = "", warning: float = 80, critical: float = 95) -> str:
+        return f"""
+        [[rules]]
+        name = "{name}"
+        metric = "q.value"
+        warning = {warning}
+        critical = {critical}
+        {extra}
+        """
+
+    # -- running --------------------------------------------------------------
+
+    def _where(self) -> list[str]:
+        return ["-c", str(self.config), "--db", str(self.db)]
+
+    def run(self, *args: str, timeout: float = 30):  # type: ignore[no-untyped-def]
+        return run_cli(*args, *self._where(), timeout=timeout)
+
+    def check(self, *args: str):  # type: ignore[no-untyped-def]
+        return self.run("check", *args)
+
+    def invoke(self, *args: str, where: bool = True):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(app, [*args, *(self._where() if where else [])])
+
+    # -- reading back -----------------------------------------------------------
+
+    def alerts(self) -> list[dict[str, Any]]:
+        """Every alert, newest first, through `history --json`."""
+        result = self.invoke("history", "--json", "--limit", "1000")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    def open_alerts(self) -> list[dict[str, Any]]:
+        return [a for a in self.alerts() if a["status"] != "resolved"]
+
+    def sql(self, statement: str, *params: object) -> list[tuple[Any, ...]]:
+        """Direct access for arranging what the CLI cannot (e.g. old start times)."""
+        with sqlite3.connect(self.db) as conn:
+            rows = conn.execute(statement, params).fetchall()
+        conn.close()
+        return rows
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> Rig:
+    return Rig(tmp_path)

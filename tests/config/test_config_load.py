@@ -1,0 +1,124 @@
+"""Config: defaults, files, environment, strict errors that name file and key, the cache."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from alertctl.config import load_config
+from alertctl.config.document import starter
+from alertctl.config.load import defaults
+from alertctl.errors import ConfigError
+from alertctl.model import CommandCheck, Op
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample-configs"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "alertctl.toml"
+    path.write_text(text)
+    return path
+
+
+def test_no_file_means_built_in_defaults() -> None:
+    config = load_config(None)
+    assert config.source == "built-in defaults"
+    assert [r.name for r in config.rules] == ["cpu-high", "memory-high", "swap-high", "load-high", "disk-full", "inodes-full"]
+    assert config.agent.interval == 10
+
+
+def test_local_file_is_found_and_rules_replace_the_built_ins(tmp_path: Path) -> None:
+    write(tmp_path, '[[rules]]\nname = "x"\nmetric = "load.1"\nop = ">="\ncritical = 8\n')
+    config = load_config(None)
+    assert [(r.name, r.op, r.critical.value) for r in config.rules] == [("x", Op.GE, 8)]  # type: ignore[union-attr]
+
+
+def test_file_without_rules_keeps_the_built_ins(tmp_path: Path) -> None:
+    path = write(tmp_path, '[notify.channels.ops]\nurls = ["json://127.0.0.1:9/x"]\n')
+    config = load_config(path)
+    assert len(config.rules) == 6
+    assert config.notify.channels[0].name == "ops"
+
+
+def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, '[agent]\ninterval = "30s"\nhost = "a"\n')
+    monkeypatch.setenv("ALERTCTL_AGENT__INTERVAL", "5s")
+    config = load_config(path)
+    assert (config.agent.interval, config.agent.host) == (5, "a")
+
+
+def test_command_string_is_split_without_a_shell(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[checks]]\nname = "q"\ntype = "command"\ncommand = "echo \'a b\' c"\n')
+    assert load_config(path).checks == (CommandCheck("q", ("echo", "a b", "c")),)
+
+
+BAD = [
+    ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = "lots"\n', "rules[0].warning: must be a number (got 'lots')"),
+    ('[agent]\ninterval = "5 parsecs"\n', "agent.interval: must be a duration like 30s, 5m or 2h (got '5 parsecs')"),
+    ('[agent]\nintervall = "5s"\n', "agent.intervall: unknown key"),
+    ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\n', "rules[0]: needs a warning or a critical level (or both)"),
+    ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = 95\ncritical = 90\n', "rules[0].warning: must be below critical (90) for op '>'"),
+    ('[[rules]]\nname = "a"\nmetric = "memory.available"\nop = "<"\nwarning = 1\ncritical = 2\n', "rules[0].warning: must be above critical (2) for op '<'"),
+    ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nop = "=>"\nwarning = 1\n', "rules[0].op: must be one of"),
+    ('[[rules]]\nname = "a"\nmetric = "cpux.percent"\nwarning = 1\n', "rules[0].metric: unknown metric family 'cpux.percent'"),
+    ('[[rules]]\nname = "a"\nmetric = "cpu.percnt"\nwarning = 1\n', "rules[0].metric: unknown metric 'cpu.percnt'"),
+    ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = 1\n[[rules]]\nname = "a"\nmetric = "load.1"\nwarning = 1\n', "rules[1].name: duplicate name 'a'"),
+    ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = 1\nchannels = ["pager"]\n', "rules[0].channels: unknown channel 'pager'"),
+    ('[[checks]]\nname = "q"\ntype = "ftp"\n', "checks[0]: unknown check type 'ftp' (expected one of command, http, tcp, process)"),
+    ('[[checks]]\nname = "q"\ntype = "tcp"\nhost = "h"\nport = 70000\n', "checks[0].port:"),
+    ('[[checks]]\nname = "q"\ntype = "process"\npattern = "(("\n', "checks[0].pattern: is not a valid regular expression"),
+    ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = 80\nclear = 90\n', "rules[0].clear: must be at or below the lowest level (80)"),
+    ('[[rules]]\nname = "a"\nmetric = "load.1"\nwarning = 1\nmount = "/"\n', "rules[0].mount: load.1 has no mount label"),
+    ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\ncritical = { value = 1, for = "soon" }\n', "rules[0].critical.for: must be a duration"),
+    ('[notify]\nescalate_to = ["pager"]\n', "notify.escalate_to: unknown channel 'pager'"),
+    ("x = [", "not valid TOML"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BAD)
+def test_bad_config_names_file_and_key(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ")
+    assert expected in message
+
+
+def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such config file"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_cached_config_loads_without_pydantic(tmp_path: Path) -> None:
+    path = write(tmp_path, '[agent]\nhost = "cached"\n')
+    probe = (
+        "import sys; from pathlib import Path; from alertctl.config import load_config; "
+        f"c = load_config(Path({str(path)!r})); print(c.agent.host, 'pydantic' in sys.modules)"
+    )
+    run = lambda: subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=os.environ, check=True).stdout  # noqa: E731
+    assert run() == "cached True\n"
+    assert run() == "cached False\n"
+    path.write_text('[agent]\nhost = "edited-and-longer"\n')
+    assert run() == "edited-and-longer True\n"
+
+
+def test_cache_is_private(tmp_path: Path, isolated_home: Path) -> None:
+    load_config(write(tmp_path, '[agent]\nhost = "h"\n'))
+    (cached,) = (isolated_home / ".cache" / "alertctl").iterdir()
+    assert cached.stat().st_mode & 0o777 == 0o600
+    assert cached.parent.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize("name", ["default.toml", "web-server.toml", "cron.toml"])
+def test_every_sample_config_validates(name: str) -> None:
+    assert load_config(SAMPLES / name, use_cache=False).rules
+
+
+def test_default_sample_is_exactly_the_built_in_defaults() -> None:
+    assert (SAMPLES / "default.toml").read_text() == starter(defaults())
+    assert load_config(SAMPLES / "default.toml", use_cache=False).rules == defaults().rules

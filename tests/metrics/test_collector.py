@@ -1,0 +1,114 @@
+"""The Collector: everything sampled at once, checks in parallel, failures contained."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from alertctl.metrics import memory, tcp
+from alertctl.metrics.catalog import SYSTEM_METRICS
+from alertctl.metrics.collector import Collector
+from alertctl.metrics.cpu import CpuTimes
+from alertctl.model import CommandCheck, ProcessCheck, TcpCheck
+
+
+def metrics(collector: Collector) -> set[str]:
+    return {sample.metric for sample in collector.collect().samples}
+
+
+def test_every_built_in_metric_is_sampled_and_the_baseline_kept() -> None:
+    collector = Collector([])
+    reading = collector.collect()
+    assert {s.metric for s in reading.samples} >= {spec.name for spec in SYSTEM_METRICS}
+    assert reading.failed == [] and reading.details == {}
+    for sample in reading.samples:
+        spec = next(spec for spec in SYSTEM_METRICS if spec.name == sample.metric)
+        assert [key for key, _ in sample.labels] == list(spec.labels)
+        if spec.maximum is not None:
+            assert 0.0 <= sample.value <= spec.maximum
+    first = collector.cpu_baseline
+    assert isinstance(first, CpuTimes)
+    collector.collect()
+    assert collector.cpu_baseline is not None and collector.cpu_baseline.total > first.total
+
+
+def test_check_samples_and_details_are_collected() -> None:
+    checks = [
+        CommandCheck("queue", ("echo", "12")),
+        ProcessCheck("nothing", "alertctl-test-matches-no-process-[0-9]{40}"),
+    ]
+    reading = Collector(checks).collect()
+    values = {s.metric: s.value for s in reading.samples}
+    assert values["queue.value"] == 12.0 and values["nothing.count"] == 0.0
+    assert "cpu.percent" in values
+    assert set(reading.details) == {"queue", "nothing"}
+    assert reading.details["queue"]["output"] == "12"
+
+
+def test_checks_run_side_by_side() -> None:
+    checks = [CommandCheck(f"slow{i}", ("sleep", "10"), timeout=1.0) for i in range(3)]
+    started = time.monotonic()
+    reading = Collector(checks).collect()
+    assert time.monotonic() - started < 2.5  # one after another would take 3 s
+    assert {s.metric for s in reading.samples} >= {f"slow{i}.duration" for i in range(3)}
+    assert all(details["error"] == "timed out after 1s" for details in reading.details.values())
+
+
+def test_a_failing_system_collector_is_reported_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> list[object]:
+        raise OSError("no /proc/meminfo")
+
+    monkeypatch.setattr(memory, "collect", broken)
+    warnings: list[str] = []
+    collector = Collector([], warn=warnings.append)
+    for _ in range(2):
+        reading = collector.collect()
+        names = {s.metric for s in reading.samples}
+        assert reading.failed == ["memory"]
+        assert "memory.percent" not in names and {"cpu.percent", "load.1", "disk.percent"} <= names
+    assert warnings == [
+        "metrics from memory unavailable: OSError: no /proc/meminfo (reported once)"
+    ]
+
+
+def test_a_check_that_raises_is_reported_once_and_the_others_go_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(check: TcpCheck) -> None:
+        raise RuntimeError(f"cannot check {check.host}")
+
+    monkeypatch.setattr(tcp, "collect", broken)
+    warnings: list[str] = []
+    checks = [TcpCheck("db", "db.internal", 5432), CommandCheck("queue", ("echo", "3"))]
+    collector = Collector(checks, warn=warnings.append)
+    for _ in range(2):
+        reading = collector.collect()
+        assert reading.failed == ["db"] and set(reading.details) == {"queue"}
+        assert {s.metric: s.value for s in reading.samples}["queue.value"] == 3.0
+    assert len(warnings) == 1 and "db" in warnings[0] and "cannot check db.internal" in warnings[0]
+
+
+@pytest.fixture
+def release() -> Iterator[threading.Event]:
+    event = threading.Event()
+    yield event
+    event.set()  # let the abandoned check's thread end with the test
+
+
+def test_a_check_that_overruns_its_timeout_is_abandoned(
+    monkeypatch: pytest.MonkeyPatch, release: threading.Event
+) -> None:
+    def stuck(check: TcpCheck) -> None:
+        release.wait(30)  # e.g. a DNS lookup that ignores the timeout
+
+    monkeypatch.setattr(tcp, "collect", stuck)
+    warnings: list[str] = []
+    started = time.monotonic()
+    collector = Collector([TcpCheck("db", "db.internal", 5432, 0.1)], warn=warnings.append)
+    reading = collector.collect()
+    assert time.monotonic() - started < 3.0
+    assert reading.failed == ["db"] and "cpu.percent" in {s.metric for s in reading.samples}
+    assert warnings == ["metrics from db unavailable: did not finish within 1.2s (reported once)"]

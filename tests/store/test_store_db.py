@@ -1,0 +1,83 @@
+"""The database file: private, migrated once, never mistaken for someone else's."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from alertctl.errors import StoreError
+from alertctl.model import Change, Level, Op, Rule, SeriesKey, Severity, Transition, make_labels
+from alertctl.store import alerts
+from alertctl.store.db import open_database, transaction
+from alertctl.store.migrations import MIGRATIONS
+
+
+def test_created_private_with_parent_folders(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "alertctl.db"
+    open_database(path).close()
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_migrations_are_recorded_and_run_once(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    open_database(path).close()
+    conn = open_database(path)
+    names = [row[0] for row in conn.execute("SELECT name FROM alertctl_migrations")]
+    assert names == [name for name, _ in MIGRATIONS]
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_foreign_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE customers (name TEXT)")
+    other.commit()
+    other.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not an alertctl database"):
+        open_database(path)
+    assert path.read_bytes() == before
+
+
+def test_garbage_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="cannot use the database"):
+        open_database(path)
+    assert path.read_bytes() == b"this is not sqlite at all" * 100
+
+
+def test_unwritable_folder_is_a_store_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    with pytest.raises(StoreError, match="cannot create the database"):
+        open_database(blocked / "a.db")
+
+
+def _opened(rule: Rule, value: float, at: float) -> Transition:
+    return Transition(
+        Change.OPENED, SeriesKey(rule.name, make_labels({"mount": "/"})), rule.metric, Severity.WARNING, at,
+        value=value, peak=value, threshold=80, message="m", in_breach=True, breaches=1,
+    )
+
+
+def test_one_open_alert_per_series_is_enforced_by_the_schema(tmp_path: Path) -> None:
+    conn = open_database(tmp_path / "a.db")
+    rule = Rule("disk", "disk.percent", Op.GT, warning=Level(80), labels=make_labels({"team": "ops"}))
+    with transaction(conn):
+        (recorded,) = alerts.record(conn, [_opened(rule, 90, 1.0)], {"disk": rule}, "h", {})
+    stored = alerts.get(conn, recorded.alert_id or 0)
+    assert stored is not None and stored.labels == {"mount": "/", "team": "ops"}
+    with pytest.raises(sqlite3.IntegrityError), transaction(conn):
+        alerts.record(conn, [_opened(rule, 91, 2.0)], {"disk": rule}, "h", {})
+    assert len(alerts.current(conn)) == 1
+
+
+def test_dry_run_transaction_leaves_nothing(tmp_path: Path) -> None:
+    conn = open_database(tmp_path / "a.db")
+    rule = Rule("disk", "disk.percent", Op.GT, warning=Level(80))
+    with transaction(conn, commit=False):
+        alerts.record(conn, [_opened(rule, 90, 1.0)], {"disk": rule}, "h", {})
+    assert alerts.current(conn) == []
