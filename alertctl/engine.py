@@ -24,6 +24,11 @@ from alertctl.model import (
 )
 
 
+FOR_SLACK = 1.0
+"""Seconds a `for` may fall short by and still count: cron starts `check` a few
+milliseconds late or early each minute, and `for = "3m"` should mean three runs apart."""
+
+
 @dataclass(frozen=True)
 class Policy:
     host: str
@@ -82,7 +87,7 @@ def qualified(rule: Rule, track: Track, now: float) -> Severity | None:
         run = track.of(severity)
         if run.since is None or run.count < rule.consecutive:
             continue
-        if now - run.since >= rule.for_level(level):
+        if now - run.since >= rule.for_level(level) - FOR_SLACK:
             worst = severity
     return worst
 

@@ -61,8 +61,8 @@ class Runner:
         self.policy = engine.Policy(config.agent.hostname, config.agent.expire_after)
 
     def run_once(self, now: float | None = None) -> Cycle:
-        reading = self.collector.collect()
         now = time.time() if now is None else now
+        reading = self.collector.collect()
         with transaction(self.conn, commit=not self.dry_run):
             cycle = self._evaluate_and_record(reading, now)
         if not self.dry_run:
@@ -73,6 +73,7 @@ class Runner:
     def _evaluate_and_record(self, reading: Reading, now: float) -> Cycle:
         conn = self.conn
         alerts.lift_expired_suppressions(conn, now)
+        alerts.prune(conn, now - self.config.agent.retention)
         recent = alerts.recently_recovered(conn, now - self.config.notify.dedup_window)
         outcome = engine.evaluate(
             self.config.rules, reading.samples, state.load_tracks(conn), alerts.open_alerts(conn),

@@ -17,7 +17,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CONFIG = REPO / "sample-configs" / "default.toml"
-REINSTALL_HINT = f"{sys.executable} -m pip install -q --force-reinstall --no-deps {REPO}"
+REINSTALL_HINT = (f"{sys.executable} -m pip install -q --force-reinstall --no-deps {REPO} "
+                  f"&& {sys.executable} -m pip install -q {REPO}")
 
 
 class BenchError(Exception):
@@ -72,12 +73,23 @@ def install_warnings() -> list[str]:
     if direct_url and json.loads(direct_url).get("dir_info", {}).get("editable"):
         warnings.append("warning: alertctl is an editable install; with PYTHONDONTWRITEBYTECODE=1 it recompiles "
                         "at every start. Use a regular install (see this script's docstring)")
+    warnings += [f"warning: {line} (figures are not what users get; reinstall: {REINSTALL_HINT})"
+                 for line in _unmet_requirements()]
     stale = _differing_modules(dist)
     if stale:
         shown = ", ".join(stale[:3]) + (" ..." if len(stale) > 3 else "")
         warnings.append(f"warning: installed alertctl differs from {REPO / 'alertctl'} ({shown}); "
                         f"reinstall: {REINSTALL_HINT}")
     return warnings
+
+
+def _unmet_requirements() -> list[str]:
+    """`pip check`'s complaints about alertctl's dependencies: a pin changed since the install."""
+    try:
+        done = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return [line for line in done.stdout.splitlines() if line.lower().startswith("alertctl ")]
 
 
 def _differing_modules(dist: metadata.Distribution) -> list[str]:

@@ -6,18 +6,21 @@ functions that need them, so `alertctl check` starts cold in cron quickly.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from alertctl import __version__
 from alertctl.cli import alerts_cmd, check_cmd, config_cmd, metrics_cmd, watch_cmd
+from alertctl.nagios import State
 
 app = typer.Typer(
     name="alertctl",
     help="Watch this server, keep every alert as an incident, tell the right people.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     add_completion=True,
 )
 
@@ -49,4 +52,17 @@ app.add_typer(config_cmd.app, name="config")
 
 
 def main() -> None:
-    app()
+    """Run the CLI; a usage error (unknown option, bad choice) is one line on stderr and exit 2."""
+    try:
+        code = app(standalone_mode=False)
+    except Exception as error:
+        if not (hasattr(error, "format_message") and hasattr(error, "exit_code")):
+            raise
+        context = getattr(error, "ctx", None)
+        where = context.command_path if context is not None else "alertctl"
+        print(f"{where}: {error.format_message()} (see --help)", file=sys.stderr)
+        code = error.exit_code
+        if where.endswith(" check"):  # a Nagios plugin answers UNKNOWN to bad arguments too
+            print(f"ALERTCTL UNKNOWN - {error.format_message()}")
+            code = State.UNKNOWN
+    sys.exit(code or 0)

@@ -48,7 +48,7 @@ def guarded(
     def decorate(command: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(command)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            debug = bool(kwargs.get("debug")) or bool(os.environ.get("ALERTCTL_DEBUG"))
+            debug = bool(kwargs.get("debug")) or os.environ.get("ALERTCTL_DEBUG", "") not in ("", "0", "false")
             try:
                 return command(*args, **kwargs)
             except (typer.Exit, typer.Abort):

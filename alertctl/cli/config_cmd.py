@@ -13,7 +13,7 @@ from alertctl.cli.present import to_json
 from alertctl.config import load_config, locate
 from alertctl.errors import AlertctlError
 
-app = typer.Typer(help="Write, check and print the configuration.", no_args_is_help=True)
+app = typer.Typer(help="Write, check and print the configuration.", no_args_is_help=True, rich_markup_mode=None)
 
 
 @app.command("init")

@@ -102,7 +102,7 @@ def _add_context(table: Table, context: dict[str, object]) -> None:
             lines = [_item(entry) for entry in value]
             table.add_row(title, "\n".join(f"- {line}" for line in lines))
         elif isinstance(value, dict):
-            table.add_row(title, "\n".join(f"{k}: {v}" for k, v in value.items()))
+            table.add_row(title, "\n".join(f"{k}: {v}" for k, v in value.items() if v is not None))
         else:
             table.add_row(title, str(value))
 

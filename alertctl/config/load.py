@@ -6,6 +6,7 @@ is cached (see `cache.py`) and this module is imported only on a cache miss.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -77,10 +78,20 @@ def _settings_class(path: Path | None) -> type[schema.Settings]:
 
 
 def _describe(where: str, error: ValidationError) -> str:
-    """One line per problem (at most three): file, key path, what is wrong."""
-    lines = [f"{where}: {_key_path(item)}: {_message(item)}" for item in error.errors()]
+    """One line per problem (at most three): file (or variable), key path, what is wrong."""
+    lines = [f"{_source(where, item)}: {_key_path(item)}: {_message(item)}" for item in error.errors()]
     extra = len(lines) - 3
     return "\n".join(lines[:3] + ([f"... and {extra} more"] if extra > 0 else []))
+
+
+def _source(where: str, item: Any) -> str:
+    """Blame the ALERTCTL_ variable when one set the value, not the file."""
+    names = [str(part) for part in item["loc"] if isinstance(part, str)]
+    for depth in range(len(names), 0, -1):
+        variable = "ALERTCTL_" + "__".join(names[:depth]).upper()
+        if any(key.upper() == variable for key in os.environ):
+            return f"${variable}"
+    return where
 
 
 def _key_path(item: Any) -> str:
@@ -132,7 +143,7 @@ def _message(item: Any) -> str:
     if kind == "literal_error":
         return f"must be one of {item['ctx']['expected']} (got {item['input']!r})"
     text = _MESSAGES.get(kind, item["msg"])
-    if kind not in ("missing", "extra_forbidden"):
+    if kind not in ("missing", "extra_forbidden") and "urls" not in item["loc"]:  # URLs hold secrets
         text += f" (got {item['input']!r})"
     return text
 

@@ -177,18 +177,28 @@ class RuleSection(Strict):
     def _levels_make_sense(self) -> RuleSection:
         if self.warning is None and self.critical is None:
             raise ValueError("needs a warning or a critical level (or both)")
-        if self.warning and self.critical:
+        if self.warning and self.critical and not self._escalates_by_time():
             _check_order(self.op, self.warning.value, self.critical.value)
         if self.clear is not None:
             _check_clear(self.op, self.clear, (self.warning or self.critical).value)
         return self
 
 
+    def _escalates_by_time(self) -> bool:
+        """`warning = { value = 1, for = "1m" }`, `critical = { value = 1, for = "15m" }`: same line, longer wait."""
+        assert self.warning and self.critical
+        longer = (self.critical.for_ if self.critical.for_ is not None else self.for_) > (
+            self.warning.for_ if self.warning.for_ is not None else self.for_
+        )
+        return self.warning.value == self.critical.value and longer
+
+
 def _check_order(op: Op, warning: float, critical: float) -> None:
+    same = " (or equal, with a longer `for` on critical)"
     if op in (Op.GT, Op.GE) and not warning < critical:
-        raise KeyProblem("warning", f"must be below critical ({critical:g}) for op '{op}'")
+        raise KeyProblem("warning", f"must be below critical ({critical:g}) for op '{op}'{same}")
     if op in (Op.LT, Op.LE) and not warning > critical:
-        raise KeyProblem("warning", f"must be above critical ({critical:g}) for op '{op}'")
+        raise KeyProblem("warning", f"must be above critical ({critical:g}) for op '{op}'{same}")
     if op in (Op.EQ, Op.NE) and warning == critical:
         raise KeyProblem("warning", f"must differ from critical ({critical:g})")
 

@@ -72,5 +72,7 @@ class ProcessWatcher:
             return proc.cpu_percent(interval=None)
         proc.cpu_percent(interval=None)  # sets the baseline for the next call
         times = proc.cpu_times()
+        # Start times are counted from a boot time given in whole seconds, so a
+        # process younger than a few seconds reads somewhat low; older ones do not.
         age = time.time() - identity[1]
         return (times.user + times.system) / age * 100.0 if age > 0 else 0.0

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-_HEADER_VALUE = re.compile(r"([?&][+-][^=&]+=)[^&]*")
+_HEADER_VALUE = re.compile(r"([?&](?:[+:-]|%2[bBdD]|%3[aA])[^=&]+=)[^&]*")
+"""`+Header=`, `-param=` and `:field=` values; Apprise's own URL percent-encodes the `+` and `:`."""
 
 
 def redact_url(url: str) -> str:
-    """Apprise's own privacy form, plus `+Header=` values, which that form leaves visible."""
+    """Apprise's own privacy form, plus `+Header=` (and `:field=`) values, which that form leaves visible."""
     import apprise
 
     plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)

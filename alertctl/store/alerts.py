@@ -15,6 +15,9 @@ _BREACH_UPDATE = """
         peak_severity = CASE WHEN :severity = 'critical' THEN 'critical' ELSE peak_severity END,
         value = :value, peak = :peak, threshold = :threshold, message = :message,
         last_seen_at = :at, occurrences = occurrences + :breaches,
+        acked_at = CASE WHEN :raised AND status = 'acknowledged' THEN NULL ELSE acked_at END,
+        acked_by = CASE WHEN :raised AND status = 'acknowledged' THEN NULL ELSE acked_by END,
+        ack_note = CASE WHEN :raised AND status = 'acknowledged' THEN NULL ELSE ack_note END,
         status = CASE WHEN :raised AND status = 'acknowledged' THEN 'firing' ELSE status END
     WHERE id = :id
 """
@@ -179,6 +182,13 @@ def acknowledge(conn: sqlite3.Connection, alert_id: int, by: str, note: str | No
 
 
 def resolve_by_hand(conn: sqlite3.Connection, alert_id: int, note: str | None, now: float) -> Alert | None:
+    """Close it, and restart the rule's `for`/`consecutive` count: a breach that goes on must
+    qualify again before a new alert opens, instead of reopening on the very next sample."""
+    conn.execute(
+        "DELETE FROM tracks WHERE (rule, series) IN "
+        "(SELECT rule, series FROM alerts WHERE id = ? AND status != 'resolved')",
+        (alert_id,),
+    )
     conn.execute(
         "UPDATE alerts SET status = 'resolved', resolution = 'manual', resolved_at = ?, resolve_note = ?, "
         "suppressed_until = NULL WHERE id = ? AND status != 'resolved'",

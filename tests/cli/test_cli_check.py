@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.cli.conftest import Rig
+from tests.conftest import run_cli
 
 
 @pytest.mark.parametrize(
@@ -73,7 +74,7 @@ def test_a_bad_config_is_unknown_with_one_line_on_stderr_and_no_traceback(rig: R
 
 
 def test_a_missing_config_file_is_unknown(rig: Rig) -> None:
-    result = rig.run("check", "-c", str(rig.root / "nowhere.toml"))
+    result = run_cli("check", "-c", str(rig.root / "nowhere.toml"), "--db", str(rig.db))
 
     assert result.returncode == 3
     assert result.stdout.startswith("ALERTCTL UNKNOWN - ")

@@ -71,7 +71,7 @@ def test_alertctl_never_counts_itself() -> None:
 @pytest.fixture
 def spinner(token: str) -> Iterator[subprocess.Popen[bytes]]:
     proc = subprocess.Popen([sys.executable, "-c", "while True: pass", token])
-    time.sleep(0.5)
+    time.sleep(1.0)  # start times are only whole-second precise: let the age dwarf that
     yield proc
     proc.kill()
     proc.wait()
@@ -86,5 +86,5 @@ def test_first_sight_reports_the_lifetime_cpu_average(
     second = values(watcher)
     assert first["spin.count"] == 1.0
     # a busy loop on a busy machine still gets far more than this, both ways measured
-    assert first["spin.cpu_percent"] > 20.0
-    assert second["spin.cpu_percent"] > 20.0
+    assert first["spin.cpu_percent"] > 10.0
+    assert second["spin.cpu_percent"] > 10.0
