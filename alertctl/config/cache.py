@@ -9,7 +9,7 @@ channel URLs hold tokens. Any problem reading it means a cache miss.
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 import os
 import pickle
 from pathlib import Path
@@ -38,7 +38,7 @@ def _stamp(path: Path | None) -> str | None:
 
 
 def _file(path: Path | None) -> Path:
-    name = hashlib.sha256(str(path.resolve() if path else "").encode()).hexdigest()[:16]
+    name = f"{zlib.crc32(str(path.resolve() if path else '').encode()):08x}"
     return cache_dir() / f"config-{name}.pickle"
 
 

@@ -6,7 +6,7 @@ it, which is most of `alertctl check`'s cold start.
 
 from __future__ import annotations
 
-import socket
+import os
 from dataclasses import dataclass, field
 
 from alertctl.model import Check, Rule, Severity
@@ -22,7 +22,7 @@ class Agent:
 
     @property
     def hostname(self) -> str:
-        return self.host or socket.gethostname()
+        return self.host or os.uname().nodename
 
 
 @dataclass(frozen=True)

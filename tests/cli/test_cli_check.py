@@ -169,3 +169,14 @@ def test_an_unavailable_command_value_is_not_unknown(rig: Rig) -> None:
     assert result.returncode == 0
     assert result.stdout.startswith("ALERTCTL OK - ")
     assert "q.value=" not in result.stdout
+
+
+def test_bad_arguments_are_unknown_too(rig: Rig) -> None:
+    rig.configure(rig.q_rule())
+
+    result = rig.check("--bogus")
+
+    assert result.returncode == 3
+    assert result.stdout.startswith("ALERTCTL UNKNOWN - ")
+    assert "--bogus" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -183,3 +183,13 @@ def test_bad_input_exits_2_and_names_what_is_wrong(seeded: Rig, args: list[str],
     assert result.exit_code == 2, result.output
     assert named in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("args", "named"), [(["--severity", "bogus"], "bogus"), (["--label", "novalue"], "novalue")])
+def test_usage_errors_are_one_line_from_the_real_cli(seeded: Rig, args: list[str], named: str) -> None:
+    result = seeded.run("history", *args)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert named in line
