@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import getpass
+import sqlite3
 import time
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated
 
@@ -108,11 +110,20 @@ def show(
     console().print(alert_detail(alert))
 
 
-def _existing(conn, alert_id: int) -> Alert:  # type: ignore[no-untyped-def]
+def _existing(conn: sqlite3.Connection, alert_id: int) -> Alert:
     alert = alerts.get(conn, alert_id)
     if alert is None:
         raise NotFoundError(f"alert {alert_id}: no such alert (see `alertctl history`)")
     return alert
+
+
+def _change_each(
+    conn: sqlite3.Connection, alert_ids: list[int], change: Callable[[int, float], Alert | None]
+) -> list[tuple[Alert, Alert]]:
+    """All or nothing: every id must exist before any alert changes. Returns (before, after) pairs."""
+    with transaction(conn):
+        before = [_existing(conn, alert_id) for alert_id in alert_ids]
+        return [(old, change(old.id, time.time()) or old) for old in before]
 
 
 @guarded()
@@ -130,12 +141,8 @@ def ack(
     """
     who = by or getpass.getuser()
     conn = open_session(config, db).conn
-    with transaction(conn):
-        for alert_id in alert_ids:
-            _existing(conn, alert_id)
-        done = [alerts.acknowledge(conn, alert_id, who, note, time.time()) for alert_id in alert_ids]
-    for alert in done:
-        assert alert is not None
+    changed = _change_each(conn, alert_ids, lambda alert_id, now: alerts.acknowledge(conn, alert_id, who, note, now))
+    for _, alert in changed:
         state = "already resolved" if alert.resolved_at else f"acknowledged by {alert.acked_by}"
         print(f"#{alert.id} {alert.rule}: {state}")
 
@@ -148,18 +155,15 @@ def resolve(
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Close alerts by hand (resolution `manual`). If the breach goes on, a new alert opens.
+    """Close alerts by hand (resolution `manual`); a breach that goes on must qualify again to re-alert.
 
     Example: alertctl resolve 42 --note "fixed the cron job"
     """
     conn = open_session(config, db).conn
-    with transaction(conn):
-        for alert_id in alert_ids:
-            _existing(conn, alert_id)
-        done = [alerts.resolve_by_hand(conn, alert_id, note, time.time()) for alert_id in alert_ids]
-    for alert in done:
-        assert alert is not None
-        print(f"#{alert.id} {alert.rule}: resolved ({alert.resolution.value if alert.resolution else ''})")
+    changed = _change_each(conn, alert_ids, lambda alert_id, now: alerts.resolve_by_hand(conn, alert_id, note, now))
+    for before, alert in changed:
+        how = "already resolved" if before.resolved_at else "resolved"
+        print(f"#{alert.id} {alert.rule}: {how} ({alert.resolution.value if alert.resolution else ''})")
 
 
 @guarded()

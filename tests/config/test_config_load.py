@@ -122,3 +122,13 @@ def test_every_sample_config_validates(name: str) -> None:
 def test_default_sample_is_exactly_the_built_in_defaults() -> None:
     assert (SAMPLES / "default.toml").read_text() == starter(defaults())
     assert load_config(SAMPLES / "default.toml", use_cache=False).rules == defaults().rules
+
+
+def test_equal_levels_are_fine_when_critical_waits_longer(tmp_path: Path) -> None:
+    rule = '[[rules]]\nname = "down"\nmetric = "cpu.percent"\nop = "<"\n'
+    ok = write(tmp_path, rule + 'warning = { value = 1, for = "1m" }\ncritical = { value = 1, for = "15m" }\n')
+    (down,) = load_config(ok).rules
+    assert (down.warning.for_seconds, down.critical.for_seconds) == (60, 900)  # type: ignore[union-attr]
+    same_wait = write(tmp_path, rule + 'warning = 1\ncritical = 1\nfor = "1m"\n')
+    with pytest.raises(ConfigError, match=r"rules\[0\].warning: must be above critical \(1\)"):
+        load_config(same_wait)

@@ -165,3 +165,13 @@ def test_message_for_falling_metric_and_bytes() -> None:
     low = Rule("mem", "memory.available", Op.LT, warning=Level(1024**3))
     (opened,) = run(low, [512 * 1024**2])[0]
     assert opened.message == "memory.available is 512 MiB (warning below 1 GiB, short by 50.0%) on web-01"
+
+
+def test_for_tolerates_cron_start_jitter() -> None:
+    """Cron runs a minute apart, each a few milliseconds early: `for = 3m` fires on the fourth."""
+    every_minute = Replay([rule(for_seconds=180)])
+    fired = [
+        [t.change for t in every_minute.step(minute * 60 - 0.004 * minute, [Sample("cpu.percent", 90)])]
+        for minute in range(5)
+    ]
+    assert fired == [[], [], [], [Change.OPENED], [Change.ONGOING]]
