@@ -53,6 +53,8 @@ def guarded(
                 return command(*args, **kwargs)
             except (typer.Exit, typer.Abort):
                 raise
+            except BrokenPipeError:
+                _quiet_after_closed_pipe()
             except Exception as error:
                 if debug:
                     raise
@@ -63,6 +65,12 @@ def guarded(
         return wrapper
 
     return decorate
+
+
+def _quiet_after_closed_pipe() -> NoReturn:
+    """`alertctl history --json | head`: the reader has all it wanted; no error, no noise at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    raise typer.Exit(0)
 
 
 def _explain(error: Exception) -> tuple[str, int]:

@@ -2,8 +2,9 @@
 
 Validation (pydantic and pydantic-settings) costs more than the rest of a cold
 `alertctl check` together. The cache is keyed by everything that can change
-the result: alertctl's version, the file's path, size and modification time,
-and every ALERTCTL_ variable. The file is private (0600 in a 0700 folder):
+the result: alertctl's version, the file's path and a checksum of its bytes
+(a script rewriting it within one timestamp tick still invalidates it), and
+every ALERTCTL_ variable. The file is private (0600 in a 0700 folder):
 channel URLs hold tokens. Any problem reading it means a cache miss.
 """
 
@@ -25,10 +26,10 @@ def _stamp(path: Path | None) -> str | None:
     parts = [__version__]
     if path is not None:
         try:
-            info = path.stat()
+            content = path.read_bytes()
         except OSError:
             return None
-        parts += [str(path.resolve()), str(info.st_size), str(info.st_mtime_ns)]
+        parts += [str(path.resolve()), str(len(content)), f"{zlib.crc32(content):08x}"]
     parts += sorted(
         f"{k}={v}"
         for k, v in os.environ.items()
