@@ -14,6 +14,7 @@ from alertctl import messages
 from alertctl.model import (
     Change,
     LevelTrack,
+    Op,
     OpenAlert,
     Rule,
     Sample,
@@ -25,8 +26,9 @@ from alertctl.model import (
 
 
 FOR_SLACK = 1.0
-"""Seconds a `for` may fall short by and still count: cron starts `check` a few
-milliseconds late or early each minute, and `for = "3m"` should mean three runs apart."""
+"""Seconds a `for` may fall short by and still count (at most a tenth of it): cron
+starts `check` a few milliseconds early or late, and `for = "3m"` should mean three
+runs apart."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ def evaluate(
             if not rule.selects(sample):
                 continue
             key = SeriesKey(rule.name, sample.labels)
-            track = advance(rule, tracks.get(key) or Track(key), sample.value, now)
+            track = advance(rule, tracks.get(key) or Track(key), sample.value, now, policy.expire_after)
             new_tracks[key] = track
             transition = judge(rule, sample, track, open_alerts.get(key), recent.get(key), now, policy.host)
             if transition is not None:
@@ -68,11 +70,16 @@ def evaluate(
     return Outcome(_carry_over(rules, tracks, new_tracks, open_alerts, now, policy), transitions)
 
 
-def advance(rule: Rule, track: Track, value: float, now: float) -> Track:
-    """Count this sample against each level: breach extends the run, anything else resets it."""
+def advance(rule: Rule, track: Track, value: float, now: float, max_gap: float) -> Track:
+    """Count this sample against each level: breach extends the run, anything else resets it.
+
+    A series silent for longer than `max_gap` (a stopped `watch`, a paused cron) starts
+    afresh: time nobody sampled is not time in breach.
+    """
+    stale = track.last_at is not None and now - track.last_at > max_gap
     levels = {}
     for severity, level in rule.levels():
-        previous = track.of(severity)
+        previous = LevelTrack() if stale else track.of(severity)
         if rule.op.holds(value, level.value):
             levels[severity.label] = LevelTrack(previous.since if previous.since is not None else now, previous.count + 1)
         else:
@@ -87,7 +94,8 @@ def qualified(rule: Rule, track: Track, now: float) -> Severity | None:
         run = track.of(severity)
         if run.since is None or run.count < rule.consecutive:
             continue
-        if now - run.since >= rule.for_level(level) - FOR_SLACK:
+        wait = rule.for_level(level)
+        if now - run.since >= wait - min(FOR_SLACK, wait / 10):
             worst = severity
     return worst
 
@@ -119,17 +127,33 @@ def judge(
             return _breach(Change.OPENED, rule, sample, severity, value, now, host, runs, None, in_breach=True)
         peak = _worse(rule, recovered.peak, value)
         return _breach(Change.REOPENED, rule, sample, severity, peak, now, host, runs, recovered.id, in_breach=True)
-    if not rule.op.holds(value, rule.clear_threshold):
+    current = _configured(rule, alert.severity)
+    if _cleared(rule, value):
         return Transition(
-            Change.RESOLVED, alert.key, rule.metric, alert.severity, now, value, alert.peak,
-            rule.level(alert.severity).value, messages.recovered(rule, sample.labels, value, host),
+            Change.RESOLVED, alert.key, rule.metric, current, now, value, alert.peak,
+            rule.level(current).value, messages.recovered(rule, sample.labels, value, host),
             alert_id=alert.id,
         )
     now_breached = breached(rule, value)
-    severity, change = _next_severity(rule, alert.severity, qualified(rule, track, now), now_breached)
+    severity, change = _next_severity(rule, current, qualified(rule, track, now), now_breached)
+    if change is Change.ONGOING and severity != alert.severity:
+        change = Change.RAISED if severity > alert.severity else Change.LOWERED
     peak = _worse(rule, alert.peak, value) if now_breached else alert.peak
     in_breach = now_breached is not None
     return _breach(change, rule, sample, severity, peak, now, host, int(in_breach), alert.id, in_breach)
+
+
+def _cleared(rule: Rule, value: float) -> bool:
+    """Past `clear` (hysteresis); for == and != simply when no level holds any more."""
+    if rule.op in (Op.EQ, Op.NE):
+        return breached(rule, value) is None
+    return not rule.op.holds(value, rule.clear_threshold)
+
+
+def _configured(rule: Rule, severity: Severity) -> Severity:
+    """The alert's level, or the nearest one left after the rule was edited (a SIGHUP, a new file)."""
+    levels = [s for s, _ in rule.levels()]
+    return severity if severity in levels else min(levels, key=lambda s: abs(s - severity))
 
 
 def _next_severity(

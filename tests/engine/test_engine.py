@@ -175,3 +175,31 @@ def test_for_tolerates_cron_start_jitter() -> None:
         for minute in range(5)
     ]
     assert fired == [[], [], [], [Change.OPENED], [Change.ONGOING]]
+
+
+def test_equality_rule_with_two_levels_holds_while_any_level_does() -> None:
+    exit_code = Rule("plugin", "q.exit_code", Op.EQ, warning=Level(1), critical=Level(2))
+    assert changes(exit_code, [2, 2, 2, 1, 0]) == ["opened", "-", "-", "lowered", "resolved"]
+
+
+def test_alert_survives_its_level_being_removed_from_the_rule() -> None:
+    replay = Replay([rule(warning=80, critical=95)])
+    replay.step(0, [Sample("cpu.percent", 99)])
+    replay.rules = [rule(warning=80, critical=None)]
+    (lowered,) = replay.step(10, [Sample("cpu.percent", 99)])
+    assert (lowered.change, lowered.severity, lowered.threshold) == (Change.LOWERED, Severity.WARNING, 80)
+    replay.rules = [rule(warning=None, critical=95)]
+    (raised,) = replay.step(20, [Sample("cpu.percent", 97)])
+    assert (raised.change, raised.severity) == (Change.RAISED, Severity.CRITICAL)
+    (resolved,) = replay.step(30, [Sample("cpu.percent", 10)])
+    assert resolved.change is Change.RESOLVED
+
+
+def test_a_gap_in_sampling_is_not_time_in_breach() -> None:
+    assert changes(rule(for_seconds=120), [90, None, None, 90, 90], step=100, expire_after=150) == ["-", "-", "-", "-", "-"]
+    assert changes(rule(consecutive=2), [90, None, None, 90], step=100, expire_after=150) == ["-", "-", "-", "-"]
+
+
+def test_short_for_keeps_most_of_its_wait() -> None:
+    assert changes(rule(for_seconds=2), [90, 90, 90, 90], step=0.5) == ["-", "-", "-", "-"]
+    assert changes(rule(for_seconds=2), [90] * 5, step=0.5)[-1] == "opened"
