@@ -124,9 +124,9 @@ def judge(
             return None
         runs = max(track.of(s).count for s, _ in rule.levels())
         if recovered is None:
-            return _breach(Change.OPENED, rule, sample, severity, value, now, host, runs, None, in_breach=True)
+            return _breach(Change.OPENED, rule, sample, severity, value, now, host, runs, None)
         peak = _worse(rule, recovered.peak, value)
-        return _breach(Change.REOPENED, rule, sample, severity, peak, now, host, runs, recovered.id, in_breach=True)
+        return _breach(Change.REOPENED, rule, sample, severity, peak, now, host, runs, recovered.id)
     current = _configured(rule, alert.severity)
     if _cleared(rule, value):
         return Transition(
@@ -139,8 +139,7 @@ def judge(
     if change is Change.ONGOING and severity != alert.severity:
         change = Change.RAISED if severity > alert.severity else Change.LOWERED
     peak = _worse(rule, alert.peak, value) if now_breached else alert.peak
-    in_breach = now_breached is not None
-    return _breach(change, rule, sample, severity, peak, now, host, int(in_breach), alert.id, in_breach)
+    return _breach(change, rule, sample, severity, peak, now, host, int(now_breached is not None), alert.id)
 
 
 def _cleared(rule: Rule, value: float) -> bool:
@@ -169,13 +168,13 @@ def _next_severity(
 
 def _breach(
     change: Change, rule: Rule, sample: Sample, severity: Severity, peak: float,
-    now: float, host: str, runs: int, alert_id: int | None, in_breach: bool,
+    now: float, host: str, runs: int, alert_id: int | None,
 ) -> Transition:
     return Transition(
         change, SeriesKey(rule.name, sample.labels), rule.metric, severity, now,
         value=sample.value, peak=peak, threshold=rule.level(severity).value,
         message=messages.breach(rule, sample.labels, sample.value, severity, host),
-        in_breach=in_breach, breaches=runs, alert_id=alert_id,
+        breaches=runs, alert_id=alert_id,
     )
 
 

@@ -5,6 +5,7 @@ The only place that reads the clock: the engine and the store are handed `now`.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 import time
@@ -15,9 +16,9 @@ from alertctl import context, engine
 from alertctl.config.runtime import Config
 from alertctl.metrics.collector import Collector, Reading
 from alertctl.metrics.cpu import CpuTimes
-from alertctl.model import Alert, Change, Rule, SeriesKey, Track, Transition
+from alertctl.model import Alert, Change, SeriesKey, Track, Transition
 from alertctl.notify import Notifier
-from alertctl.store import alerts, state
+from alertctl.store import alerts, outbox, state
 from alertctl.store.db import transaction
 
 _CPU_BASELINE = "cpu_times"
@@ -72,15 +73,17 @@ class Runner:
 
     def _evaluate_and_record(self, reading: Reading, now: float) -> Cycle:
         conn = self.conn
-        alerts.lift_expired_suppressions(conn, now)
         alerts.prune(conn, now - self.config.agent.retention)
         recent = alerts.recently_recovered(conn, now - self.config.notify.dedup_window)
+        telling = bool(self.config.notify.channels)
+        status_before = outbox.open_statuses(conn) if telling else {}
         outcome = engine.evaluate(
             self.config.rules, reading.samples, state.load_tracks(conn), alerts.open_alerts(conn),
             recent, now, self.policy,
         )
+        top = functools.cache(_top_processes)  # one scan per kind per cycle, however many alerts open
         contexts = {
-            t.key: self._context(self.rules[t.key.rule], t, reading)
+            t.key: context.gather(self.rules[t.key.rule], t, reading.samples, reading.details, top)
             for t in outcome.transitions
             if t.change is Change.OPENED
         }
@@ -88,12 +91,18 @@ class Runner:
         state.save_tracks(conn, outcome.tracks)
         if self.collector.cpu_baseline is not None:
             state.set_value(conn, _CPU_BASELINE, self.collector.cpu_baseline.to_dict())
-        return Cycle(now, reading, recorded, alerts.current(conn), outcome.tracks)
+        current = alerts.current(conn)
+        if telling:  # in this transaction: the change and its notices are saved together or not at all
+            from alertctl.notify.queue import queue_notices
 
-    def _context(self, rule: Rule, transition: Transition, reading: Reading) -> dict[str, object]:
-        from alertctl.metrics.processes import top_processes
+            queue_notices(conn, self.config, self.rules, recorded, current, status_before, now)
+        return Cycle(now, reading, recorded, current, outcome.tracks)
 
-        return context.gather(rule, transition, reading.samples, reading.details, top_processes)
+
+def _top_processes(by: str) -> list[dict[str, object]]:
+    from alertctl.metrics.processes import top_processes
+
+    return top_processes(by)  # type: ignore[arg-type,return-value]
 
 
 def run_forever(
@@ -103,17 +112,24 @@ def run_forever(
     stop: threading.Event,
     before_cycle: Callable[[], None] = lambda: None,
     cycles: int | None = None,
+    on_error: Callable[[Exception], None] | None = None,
 ) -> int:
     """Cycle every `interval()` seconds until `stop` is set or `cycles` ran; returns cycles run.
 
     Sleeps against the monotonic clock, so a wall-clock jump neither skips nor doubles a cycle,
-    and a cycle in progress always finishes before a stop takes effect.
+    and a cycle in progress always finishes before a stop takes effect. With `on_error`, a
+    failed cycle (a full disk, a locked-out database) is reported and the loop goes on.
     """
     done = 0
     next_start = time.monotonic()
     while not stop.is_set() and (cycles is None or done < cycles):
         before_cycle()
-        on_cycle(runner.run_once())
+        try:
+            on_cycle(runner.run_once())
+        except Exception as error:
+            if on_error is None:
+                raise
+            on_error(error)
         done += 1
         next_start = max(next_start + interval(), time.monotonic())
         if cycles is not None and done >= cycles:

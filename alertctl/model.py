@@ -212,7 +212,6 @@ class Transition:
     peak: float | None = None
     threshold: float | None = None
     message: str = ""
-    in_breach: bool = False
     breaches: int = 0
     """Samples in breach that this evaluation adds to the alert's occurrences."""
     alert_id: int | None = None
@@ -258,10 +257,6 @@ class Alert:
     notifications: int = 0
     context: dict[str, object] = field(default_factory=dict)
 
-    @property
-    def is_open(self) -> bool:
-        return self.status is not Status.RESOLVED
-
 
 class CheckType(enum.StrEnum):
     COMMAND = "command"
@@ -306,3 +301,12 @@ class ProcessCheck:
 
 
 Check = CommandCheck | HttpCheck | TcpCheck | ProcessCheck
+
+
+@dataclass(frozen=True)
+class NoticeLog:
+    """What the outbox says about one alert: when it was last announced, where, and whether escalated."""
+
+    last_notice_at: float | None = None
+    escalated: bool = False
+    channels: frozenset[str] = frozenset()

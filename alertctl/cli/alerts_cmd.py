@@ -13,7 +13,7 @@ import typer
 
 from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, open_session, parse_labels
 from alertctl.cli.present import alert_dict, to_csv, to_json
-from alertctl.durations import parse_duration, parse_time_point
+from alertctl.durations import iso, parse_duration, parse_time_point
 from alertctl.errors import NotFoundError, UsageError
 from alertctl.model import Alert
 from alertctl.store import alerts
@@ -32,7 +32,11 @@ class StatusChoice(StrEnum):
     resolved = "resolved"
 
 
-IdsArgument = Annotated[list[int], typer.Argument(help="Alert ids, as `history` shows them.", show_default=False)]
+MAX_ID = 2**63 - 1
+"""SQLite's largest integer: anything bigger is a typo, and a clear usage error."""
+IdsArgument = Annotated[
+    list[int], typer.Argument(metavar="ID...", help="Alert ids, as `history` shows them.", show_default=False, min=1, max=MAX_ID)
+]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Why; kept on the alert.")]
 
 
@@ -53,7 +57,7 @@ def history(
     label: Annotated[list[str] | None, typer.Option("--label", help="KEY=VALUE, e.g. mount=/var (repeatable).")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Started after: 2h, 7d or an ISO date.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Started before: 2h, 7d or an ISO date.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_ID, help="At most this many.")] = 50,
     json_: JsonOption = False,
     csv_: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
     config: ConfigOption = None,
@@ -86,12 +90,12 @@ def history(
     else:
         from alertctl.cli.tables import alerts_table, console
 
-        console().print(alerts_table(found))
+        console().print(alerts_table(found, worst=True))
 
 
 @guarded()
 def show(
-    alert_id: Annotated[int, typer.Argument(metavar="ID", help="Alert id.")],
+    alert_id: Annotated[int, typer.Argument(metavar="ID", help="Alert id.", min=1, max=MAX_ID)],
     json_: JsonOption = False,
     config: ConfigOption = None,
     db: DbOption = None,
@@ -101,13 +105,45 @@ def show(
 
     Example: alertctl show 42
     """
-    alert = _existing(open_session(config, db).conn, alert_id)
+    conn = open_session(config, db).conn
+    alert = _existing(conn, alert_id)
     if json_:
-        print(to_json(alert_dict(alert) | {"deliveries": []}))
+        print(to_json(alert_dict(alert) | notices_dict(conn, alert.id)))
         return
     from alertctl.cli.tables import alert_detail, console
 
-    console().print(alert_detail(alert))
+    console().print(alert_detail(alert, notice_lines(conn, alert.id)))
+
+
+def notices_dict(conn: sqlite3.Connection, alert_id: int) -> dict[str, object]:
+    """`deliveries`: every attempt; `notices`: every decision, sent or deliberately not, and why."""
+    from alertctl.store import outbox
+
+    return {
+        "deliveries": [
+            {"at": iso(d["at"]), "channel": d["channel"], "kind": d["kind"], "ok": bool(d["ok"]),
+             "error": d["error"], "reason": d["reason"]}
+            for d in outbox.deliveries(conn, alert_id)
+        ],
+        "notices": [
+            {"at": iso(n["at"]), "kind": n["kind"], "channel": n["channel"], "reason": n["reason"],
+             "state": n["state"], "attempts": n["attempts"], "last_error": n["last_error"]}
+            for n in outbox.notices(conn, alert_id)
+        ],
+    }
+
+
+def notice_lines(conn: sqlite3.Connection, alert_id: int) -> list[str]:
+    from alertctl.store import outbox
+
+    lines = []
+    for n in outbox.notices(conn, alert_id):
+        where = f" to {n['channel']}" if n["channel"] else ""
+        tries = f" after {n['attempts']} attempts" if n["attempts"] > 1 else ""
+        state = "retrying" if n["state"] == "pending" and n["attempts"] else n["state"]
+        error = f"; last error: {n['last_error']}" if n["last_error"] and n["state"] != "delivered" else ""
+        lines.append(f"{iso(n['at'])} {n['kind']}{where} ({n['reason']}): {state}{tries}{error}")
+    return lines
 
 
 def _existing(conn: sqlite3.Connection, alert_id: int) -> Alert:

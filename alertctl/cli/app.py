@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from alertctl import __version__
-from alertctl.cli import alerts_cmd, check_cmd, config_cmd, metrics_cmd, watch_cmd
+from alertctl.cli import alerts_cmd, check_cmd, config_cmd, metrics_cmd, notify_cmd, watch_cmd
 from alertctl.nagios import State
 
 app = typer.Typer(
@@ -49,6 +49,7 @@ app.command("ack")(alerts_cmd.ack)
 app.command("resolve")(alerts_cmd.resolve)
 app.command("prune")(alerts_cmd.prune)
 app.add_typer(config_cmd.app, name="config")
+app.add_typer(notify_cmd.app, name="notify")
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from alertctl.cli.present import alert_dict, to_json
 from alertctl.engine import breached
 from alertctl.loop import Cycle, Runner
 from alertctl.model import Rule, make_labels
+from alertctl.notify import Notifier
 from alertctl.nagios import State, state_of, status_line
 
 
@@ -38,6 +39,7 @@ def check(
     """
     session = open_session(config, db, dry_run=dry_run)
     runner = Runner(session.config, session.conn, warn=error_line, dry_run=dry_run)
+    runner.notifiers = [_delivery(runner)]
     cycle = runner.run_once()
     state = state_of(cycle.open_alerts)
     if json_:
@@ -50,6 +52,13 @@ def check(
     else:
         print(status_line(state, cycle.open_alerts, cycle.reading.samples, session.config.rules))
     raise typer.Exit(int(state))
+
+
+def _delivery(runner: Runner) -> Notifier:
+    """Send what is due (this run's notices, and earlier runs' retries) within a bounded time."""
+    from alertctl.notify.worker import SyncDelivery
+
+    return SyncDelivery(runner.conn, lambda: runner.config, lambda: runner.policy.host, warn=error_line)
 
 
 def rule_states(rules: Sequence[Rule], cycle: Cycle) -> list[dict[str, object]]:

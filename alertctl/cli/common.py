@@ -54,11 +54,11 @@ def guarded(
             except (typer.Exit, typer.Abort):
                 raise
             except BrokenPipeError:
-                _quiet_after_closed_pipe()
+                _quiet_after_closed_pipe(failure_exit or 0)
             except Exception as error:
                 if debug:
                     raise
-                message, code = _explain(error)
+                message, code = explain(error)
                 if announce is not None:
                     announce(message, kwargs)
                 _fail(message, failure_exit or code)
@@ -67,13 +67,16 @@ def guarded(
     return decorate
 
 
-def _quiet_after_closed_pipe() -> NoReturn:
-    """`alertctl history --json | head`: the reader has all it wanted; no error, no noise at exit."""
+def _quiet_after_closed_pipe(code: int) -> NoReturn:
+    """`alertctl history --json | head`: the reader has all it wanted; no noise at exit.
+
+    `check` still exits UNKNOWN: its verdict was not read, so it must not pass for OK.
+    """
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    raise typer.Exit(0)
+    raise typer.Exit(code)
 
 
-def _explain(error: Exception) -> tuple[str, int]:
+def explain(error: Exception) -> tuple[str, int]:
     if isinstance(error, AlertctlError):
         return str(error), error.exit_code
     if isinstance(error, sqlite3.Error):

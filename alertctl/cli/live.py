@@ -10,6 +10,7 @@ from rich.live import Live
 from rich.panel import Panel
 from rich.text import Text
 
+from alertctl.cli.present import event_line
 from alertctl.cli.tables import alerts_table, metrics_table
 from alertctl.durations import iso
 from alertctl.loop import Cycle, Runner
@@ -35,7 +36,7 @@ class LiveView:
     def notify(self, transitions: Sequence[Transition], now: float) -> None:
         for t in transitions:
             if t.notable:
-                self.events.append(f"{iso(t.at)} {t.change.value} #{t.alert_id} {t.key.rule}: {t.message}")
+                self.events.append(event_line(t))
 
     def update(self, cycle: Cycle) -> None:
         checks = {c.name: c.type for c in self.runner.config.checks}

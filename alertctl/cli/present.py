@@ -10,7 +10,7 @@ from datetime import datetime
 
 from alertctl.durations import iso
 from alertctl.messages import subject
-from alertctl.model import Alert, make_labels
+from alertctl.model import Alert, Transition, make_labels
 from alertctl.units import human, unit_of
 
 FIELDS = (
@@ -51,6 +51,11 @@ def to_csv(alerts: Sequence[Alert]) -> str:
             for f in FIELDS
         )
     return out.getvalue()
+
+
+def event_line(t: Transition) -> str:
+    """One event as `watch` logs it and its live view lists it."""
+    return f"{iso(t.at)} {t.change.value} #{t.alert_id} {t.key.rule} {t.severity.label}: {t.message}"
 
 
 def local_time(epoch: float | None) -> str:

@@ -1,4 +1,8 @@
-"""Rich renderings for people at a terminal; imported only when a table is printed."""
+"""Rich renderings for people at a terminal; imported only when a table is printed.
+
+Stored text (messages, notes, command output) goes in as `Text`, never as markup:
+an ack note reading "[/bold]" must print as written, not break the table.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from alertctl.cli.present import alert_subject, local_time, value_text
 from alertctl.durations import iso
@@ -22,22 +27,24 @@ def console() -> Console:
     return Console(highlight=False)
 
 
-def alerts_table(alerts: Sequence[Alert], title: str | None = None) -> Table:
+def alerts_table(alerts: Sequence[Alert], title: str | None = None, worst: bool = False) -> Table:
+    """`worst=True` (history) shows the worst severity reached, which `--severity` filters on."""
     table = Table(title=title, expand=False)
-    for name in ("ID", "Started", "Severity", "Status"):
+    for name in ("ID", "Started", "Worst" if worst else "Severity", "Status"):
         table.add_column(name, no_wrap=True, justify="right" if name == "ID" else "left")
     table.add_column("Rule", overflow="fold")
     table.add_column("Value", justify="right", no_wrap=True)
     table.add_column("Message", overflow="fold", ratio=1)
     for alert in alerts:
+        severity = alert.peak_severity if worst else alert.severity
         table.add_row(
             str(alert.id),
             local_time(alert.started_at),
-            f"[{SEVERITY_STYLE[alert.peak_severity]}]{alert.peak_severity.label}[/]",
-            f"[{STATUS_STYLE[alert.status]}]{alert.status.value}[/]",
-            alert_subject(alert),
+            Text(severity.label, style=SEVERITY_STYLE[severity]),
+            Text(alert.status.value, style=STATUS_STYLE[alert.status]),
+            Text(alert_subject(alert)),
             value_text(alert, alert.value),
-            alert.message,
+            Text(alert.message),
         )
     return table
 
@@ -51,18 +58,19 @@ def metrics_table(samples: Sequence[Sample], specs: dict[str, MetricSpec]) -> Ta
         spec = specs.get(sample.metric)
         unit = spec.unit if spec else None
         shown = human(sample.value, unit) if unit is not None else f"{sample.value:g}"
-        table.add_row(subject(sample.metric, sample.labels), shown, spec.description if spec else "")
+        table.add_row(Text(subject(sample.metric, sample.labels)), shown, spec.description if spec else "")
     return table
 
 
-def alert_detail(alert: Alert) -> Table:
+def alert_detail(alert: Alert, notices: list[str] | None = None) -> Table:
     """`show`: every field worth reading, one per line, then the context."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     rows = [
         ("Alert", f"#{alert.id} {alert.rule} on {alert.host}"),
-        ("Severity", f"[{SEVERITY_STYLE[alert.severity]}]{alert.severity.label}[/] (worst: {alert.peak_severity.label})"),
+        ("Severity", Text.assemble((alert.severity.label, SEVERITY_STYLE[alert.severity]),
+                                   f" (worst: {alert.peak_severity.label})")),
         ("Status", alert.status.value + (f" ({alert.resolution.value})" if alert.resolution else "")),
         ("Message", alert.message),
         ("Metric", f"{alert.metric} {_labels(alert.labels)}".strip()),
@@ -75,8 +83,10 @@ def alert_detail(alert: Alert) -> Table:
     ]
     rows += _operator_rows(alert)
     for label, value in rows:
-        table.add_row(label, value or "")
+        table.add_row(label, value if isinstance(value, Text) else Text(value or ""))
     _add_context(table, alert.context)
+    if notices:
+        table.add_row("Notices", Text("\n".join(notices)))
     return table
 
 
@@ -84,8 +94,8 @@ def _labels(labels: dict[str, str]) -> str:
     return " ".join(f"{k}={v}" for k, v in sorted(labels.items()))
 
 
-def _operator_rows(alert: Alert) -> list[tuple[str, str | None]]:
-    rows: list[tuple[str, str | None]] = []
+def _operator_rows(alert: Alert) -> list[tuple[str, str | Text | None]]:
+    rows: list[tuple[str, str | Text | None]] = []
     if alert.acked_at:
         rows.append(("Acknowledged", f"{iso(alert.acked_at)} by {alert.acked_by}" + (f": {alert.ack_note}" if alert.ack_note else "")))
     if alert.suppressed_until:
@@ -100,11 +110,11 @@ def _add_context(table: Table, context: dict[str, object]) -> None:
         title = key.replace("_", " ").capitalize()
         if isinstance(value, list):
             lines = [_item(entry) for entry in value]
-            table.add_row(title, "\n".join(f"- {line}" for line in lines))
+            table.add_row(title, Text("\n".join(f"- {line}" for line in lines)))
         elif isinstance(value, dict):
-            table.add_row(title, "\n".join(f"{k}: {v}" for k, v in value.items() if v is not None))
+            table.add_row(title, Text("\n".join(f"{k}: {v}" for k, v in value.items() if v is not None)))
         else:
-            table.add_row(title, str(value))
+            table.add_row(title, Text(str(value)))
 
 
 def _item(entry: object) -> str:

@@ -6,18 +6,21 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, error_line, guarded, open_session
+from alertctl.cli.common import ConfigOption, DbOption, DebugOption, error_line, explain, guarded, open_session
+from alertctl.cli.present import event_line
 from alertctl.config import load_config
 from alertctl.durations import iso, parse_duration
 from alertctl.errors import AlertctlError, UsageError
 from alertctl.loop import Runner, run_forever
 from alertctl.model import Transition
+from alertctl.notify.worker import BackgroundDelivery
 
 
 class EventLog:
@@ -29,7 +32,7 @@ class EventLog:
     def notify(self, transitions: Sequence[Transition], now: float) -> None:
         for t in transitions:
             if t.notable:
-                self.write(f"{iso(t.at)} {t.change.value} #{t.alert_id} {t.key.rule} {t.severity.label}: {t.message}")
+                self.write(event_line(t))
 
 
 def _say(line: str) -> None:
@@ -59,7 +62,10 @@ def watch(
     _install_signals(stop, reload_wanted)
     live = sys.stdout.isatty()
     log = _say if not live else (lambda line: None)
-    runner = Runner(session.config, session.conn, notifiers=[] if live else [EventLog(_say)], warn=error_line)
+    runner = Runner(session.config, session.conn, warn=error_line)
+    delivery = BackgroundDelivery(session.db_path, lambda: runner.config, lambda: runner.policy.host, error_line,
+                                  log=log)
+    runner.notifiers = [delivery] if live else [EventLog(_say), delivery]
 
     def every() -> float:
         return fixed_interval or runner.config.agent.interval
@@ -71,15 +77,34 @@ def watch(
 
     log(f"{iso(_now())} watching {runner.policy.host}: {len(runner.config.rules)} rules, "
         f"{len(runner.config.checks)} checks, every {every():g}s, database {session.db_path}")
-    if live:
-        from alertctl.cli.live import LiveView
+    delivery.start()
+    try:
+        if live:
+            from alertctl.cli.live import LiveView
 
-        with LiveView(runner) as view:
-            runner.notifiers = [view]
-            run_forever(runner, every, view.update, stop, reload_if_asked, cycles)
-    else:
-        done = run_forever(runner, every, lambda cycle: None, stop, reload_if_asked, cycles)
-        log(f"{iso(_now())} stopped after {done} cycles")
+            with LiveView(runner) as view:
+                runner.notifiers = [view, delivery]
+                run_forever(runner, every, view.update, stop, reload_if_asked, cycles, _reporter(debug))
+        else:
+            done = run_forever(runner, every, lambda cycle: None, stop, reload_if_asked, cycles, _reporter(debug))
+            log(f"{iso(_now())} stopped after {done} cycles")
+    finally:
+        delivery.stop()
+
+
+def _reporter(debug: bool) -> Callable[[Exception], None]:
+    """Say what broke a cycle once (not every second while the disk stays full); keep watching."""
+    last: list[str] = []
+
+    def report(error: Exception) -> None:
+        if debug:
+            traceback.print_exc()
+        message, _ = explain(error)
+        if last != [message]:
+            error_line(f"cycle failed, still watching: {message}")
+            last[:] = [message]
+
+    return report
 
 
 def _now() -> float:

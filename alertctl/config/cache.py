@@ -49,10 +49,18 @@ def read(path: Path | None) -> Config | None:
         return None
     try:
         with _file(path).open("rb") as handle:
+            if not _private(handle.fileno()):
+                return None
             saved_stamp, config = pickle.load(handle)
     except Exception:
         return None
     return config if saved_stamp == stamp and isinstance(config, Config) else None
+
+
+def _private(descriptor: int) -> bool:
+    """Unpickle only our own file that nobody else can write: pickle runs code."""
+    info = os.fstat(descriptor)
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
 def write(path: Path | None, config: Config) -> None:

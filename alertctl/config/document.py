@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 import tomli_w
 
-from alertctl.config.runtime import Config
+from alertctl.config.runtime import Channel, Config
 from alertctl.durations import format_duration
 from alertctl.model import Check, Rule
 
@@ -35,14 +35,22 @@ def document(config: Config, redact: Redact = lambda url: url) -> dict[str, obje
             "dedup_window": format_duration(notify.dedup_window),
             "escalate_after": format_duration(notify.escalate_after),
             "escalate_to": list(notify.escalate_to),
-            "channels": {
-                c.name: {"urls": [redact(u) for u in c.urls], "min_severity": c.min_severity.label}
-                for c in notify.channels
-            },
+            "digest_after": notify.digest_after,
+            "max_per_minute": notify.max_per_minute,
+            **_without_none({"title_template": notify.title_template, "body_template": notify.body_template}),
+            "channels": {c.name: _channel(c, redact) for c in notify.channels},
         },
         "checks": [_check(c) for c in config.checks],
         "rules": [rule_document(r) for r in config.rules],
     }
+
+
+def _channel(channel: Channel, redact: Redact) -> dict[str, object]:
+    return _without_none({
+        "urls": [redact(u) for u in channel.urls],
+        "config": channel.config,
+        "min_severity": channel.min_severity.label,
+    })
 
 
 def _without_none(table: dict[str, object]) -> dict[str, object]:
@@ -103,11 +111,16 @@ _AGENT = """\
 _NOTIFY = """
 # [notify] recovery notices, repeats for unacknowledged alerts ("0" = never), the
 # window in which a re-firing alert is reopened instead of announced again, and
-# escalation of unacknowledged critical alerts. Channels are Apprise URLs:
+# escalation of unacknowledged critical alerts; more than `digest_after` notices
+# due at once for one channel go out as one digest, at most `max_per_minute` notices
+# per channel a minute (the rest wait for the next digest), and title_template /
+# body_template shape the notices (fields: README "Notifications").
+# Channels are Apprise URLs; ${VARIABLE} is read from the environment at send time:
 #
 # [notify.channels.ops]
-# urls = ["mailto://user:password@example.com", "slack://TokenA/TokenB/TokenC"]
+# urls = ["mailto://user:password@example.com", "slack://${SLACK_TOKEN}"]
 # min_severity = "warning"
+# config = "/etc/alertctl/apprise.yml"   # optional: an Apprise config file too
 """
 _CHECKS = """
 # [[checks]] add metrics of your own; each check's metrics are NAME.something.

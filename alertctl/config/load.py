@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, TomlConfigSettingsSource
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsError, TomlConfigSettingsSource
 
 from alertctl.config import schema
 from alertctl.config.runtime import Agent, Channel, Config, Notify
@@ -40,6 +40,8 @@ def validate(path: Path | None) -> Config:
         settings = _settings_class(path)()
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{where}: not valid TOML: {error}") from None
+    except SettingsError as error:
+        raise ConfigError(f"environment: {error} (ALERTCTL_ values for lists and tables are JSON)") from None
     except ValidationError as error:
         raise ConfigError(_describe(where, error)) from None
     return to_runtime(settings, where)
@@ -51,9 +53,11 @@ def _check_readable(path: Path) -> None:
     if not path.is_file():
         raise ConfigError(f"{path}: not a file")
     try:
-        path.read_bytes()
+        path.read_bytes().decode("utf-8")
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {error.start})") from None
 
 
 def _settings_class(path: Path | None) -> type[schema.Settings]:
@@ -102,7 +106,7 @@ def _key_path(item: Any) -> str:
             parts.append(f"[{part}]")
         elif position > 0 and loc[0] == "checks" and isinstance(loc[position - 1], int):
             continue
-        elif part == "function-after[_level(), LevelSection]":
+        elif part.startswith("function-"):  # a validator's own step, not a key
             continue
         else:
             parts.append(("." if parts else "") + part)
@@ -143,9 +147,15 @@ def _message(item: Any) -> str:
     if kind == "literal_error":
         return f"must be one of {item['ctx']['expected']} (got {item['input']!r})"
     text = _MESSAGES.get(kind, item["msg"])
-    if kind not in ("missing", "extra_forbidden") and "urls" not in item["loc"]:  # URLs hold secrets
+    if kind not in ("missing", "extra_forbidden") and not _may_hold_secrets(item):
         text += f" (got {item['input']!r})"
     return text
+
+
+def _may_hold_secrets(item: Any) -> bool:
+    """Never echo what was written under a channel, nor anything shaped like a URL."""
+    under_channels = tuple(item["loc"][:2]) == ("notify", "channels")
+    return under_channels or "://" in repr(item.get("input"))
 
 
 def to_runtime(settings: schema.Settings, source: str) -> Config:
@@ -159,9 +169,13 @@ def to_runtime(settings: schema.Settings, source: str) -> Config:
             escalate_after=notify.escalate_after,
             escalate_to=tuple(notify.escalate_to),
             channels=tuple(
-                Channel(name, tuple(c.urls), Severity.parse(c.min_severity))
+                Channel(name, tuple(c.urls), Severity.parse(c.min_severity), c.config)
                 for name, c in notify.channels.items()
             ),
+            digest_after=notify.digest_after,
+            max_per_minute=notify.max_per_minute,
+            title_template=notify.title_template,
+            body_template=notify.body_template,
         ),
         checks=tuple(_check(c) for c in settings.checks),
         rules=tuple(_rule(r) for r in settings.rules),
@@ -171,10 +185,7 @@ def to_runtime(settings: schema.Settings, source: str) -> Config:
 
 def _check(section: Any) -> Check:
     if isinstance(section, schema.CommandCheckSection):
-        import shlex
-
-        argv = section.command if isinstance(section.command, list) else shlex.split(section.command)
-        return CommandCheck(section.name, tuple(argv), section.timeout)
+        return CommandCheck(section.name, tuple(section.command), section.timeout)
     if isinstance(section, schema.HttpCheckSection):
         return HttpCheck(section.name, section.url, section.timeout, section.expect_status)
     if isinstance(section, schema.TcpCheckSection):

@@ -30,6 +30,8 @@ class Channel:
     name: str
     urls: tuple[str, ...]
     min_severity: Severity = Severity.WARNING
+    config: str | None = None
+    """An Apprise config file (YAML or text) with more URLs for this channel."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,15 @@ class Notify:
     escalate_after: float = 900.0
     escalate_to: tuple[str, ...] = ()
     channels: tuple[Channel, ...] = ()
+    digest_after: int = 5
+    """More notices than this due for one channel at once go out as one digest."""
+    max_per_minute: int = 20
+    """Sends per channel per minute; beyond it notices wait and are folded into a digest."""
+    title_template: str | None = None
+    body_template: str | None = None
+
+    def channel(self, name: str) -> Channel | None:
+        return next((c for c in self.channels if c.name == name), None)
 
 
 @dataclass(frozen=True)

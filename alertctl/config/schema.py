@@ -6,10 +6,12 @@ silently is a rule that never fires.
 
 from __future__ import annotations
 
+import math
 import re
+import shlex
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from alertctl.config.defaults import DEFAULT_RULES
@@ -33,9 +35,18 @@ _SYSTEM_FAMILIES = sorted({spec.name.split(".")[0] for spec in catalog.SYSTEM_ME
 
 
 def _number(value: object) -> object:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ValueError(f"must be a number (got {value!r})")
     return value
+
+
+def _positive(seconds: float) -> float:
+    if seconds <= 0:
+        raise ValueError("must be more than 0s")
+    return seconds
+
+
+PositiveDuration = Annotated[float, BeforeValidator(parse_duration), AfterValidator(_positive)]
 
 
 def _level(value: object) -> object:
@@ -59,22 +70,38 @@ class Strict(BaseModel):
 
 
 class AgentSection(Strict):
-    interval: Duration = 10.0
+    interval: PositiveDuration = 10.0
     host: str | None = None
     database: str | None = None
-    retention: Duration = 90 * 86400.0
-    expire_after: Duration = 600.0
-
-    @model_validator(mode="after")
-    def _positive_interval(self) -> AgentSection:
-        if self.interval <= 0:
-            raise KeyProblem("interval", "must be more than 0s")
-        return self
+    retention: PositiveDuration = 90 * 86400.0
+    expire_after: PositiveDuration = 600.0
 
 
 class ChannelSection(Strict):
-    urls: list[str] = Field(min_length=1)
+    urls: list[str] = []
+    config: str | None = None
+    """An Apprise config file (YAML or text) whose URLs this channel also sends to."""
     min_severity: SeverityName = "warning"
+
+    @model_validator(mode="after")
+    def _somewhere_to_send(self) -> ChannelSection:
+        if not self.urls and not self.config:
+            raise KeyProblem("urls", "needs at least one Apprise URL (or a `config` file)")
+        return self
+
+
+def _template(value: object) -> object:
+    if isinstance(value, str):
+        import string
+
+        try:
+            list(string.Formatter().parse(value))
+        except ValueError as error:
+            raise ValueError(f"is not a valid template ({error}); write literal braces as {{{{ and }}}}") from None
+    return value
+
+
+Template = Annotated[str | None, BeforeValidator(_template)]
 
 
 class NotifySection(Strict):
@@ -84,6 +111,10 @@ class NotifySection(Strict):
     escalate_after: Duration = 900.0
     escalate_to: list[str] = []
     channels: dict[Name, ChannelSection] = {}
+    digest_after: int = Field(default=5, ge=1)
+    max_per_minute: int = Field(default=20, ge=1)
+    title_template: Template = None
+    body_template: Template = None
 
     @model_validator(mode="after")
     def _known_escalation_channels(self) -> NotifySection:
@@ -97,10 +128,16 @@ class CommandCheckSection(Strict):
     type: Literal["command"]
     name: Name
     command: list[str] | str
-    timeout: Duration = 5.0
+    timeout: PositiveDuration = 5.0
 
     @model_validator(mode="after")
-    def _not_empty(self) -> CommandCheckSection:
+    def _runnable(self) -> CommandCheckSection:
+        """A string is split as a shell would split words, but never run through a shell."""
+        if isinstance(self.command, str):
+            try:
+                self.command = shlex.split(self.command)
+            except ValueError as error:
+                raise KeyProblem("command", f"cannot be split into words ({error})") from None
         if not self.command:
             raise KeyProblem("command", "must name a program to run")
         return self
@@ -110,7 +147,7 @@ class HttpCheckSection(Strict):
     type: Literal["http"]
     name: Name
     url: str
-    timeout: Duration = 5.0
+    timeout: PositiveDuration = 5.0
     expect_status: int | None = Field(default=None, ge=100, le=599)
 
     @model_validator(mode="after")
@@ -125,14 +162,14 @@ class TcpCheckSection(Strict):
     name: Name
     host: str
     port: int = Field(ge=1, le=65535)
-    timeout: Duration = 5.0
+    timeout: PositiveDuration = 5.0
 
 
 class ProcessCheckSection(Strict):
     type: Literal["process"]
     name: Name
     pattern: str
-    timeout: Duration = 5.0
+    timeout: PositiveDuration = 5.0
 
     @model_validator(mode="after")
     def _valid_regex(self) -> ProcessCheckSection:
@@ -231,6 +268,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Settings:
+        if self.agent.retention < self.notify.dedup_window:
+            raise KeyProblem("agent.retention", "must be at least notify.dedup_window, or nothing could be reopened")
         _unique("checks", [c.name for c in self.checks])
         _unique("rules", [r.name for r in self.rules])
         for index, check in enumerate(self.checks):

@@ -1,7 +1,9 @@
 """Telling people: the seam the loop hands recorded transitions to.
 
-Delivery through Apprise (outbox, retries, routing) plugs in here; the loop
-only knows this interface.
+The loop only knows this interface. Inside the cycle's transaction `queue.py`
+turns transitions into outbox rows (`policy.py` decides, `render.py` writes);
+after the commit a `Notifier` from `worker.py` delivers them (`deliver.py`:
+retries, digests, caps; `send.py`: the only importer of apprise).
 """
 
 from __future__ import annotations

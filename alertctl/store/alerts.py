@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from alertctl.model import Alert, Change, OpenAlert, Rule, SeriesKey, Severity, Status, Transition
+from alertctl.model import Alert, Change, OpenAlert, Rule, SeriesKey, Severity, Transition
 from alertctl.store.codec import alert_from_row, labels_from_json, labels_json
 
 _BREACH_UPDATE = """
@@ -114,14 +114,6 @@ def _params(t: Transition) -> dict[str, object]:
     }
 
 
-def lift_expired_suppressions(conn: sqlite3.Connection, now: float) -> None:
-    conn.execute(
-        "UPDATE alerts SET status = 'firing', suppressed_until = NULL "
-        "WHERE status = 'suppressed' AND suppressed_until IS NOT NULL AND suppressed_until <= ?",
-        (now,),
-    )
-
-
 def get(conn: sqlite3.Connection, alert_id: int) -> Alert | None:
     row = conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
     return None if row is None else alert_from_row(row)
@@ -198,6 +190,9 @@ def resolve_by_hand(conn: sqlite3.Connection, alert_id: int, note: str | None, n
 
 
 def prune(conn: sqlite3.Connection, before: float) -> int:
+    from alertctl.store.outbox import forget_alerts_before
+
+    forget_alerts_before(conn, before)
     cursor = conn.execute("DELETE FROM alerts WHERE status = 'resolved' AND resolved_at < ?", (before,))
     return cursor.rowcount
 

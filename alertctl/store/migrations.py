@@ -57,4 +57,47 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         """,
     ),
+    (
+        "m002_notifications",
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            alert_id INTEGER,
+            channel TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            notify_type TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            next_attempt_at REAL NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            delivered_at REAL,
+            given_up_at REAL,
+            last_error TEXT
+        );
+        CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;
+        CREATE INDEX outbox_alert ON outbox(alert_id, created_at);
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            outbox_id INTEGER NOT NULL,
+            alert_id INTEGER,
+            channel TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            at REAL NOT NULL,
+            ok INTEGER NOT NULL,
+            error TEXT
+        );
+        CREATE INDEX deliveries_alert ON deliveries(alert_id, at);
+        CREATE INDEX deliveries_channel_at ON deliveries(channel, at);
+        CREATE TABLE muted (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            alert_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX muted_alert ON muted(alert_id, at)
+        """,
+    ),
 ]

@@ -208,3 +208,21 @@ def test_prune_rejects_a_bad_duration(two_open: Rig) -> None:
     (line,) = result.stderr.strip().splitlines()
     assert "--older-than" in line and "ages" in line
     assert len(two_open.alerts()) == 2
+
+
+def test_show_prints_operator_text_as_written_not_as_markup(two_open: Rig) -> None:
+    assert two_open.invoke("ack", "1", "--note", "[/bold] restarted [red]consumer[/red]").exit_code == 0
+    result = two_open.run("show", "1")
+    assert result.returncode == 0, result.stderr
+    assert "[/bold] restarted" in result.stdout
+    assert "[red]consumer[/red]" in result.stdout
+
+
+def test_history_table_shows_the_worst_severity_reached(two_open: Rig) -> None:
+    two_open.set_value(99)
+    two_open.invoke("check")
+    two_open.set_value(90)
+    two_open.invoke("check")
+    result = two_open.run("history")
+    assert "Worst" in result.stdout
+    assert "critical" in result.stdout

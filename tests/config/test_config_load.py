@@ -132,3 +132,45 @@ def test_equal_levels_are_fine_when_critical_waits_longer(tmp_path: Path) -> Non
     same_wait = write(tmp_path, rule + 'warning = 1\ncritical = 1\nfor = "1m"\n')
     with pytest.raises(ConfigError, match=r"rules\[0\].warning: must be above critical \(1\)"):
         load_config(same_wait)
+
+
+def test_channel_errors_never_echo_what_was_written(tmp_path: Path) -> None:
+    path = write(tmp_path, '[notify.channels]\nops = "slack://TokenA/TokenB/s3cret"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert "notify.channels.ops" in str(caught.value)
+    assert "s3cret" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = inf\n', "rules[0].warning: must be a number (got inf)"),
+        ('[[checks]]\nname = "q"\ntype = "command"\ncommand = "echo \\"x"\n', "checks[0].command: cannot be split into words"),
+        ('[[checks]]\nname = "q"\ntype = "tcp"\nhost = "h"\nport = 1\ntimeout = "0s"\n', "checks[0].timeout: must be more than 0s"),
+        ('[agent]\nretention = "1m"\n', "agent.retention: must be at least notify.dedup_window"),
+    ],
+)
+def test_values_that_would_break_a_running_check_are_refused(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert expected in str(caught.value)
+
+
+def test_a_config_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "alertctl.toml"
+    path.write_bytes(b"\xff\xfe[agent]")
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_config(path)
+
+
+def test_cache_written_by_someone_else_is_ignored(tmp_path: Path, isolated_home: Path) -> None:
+    path = write(tmp_path, '[agent]\nhost = "mine"\n')
+    load_config(path)
+    (cached,) = (isolated_home / ".cache" / "alertctl").iterdir()
+    cached.chmod(0o666)
+    from alertctl.config import cache
+
+    assert cache.read(path) is None
+    cached.chmod(0o600)
+    assert cache.read(path) is not None

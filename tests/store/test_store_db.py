@@ -59,7 +59,7 @@ def test_unwritable_folder_is_a_store_error(tmp_path: Path) -> None:
 def _opened(rule: Rule, value: float, at: float) -> Transition:
     return Transition(
         Change.OPENED, SeriesKey(rule.name, make_labels({"mount": "/"})), rule.metric, Severity.WARNING, at,
-        value=value, peak=value, threshold=80, message="m", in_breach=True, breaches=1,
+        value=value, peak=value, threshold=80, message="m", breaches=1,
     )
 
 

@@ -1,0 +1,157 @@
+"""Delivering what the outbox holds: retries with backoff, digests, per-channel caps.
+
+Retry schedule (the contract): first retry 5 s after a failure, doubling, at
+most 5 minutes apart, until delivered or 24 h after the notice was queued;
+then it is marked given up. Storm control: more than `digest_after` notices
+due for one channel, or more than the channel's remaining `max_per_minute`
+budget, go out as one digest; a channel over its budget waits, and whatever
+waited is folded into the next digest. Nothing is ever dropped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from alertctl.config.runtime import Config
+from alertctl.durations import iso
+from alertctl.errors import ConfigError
+from alertctl.notify import render
+from alertctl.notify.send import Sent, send
+from alertctl.store import outbox
+from alertctl.store.db import transaction
+
+FIRST_RETRY = 5.0
+MAX_RETRY_GAP = 300.0
+GIVE_UP_AFTER = 86400.0
+LEASE = 60.0
+"""How long a claimed notice is hidden from other processes while it is being sent (a pass
+spends at most its budget plus one send); a process that dies mid-send leaves it for this long."""
+SEND_TIMEOUT = 8.0
+
+Sender = Callable[..., Sent]
+
+
+def retry_delay(attempts: int) -> float:
+    """Seconds to wait after the `attempts`-th failed attempt: 5, 10, 20, ... 300."""
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), MAX_RETRY_GAP)
+
+
+@dataclass(frozen=True)
+class Report:
+    delivered: int = 0
+    failed: int = 0
+    deferred: int = 0
+
+
+class Deliverer:
+    """Sends due outbox rows over one connection; `config()` is read each time (SIGHUP reloads)."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, config: Callable[[], Config], host: Callable[[], str],
+        sender: Sender = send, warn: Callable[[str], None] = lambda message: None,
+        log: Callable[[str], None] = lambda line: None,
+    ) -> None:
+        self.conn = conn
+        self.config = config
+        self.host = host
+        self.sender = sender
+        self.warn = warn
+        self.log = log
+
+    def deliver_due(self, now: float, budget: float = 30.0) -> Report:
+        """Send everything due at `now`, spending at most about `budget` seconds of wall time.
+
+        Passes repeat while they deliver something: a notice held back behind an earlier one
+        for the same alert and channel goes out as soon as that one has.
+        """
+        deadline = time.monotonic() + budget
+        totals = Report()
+        while time.monotonic() < deadline and outbox.any_due(self.conn, now):
+            done = self._pass(now, deadline)
+            totals = Report(totals.delivered + done.delivered, totals.failed + done.failed,
+                            totals.deferred + done.deferred)
+            if not done.delivered:
+                break
+        return totals
+
+    def _pass(self, now: float, deadline: float) -> Report:
+        with transaction(self.conn):
+            due = outbox.claim_due(self.conn, now, LEASE)
+        totals = Report()
+        for channel, rows in _by_channel(due).items():
+            if time.monotonic() >= deadline:
+                with transaction(self.conn):
+                    outbox.reschedule(self.conn, [r.id for r in rows], now)
+                continue
+            done = self._channel(channel, rows, now, deadline)
+            totals = Report(totals.delivered + done.delivered, totals.failed + done.failed,
+                            totals.deferred + done.deferred)
+        return totals
+
+    def _channel(self, name: str, rows: list[outbox.Pending], now: float, deadline: float) -> Report:
+        notify = self.config().notify
+        channel = notify.channel(name)
+        if channel is None:
+            self._record(rows, Sent(False, f"channel {name} is no longer configured"), now, give_up=True)
+            return Report(failed=len(rows))
+        recent = outbox.sends_since(self.conn, name, now - 60.0)
+        allowance = notify.max_per_minute - len(recent)
+        if allowance <= 0:
+            with transaction(self.conn):
+                outbox.reschedule(self.conn, [r.id for r in rows], recent[0] + 60.0)
+            return Report(deferred=len(rows))
+        if len(rows) > notify.digest_after or len(rows) > allowance:
+            shown = render.digest([(r.title, r.body, r.notify_type) for r in rows], self.host())
+            batches = [(shown.title, shown.body, shown.notify_type, rows)]
+        else:
+            batches = [(r.title, r.body, r.notify_type, [r]) for r in rows]
+        report = Report()
+        for index, (title, body, kind, covered) in enumerate(batches):
+            if time.monotonic() >= deadline:
+                rest = [r.id for batch in batches[index:] for r in batch[3]]
+                with transaction(self.conn):
+                    outbox.reschedule(self.conn, rest, now)
+                return Report(report.delivered, report.failed, report.deferred + len(rest))
+            sent = self._send(channel, title, body, kind, deadline)
+            self._record(covered, sent, now)
+            self.log(_outcome_line(name, covered, sent, now))
+            report = Report(report.delivered + len(covered) * sent.ok,
+                            report.failed + len(covered) * (not sent.ok), report.deferred)
+        return report
+
+    def _send(self, channel, title: str, body: str, kind: str, deadline: float) -> Sent:  # type: ignore[no-untyped-def]
+        try:
+            return self.sender(channel, title, body, kind, min(SEND_TIMEOUT, max(deadline - time.monotonic(), 0.5)))
+        except ConfigError as error:
+            self.warn(str(error))
+            return Sent(False, str(error))
+
+    def _record(self, rows: Sequence[outbox.Pending], sent: Sent, now: float, give_up: bool = False) -> None:
+        with transaction(self.conn):
+            for row in rows:
+                outbox.record_attempt(self.conn, row, _outcome(row, sent, now, give_up), now)
+
+
+def _outcome(row: outbox.Pending, sent: Sent, now: float, give_up: bool) -> outbox.Outcome:
+    if sent.ok:
+        return outbox.Outcome(True, None, None)
+    retry_at = now + retry_delay(row.attempts + 1)
+    if give_up or retry_at - row.created_at > GIVE_UP_AFTER:
+        return outbox.Outcome(False, sent.error, None)
+    return outbox.Outcome(False, sent.error, retry_at)
+
+
+def _outcome_line(channel: str, rows: Sequence[outbox.Pending], sent: Sent, now: float) -> str:
+    what = ", ".join(f"{r.kind} #{r.alert_id}" for r in rows[:5]) + (f" +{len(rows) - 5}" if len(rows) > 5 else "")
+    outcome = "delivered" if sent.ok else f"failed (will retry): {sent.error}"
+    return f"{iso(now)} notice to {channel} {outcome}: {what}"
+
+
+def _by_channel(rows: Sequence[outbox.Pending]) -> dict[str, list[outbox.Pending]]:
+    grouped: dict[str, list[outbox.Pending]] = {}
+    for row in rows:
+        grouped.setdefault(row.channel, []).append(row)
+    return grouped

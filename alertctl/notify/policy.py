@@ -1,0 +1,151 @@
+"""Who hears of what, and why (or why not): pure decisions with named reasons.
+
+Input: the cycle's recorded transitions, the open alerts, what the outbox says
+each alert was already told, the `[notify]` config and `now`. Output: one
+`Decision` per notice (or deliberate silence), each carrying the reason that
+`alertctl show` prints. Like Alertmanager's `FirstNotification`,
+`RepeatIntervalElapsed`, `DoNotNotify`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from alertctl.config.runtime import Notify
+from alertctl.model import Alert, Change, NoticeLog, Rule, Severity, Status, Transition
+
+SLACK = 1.0
+"""Seconds a repeat or escalation may come early: cron's minute is not exact."""
+
+
+class Kind(enum.StrEnum):
+    OPENED = "opened"
+    RAISED = "raised"
+    RENOTIFY = "renotify"
+    ESCALATED = "escalated"
+    RESOLVED = "resolved"
+    TEST = "test"
+
+
+class Reason(enum.StrEnum):
+    FIRST_NOTIFICATION = "first_notification"
+    SEVERITY_RAISED = "severity_raised"
+    REPEAT_INTERVAL_ELAPSED = "repeat_interval_elapsed"
+    ESCALATION_DUE = "escalation_due"
+    RECOVERED = "recovered"
+    TEST = "test"
+    MUTED_SUPPRESSED = "muted_suppressed"
+    MUTED_NO_CHANNEL = "muted_no_channel"
+    MUTED_REOPENED_IN_DEDUP_WINDOW = "muted_reopened_in_dedup_window"
+    MUTED_RESOLVED_DISABLED = "muted_resolved_disabled"
+    MUTED_NEVER_ANNOUNCED = "muted_never_announced"
+
+
+@dataclass(frozen=True)
+class Decision:
+    alert_id: int
+    kind: Kind
+    reason: Reason
+    channels: tuple[str, ...] = ()
+    """Empty when muted: nothing is sent, the reason is still recorded."""
+
+    @property
+    def muted(self) -> bool:
+        return not self.channels
+
+
+def decide(
+    transitions: Sequence[Transition],
+    open_alerts: Sequence[Alert],
+    status_before: Mapping[int, Status],
+    logs: Mapping[int, NoticeLog],
+    notify: Notify,
+    rules: Mapping[str, Rule],
+    now: float,
+) -> list[Decision]:
+    """Every notice this cycle calls for; transitions first, then repeats and escalations."""
+    by_id = {alert.id: alert for alert in open_alerts}
+    decisions: list[Decision] = []
+    for t in transitions:
+        assert t.alert_id is not None
+        alert = by_id.get(t.alert_id)
+        found = _on_change(t, alert and _effective(alert, now), status_before.get(t.alert_id),
+                           logs.get(t.alert_id), notify, rules)
+        if found is not None:
+            decisions.append(found)
+    touched = {d.alert_id for d in decisions}
+    for alert in open_alerts:
+        if alert.id not in touched:
+            decisions += _on_time(_effective(alert, now), logs.get(alert.id), notify, rules, now)
+    return decisions
+
+
+def _effective(alert: Alert, now: float) -> Alert:
+    """A suppression whose time has passed no longer mutes, whether or not a run has lifted it yet."""
+    if alert.status is Status.SUPPRESSED and alert.suppressed_until is not None and alert.suppressed_until <= now:
+        return replace(alert, status=Status.ACKNOWLEDGED if alert.acked_at else Status.FIRING)
+    return alert
+
+
+def route(notify: Notify, rule: Rule | None, severity: Severity) -> tuple[str, ...]:
+    """Channels whose min_severity admits `severity`, narrowed to the rule's `channels` if it names any."""
+    wanted = rule.channels if rule is not None and rule.channels else None
+    return tuple(
+        c.name for c in notify.channels
+        if severity >= c.min_severity and (wanted is None or c.name in wanted)
+    )
+
+
+def _on_change(
+    t: Transition, alert: Alert | None, before: Status | None, log: NoticeLog | None,
+    notify: Notify, rules: Mapping[str, Rule],
+) -> Decision | None:
+    alert_id = t.alert_id
+    assert alert_id is not None
+    if t.change in (Change.OPENED, Change.RAISED):
+        kind, reason = (Kind.OPENED, Reason.FIRST_NOTIFICATION) if t.change is Change.OPENED else (
+            Kind.RAISED, Reason.SEVERITY_RAISED)
+        if alert is not None and alert.status is Status.SUPPRESSED:
+            return Decision(alert_id, kind, Reason.MUTED_SUPPRESSED)
+        channels = route(notify, rules.get(t.key.rule), t.severity)
+        return Decision(alert_id, kind, reason, channels) if channels else Decision(alert_id, kind, Reason.MUTED_NO_CHANNEL)
+    if t.change is Change.REOPENED:
+        return Decision(alert_id, Kind.OPENED, Reason.MUTED_REOPENED_IN_DEDUP_WINDOW)
+    if t.change is Change.RESOLVED:
+        return _recovery(alert_id, before, log, notify)
+    return None
+
+
+def _recovery(alert_id: int, before: Status | None, log: NoticeLog | None, notify: Notify) -> Decision:
+    """Only to the channels that heard of the alert: a recovery nobody was told of is noise."""
+    if before is Status.SUPPRESSED:
+        return Decision(alert_id, Kind.RESOLVED, Reason.MUTED_SUPPRESSED)
+    if not notify.resolved:
+        return Decision(alert_id, Kind.RESOLVED, Reason.MUTED_RESOLVED_DISABLED)
+    configured = {c.name for c in notify.channels}
+    told = tuple(sorted(log.channels & configured)) if log is not None else ()
+    if not told:
+        return Decision(alert_id, Kind.RESOLVED, Reason.MUTED_NEVER_ANNOUNCED)
+    return Decision(alert_id, Kind.RESOLVED, Reason.RECOVERED, told)
+
+
+def _on_time(
+    alert: Alert, log: NoticeLog | None, notify: Notify, rules: Mapping[str, Rule], now: float
+) -> list[Decision]:
+    """Repeats and escalation: only for firing alerts that were announced (acked or suppressed: quiet)."""
+    if alert.status is not Status.FIRING or log is None or log.last_notice_at is None:
+        return []
+    if (
+        alert.severity is Severity.CRITICAL and notify.escalate_to and not log.escalated
+        and now - alert.started_at >= notify.escalate_after - SLACK
+    ):
+        return [Decision(alert.id, Kind.ESCALATED, Reason.ESCALATION_DUE, notify.escalate_to)]
+    if notify.renotify > 0 and now - log.last_notice_at >= notify.renotify - SLACK:
+        channels = route(notify, rules.get(alert.rule), alert.severity)
+        if log.escalated:
+            channels += tuple(c for c in notify.escalate_to if c not in channels)
+        if channels:
+            return [Decision(alert.id, Kind.RENOTIFY, Reason.REPEAT_INTERVAL_ELAPSED, channels)]
+    return []

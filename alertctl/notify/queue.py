@@ -1,0 +1,48 @@
+"""Deciding and queueing a cycle's notices, inside the cycle's own transaction.
+
+Called by the loop after the alert rows are written and before the commit, so
+an alert change and the notices it causes are saved together or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+
+from alertctl.config.runtime import Config
+from alertctl.model import Alert, Change, Rule, Status, Transition
+from alertctl.notify.policy import Decision, decide
+from alertctl.notify.render import render
+from alertctl.store import alerts, outbox
+
+
+def queue_notices(
+    conn: sqlite3.Connection,
+    config: Config,
+    rules: Mapping[str, Rule],
+    transitions: Sequence[Transition],
+    open_alerts: Sequence[Alert],
+    status_before: Mapping[int, Status],
+    now: float,
+) -> list[Decision]:
+    """Write this cycle's decisions: notices to the outbox, deliberate silences to `muted`."""
+    notable = [t for t in transitions if t.notable and t.change is not Change.LOWERED]
+    ids = [a.id for a in open_alerts] + [t.alert_id for t in notable if t.change is Change.RESOLVED]
+    logs = outbox.notice_logs(conn, [i for i in ids if i is not None])
+    decisions = decide(notable, open_alerts, status_before, logs, config.notify, rules, now)
+    by_id = {a.id: a for a in open_alerts}
+    notify = config.notify
+    for decision in decisions:
+        if decision.muted:
+            outbox.record_muted(conn, decision.alert_id, decision.kind, decision.reason, now)
+            continue
+        alert = by_id.get(decision.alert_id) or alerts.get(conn, decision.alert_id)
+        if alert is None:
+            continue
+        shown = render(alert, decision.kind, decision.reason, notify.title_template, notify.body_template)
+        outbox.enqueue(conn, [
+            outbox.NewNotice(alert.id, channel, decision.kind, decision.reason, shown.title, shown.body,
+                             shown.notify_type)
+            for channel in decision.channels
+        ], now)
+    return decisions

@@ -1,0 +1,112 @@
+"""Sending one notice through one channel's Apprise URLs: the only place apprise is imported.
+
+Imported lazily (inside `send`), so a `check` with nothing to send never pays
+for apprise. Every URL gets short socket timeouts (`cto`/`rto`) unless the user
+set them, and the whole call a deadline, so a hanging receiver costs seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from alertctl.config.runtime import Channel
+from alertctl.errors import ConfigError
+
+CONNECT_TIMEOUT = 3.0
+READ_TIMEOUT = 5.0
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class Sent:
+    ok: bool
+    error: str | None = None
+
+
+def expand(channel: Channel, environ: Mapping[str, str] | None = None) -> list[str]:
+    """The channel's URLs with `${VARIABLE}` read from the environment; a missing one is a config error."""
+    environ = os.environ if environ is None else environ
+    urls = []
+    for url in channel.urls:
+        for name in _VARIABLE.findall(url):
+            if name not in environ:
+                raise ConfigError(f"notify.channels.{channel.name}.urls: ${{{name}}} is not set in the environment")
+        urls.append(_VARIABLE.sub(lambda m: environ[m.group(1)], url))
+    return urls
+
+
+def with_timeouts(url: str) -> str:
+    """Add `cto`/`rto` unless present: how long to wait to connect and for an answer."""
+    query = urlsplit(url).query
+    present = {key for key, _ in parse_qsl(query)}
+    extra = [f"{k}={v:g}" for k, v in (("cto", CONNECT_TIMEOUT), ("rto", READ_TIMEOUT)) if k not in present]
+    if not extra:
+        return url
+    return url + ("&" if "?" in url else "?") + "&".join(extra)
+
+
+def secrets_of(urls: list[str], channel: Channel, environ: Mapping[str, str] | None = None) -> set[str]:
+    """Every piece of these URLs that could be a token: passwords, path parts, query values, variables."""
+    environ = os.environ if environ is None else environ
+    found = {environ[name] for url in channel.urls for name in _VARIABLE.findall(url) if environ.get(name)}
+    for url in urls:
+        parts = urlsplit(url)
+        found |= {unquote(p) for p in (parts.password, parts.username) if p}
+        found |= {unquote(p) for p in parts.path.split("/") if len(p) >= 6}
+        found |= {v for k, v in parse_qsl(parts.query) if len(v) >= 4 and k not in ("cto", "rto", "format", "mode")}
+        host = parts.netloc.rpartition("@")[2].partition(":")[0]  # as written: .hostname lowercases
+        if host and "." not in host and host.lower() != "localhost":
+            found.add(host)  # e.g. slack://TokenA/...: the "host" is a token
+    return {s for s in found if len(s) >= 4}
+
+
+def scrub(text: str, secrets: set[str]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def send(channel: Channel, title: str, body: str, notify_type: str, timeout: float) -> Sent:
+    """Send once; never raises for a delivery problem (it is the outcome), only ConfigError."""
+    urls = expand(channel)
+    secrets = secrets_of(urls, channel)
+    try:
+        return _send(channel, urls, title, body, notify_type, timeout, secrets)
+    except Exception as error:  # a plugin bug must not take the loop down
+        return Sent(False, scrub(f"{type(error).__name__}: {error}", secrets)[:500])
+
+
+def _send(
+    channel: Channel, urls: list[str], title: str, body: str, notify_type: str, timeout: float, secrets: set[str]
+) -> Sent:
+    import apprise
+
+    sender = apprise.Apprise()
+    for url in urls:
+        if not sender.add(with_timeouts(url)):
+            return Sent(False, f"channel {channel.name}: an Apprise URL could not be understood (see `alertctl config show`)")
+    if channel.config:
+        config = apprise.AppriseConfig()
+        if not config.add(channel.config) or not sender.add(config):
+            return Sent(False, f"channel {channel.name}: cannot use Apprise config {channel.config}")
+    if len(sender) == 0:
+        return Sent(False, f"channel {channel.name}: no usable Apprise URL")
+    result = sender.notify(body=body, title=title, notify_type=notify_type, timeout=max(timeout, 0.5))
+    if result:
+        return Sent(True)
+    return Sent(False, scrub(_why(result), secrets)[:500])
+
+
+def _why(result: object) -> str:
+    lines = [e.message for e in result.logs() if e.level in ("WARNING", "ERROR", "CRITICAL")]  # type: ignore[attr-defined]
+    status = getattr(getattr(result, "status", None), "name", "FAILURE").lower()
+    return "; ".join(dict.fromkeys(lines)) or f"delivery {status}"
+
+
+def warm_up() -> None:
+    """Import apprise ahead of the first notice (a `watch` with channels), so it is not on the latency path."""
+    import apprise  # noqa: F401

@@ -1,0 +1,108 @@
+"""The two ways notices leave: right after a `check`'s cycle, or from a `watch`'s own thread.
+
+Both are `Notifier`s the loop calls after each cycle commits. The background
+one never blocks sampling: the cycle only wakes it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from alertctl.config.runtime import Config
+from alertctl.model import Transition
+
+CHECK_BUDGET = 10.0
+"""Seconds a `check` may spend sending after its cycle; what is left waits for the next run."""
+
+
+class SyncDelivery:
+    """Send what is due now, within a bounded time: `alertctl check`.
+
+    A quiet run asks one indexed question and imports nothing more (no renderer, no apprise).
+    """
+
+    def __init__(
+        self, conn: sqlite3.Connection, config: Callable[[], Config], host: Callable[[], str],
+        warn: Callable[[str], None] = lambda message: None, budget: float = CHECK_BUDGET,
+    ) -> None:
+        self.conn = conn
+        self.config = config
+        self.host = host
+        self.warn = warn
+        self.budget = budget
+
+    def notify(self, transitions: Sequence[Transition], now: float) -> None:
+        from alertctl.store.outbox import any_due
+
+        if not any_due(self.conn, now):
+            return
+        from alertctl.notify.deliver import Deliverer
+
+        Deliverer(self.conn, self.config, self.host, warn=self.warn).deliver_due(now, self.budget)
+
+
+class BackgroundDelivery:
+    """A thread with its own database connection, woken by every cycle (and once at start,
+    so notices a previous process left in the outbox go out at once)."""
+
+    def __init__(
+        self, db_path: Path | str, config: Callable[[], Config], host: Callable[[], str],
+        warn: Callable[[str], None] = lambda message: None, clock: Callable[[], float] = time.time,
+        log: Callable[[str], None] = lambda line: None,
+    ) -> None:
+        self.log = log
+        self.db_path = db_path
+        self.config = config
+        self.host = host
+        self.warn = warn
+        self.clock = clock
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="alertctl-delivery", daemon=True)
+
+    def start(self) -> BackgroundDelivery:
+        self.wake.set()
+        self.thread.start()
+        return self
+
+    def notify(self, transitions: Sequence[Transition], now: float) -> None:
+        self.wake.set()
+
+    def stop(self, wait: float = 3.0) -> None:
+        """One last delivery pass (this process's final notices), for up to `wait` s; whatever is
+        still unsent then stays in the outbox for the next run."""
+        self.stopping.set()
+        self.wake.set()
+        self.thread.join(wait)
+
+    def _run(self) -> None:
+        try:
+            self._deliver_until_stopped()
+        except Exception as error:  # e.g. the database vanished: say so once; the outbox keeps the rest
+            self.warn(f"notification delivery stopped: {type(error).__name__}: {error}")
+
+    def _deliver_until_stopped(self) -> None:
+        from alertctl.notify.deliver import Deliverer
+        from alertctl.store.db import open_database
+
+        conn = open_database(self.db_path)
+        if self.config().notify.channels:
+            from alertctl.notify.send import warm_up
+
+            warm_up()
+        deliverer = Deliverer(conn, self.config, self.host, warn=self.warn, log=self.log)
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            last = self.stopping.is_set()
+            try:
+                deliverer.deliver_due(self.clock(), budget=2.0 if last else 30.0)
+            except Exception as error:  # the outbox keeps the notices; the next wake tries again
+                self.warn(f"notification delivery failed: {type(error).__name__}: {error}")
+            if last:
+                break
+        conn.close()

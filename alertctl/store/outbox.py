@@ -1,0 +1,178 @@
+"""Notices waiting to go out, every delivery attempt, and notices deliberately not sent.
+
+A notice is written here in the same transaction as the alert change that
+caused it, so a crash between deciding and sending never loses one: whoever
+runs next (a `watch` cycle, a `check`) finds it due and sends it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from alertctl.model import NoticeLog, Status
+
+_ANNOUNCING = ("opened", "raised", "renotify", "escalated")
+_DUE = (
+    "o.delivered_at IS NULL AND o.given_up_at IS NULL AND o.next_attempt_at <= ? "
+    "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.alert_id = o.alert_id AND e.channel = o.channel "
+    "AND e.id < o.id AND e.delivered_at IS NULL AND e.given_up_at IS NULL)"
+)
+"""Pending and due, and not overtaking an earlier notice of the same alert to the same channel
+(a recovery never arrives before the opening notice that is still being retried)."""
+
+
+@dataclass(frozen=True)
+class NewNotice:
+    alert_id: int | None
+    channel: str
+    kind: str
+    reason: str
+    title: str
+    body: str
+    notify_type: str
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One outbox row that is due: what to send, and where it stands."""
+
+    id: int
+    alert_id: int | None
+    channel: str
+    kind: str
+    title: str
+    body: str
+    notify_type: str
+    created_at: float
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    error: str | None
+    next_attempt_at: float | None
+    """None when no more attempts will be made (delivered, or given up)."""
+
+
+def open_statuses(conn: sqlite3.Connection) -> dict[int, Status]:
+    """Open alerts' statuses before a cycle changes them (a recovery of a suppressed alert stays quiet)."""
+    return {row[0]: Status(row[1]) for row in conn.execute("SELECT id, status FROM alerts WHERE status != 'resolved'")}
+
+
+def enqueue(conn: sqlite3.Connection, notices: Iterable[NewNotice], now: float) -> None:
+    conn.executemany(
+        "INSERT INTO outbox (alert_id, channel, kind, reason, title, body, notify_type, created_at, "
+        "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(n.alert_id, n.channel, n.kind, n.reason, n.title, n.body, n.notify_type, now, now) for n in notices],
+    )
+
+
+def record_muted(conn: sqlite3.Connection, alert_id: int, kind: str, reason: str, now: float) -> None:
+    conn.execute("INSERT INTO muted (alert_id, kind, reason, at) VALUES (?, ?, ?, ?)", (alert_id, kind, reason, now))
+
+
+def notice_logs(conn: sqlite3.Connection, alert_ids: Sequence[int]) -> dict[int, NoticeLog]:
+    """Per alert: when it was last announced (any channel), to which channels, whether escalated."""
+    if not alert_ids:
+        return {}
+    marks = ",".join("?" * len(alert_ids))
+    rows = conn.execute(
+        f"SELECT alert_id, channel, kind, MAX(created_at) AS at FROM outbox "
+        f"WHERE alert_id IN ({marks}) GROUP BY alert_id, channel, kind",
+        list(alert_ids),
+    )
+    found: dict[int, dict[str, object]] = {}
+    for row in rows:
+        entry = found.setdefault(row["alert_id"], {"at": None, "escalated": False, "channels": set()})
+        if row["kind"] in _ANNOUNCING:
+            entry["channels"].add(row["channel"])  # type: ignore[attr-defined]
+            entry["at"] = max(row["at"], entry["at"] or 0.0)  # type: ignore[type-var]
+        entry["escalated"] = entry["escalated"] or row["kind"] == "escalated"
+    return {
+        alert_id: NoticeLog(e["at"], bool(e["escalated"]), frozenset(e["channels"]))  # type: ignore[arg-type]
+        for alert_id, e in found.items()
+    }
+
+
+def claim_due(conn: sqlite3.Connection, now: float, lease: float, limit: int = 500) -> list[Pending]:
+    """Due rows, pushed `lease` seconds ahead so a concurrent process does not send them too.
+
+    The caller must hold a write transaction when it wants the claim to be exclusive.
+    """
+    rows = conn.execute(
+        "SELECT id, alert_id, channel, kind, title, body, notify_type, created_at, attempts FROM outbox o "
+        f"WHERE {_DUE} ORDER BY next_attempt_at, id LIMIT ?",
+        (now, limit),
+    ).fetchall()
+    if rows:
+        conn.executemany("UPDATE outbox SET next_attempt_at = ? WHERE id = ?", [(now + lease, r["id"]) for r in rows])
+    return [Pending(**dict(row)) for row in rows]
+
+
+def any_due(conn: sqlite3.Connection, now: float) -> bool:
+    """The cheap, indexed question a quiet run asks before anything else."""
+    row = conn.execute(f"SELECT 1 FROM outbox o WHERE {_DUE} LIMIT 1", (now,)).fetchone()
+    return row is not None
+
+
+def reschedule(conn: sqlite3.Connection, ids: Iterable[int], at: float) -> None:
+    conn.executemany("UPDATE outbox SET next_attempt_at = ? WHERE id = ?", [(at, i) for i in ids])
+
+
+def sends_since(conn: sqlite3.Connection, channel: str, since: float) -> list[float]:
+    """When notices went to this channel (one entry per notice, digested ones too), oldest first."""
+    rows = conn.execute(
+        "SELECT at FROM deliveries WHERE channel = ? AND at >= ? ORDER BY at", (channel, since)
+    )
+    return [row[0] for row in rows]
+
+
+def record_attempt(conn: sqlite3.Connection, notice: Pending, outcome: Outcome, at: float) -> None:
+    conn.execute(
+        "INSERT INTO deliveries (outbox_id, alert_id, channel, kind, at, ok, error) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (notice.id, notice.alert_id, notice.channel, notice.kind, at, int(outcome.ok), outcome.error),
+    )
+    if outcome.ok:
+        conn.execute("UPDATE outbox SET attempts = attempts + 1, delivered_at = ? WHERE id = ?", (at, notice.id))
+        if notice.alert_id is not None:
+            conn.execute("UPDATE alerts SET notifications = notifications + 1 WHERE id = ?", (notice.alert_id,))
+    elif outcome.next_attempt_at is None:
+        conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, given_up_at = ? WHERE id = ?",
+            (outcome.error, at, notice.id),
+        )
+    else:
+        conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            (outcome.error, outcome.next_attempt_at, notice.id),
+        )
+
+
+def deliveries(conn: sqlite3.Connection, alert_id: int) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT d.at, d.channel, d.kind, d.ok, d.error, o.reason FROM deliveries d "
+        "LEFT JOIN outbox o ON o.id = d.outbox_id WHERE d.alert_id = ? ORDER BY d.at, d.id",
+        (alert_id,),
+    ).fetchall()
+
+
+def notices(conn: sqlite3.Connection, alert_id: int) -> list[sqlite3.Row]:
+    """Every decision about an alert, sent or not, oldest first: (at, kind, channel, reason, state, ...)."""
+    return conn.execute(
+        "SELECT created_at AS at, kind, channel, reason, attempts, last_error, "
+        "CASE WHEN delivered_at IS NOT NULL THEN 'delivered' WHEN given_up_at IS NOT NULL THEN 'given up' "
+        "ELSE 'pending' END AS state FROM outbox WHERE alert_id = :id "
+        "UNION ALL SELECT at, kind, NULL, reason, 0, NULL, 'not sent' FROM muted WHERE alert_id = :id "
+        "ORDER BY at",
+        {"id": alert_id},
+    ).fetchall()
+
+
+def forget_alerts_before(conn: sqlite3.Connection, before: float) -> None:
+    """Drop the notices of alerts that `prune` is about to delete."""
+    gone = "(SELECT id FROM alerts WHERE status = 'resolved' AND resolved_at < ?)"
+    for table in ("deliveries", "outbox", "muted"):
+        conn.execute(f"DELETE FROM {table} WHERE alert_id IN {gone}", (before,))

@@ -1,0 +1,92 @@
+"""Golden text: what a person reads in a notice."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+
+from alertctl.model import Alert, Severity, Status
+from alertctl.notify.render import digest, notify_type, render
+
+ALERT = Alert(
+    id=7, rule="disk-full", metric="disk.percent", labels={"mount": "/var", "team": "web"}, series={"mount": "/var"},
+    host="web-01", severity=Severity.CRITICAL, peak_severity=Severity.CRITICAL, status=Status.FIRING,
+    resolution=None, value=97.5, peak=98.0, threshold=95.0,
+    message="disk.percent /var is 97.5 (critical above 95, exceeded by 2.6%) on web-01",
+    started_at=0.0, last_seen_at=60.0,
+    context={"description": "Disk filling", "mount": {"disk.percent": 97.5, "disk.free": 1024.0},
+             "recommendations": ["Rotate logs", "Check backups"], "runbook": "https://wiki.example/disk"},
+)
+
+OPENED_BODY = """\
+disk.percent /var is 97.5 (critical above 95, exceeded by 2.6%) on web-01
+
+Alert #7: critical disk.percent /var on web-01, value 97.5%, threshold 95%, peak 98%, started 1970-01-01T00:00:00+00:00.
+
+Description:
+Disk filling
+
+Context:
+- disk.percent: 97.5
+- disk.free: 1024.0
+
+Recommendations:
+- Rotate logs
+- Check backups
+
+Runbook:
+https://wiki.example/disk
+
+Why this notice: first_notification. Acknowledge: alertctl ack 7"""
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_an_opened_critical_notice_reads_in_full() -> None:
+    shown = render(ALERT, "opened", "first_notification")
+    assert shown.title == "[CRITICAL] disk-full on web-01: disk.percent /var is 97.5% (threshold 95%)"
+    assert shown.body == OPENED_BODY
+    assert shown.notify_type == "failure"
+
+
+def test_a_recovery_is_short_and_a_success() -> None:
+    recovered = replace(ALERT, status=Status.RESOLVED, value=60.0,
+                        message="disk.percent /var is back to 60 (clears when not above 80) on web-01")
+    shown = render(recovered, "resolved", "recovered")
+    assert shown.title == "[RESOLVED] disk-full on web-01: disk.percent /var is 60% (threshold 95%)"
+    assert shown.body == (
+        "disk.percent /var is back to 60 (clears when not above 80) on web-01\n\n"
+        "Alert #7 disk-full on web-01 resolved; peak 98%, started 1970-01-01T00:00:00+00:00.\n\n"
+        "Why this notice: recovered. Acknowledge: alertctl ack 7"
+    )
+    assert shown.notify_type == "success"
+
+
+@pytest.mark.parametrize(("kind", "severity", "expected"), [
+    ("opened", Severity.WARNING, "warning"), ("renotify", Severity.CRITICAL, "failure"),
+    ("resolved", Severity.CRITICAL, "success"), ("test", Severity.WARNING, "info"),
+])
+def test_notify_types(kind: str, severity: Severity, expected: str) -> None:
+    assert notify_type(kind, severity) == expected
+
+
+def test_escalation_and_repeat_titles_say_so() -> None:
+    assert render(ALERT, "escalated", "escalation_due").title.endswith("(escalated: not acknowledged)")
+    assert render(ALERT, "renotify", "repeat_interval_elapsed").title.endswith("(still firing, not acknowledged)")
+
+
+def test_a_digest_lists_every_notice_and_takes_the_worst_type() -> None:
+    shown = digest([("[WARNING] a on h", "a line\nmore", "warning"), ("[CRITICAL] b on h", "b line", "failure")], "h")
+    assert shown.title == "[DIGEST] 2 alert notices on h"
+    assert shown.body == "- [WARNING] a on h: a line\n- [CRITICAL] b on h: b line"
+    assert shown.notify_type == "failure"
