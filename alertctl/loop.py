@@ -16,7 +16,7 @@ from alertctl import context, engine
 from alertctl.config.runtime import Config
 from alertctl.metrics.collector import Collector, Reading
 from alertctl.metrics.cpu import CpuTimes
-from alertctl.model import Alert, Change, SeriesKey, Track, Transition
+from alertctl.model import Alert, Change, Transition
 from alertctl.notify import Notifier
 from alertctl.store import alerts, outbox, state
 from alertctl.store.db import transaction
@@ -30,7 +30,6 @@ class Cycle:
     reading: Reading
     transitions: list[Transition]
     open_alerts: list[Alert]
-    tracks: dict[SeriesKey, Track]
 
 
 class Runner:
@@ -96,7 +95,7 @@ class Runner:
             from alertctl.notify.queue import queue_notices
 
             queue_notices(conn, self.config, self.rules, recorded, current, status_before, now)
-        return Cycle(now, reading, recorded, current, outcome.tracks)
+        return Cycle(now, reading, recorded, current)
 
 
 def _top_processes(by: str) -> list[dict[str, object]]:
