@@ -18,7 +18,7 @@ from alertctl.metrics.collector import Collector, Reading
 from alertctl.metrics.cpu import CpuTimes
 from alertctl.model import Alert, Change, Transition
 from alertctl.notify import Notifier
-from alertctl.store import alerts, outbox, state
+from alertctl.store import alerts, outbox, silences, state
 from alertctl.store.db import transaction
 
 _CPU_BASELINE = "cpu_times"
@@ -84,17 +84,19 @@ class Runner:
         contexts = {
             t.key: context.gather(self.rules[t.key.rule], t, reading.samples, reading.details, top)
             for t in outcome.transitions
-            if t.change is Change.OPENED
+            if t.change in (Change.OPENED, Change.RAISED)  # at open, and again when it peaks at critical
         }
         recorded = alerts.record(conn, outcome.transitions, self.rules, self.policy.host, contexts)
         state.save_tracks(conn, outcome.tracks)
         if self.collector.cpu_baseline is not None:
             state.set_value(conn, _CPU_BASELINE, self.collector.cpu_baseline.to_dict())
+        lifted = silences.apply(conn, now)  # after recording: a new alert under a silence opens suppressed
         current = alerts.current(conn)
         if telling:  # in this transaction: the change and its notices are saved together or not at all
             from alertctl.notify.queue import queue_notices
 
-            queue_notices(conn, self.config, self.rules, recorded, current, status_before, now)
+            unsilenced = {item.alert_id: item.silence_id for item in lifted if item.silence_id is not None}
+            queue_notices(conn, self.config, self.rules, recorded, current, status_before, now, unsilenced)
         return Cycle(now, reading, recorded, current)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 Labels = tuple[tuple[str, str], ...]
 """A metric's label set, sorted by key: hashable, so it can key a series."""
@@ -256,6 +256,15 @@ class Alert:
     reopened: int = 0
     notifications: int = 0
     context: dict[str, object] = field(default_factory=dict)
+    silence_id: int | None = None
+    """The silence that muted it, while (or since) it was `suppressed` by one."""
+
+    def effective(self, now: float) -> Alert:
+        """As it stands at `now`: a suppression whose time has passed no longer holds,
+        whether or not a cycle has lifted it yet."""
+        if self.status is Status.SUPPRESSED and self.suppressed_until is not None and self.suppressed_until <= now:
+            return replace(self, status=Status.ACKNOWLEDGED if self.acked_at else Status.FIRING)
+        return self
 
 
 class CheckType(enum.StrEnum):
@@ -310,3 +319,40 @@ class NoticeLog:
     last_notice_at: float | None = None
     escalated: bool = False
     channels: frozenset[str] = frozenset()
+
+
+class SilenceState(enum.StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    LIFTED = "lifted"
+
+
+@dataclass(frozen=True)
+class Silence:
+    """Mutes a rule's alerts whose labels include all of `labels`, from `starts_at` to `ends_at`.
+
+    Its state is a pure function of time (and of `lifted_at`), never stored.
+    """
+
+    id: int
+    rule: str
+    labels: Labels
+    starts_at: float
+    ends_at: float
+    reason: str
+    created_by: str
+    lifted_at: float | None = None
+
+    def state(self, now: float) -> SilenceState:
+        if self.lifted_at is not None and self.lifted_at <= now and self.lifted_at < self.ends_at:
+            return SilenceState.LIFTED
+        if now >= self.ends_at:
+            return SilenceState.EXPIRED
+        return SilenceState.PENDING if now < self.starts_at else SilenceState.ACTIVE
+
+    def active(self, now: float) -> bool:
+        return self.state(now) is SilenceState.ACTIVE
+
+    def matches(self, rule: str, labels: Mapping[str, str]) -> bool:
+        return rule == self.rule and all(labels.get(k) == v for k, v in self.labels)

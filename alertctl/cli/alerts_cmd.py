@@ -80,7 +80,7 @@ def history(
         until=_time_option("--until", until, now),
         limit=limit,
     )
-    found = alerts.history(open_session(config, db).conn, wanted)
+    found = [a.effective(now) for a in alerts.history(open_session(config, db).conn, wanted)]
     if json_:
         print(to_json([alert_dict(a) for a in found]))
     elif csv_:
@@ -106,13 +106,36 @@ def show(
     Example: alertctl show 42
     """
     conn = open_session(config, db).conn
-    alert = _existing(conn, alert_id)
+    alert = _existing(conn, alert_id).effective(time.time())
+    steps = timeline(conn, alert.id)
     if json_:
-        print(to_json(alert_dict(alert) | notices_dict(conn, alert.id)))
+        print(to_json(alert_dict(alert) | notices_dict(conn, alert.id) | {"timeline": steps}))
         return
-    from alertctl.cli.tables import alert_detail, console
+    from alertctl.cli.tables import alert_detail, console, timeline_table
 
-    console().print(alert_detail(alert, notice_lines(conn, alert.id)))
+    out = console()
+    out.print(alert_detail(alert))
+    out.print(timeline_table(steps))
+
+
+def timeline(conn: sqlite3.Connection, alert_id: int) -> list[dict[str, object]]:
+    """What happened to it, and every notice decided for it, oldest first: `{at, kind, detail}`."""
+    from alertctl.store import events, outbox
+
+    found = [(e["at"], 0, e["kind"], e["detail"]) for e in events.of(conn, alert_id)]
+    for n in outbox.notices(conn, alert_id):
+        found.append((n["at"], 1, "notice", _notice_text(n)))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [{"at": iso(at), "kind": kind, "detail": detail} for at, _, kind, detail in found]
+
+
+def _notice_text(n: sqlite3.Row) -> str:
+    where = f" to {n['channel']}" if n["channel"] else ""
+    why = f"{n['reason']}, {n['detail']}" if n["detail"] else n["reason"]
+    tries = f" after {n['attempts']} attempts" if n["attempts"] > 1 else ""
+    state = "retrying" if n["state"] == "pending" and n["attempts"] else n["state"]
+    error = f"; last error: {n['last_error']}" if n["last_error"] and n["state"] != "delivered" else ""
+    return f"{n['kind']}{where} ({why}): {state}{tries}{error}"
 
 
 def notices_dict(conn: sqlite3.Connection, alert_id: int) -> dict[str, object]:
@@ -131,19 +154,6 @@ def notices_dict(conn: sqlite3.Connection, alert_id: int) -> dict[str, object]:
             for n in outbox.notices(conn, alert_id)
         ],
     }
-
-
-def notice_lines(conn: sqlite3.Connection, alert_id: int) -> list[str]:
-    from alertctl.store import outbox
-
-    lines = []
-    for n in outbox.notices(conn, alert_id):
-        where = f" to {n['channel']}" if n["channel"] else ""
-        tries = f" after {n['attempts']} attempts" if n["attempts"] > 1 else ""
-        state = "retrying" if n["state"] == "pending" and n["attempts"] else n["state"]
-        error = f"; last error: {n['last_error']}" if n["last_error"] and n["state"] != "delivered" else ""
-        lines.append(f"{iso(n['at'])} {n['kind']}{where} ({n['reason']}): {state}{tries}{error}")
-    return lines
 
 
 def _existing(conn: sqlite3.Connection, alert_id: int) -> Alert:

@@ -12,7 +12,8 @@ from typing import Annotated
 import typer
 
 from alertctl import __version__
-from alertctl.cli import alerts_cmd, check_cmd, config_cmd, metrics_cmd, notify_cmd, watch_cmd
+from alertctl.cli import alerts_cmd, check_cmd, config_cmd, metrics_cmd, notify_cmd, report_cmd, watch_cmd
+from alertctl.cli import silence_cmd
 from alertctl.nagios import State
 
 app = typer.Typer(
@@ -48,6 +49,10 @@ app.command("show")(alerts_cmd.show)
 app.command("ack")(alerts_cmd.ack)
 app.command("resolve")(alerts_cmd.resolve)
 app.command("prune")(alerts_cmd.prune)
+app.command("suppress")(silence_cmd.suppress)
+app.command("silences")(silence_cmd.silences_)
+app.command("unsuppress")(silence_cmd.unsuppress)
+app.command("report")(report_cmd.report)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(notify_cmd.app, name="notify")
 

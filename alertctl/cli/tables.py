@@ -112,12 +112,31 @@ def _add_context(table: Table, context: dict[str, object]) -> None:
             lines = [_item(entry) for entry in value]
             table.add_row(title, Text("\n".join(f"- {line}" for line in lines)))
         elif isinstance(value, dict):
-            table.add_row(title, Text("\n".join(f"{k}: {v}" for k, v in value.items() if v is not None)))
+            table.add_row(title, Text("\n".join(f"{k}: {_nested(v)}" for k, v in value.items() if v is not None)))
         else:
             table.add_row(title, Text(str(value)))
+
+
+def _nested(value: object) -> str:
+    """A value inside a context table (`at_peak`'s mount or processes) as plain words."""
+    if isinstance(value, list):
+        return "; ".join(_item(entry) for entry in value)
+    return _item(value)
 
 
 def _item(entry: object) -> str:
     if isinstance(entry, dict):
         return ", ".join(f"{k}={v}" for k, v in entry.items())
     return str(entry)
+
+
+def timeline_table(steps: Sequence[dict[str, object]]) -> Table:
+    """`show`'s timeline: local time, what, and the detail folded to the screen's width."""
+    table = Table(title="Timeline", title_justify="left", expand=False, show_edge=False, box=None, padding=(0, 1))
+    table.add_column("When", no_wrap=True)
+    table.add_column("What", no_wrap=True)
+    table.add_column("Detail", overflow="fold", ratio=1)
+    for step in steps:
+        at = str(step["at"] or "")
+        table.add_row(at[5:10] + " " + at[11:19], Text(str(step["kind"])), Text(str(step["detail"] or "")))
+    return table

@@ -37,6 +37,7 @@ def document(config: Config, redact: Redact = lambda url: url) -> dict[str, obje
             "escalate_to": list(notify.escalate_to),
             "digest_after": notify.digest_after,
             "max_per_minute": notify.max_per_minute,
+            "max_silence": format_duration(notify.max_silence),
             **_without_none({"title_template": notify.title_template, "body_template": notify.body_template}),
             "channels": {c.name: _channel(c, redact) for c in notify.channels},
         },
@@ -114,7 +115,8 @@ _NOTIFY = """
 # escalation of unacknowledged critical alerts; more than `digest_after` notices
 # due at once for one channel go out as one digest, at most `max_per_minute` notices
 # per channel a minute (the rest wait for the next digest), and title_template /
-# body_template shape the notices (fields: README "Notifications").
+# body_template shape the notices (fields: README "Notifications"); max_silence is
+# the longest `alertctl suppress --for` accepted.
 # Channels are Apprise URLs; ${VARIABLE} is read from the environment at send time:
 #
 # [notify.channels.ops]

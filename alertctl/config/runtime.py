@@ -46,6 +46,8 @@ class Notify:
     """More notices than this due for one channel at once go out as one digest."""
     max_per_minute: int = 20
     """Sends per channel per minute; beyond it notices wait and are folded into a digest."""
+    max_silence: float = 7 * 86400.0
+    """The longest `suppress --for` accepted, for one alert or a silence."""
     title_template: str | None = None
     body_template: str | None = None
 

@@ -113,6 +113,7 @@ class NotifySection(Strict):
     channels: dict[Name, ChannelSection] = {}
     digest_after: int = Field(default=5, ge=1)
     max_per_minute: int = Field(default=20, ge=1)
+    max_silence: PositiveDuration = 7 * 86400.0
     title_template: Template = None
     body_template: Template = None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from alertctl.config.runtime import Notify
 from alertctl.model import Alert, Change, NoticeLog, Rule, Severity, Status, Transition
@@ -36,7 +36,9 @@ class Reason(enum.StrEnum):
     ESCALATION_DUE = "escalation_due"
     RECOVERED = "recovered"
     TEST = "test"
+    SILENCE_ENDED = "silence_ended"
     MUTED_SUPPRESSED = "muted_suppressed"
+    MUTED_SILENCED = "muted_silenced"
     MUTED_NO_CHANNEL = "muted_no_channel"
     MUTED_REOPENED_IN_DEDUP_WINDOW = "muted_reopened_in_dedup_window"
     MUTED_RESOLVED_DISABLED = "muted_resolved_disabled"
@@ -50,6 +52,8 @@ class Decision:
     reason: Reason
     channels: tuple[str, ...] = ()
     """Empty when muted: nothing is sent, the reason is still recorded."""
+    detail: str = ""
+    """What the reason refers to, e.g. `silence #3`."""
 
     @property
     def muted(self) -> bool:
@@ -64,8 +68,10 @@ def decide(
     notify: Notify,
     rules: Mapping[str, Rule],
     now: float,
+    unsilenced: Mapping[int, int] | None = None,
 ) -> list[Decision]:
-    """Every notice this cycle calls for; transitions first, then repeats and escalations."""
+    """Every notice this cycle calls for; transitions first, then silences that ended
+    (`unsilenced`: alert id -> silence id, lifted this cycle), then repeats and escalations."""
     by_id = {alert.id: alert for alert in open_alerts}
     decisions: list[Decision] = []
     for t in transitions:
@@ -76,6 +82,11 @@ def decide(
         if found is not None:
             decisions.append(found)
     touched = {d.alert_id for d in decisions}
+    for alert_id, silence_id in (unsilenced or {}).items():
+        alert = by_id.get(alert_id)
+        if alert_id not in touched and alert is not None and alert.status is Status.FIRING:
+            decisions.append(_silence_ended(alert, silence_id, notify, rules))
+            touched.add(alert_id)
     for alert in open_alerts:
         if alert.id not in touched:
             decisions += _on_time(_effective(alert, now), logs.get(alert.id), notify, rules, now)
@@ -84,9 +95,16 @@ def decide(
 
 def _effective(alert: Alert, now: float) -> Alert:
     """A suppression whose time has passed no longer mutes, whether or not a run has lifted it yet."""
-    if alert.status is Status.SUPPRESSED and alert.suppressed_until is not None and alert.suppressed_until <= now:
-        return replace(alert, status=Status.ACKNOWLEDGED if alert.acked_at else Status.FIRING)
-    return alert
+    return alert.effective(now)
+
+
+def _silence_ended(alert: Alert, silence_id: int, notify: Notify, rules: Mapping[str, Rule]) -> Decision:
+    """Still firing when its silence ended: say so once, as a repeat would."""
+    channels = route(notify, rules.get(alert.rule), alert.severity)
+    detail = f"silence #{silence_id}"
+    if not channels:
+        return Decision(alert.id, Kind.RENOTIFY, Reason.MUTED_NO_CHANNEL, detail=detail)
+    return Decision(alert.id, Kind.RENOTIFY, Reason.SILENCE_ENDED, channels, detail)
 
 
 def route(notify: Notify, rule: Rule | None, severity: Severity) -> tuple[str, ...]:
@@ -108,6 +126,8 @@ def _on_change(
         kind, reason = (Kind.OPENED, Reason.FIRST_NOTIFICATION) if t.change is Change.OPENED else (
             Kind.RAISED, Reason.SEVERITY_RAISED)
         if alert is not None and alert.status is Status.SUPPRESSED:
+            if alert.silence_id is not None:
+                return Decision(alert_id, kind, Reason.MUTED_SILENCED, detail=f"silence #{alert.silence_id}")
             return Decision(alert_id, kind, Reason.MUTED_SUPPRESSED)
         channels = route(notify, rules.get(t.key.rule), t.severity)
         return Decision(alert_id, kind, reason, channels) if channels else Decision(alert_id, kind, Reason.MUTED_NO_CHANNEL)

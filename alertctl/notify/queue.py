@@ -24,17 +24,18 @@ def queue_notices(
     open_alerts: Sequence[Alert],
     status_before: Mapping[int, Status],
     now: float,
+    unsilenced: Mapping[int, int] | None = None,
 ) -> list[Decision]:
     """Write this cycle's decisions: notices to the outbox, deliberate silences to `muted`."""
     notable = [t for t in transitions if t.notable and t.change is not Change.LOWERED]
     ids = [a.id for a in open_alerts] + [t.alert_id for t in notable if t.change is Change.RESOLVED]
     logs = outbox.notice_logs(conn, [i for i in ids if i is not None])
-    decisions = decide(notable, open_alerts, status_before, logs, config.notify, rules, now)
+    decisions = decide(notable, open_alerts, status_before, logs, config.notify, rules, now, unsilenced)
     by_id = {a.id: a for a in open_alerts}
     notify = config.notify
     for decision in decisions:
         if decision.muted:
-            outbox.record_muted(conn, decision.alert_id, decision.kind, decision.reason, now)
+            outbox.record_muted(conn, decision.alert_id, decision.kind, decision.reason, now, decision.detail)
             continue
         alert = by_id.get(decision.alert_id) or alerts.get(conn, decision.alert_id)
         if alert is None:

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from alertctl.model import Alert, Change, OpenAlert, Rule, SeriesKey, Severity, Transition
+from alertctl.store import events
 from alertctl.store.codec import alert_from_row, labels_from_json, labels_json
 
 _BREACH_UPDATE = """
@@ -96,8 +97,32 @@ def record(
             if transition.change is Change.REOPENED:
                 conn.execute(_REOPEN, params)
             conn.execute(_BREACH_UPDATE, params)
+            if transition.change is Change.RAISED:
+                _keep_peak_context(conn, transition, contexts.get(transition.key, {}))
+        if transition.notable and transition.alert_id is not None:
+            events.add(conn, transition.alert_id, transition.at, transition.change.value, _event_detail(transition))
         recorded.append(transition)
     return recorded
+
+
+_VOLATILE = ("top_processes", "mount", "check")
+"""The parts of a context that change while an alert is open (rules' text does not)."""
+
+
+def _keep_peak_context(conn: sqlite3.Connection, t: Transition, context: Mapping[str, object]) -> None:
+    """`context.at_peak`: what was true when it rose to critical (the latest rise wins)."""
+    peak = {key: context[key] for key in _VOLATILE if key in context}
+    if peak:
+        conn.execute(
+            "UPDATE alerts SET context = json_set(context, '$.at_peak', json(?)) WHERE id = ?",
+            (json.dumps({"value": t.value, **peak}), t.alert_id),
+        )
+
+
+def _event_detail(t: Transition) -> str:
+    if t.change in (Change.RESOLVED, Change.EXPIRED):
+        return t.message
+    return f"{t.severity.label}: {t.message}" if t.message else t.severity.label
 
 
 def _params(t: Transition) -> dict[str, object]:
@@ -170,7 +195,10 @@ def acknowledge(conn: sqlite3.Connection, alert_id: int, by: str, note: str | No
         "WHERE id = ? AND status != 'resolved'",
         (now, by, note, alert_id),
     )
-    return get(conn, alert_id)
+    found = get(conn, alert_id)
+    if found is not None and found.resolved_at is None:
+        events.add(conn, alert_id, now, "acknowledged", f"by {by}" + (f": {note}" if note else ""))
+    return found
 
 
 def resolve_by_hand(conn: sqlite3.Connection, alert_id: int, note: str | None, now: float) -> Alert | None:
@@ -186,6 +214,8 @@ def resolve_by_hand(conn: sqlite3.Connection, alert_id: int, note: str | None, n
         "suppressed_until = NULL WHERE id = ? AND status != 'resolved'",
         (now, note, alert_id),
     )
+    if conn.execute("SELECT changes()").fetchone()[0]:
+        events.add(conn, alert_id, now, "resolved", "manual" + (f": {note}" if note else ""))
     return get(conn, alert_id)
 
 
@@ -193,6 +223,7 @@ def prune(conn: sqlite3.Connection, before: float) -> int:
     from alertctl.store.outbox import forget_alerts_before
 
     forget_alerts_before(conn, before)
+    events.forget_before(conn, "(SELECT id FROM alerts WHERE status = 'resolved' AND resolved_at < ?)", before)
     cursor = conn.execute("DELETE FROM alerts WHERE status = 'resolved' AND resolved_at < ?", (before,))
     return cursor.rowcount
 

@@ -45,4 +45,5 @@ def alert_from_row(row: sqlite3.Row) -> Alert:
         reopened=row["reopened"],
         notifications=row["notifications"],
         context=json.loads(row["context"]),
+        silence_id=row["silence_id"] if "silence_id" in row.keys() else None,
     )

@@ -100,4 +100,30 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX muted_alert ON muted(alert_id, at)
         """,
     ),
+    (
+        "m003_silences",
+        """
+        CREATE TABLE silences (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            rule TEXT NOT NULL,
+            labels TEXT NOT NULL,
+            starts_at REAL NOT NULL,
+            ends_at REAL NOT NULL,
+            reason TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            lifted_at REAL
+        );
+        CREATE INDEX silences_ends ON silences(ends_at);
+        ALTER TABLE alerts ADD COLUMN silence_id INTEGER;
+        ALTER TABLE muted ADD COLUMN detail TEXT;
+        CREATE TABLE alert_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            alert_id INTEGER NOT NULL,
+            at REAL NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX alert_events_alert ON alert_events(alert_id, at)
+        """,
+    ),
 ]

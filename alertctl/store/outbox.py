@@ -70,8 +70,13 @@ def enqueue(conn: sqlite3.Connection, notices: Iterable[NewNotice], now: float) 
     )
 
 
-def record_muted(conn: sqlite3.Connection, alert_id: int, kind: str, reason: str, now: float) -> None:
-    conn.execute("INSERT INTO muted (alert_id, kind, reason, at) VALUES (?, ?, ?, ?)", (alert_id, kind, reason, now))
+def record_muted(
+    conn: sqlite3.Connection, alert_id: int, kind: str, reason: str, now: float, detail: str = ""
+) -> None:
+    conn.execute(
+        "INSERT INTO muted (alert_id, kind, reason, at, detail) VALUES (?, ?, ?, ?, ?)",
+        (alert_id, kind, reason, now, detail or None),
+    )
 
 
 def notice_logs(conn: sqlite3.Connection, alert_ids: Sequence[int]) -> dict[int, NoticeLog]:
@@ -164,8 +169,8 @@ def notices(conn: sqlite3.Connection, alert_id: int) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT created_at AS at, kind, channel, reason, attempts, last_error, "
         "CASE WHEN delivered_at IS NOT NULL THEN 'delivered' WHEN given_up_at IS NOT NULL THEN 'given up' "
-        "ELSE 'pending' END AS state FROM outbox WHERE alert_id = :id "
-        "UNION ALL SELECT at, kind, NULL, reason, 0, NULL, 'not sent' FROM muted WHERE alert_id = :id "
+        "ELSE 'pending' END AS state, NULL AS detail FROM outbox WHERE alert_id = :id "
+        "UNION ALL SELECT at, kind, NULL, reason, 0, NULL, 'not sent', detail FROM muted WHERE alert_id = :id "
         "ORDER BY at",
         {"id": alert_id},
     ).fetchall()

@@ -1,0 +1,58 @@
+"""report: what the alert history says about this server."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+
+from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, open_session
+from alertctl.durations import parse_time_point
+from alertctl.errors import UsageError
+
+DEFAULT_SINCE = "7d"
+
+
+def _point(name: str, text: str, now: float) -> float:
+    try:
+        return parse_time_point(text, now)
+    except ValueError as error:
+        raise UsageError(f"{name}: {error}") from None
+
+
+@guarded()
+def report(
+    since: Annotated[str | None, typer.Option("--since", help="Window start: 7d (default), 2h or an ISO date.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Window end: now (default), a duration ago or an ISO date.")] = None,
+    rule: Annotated[str | None, typer.Option("--rule", help="Only this rule.")] = None,
+    json_: JsonOption = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Pattern report: when alerts come, which rules are noise, how fast people respond.
+
+    Counts the alerts that started inside the window (default: the last 7 days).
+
+    Example: alertctl report --since 30d
+    """
+    now = time.time()
+    start = _point("--since", since or DEFAULT_SINCE, now)
+    end = now if until is None else _point("--until", until, now)
+    if start > end:
+        raise UsageError(f"--since ({since or DEFAULT_SINCE}) is after --until ({until or 'now'}): nothing to report")
+    from alertctl import report as reporting
+    from alertctl.store.report import Window, aggregates
+
+    conn = open_session(config, db).conn
+    built = reporting.build(aggregates(conn, Window(start, end, rule)), start, end, rule)
+    if json_:
+        from alertctl.cli.present import to_json
+
+        print(to_json(reporting.to_dict(built)))
+        return
+    from alertctl.cli.report_view import render
+    from alertctl.cli.tables import console
+
+    render(console(), built)
