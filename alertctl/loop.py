@@ -16,9 +16,9 @@ from alertctl import context, engine
 from alertctl.config.runtime import Config
 from alertctl.metrics.collector import Collector, Reading
 from alertctl.metrics.cpu import CpuTimes
-from alertctl.model import Alert, Change, Transition
+from alertctl.model import Alert, Change, Status, Transition
 from alertctl.notify import Notifier
-from alertctl.store import alerts, outbox, silences, state
+from alertctl.store import alerts, silences, state
 from alertctl.store.db import transaction
 
 _CPU_BASELINE = "cpu_times"
@@ -75,7 +75,7 @@ class Runner:
         alerts.prune(conn, now - self.config.agent.retention)
         recent = alerts.recently_recovered(conn, now - self.config.notify.dedup_window)
         telling = bool(self.config.notify.channels)
-        status_before = outbox.open_statuses(conn) if telling else {}
+        status_before = _open_statuses(conn) if telling else {}
         outcome = engine.evaluate(
             self.config.rules, reading.samples, state.load_tracks(conn), alerts.open_alerts(conn),
             recent, now, self.policy,
@@ -137,3 +137,10 @@ def run_forever(
             break
         stop.wait(next_start - time.monotonic())
     return done
+
+
+def _open_statuses(conn: sqlite3.Connection) -> dict[int, Status]:
+    """Imported here: the outbox's module is only needed when channels are configured."""
+    from alertctl.store.outbox import open_statuses
+
+    return open_statuses(conn)
