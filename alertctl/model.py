@@ -97,6 +97,8 @@ class Unit(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Sample:
+    """One value of one metric (and label set) from one collection."""
+
     metric: str
     value: float
     labels: Labels = ()
@@ -104,6 +106,8 @@ class Sample:
 
 @dataclass(frozen=True)
 class Level:
+    """A threshold, optionally with its own wait (`{ value = 1, for = "15m" }`)."""
+
     value: float
     for_seconds: float | None = None
     """Overrides the rule's `for` for this level only."""
@@ -111,6 +115,8 @@ class Level:
 
 @dataclass(frozen=True)
 class Rule:
+    """A validated `[[rules]]` entry: what the engine judges samples against."""
+
     name: str
     metric: str
     op: Op = Op.GT
@@ -159,6 +165,8 @@ class SeriesKey:
 
 @dataclass(frozen=True)
 class LevelTrack:
+    """One level's current run of breaching samples: since when, and how many."""
+
     since: float | None = None
     count: int = 0
 
@@ -203,6 +211,8 @@ class Change(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Transition:
+    """A named change to one incident, carrying everything the store and notifier need."""
+
     change: Change
     key: SeriesKey
     metric: str
@@ -276,6 +286,8 @@ class CheckType(enum.StrEnum):
 
 @dataclass(frozen=True)
 class CommandCheck:
+    """Runs `command` (argv, no shell); its first printed number is NAME.value."""
+
     name: str
     command: tuple[str, ...]
     timeout: float = 5.0
@@ -284,6 +296,8 @@ class CommandCheck:
 
 @dataclass(frozen=True)
 class HttpCheck:
+    """Requests `url`; NAME.up says whether it answered as expected."""
+
     name: str
     url: str
     timeout: float = 5.0
@@ -294,6 +308,8 @@ class HttpCheck:
 
 @dataclass(frozen=True)
 class TcpCheck:
+    """Connects to `host:port`; NAME.up says whether it accepted."""
+
     name: str
     host: str
     port: int
@@ -303,6 +319,8 @@ class TcpCheck:
 
 @dataclass(frozen=True)
 class ProcessCheck:
+    """Counts processes whose name or command line matches `pattern`."""
+
     name: str
     pattern: str
     timeout: float = 5.0

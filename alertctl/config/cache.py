@@ -2,17 +2,18 @@
 
 Validation (pydantic and pydantic-settings) costs more than the rest of a cold
 `alertctl check` together. The cache is keyed by everything that can change
-the result: alertctl's version, the file's path and a checksum of its bytes
-(a script rewriting it within one timestamp tick still invalidates it), and
-every ALERTCTL_ variable. The file is private (0600 in a 0700 folder):
-channel URLs hold tokens. Any problem reading it means a cache miss.
+the result: alertctl's version and installed model files, the config file's
+path and a checksum of its bytes (a script rewriting it within one timestamp
+tick still invalidates it), and every ALERTCTL_ variable. The file is private
+(0600 in a 0700 folder): channel URLs hold tokens. Any problem reading it means
+a cache miss.
 """
 
 from __future__ import annotations
 
-import zlib
 import os
 import pickle
+import zlib
 from pathlib import Path
 
 from alertctl import __version__
@@ -23,7 +24,7 @@ _LOCATION_VARIABLES = ("ALERTCTL_CONFIG", "ALERTCTL_DB", "ALERTCTL_DEBUG")
 
 
 def _stamp(path: Path | None) -> str | None:
-    parts = [__version__]
+    parts = [__version__, *_code_stamps()]
     if path is not None:
         try:
             content = path.read_bytes()
@@ -36,6 +37,15 @@ def _stamp(path: Path | None) -> str | None:
         if k.upper().startswith("ALERTCTL_") and k.upper() not in _LOCATION_VARIABLES
     )
     return "\0".join(parts)
+
+
+def _code_stamps() -> list[str]:
+    """The pickled shape is these modules' dataclasses: a reinstall (even of the same
+    version) rewrites them, and must not meet a cache of the old shape."""
+    from alertctl import model
+    from alertctl.config import runtime
+
+    return [str(Path(module.__file__ or "").stat().st_mtime_ns) for module in (model, runtime)]
 
 
 def _file(path: Path | None) -> Path:

@@ -14,6 +14,8 @@ from alertctl.model import Check, Rule, Severity
 
 @dataclass(frozen=True)
 class Agent:
+    """`[agent]`: sampling, identity, storage and retention."""
+
     interval: float = 10.0
     host: str | None = None
     database: str | None = None
@@ -27,6 +29,8 @@ class Agent:
 
 @dataclass(frozen=True)
 class Channel:
+    """One named destination: Apprise URLs (or a config file) and the mildest severity it hears."""
+
     name: str
     urls: tuple[str, ...]
     min_severity: Severity = Severity.WARNING
@@ -36,6 +40,8 @@ class Channel:
 
 @dataclass(frozen=True)
 class Notify:
+    """`[notify]`: when notices go out and to whom."""
+
     resolved: bool = True
     renotify: float = 3600.0
     dedup_window: float = 300.0
@@ -57,6 +63,8 @@ class Notify:
 
 @dataclass(frozen=True)
 class Config:
+    """Everything a run needs; picklable, so the validated form can be cached."""
+
     agent: Agent = field(default_factory=Agent)
     notify: Notify = field(default_factory=Notify)
     checks: tuple[Check, ...] = ()
