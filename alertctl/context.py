@@ -27,7 +27,8 @@ def gather(
     if family == "disk":
         context["mount"] = {s.metric: s.value for s in samples if s.metric.startswith("disk.") and s.labels == transition.key.labels}
     if family in details:
-        context["check"] = details[family]
+        values = {s.metric: s.value for s in samples if s.metric.startswith(f"{family}.")}
+        context["check"] = details[family] | values
     if rule.recommendations:
         context["recommendations"] = list(rule.recommendations)
     if rule.runbook:

@@ -86,7 +86,9 @@ class Runner:
             for t in outcome.transitions
             if t.change in (Change.OPENED, Change.RAISED)  # at open, and again when it peaks at critical
         }
-        recorded = alerts.record(conn, outcome.transitions, self.rules, self.policy.host, contexts)
+        recorded = alerts.record(
+            conn, outcome.transitions, self.rules, self.policy.host, contexts, self.config.notify.ack_survives_rise
+        )
         state.save_tracks(conn, outcome.tracks)
         if self.collector.cpu_baseline is not None:
             state.set_value(conn, _CPU_BASELINE, self.collector.cpu_baseline.to_dict())

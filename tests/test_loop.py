@@ -63,3 +63,40 @@ def test_dry_run_records_nothing_and_notifies_nobody(tmp_path: Path) -> None:
     with transaction(conn):
         assert alerts.current(conn) == []
     assert recorder.calls == []
+
+
+def _rising_config(value_file: Path, keep_ack: bool) -> Config:
+    from alertctl.config.runtime import Notify
+
+    return Config(
+        agent=Agent(host="web-01"),
+        notify=Notify(ack_survives_rise=keep_ack),
+        checks=(CommandCheck("q", ("cat", str(value_file))),),
+        rules=(Rule("q-high", "q.value", Op.GT, warning=Level(80), critical=Level(95)),),
+    )
+
+
+def test_a_rise_to_critical_needs_a_new_ack_unless_configured(tmp_path: Path) -> None:
+    for keep_ack, expected in ((False, "firing"), (True, "acknowledged")):
+        value = tmp_path / f"value-{keep_ack}"
+        conn = open_database(tmp_path / f"{keep_ack}.db")
+        runner = Runner(_rising_config(value, keep_ack), conn)
+        value.write_text("90")
+        runner.run_once(1000.0)
+        with transaction(conn):
+            alerts.acknowledge(conn, 1, "ops", "on it", 1001.0)
+        value.write_text("99")
+        runner.run_once(1010.0)
+        alert = alerts.get(conn, 1)
+        assert alert is not None and (alert.severity.label, alert.status.value) == ("critical", expected)
+
+
+def test_disk_and_check_context_carry_their_values(tmp_path: Path) -> None:
+    value = tmp_path / "value"
+    value.write_text("90")
+    conn = open_database(tmp_path / "a.db")
+    Runner(_config(value), conn).run_once(1000.0)
+    alert = alerts.get(conn, 1)
+    assert alert is not None
+    check = alert.context["check"]
+    assert isinstance(check, dict) and check["q.value"] == 90 and "q.duration" in check

@@ -38,6 +38,7 @@ def document(config: Config, redact: Redact = lambda url: url) -> dict[str, obje
             "digest_after": notify.digest_after,
             "max_per_minute": notify.max_per_minute,
             "max_silence": format_duration(notify.max_silence),
+            "ack_survives_rise": notify.ack_survives_rise,
             **_without_none({"title_template": notify.title_template, "body_template": notify.body_template}),
             "channels": {c.name: _channel(c, redact) for c in notify.channels},
         },

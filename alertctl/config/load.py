@@ -175,6 +175,7 @@ def to_runtime(settings: schema.Settings, source: str) -> Config:
             digest_after=notify.digest_after,
             max_per_minute=notify.max_per_minute,
             max_silence=notify.max_silence,
+            ack_survives_rise=notify.ack_survives_rise,
             title_template=notify.title_template,
             body_template=notify.body_template,
         ),

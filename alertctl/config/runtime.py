@@ -53,6 +53,8 @@ class Notify:
     max_per_minute: int = 20
     """Sends per channel per minute; beyond it notices wait and are folded into a digest."""
     max_silence: float = 7 * 86400.0
+    ack_survives_rise: bool = False
+    """By default a rise to critical needs a fresh acknowledgement (and is announced)."""
     """The longest `suppress --for` accepted, for one alert or a silence."""
     title_template: str | None = None
     body_template: str | None = None

@@ -114,6 +114,7 @@ class NotifySection(Strict):
     digest_after: int = Field(default=5, ge=1)
     max_per_minute: int = Field(default=20, ge=1)
     max_silence: PositiveDuration = 7 * 86400.0
+    ack_survives_rise: bool = False
     title_template: Template = None
     body_template: Template = None
 

@@ -37,6 +37,8 @@ SYSTEM_METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("load.per_cpu", Unit.NONE, "1-minute load divided by CPU count"),
     _percent("disk.percent", "disk space used", ("mount",)),
     MetricSpec("disk.free", Unit.BYTES, "disk space free", ("mount",)),
+    MetricSpec("disk.used", Unit.BYTES, "disk space used", ("mount",)),
+    MetricSpec("disk.total", Unit.BYTES, "file system size", ("mount",)),
     _percent("disk.inodes_percent", "inodes used", ("mount",)),
     MetricSpec("processes.total", Unit.NONE, "processes running"),
     MetricSpec("processes.zombie", Unit.NONE, "zombie processes"),

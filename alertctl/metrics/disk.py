@@ -56,6 +56,8 @@ def _usage(mount: str) -> list[Sample]:
     samples = [
         Sample("disk.percent", float(usage.percent), labels),
         Sample("disk.free", float(usage.free), labels),
+        Sample("disk.used", float(usage.used), labels),
+        Sample("disk.total", float(usage.total), labels),
     ]
     if inodes.f_files:  # btrfs and friends allocate inodes on demand and report 0
         used = inodes.f_files - inodes.f_ffree

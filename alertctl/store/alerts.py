@@ -16,10 +16,10 @@ _BREACH_UPDATE = """
         peak_severity = CASE WHEN :severity = 'critical' THEN 'critical' ELSE peak_severity END,
         value = :value, peak = :peak, threshold = :threshold, message = :message,
         last_seen_at = :at, occurrences = occurrences + :breaches,
-        acked_at = CASE WHEN :raised AND status = 'acknowledged' THEN NULL ELSE acked_at END,
-        acked_by = CASE WHEN :raised AND status = 'acknowledged' THEN NULL ELSE acked_by END,
-        ack_note = CASE WHEN :raised AND status = 'acknowledged' THEN NULL ELSE ack_note END,
-        status = CASE WHEN :raised AND status = 'acknowledged' THEN 'firing' ELSE status END
+        acked_at = CASE WHEN :clears_ack AND status = 'acknowledged' THEN NULL ELSE acked_at END,
+        acked_by = CASE WHEN :clears_ack AND status = 'acknowledged' THEN NULL ELSE acked_by END,
+        ack_note = CASE WHEN :clears_ack AND status = 'acknowledged' THEN NULL ELSE ack_note END,
+        status = CASE WHEN :clears_ack AND status = 'acknowledged' THEN 'firing' ELSE status END
     WHERE id = :id
 """
 _REOPEN = """
@@ -74,11 +74,12 @@ def record(
     rules: Mapping[str, Rule],
     host: str,
     contexts: Mapping[SeriesKey, dict[str, object]],
+    keep_ack_on_rise: bool = False,
 ) -> list[Transition]:
     """Write every transition; returns them with `alert_id` set (new rows get theirs here)."""
     recorded = []
     for transition in transitions:
-        params = _params(transition)
+        params = _params(transition, keep_ack_on_rise)
         if transition.change is Change.OPENED:
             rule = rules[transition.key.rule]
             params |= {
@@ -125,7 +126,7 @@ def _event_detail(t: Transition) -> str:
     return f"{t.severity.label}: {t.message}" if t.message else t.severity.label
 
 
-def _params(t: Transition) -> dict[str, object]:
+def _params(t: Transition, keep_ack_on_rise: bool = False) -> dict[str, object]:
     return {
         "id": t.alert_id,
         "severity": t.severity.label,
@@ -135,7 +136,7 @@ def _params(t: Transition) -> dict[str, object]:
         "message": t.message,
         "at": t.at,
         "breaches": t.breaches,
-        "raised": t.change is Change.RAISED,
+        "clears_ack": t.change is Change.RAISED and not keep_ack_on_rise,
     }
 
 

@@ -128,10 +128,12 @@ def test_every_disk_sample_names_an_existing_mount() -> None:
     for sample in samples:
         labels = dict(sample.labels)
         assert list(labels) == ["mount"] and os.path.isdir(labels["mount"])
-        if sample.metric == "disk.free":
+        if sample.metric in ("disk.free", "disk.used", "disk.total"):
             assert sample.value >= 0.0
         else:
             assert 0.0 <= sample.value <= 100.0
+    by_metric = {s.metric: s.value for s in samples if dict(s.labels)["mount"] == "/"}
+    assert by_metric["disk.used"] <= by_metric["disk.total"]
 
 
 Part = namedtuple("Part", "device mountpoint fstype opts")
