@@ -36,9 +36,9 @@ class SyncDelivery:
         self.budget = budget
 
     def notify(self, transitions: Sequence[Transition], now: float) -> None:
-        from alertctl.store.outbox import any_due
+        from alertctl.store.outbox import any_due, claim_owners
 
-        if not any_due(self.conn, now):
+        if not any_due(self.conn, now) and not claim_owners(self.conn):
             return
         from alertctl.notify.deliver import Deliverer
 
@@ -60,6 +60,7 @@ class BackgroundDelivery:
         self.host = host
         self.warn = warn
         self.clock = clock
+        self.last_warning: str | None = None
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="alertctl-delivery", daemon=True)
@@ -85,6 +86,12 @@ class BackgroundDelivery:
         except Exception as error:  # e.g. the database vanished: say so once; the outbox keeps the rest
             self.warn(f"notification delivery stopped: {type(error).__name__}: {error}")
 
+    def _warn_once(self, message: str) -> None:
+        """A full disk fails every pass the same way: say it when it changes, not every cycle."""
+        if message != self.last_warning:
+            self.warn(message)
+        self.last_warning = message
+
     def _deliver_until_stopped(self) -> None:
         from alertctl.notify.deliver import Deliverer
         from alertctl.store.db import open_database
@@ -101,8 +108,9 @@ class BackgroundDelivery:
             last = self.stopping.is_set()
             try:
                 deliverer.deliver_due(self.clock(), budget=2.0 if last else 30.0)
+                self.last_warning = None
             except Exception as error:  # the outbox keeps the notices; the next wake tries again
-                self.warn(f"notification delivery failed: {type(error).__name__}: {error}")
+                self._warn_once(f"notification delivery failed: {type(error).__name__}: {error}")
             if last:
                 break
         conn.close()
