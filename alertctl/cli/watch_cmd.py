@@ -13,7 +13,9 @@ from typing import Annotated
 
 import typer
 
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, SaidOnce, error_line, explain, guarded, open_session
+from alertctl.cli.common import (
+    ConfigOption, DbOption, DebugOption, SaidOnce, error_line, explain, guarded, open_session,
+)
 from alertctl.cli.present import event_line
 from alertctl.cli.watch_export import Export
 from alertctl.config import load_config
@@ -45,7 +47,8 @@ def watch(
     interval: Annotated[str | None, typer.Option("--interval", help="Sampling interval (default: [agent] interval).")] = None,
     cycles: Annotated[int | None, typer.Option("--cycles", min=1, help="Stop after this many cycles.")] = None,
     textfile: Annotated[Path | None, typer.Option(
-        "--textfile", metavar="DIR", help="Write DIR/alertctl.prom every cycle, for node_exporter's textfile collector.",
+        "--textfile", metavar="DIR",
+        help="Write DIR/alertctl.prom every cycle, for node_exporter's textfile collector.",
         show_default=False)] = None,
     listen: Annotated[str | None, typer.Option(
         "--listen", metavar="HOST:PORT", help="Serve the same metrics on http://HOST:PORT/metrics.",
@@ -85,13 +88,6 @@ def watch(
 
     log(f"{iso(_now())} watching {runner.policy.host}: {len(runner.config.rules)} rules, "
         f"{len(runner.config.checks)} checks, every {every():g}s, database {session.db_path}")
-    def exported(show: Callable[[Cycle], None]) -> Callable[[Cycle], None]:
-        def on_cycle(cycle: Cycle) -> None:
-            show(cycle)
-            export.cycle_done(runner, cycle)
-
-        return on_cycle
-
     report = _reporter(debug, lambda: export.cycle_failed(runner))
     delivery.start()
     export.start()
@@ -101,13 +97,25 @@ def watch(
 
             with LiveView(runner) as view:
                 runner.notifiers = [view, delivery]
-                run_forever(runner, every, exported(view.update), stop, reload_if_asked, cycles, report)
+                on_cycle = _exporting(view.update, export, runner)
+                run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
         else:
-            done = run_forever(runner, every, exported(lambda cycle: None), stop, reload_if_asked, cycles, report)
+            on_cycle = _exporting(lambda cycle: None, export, runner)
+            done = run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
             log(f"{iso(_now())} stopped after {done} cycles")
     finally:
         export.stop()
         delivery.stop()
+
+
+def _exporting(show: Callable[[Cycle], None], export: Export, runner: Runner) -> Callable[[Cycle], None]:
+    """Show the cycle, then publish it: the live view never waits on a slow disk."""
+
+    def on_cycle(cycle: Cycle) -> None:
+        show(cycle)
+        export.cycle_done(runner, cycle)
+
+    return on_cycle
 
 
 def _reporter(debug: bool, also: Callable[[], None]) -> Callable[[Exception], None]:

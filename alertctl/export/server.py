@@ -63,7 +63,9 @@ class MetricsServer:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
+        """`shutdown` waits for `serve_forever` to return, so it is asked only of a running server."""
+        if self._thread.is_alive():
+            self._server.shutdown()
         self._server.server_close()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from alertctl.cli.watch_export import Export
+from alertctl.config import load_config
+from alertctl.loop import Runner
+from alertctl.store.db import open_database
 from tests.cli.conftest import Rig
 from tests.cli.test_cli_watch import Watcher
 from tests.export.exposition import parse
@@ -55,7 +59,6 @@ def test_two_cycles_leave_one_readable_file_and_no_temporary_ones(rig: Rig, tmp_
     ("--listen", "127.0.0.1", 2, "--listen '127.0.0.1': expected HOST:PORT"),
     ("--listen", "127.0.0.1:65536", 2, "port from 1 to 65535"),
     ("--listen", "::1:9310", 2, "put an IPv6 address in brackets"),
-    ("--listen", "no-such-host.invalid:9310", 2, "--listen no-such-host.invalid:9310: unknown host"),
 ])
 def test_bad_export_options_are_one_line_and_exit_2(rig: Rig, option: str, argument: str, code: int,
                                                       says: str) -> None:
@@ -136,3 +139,19 @@ def test_a_folder_that_vanishes_is_said_once_and_watching_goes_on(rig: Rig, tmp_
     assert watcher.stop() == 0
     said = [line for line in watcher.seen["stderr"] if "cannot write" in line]
     assert len(said) == 1, watcher.seen["stderr"]
+
+
+def test_a_failed_cycle_rewrites_the_file_as_down_keeping_the_last_good_time(tmp_path: Path) -> None:
+    runner = Runner(load_config(None), open_database(tmp_path / "a.db"))
+    export = Export.from_options(tmp_path, None, lambda message: None)
+    cycle = runner.run_once(now=1_795_000_000.0)
+
+    export.cycle_done(runner, cycle)
+    good = parse((tmp_path / "alertctl.prom").read_text())
+    export.cycle_failed(runner)
+    down = parse((tmp_path / "alertctl.prom").read_text())
+
+    assert list(good["alertctl_up"].samples.values()) == [1] and "alertctl_cpu_percent" in good
+    assert set(down) == {"alertctl_up", "alertctl_last_cycle_timestamp_seconds"}
+    assert list(down["alertctl_up"].samples.values()) == [0]
+    assert list(down["alertctl_last_cycle_timestamp_seconds"].samples.values()) == [1_795_000_000.0]

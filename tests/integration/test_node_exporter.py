@@ -33,24 +33,25 @@ def node_exporter(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     folder = tmp_path / "textfiles"
     folder.mkdir()
     port = free_port()
+    log = tmp_path / "node_exporter.log"
     proc = subprocess.Popen(
         [str(NODE_EXPORTER), f"--web.listen-address=127.0.0.1:{port}", "--collector.disable-defaults",
          "--collector.textfile", f"--collector.textfile.directory={folder}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=log.open("wb"),
     )
     try:
-        _wait_until_up(port, proc)
+        _wait_until_up(port, proc, log)
         yield port, folder
     finally:
         proc.terminate()
         proc.wait(timeout=10)
 
 
-def _wait_until_up(port: int, proc: subprocess.Popen[bytes]) -> None:
+def _wait_until_up(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"node_exporter exited {proc.returncode}: {proc.stderr.read()!r}")  # type: ignore[union-attr]
+            raise AssertionError(f"node_exporter exited {proc.returncode}: {log.read_text()}")
         try:
             scrape(port)
             return

@@ -19,7 +19,9 @@ ITEM = re.compile(
     rf"(?:{LABEL})=(?P<value>{NUMBER}|U)(?P<uom>{UOM})"
     rf"(?:;(?P<warn>{RANGE})(?:;(?P<crit>{RANGE})(?:;(?P<min>{NUMBER})?(?:;(?P<max>{NUMBER})?)?)?)?)?"
 )
-STATUS = re.compile(r"(?P<service>[A-Z]+) (?P<state>OK|WARNING|CRITICAL|UNKNOWN) - (?P<text>[^|\n]*?)(?: \| (?P<perf>.*))?")
+STATUS = re.compile(
+    r"(?P<service>[A-Z]+) (?P<state>OK|WARNING|CRITICAL|UNKNOWN) - (?P<text>[^|\n]*?)(?: \| (?P<perf>.*))?"
+)
 
 
 @dataclass(frozen=True)
