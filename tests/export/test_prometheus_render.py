@@ -7,7 +7,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from alertctl.export.prometheus import Snapshot, family_name, render
 from alertctl.metrics.catalog import SYSTEM_METRICS, check_metrics
-from alertctl.model import Alert, CheckType, Sample, Severity, Status, make_labels
+from alertctl.model import CheckType, Sample, Severity, make_labels
+from tests.alerts import open_alert
 from tests.export.exposition import parse
 
 HOSTILE_MOUNTS = ['/mnt/back\\slash', '/mnt/"quoted"', "/mnt/new\nline", "/mnt/space d=é"]
@@ -25,14 +26,6 @@ def every_metric() -> list[Sample]:
     for name, check_type in CHECKS.items():
         samples.extend(Sample(spec.name, 1.5) for spec in check_metrics(name, check_type))
     return samples
-
-
-def alert(number: int, severity: Severity) -> Alert:
-    return Alert(
-        id=number, rule="r", metric="cpu.percent", labels={}, series={}, host="h", severity=severity,
-        peak_severity=severity, status=Status.FIRING, resolution=None, value=1.0, peak=1.0, threshold=1.0,
-        message="", started_at=0.0, last_seen_at=0.0,
-    )
 
 
 def snapshot(**changes: object) -> Snapshot:
@@ -89,8 +82,8 @@ def test_help_names_the_alertctl_metric_and_its_description() -> None:
 
 def test_open_alerts_are_counted_by_severity_and_both_severities_are_always_there() -> None:
     none = parse(render(snapshot()))["alertctl_alerts_open"].samples
-    some = parse(render(snapshot(open_alerts=[alert(1, Severity.WARNING), alert(2, Severity.CRITICAL),
-                                              alert(3, Severity.CRITICAL)])))["alertctl_alerts_open"].samples
+    some = parse(render(snapshot(open_alerts=[open_alert(1, Severity.WARNING), open_alert(2, Severity.CRITICAL),
+                                              open_alert(3, Severity.CRITICAL)])))["alertctl_alerts_open"].samples
 
     assert {dict(s)["severity"]: v for s, v in none.items()} == {"warning": 0, "critical": 0}
     assert {dict(s)["severity"]: v for s, v in some.items()} == {"warning": 1, "critical": 2}

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from alertctl.metrics.catalog import SYSTEM_METRICS, check_metrics
-from alertctl.model import CheckType, Level, Op, Rule, Sample, make_labels
+from alertctl.model import CheckType, Level, Op, Rule, Sample, Severity, make_labels
 from alertctl.nagios import State, perfdata, status_line
+from tests.alerts import open_alert
 from tests.cli.conftest import Rig
 from tests.nagios.perfdata import Item, parse_perfdata, parse_status_line
 
@@ -117,6 +118,20 @@ def test_many_hostile_items_in_one_status_line_still_split_right() -> None:
     assert [item.label for item in items] == [label.replace("disk.percent", "disk.free") for label in HOSTILE.values()]
     assert {item.value for item in items} == {"1500000000000"}
     assert all(item.uom == "B" and item.min == "0" for item in items)
+
+
+def test_open_alerts_on_hostile_mounts_keep_the_summary_on_one_line_before_the_perfdata() -> None:
+    alerts = [open_alert(1, Severity.CRITICAL, "disk-full", {"mount": "/mnt/a|b\nc"}),
+              open_alert(2, Severity.WARNING, "disk-full", {"mount": "/mnt/it's"})]
+    samples = [Sample("disk.percent", 97, make_labels({"mount": "/mnt/a|b\nc"}))]
+
+    line = status_line(State.CRITICAL, alerts, samples, [])
+
+    assert "\n" not in line
+    state, items = parse_status_line(line)
+    assert state == "CRITICAL"
+    assert line.startswith("ALERTCTL CRITICAL - disk-full (/mnt/a_b_c), disk-full (/mnt/it's) | ")
+    assert [item.label for item in items] == ["disk.percent /mnt/a_b_c"]
 
 
 @pytest.mark.parametrize("broken", [
