@@ -2,11 +2,14 @@
 
 Follows the plugin guidelines: `'label'=value[UOM];warn;crit;min;max`, plain
 decimals, ranges as Nagios reads them (`80` alerts above 80, `20:` below 20).
+A label is quoted unless it is plain (`q.value`), a `'` in it doubled; `=`, `|`
+and control characters, which no quoting makes safe, become `_`.
 """
 
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Sequence
 
 from alertctl.messages import subject
@@ -15,6 +18,9 @@ from alertctl.model import Alert, Level, Op, Rule, Sample, Severity, Unit
 from alertctl.units import unit_of
 
 _MAXIMUM = {spec.name: spec.maximum for spec in SYSTEM_METRICS}
+_UNSAFE = re.compile(r"[=|\x00-\x1f\x7f]")
+"""`=` ends a label, `|` starts perfdata in the status line, a line break ends the output."""
+_PLAIN = re.compile(r"[A-Za-z0-9_.:/@%+,-]+")
 
 
 class State(enum.IntEnum):
@@ -43,7 +49,7 @@ def status_line(state: State, open_alerts: Sequence[Alert], samples: Sequence[Sa
 
 
 def _alert_name(alert: Alert) -> str:
-    values = [v for k, v in sorted(alert.labels.items()) if k == "mount"]
+    values = [_UNSAFE.sub("_", v) for k, v in sorted(alert.labels.items()) if k == "mount"]
     name = f"{alert.rule} ({', '.join(values)})" if values else alert.rule
     return name if alert.status.value == "firing" else f"{name} [{alert.status.value}]"
 
@@ -64,8 +70,8 @@ def perfdata(sample: Sample, rules: Sequence[Rule]) -> str:
 
 
 def _label(text: str) -> str:
-    cleaned = text.replace("'", "").replace("=", "_")
-    return f"'{cleaned}'" if " " in cleaned else cleaned
+    cleaned = _UNSAFE.sub("_", text)
+    return cleaned if _PLAIN.fullmatch(cleaned) else "'" + cleaned.replace("'", "''") + "'"
 
 
 def _range(rule: Rule, level: Level | None) -> str:

@@ -36,6 +36,25 @@ def error_line(message: str) -> None:
     print(f"alertctl: {message}", file=sys.stderr)
 
 
+class SaidOnce:
+    """Says a message, then not again until a different one comes or `clear()`.
+
+    A full disk or a locked database is one line in the log, not one per cycle.
+    """
+
+    def __init__(self, say: Callable[[str], None]) -> None:
+        self._say = say
+        self._last: str | None = None
+
+    def __call__(self, message: str) -> None:
+        if message != self._last:
+            self._say(message)
+            self._last = message
+
+    def clear(self) -> None:
+        self._last = None
+
+
 def guarded(
     failure_exit: int | None = None, announce: Callable[[str, dict[str, object]], None] | None = None
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -13,12 +13,15 @@ from typing import Annotated
 
 import typer
 
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, error_line, explain, guarded, open_session
+from alertctl.cli.common import (
+    ConfigOption, DbOption, DebugOption, SaidOnce, error_line, explain, guarded, open_session,
+)
 from alertctl.cli.present import event_line
+from alertctl.cli.watch_export import Export
 from alertctl.config import load_config
 from alertctl.durations import iso, parse_duration
 from alertctl.errors import AlertctlError, UsageError
-from alertctl.loop import Runner, run_forever
+from alertctl.loop import Cycle, Runner, run_forever
 from alertctl.model import Transition
 from alertctl.notify.worker import BackgroundDelivery
 from alertctl.store.fallback import MemoryFallback
@@ -44,13 +47,20 @@ def _say(line: str) -> None:
 def watch(
     interval: Annotated[str | None, typer.Option("--interval", help="Sampling interval (default: [agent] interval).")] = None,
     cycles: Annotated[int | None, typer.Option("--cycles", min=1, help="Stop after this many cycles.")] = None,
+    textfile: Annotated[Path | None, typer.Option(
+        "--textfile", metavar="DIR",
+        help="Write DIR/alertctl.prom every cycle, for node_exporter's textfile collector.",
+        show_default=False)] = None,
+    listen: Annotated[str | None, typer.Option(
+        "--listen", metavar="HOST:PORT", help="Serve the same metrics on http://HOST:PORT/metrics.",
+        show_default=False)] = None,
     config: ConfigOption = None,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Sample, evaluate, record and notify in a loop until SIGINT/SIGTERM; SIGHUP reloads the config.
 
-    Example: alertctl watch --interval 5s
+    Example: alertctl watch --interval 5s --textfile /var/lib/prometheus/node-exporter
     """
     try:
         fixed_interval = parse_duration(interval) if interval is not None else None
@@ -58,6 +68,7 @@ def watch(
         raise UsageError(f"--interval: {error}") from None
     if fixed_interval is not None and fixed_interval <= 0:
         raise UsageError("--interval: must be more than 0s")
+    export = Export.from_options(textfile, listen, error_line)
     session = open_session(config, db)
     stop, reload_wanted = threading.Event(), threading.Event()
     _install_signals(stop, reload_wanted)
@@ -79,32 +90,46 @@ def watch(
 
     log(f"{iso(_now())} watching {runner.policy.host}: {len(runner.config.rules)} rules, "
         f"{len(runner.config.checks)} checks, every {every():g}s, database {session.db_path}")
+    report = _reporter(debug, lambda: export.cycle_failed(runner))
     delivery.start()
+    export.start()
     try:
         if live:
             from alertctl.cli.live import LiveView
 
             with LiveView(runner) as view:
                 runner.notifiers = [view, delivery]
-                run_forever(runner, every, view.update, stop, reload_if_asked, cycles, _reporter(debug))
+                on_cycle = _exporting(view.update, export, runner)
+                run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
         else:
-            done = run_forever(runner, every, lambda cycle: None, stop, reload_if_asked, cycles, _reporter(debug))
+            on_cycle = _exporting(lambda cycle: None, export, runner)
+            done = run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
             log(f"{iso(_now())} stopped after {done} cycles")
     finally:
+        export.stop()
         delivery.stop()
 
 
-def _reporter(debug: bool) -> Callable[[Exception], None]:
+def _exporting(show: Callable[[Cycle], None], export: Export, runner: Runner) -> Callable[[Cycle], None]:
+    """Show the cycle, then publish it: the live view never waits on a slow disk."""
+
+    def on_cycle(cycle: Cycle) -> None:
+        show(cycle)
+        export.cycle_done(runner, cycle)
+
+    return on_cycle
+
+
+def _reporter(debug: bool, also: Callable[[], None]) -> Callable[[Exception], None]:
     """Say what broke a cycle once (not every second while the disk stays full); keep watching."""
-    last: list[str] = []
+    say = SaidOnce(error_line)
 
     def report(error: Exception) -> None:
         if debug:
             traceback.print_exc()
         message, _ = explain(error)
-        if last != [message]:
-            error_line(f"cycle failed, still watching: {message}")
-            last[:] = [message]
+        say(f"cycle failed, still watching: {message}")
+        also()
 
     return report
 
