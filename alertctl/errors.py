@@ -25,3 +25,8 @@ class NotFoundError(AlertctlError):
 
 class StoreError(AlertctlError):
     """The database cannot be opened, read or written."""
+
+    def __init__(self, message: str, refuses_writes: bool = False) -> None:
+        super().__init__(message)
+        self.refuses_writes = refuses_writes
+        """The file or its folder cannot take writes now (full, read-only): `watch` can wait that out."""

@@ -48,7 +48,7 @@ class Runner:
         read_clock: Callable[[], clock.Instant] = clock.read,
         fallback: MemoryFallback | None = None,
     ) -> None:
-        self.conn = conn
+        self._conn = conn
         self.notifiers = notifiers
         self.warn = warn
         self.dry_run = dry_run
@@ -58,6 +58,11 @@ class Runner:
         self.collector = Collector(config.checks, baseline, warn)
         self.config = config
         self.configure(config)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The file's connection, or while it refuses writes (`watch` only), the in-memory copy's."""
+        return self.fallback.conn if self.fallback is not None else self._conn
 
     def configure(self, config: Config) -> None:
         """Apply a (re)loaded config; open alerts and tracks of unchanged rules carry on."""
@@ -82,7 +87,9 @@ class Runner:
 
     def _record(self, reading: Reading, now: float, instant: clock.Instant | None) -> Cycle:
         """In one transaction, on the file; in memory while the file refuses writes (`watch` only)."""
-        if self.fallback is not None and not self.fallback.try_catch_up():
+        if self.fallback is None:
+            return self._record_on(self.conn, reading, now, instant)
+        if not self.fallback.try_catch_up():
             self.fallback.cycles_kept += 1
             return self._record_on(self.fallback.conn, reading, now, instant)
         try:

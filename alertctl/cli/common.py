@@ -118,12 +118,16 @@ class Session:
     db_path: Path
 
 
+def config_and_database(config_path: Path | None, db_path: Path | None) -> tuple[Config, Path]:
+    config = load_config(config_path)
+    return config, locate.database_path(db_path, config.agent.database)
+
+
 def open_session(config_path: Path | None, db_path: Path | None, *, dry_run: bool = False) -> Session:
     """Config plus an open database; a dry run on a database not yet created uses a scratch one."""
     from alertctl.store.db import open_database
 
-    config = load_config(config_path)
-    path = locate.database_path(db_path, config.agent.database)
+    config, path = config_and_database(config_path, db_path)
     if dry_run and not path.exists():
         return Session(config, open_database(":memory:"), path)
     return Session(config, open_database(path), path)

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from alertctl.cli.common import (
-    ConfigOption, DbOption, DebugOption, SaidOnce, error_line, explain, guarded, open_session,
+    ConfigOption, DbOption, DebugOption, SaidOnce, config_and_database, error_line, explain, guarded,
 )
 from alertctl.cli.present import event_line
 from alertctl.cli.watch_export import Export
@@ -24,7 +24,7 @@ from alertctl.errors import AlertctlError, UsageError
 from alertctl.loop import Cycle, Runner, run_forever
 from alertctl.model import Transition
 from alertctl.notify.worker import BackgroundDelivery
-from alertctl.store.fallback import MemoryFallback
+from alertctl.store.fallback import open_or_keep_in_memory
 
 
 class EventLog:
@@ -69,15 +69,15 @@ def watch(
     if fixed_interval is not None and fixed_interval <= 0:
         raise UsageError("--interval: must be more than 0s")
     export = Export.from_options(textfile, listen, error_line)
-    session = open_session(config, db)
+    settings, db_path = config_and_database(config, db)
+    database = open_or_keep_in_memory(db_path, error_line)
     stop, reload_wanted = threading.Event(), threading.Event()
     _install_signals(stop, reload_wanted)
     live = sys.stdout.isatty()
     log = _say if not live else (lambda line: None)
-    runner = Runner(session.config, session.conn, warn=error_line,
-                    fallback=MemoryFallback(session.conn, str(session.db_path), error_line))
-    delivery = BackgroundDelivery(session.db_path, lambda: runner.config, lambda: runner.policy.host, error_line,
-                                  log=log)
+    runner = Runner(settings, database.conn, warn=error_line, fallback=database)
+    delivery = BackgroundDelivery(db_path, lambda: runner.config, lambda: runner.policy.host, error_line,
+                                  log=log, paused=lambda: database.engaged)
     runner.notifiers = [delivery] if live else [EventLog(_say), delivery]
 
     def every() -> float:
@@ -89,7 +89,7 @@ def watch(
             _reload(runner, config, log)
 
     log(f"{iso(_now())} watching {runner.policy.host}: {len(runner.config.rules)} rules, "
-        f"{len(runner.config.checks)} checks, every {every():g}s, database {session.db_path}")
+        f"{len(runner.config.checks)} checks, every {every():g}s, database {db_path}")
     report = _reporter(debug, lambda: export.cycle_failed(runner))
     delivery.start()
     export.start()

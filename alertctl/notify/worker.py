@@ -53,8 +53,11 @@ class BackgroundDelivery:
         self, db_path: Path | str, config: Callable[[], Config], host: Callable[[], str],
         warn: Callable[[str], None] = lambda message: None, clock: Callable[[], float] = time.time,
         log: Callable[[str], None] = lambda line: None,
+        paused: Callable[[], bool] = lambda: False,
     ) -> None:
         self.log = log
+        self.paused = paused
+        """True while the cycle sends from an in-memory copy because the file refuses writes."""
         self.db_path = db_path
         self.config = config
         self.host = host
@@ -96,21 +99,25 @@ class BackgroundDelivery:
         from alertctl.notify.deliver import Deliverer
         from alertctl.store.db import open_database
 
-        conn = open_database(self.db_path)
         if self.config().notify.channels:
             from alertctl.notify.send import warm_up
 
             warm_up()
-        deliverer = Deliverer(conn, self.config, self.host, warn=self.warn, log=self.log)
+        deliverer: Deliverer | None = None
         while True:
             self.wake.wait()
             self.wake.clear()
             last = self.stopping.is_set()
-            try:
+            if self.paused():
+                continue
+            try:  # opened here, not before the loop: the file may only become writable later
+                deliverer = deliverer or Deliverer(open_database(self.db_path), self.config, self.host,
+                                                   warn=self.warn, log=self.log)
                 deliverer.deliver_due(self.clock(), budget=2.0 if last else 30.0)
                 self.last_warning = None
             except Exception as error:  # the outbox keeps the notices; the next wake tries again
                 self._warn_once(f"notification delivery failed: {type(error).__name__}: {error}")
             if last:
                 break
-        conn.close()
+        if deliverer is not None:
+            deliverer.conn.close()

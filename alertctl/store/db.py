@@ -7,6 +7,7 @@ Several processes share one file (a `watch`, cron `check`s, an operator's
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import time
@@ -18,6 +19,9 @@ from alertctl.errors import StoreError
 from alertctl.store.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 60_000
+_CANNOT_WRITE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN")
+"""Error families that mean "this file cannot take writes now", as opposed to a bug or a lock."""
+_UNWRITABLE_FOLDER = (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT)
 _LEDGER = "alertctl_migrations"
 
 
@@ -35,8 +39,33 @@ def open_database(path: Path | str) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")
         _migrate(conn, where)
     except sqlite3.DatabaseError as error:
-        raise StoreError(f"{where}: cannot use the database: {error}") from None
+        raise StoreError(f"{where}: cannot use the database: {error}", cannot_write(error)) from None
     return conn
+
+
+def cannot_write(error: BaseException) -> bool:
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return isinstance(error, sqlite3.Error) and name.startswith(_CANNOT_WRITE)
+
+
+def open_copy(path: Path) -> sqlite3.Connection:
+    """An in-memory copy of a file that cannot be opened for writing (a read-only file system).
+
+    `immutable` lets SQLite read a write-ahead-logged file without creating its shared-memory
+    file; nothing can write to a read-only file system meanwhile, so the snapshot is sound.
+    """
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    memory.row_factory = sqlite3.Row
+    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        source.backup(memory)
+        _refuse_foreign(memory, str(path))
+        _migrate(memory, str(path))
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path}: cannot use the database: {error}") from None
+    finally:
+        source.close()
+    return memory
 
 
 def _create_private(path: Path) -> None:
@@ -52,7 +81,9 @@ def _create_private(path: Path) -> None:
         if not path.exists():
             _create_new(path)
     except OSError as error:
-        raise StoreError(f"{path}: cannot create the database: {error.strerror}") from None
+        raise StoreError(
+            f"{path}: cannot create the database: {error.strerror}", error.errno in _UNWRITABLE_FOLDER
+        ) from None
 
 
 def _create_new(path: Path) -> None:

@@ -12,28 +12,40 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
-from alertctl.store.db import transaction
+from alertctl.errors import StoreError
+from alertctl.store.db import cannot_write, open_copy, open_database, transaction
 
-_CANNOT_WRITE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN")
-"""Error families that mean "this file cannot take writes now", as opposed to a bug or a lock."""
+__all__ = ["MemoryFallback", "cannot_write", "open_or_keep_in_memory"]
 
 
-def cannot_write(error: BaseException) -> bool:
-    name = getattr(error, "sqlite_errorname", "") or ""
-    return isinstance(error, sqlite3.Error) and name.startswith(_CANNOT_WRITE)
+def open_or_keep_in_memory(path: Path, say: Callable[[str], None]) -> MemoryFallback:
+    """`watch`'s way in: the file when it takes writes, else a copy of it (or a new database) in
+    memory until it does. A foreign or corrupt file is still refused, never replaced."""
+    try:
+        return MemoryFallback(open_database(path), path, say)
+    except StoreError as error:
+        if not error.refuses_writes:
+            raise
+        fallback = MemoryFallback(None, path, say)
+        fallback.start_in_memory(error)
+        return fallback
 
 
 class MemoryFallback:
     """The connection a `watch` writes through: the file's, or while it refuses writes, a copy's."""
 
-    def __init__(self, disk: sqlite3.Connection, where: str, say: Callable[[str], None]) -> None:
+    def __init__(self, disk: sqlite3.Connection | None, path: Path, say: Callable[[str], None]) -> None:
         self.disk = disk
-        self.where = where
+        self.path = path
+        self.where = str(path)
         self.say = say
         self.memory: sqlite3.Connection | None = None
         self.cycles_kept = 0
-        self._disk_version = 0
+        self._disk_version: int | None = None
+        """`data_version` when the copy was taken; None when there was no open file to ask."""
+        self._started_empty = False
 
     @property
     def engaged(self) -> bool:
@@ -41,11 +53,23 @@ class MemoryFallback:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        return self.memory or self.disk
+        found = self.memory or self.disk
+        assert found is not None
+        return found
+
+    def start_in_memory(self, error: StoreError) -> None:
+        """The file could not even be opened for writing: begin from a copy, or from nothing."""
+        self._started_empty = not self.path.exists()
+        self.memory = open_database(":memory:") if self._started_empty else open_copy(self.path)
+        self.say(
+            f"{error}: keeping alerts in memory, still notifying, and writing them to the file as soon "
+            "as it accepts writes"
+        )
 
     def engage(self, error: BaseException) -> sqlite3.Connection:
         """Copy the file into memory and carry on there; said once per outage."""
-        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        assert self.disk is not None
+        memory = sqlite3.connect(":memory:", isolation_level=None)
         memory.row_factory = sqlite3.Row
         self.disk.backup(memory)
         self._disk_version = _data_version(self.disk)
@@ -62,16 +86,28 @@ class MemoryFallback:
         if self.memory is None:
             return True
         try:
-            if _data_version(self.disk) != self._disk_version:
-                _take_operator_changes(self.disk, self.memory)
-            self.memory.backup(self.disk)
+            disk = self.disk or open_database(self.path)
+            self.disk = disk
+            if self._started_empty and disk.execute("SELECT 1 FROM alerts LIMIT 1").fetchone():
+                self.say(f"database {self.where} was created by another process meanwhile: using it; "
+                         f"the {self.cycles_kept} cycles kept in memory are not written over it")
+            else:
+                if self._disk_version is None or _data_version(disk) != self._disk_version:
+                    _take_operator_changes(disk, self.memory)
+                self.memory.backup(disk)
+                self.say(f"database {self.where} accepts writes again: "
+                         f"{self.cycles_kept} cycles kept in memory written")
+        except StoreError as error:
+            if error.refuses_writes:
+                return False
+            raise
         except sqlite3.Error as error:
             if cannot_write(error):
                 return False
             raise
-        self.say(f"database {self.where} accepts writes again: {self.cycles_kept} cycles kept in memory written")
         self.memory.close()
         self.memory = None
+        self._started_empty = False
         return True
 
 

@@ -128,3 +128,60 @@ def test_check_on_a_full_disk_answers_unknown_in_one_line(tmp_path: Path, small_
     again = subprocess.run([sys.executable, "-m", "alertctl", "check", *where], capture_output=True, text=True,
                            timeout=60)
     assert again.returncode == 1, again.stderr  # space again: the breach is recorded on the next run
+
+
+@pytest.fixture
+def read_only_view(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """(writable folder, the same folder mounted read-only): the file system turns read-only."""
+    real, view = tmp_path / "real", tmp_path / "view"
+    real.mkdir()
+    view.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("bind mounts need root")
+    if subprocess.run(["mount", "--bind", str(real), str(view)], capture_output=True).returncode != 0:
+        pytest.skip("cannot bind-mount here")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(view)], check=True, capture_output=True)
+        yield real, view
+    finally:
+        subprocess.run(["umount", "-l", str(view)], check=False)
+
+
+def test_watch_started_on_a_read_only_file_system_keeps_its_history(
+    tmp_path: Path, read_only_view: tuple[Path, Path]
+) -> None:
+    real, view = read_only_view
+    value = tmp_path / "value"
+    value.write_text("90\n")
+    with http_receiver() as receiver:
+        config = write_config(tmp_path / "c.toml", value, RULE, f"""
+            [notify]
+            dedup_window = "0s"
+            [notify.channels.ops]
+            urls = ["{receiver.url()}"]
+            """)
+        where = ["-c", str(config), "--db", str(real / "a.db")]
+        earlier = subprocess.run([sys.executable, "-m", "alertctl", "check", *where], capture_output=True,
+                                 text=True, timeout=60)
+        assert earlier.returncode == 1, earlier.stderr  # alert #1 on record, its notice sent
+        value.write_text("10\n")
+        assert receiver.wait_for(1)
+
+        watch = start_watch(config, view / "a.db", "--interval", "0.2s")
+        try:
+            assert watch.stdout is not None and "watching" in watch.stdout.readline()
+            assert receiver.wait_for(2, timeout=15), "the recovery was not announced from memory"
+            value.write_text("97\n")
+            assert receiver.wait_for(3, timeout=15), "the new alert was not announced from memory"
+            subprocess.run(["mount", "-o", "remount,rw,bind", str(view)], check=True, capture_output=True)
+            assert _wait(lambda: len(query(real / "a.db", "SELECT id FROM alerts")) == 2), "never caught up"
+        finally:
+            watch.send_signal(signal.SIGTERM)
+            out, err = watch.communicate(timeout=15)
+    assert watch.returncode == 0, err
+    assert "Traceback" not in err
+    assert sum("keeping alerts in memory" in line for line in err.splitlines()) == 1, err
+    assert "accepts writes again" in err
+    rows = query(real / "a.db", "SELECT id, status, peak FROM alerts ORDER BY id")
+    assert rows == [(1, "resolved", 90.0), (2, "firing", 97.0)]
+    assert len(receiver.payloads) == 3  # opened #1 (by check), resolved #1 and opened #2 (from memory)
