@@ -117,15 +117,14 @@ class Runner:
         state.set_value(conn, _LAST_READING, instant.to_dict())
 
     def _from_memory(self) -> list[Notifier]:
-        """While the file refuses writes, notices go out from the copy, within the cycle."""
-        from alertctl.notify.worker import BackgroundDelivery, SyncDelivery
+        """While the file refuses writes, notices go out from the copy, within the cycle (a
+        `watch`'s background sender pauses meanwhile: it works on the file)."""
+        from alertctl.notify.worker import SyncDelivery
 
         assert self.fallback is not None and self.fallback.memory is not None
-        kept = [n for n in self.notifiers if not isinstance(n, BackgroundDelivery)]
-        senders = [n for n in self.notifiers if isinstance(n, BackgroundDelivery)]
-        if not senders:
-            return kept
-        return [*kept, SyncDelivery(self.fallback.memory, senders[0].config, senders[0].host, self.warn, budget=5.0)]
+        sender = SyncDelivery(self.fallback.memory, lambda: self.config, lambda: self.policy.host, self.warn,
+                              budget=5.0)
+        return [*self.notifiers, sender]
 
     def _evaluate_and_record(self, conn: sqlite3.Connection, reading: Reading, now: float) -> Cycle:
         alerts.prune(conn, now - self.config.agent.retention)
