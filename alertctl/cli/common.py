@@ -99,11 +99,25 @@ class Session:
     db_path: Path
 
 
+def load_checked(explicit: Path | None, *, use_cache: bool = True) -> Config:
+    """The config, and a warning on stderr when anyone on the machine may read a secret in it.
+
+    Once per command: `watch` reloading on SIGHUP calls `load_config` itself.
+    """
+    from alertctl.config.exposure import exposure_warning
+
+    config = load_config(explicit, use_cache=use_cache)
+    warning = exposure_warning(locate.config_path(explicit), config)
+    if warning is not None:
+        error_line(warning)
+    return config
+
+
 def open_session(config_path: Path | None, db_path: Path | None, *, dry_run: bool = False) -> Session:
     """Config plus an open database; a dry run on a database not yet created uses a scratch one."""
     from alertctl.store.db import open_database
 
-    config = load_config(config_path)
+    config = load_checked(config_path)
     path = locate.database_path(db_path, config.agent.database)
     if dry_run and not path.exists():
         return Session(config, open_database(":memory:"), path)
