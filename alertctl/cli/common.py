@@ -79,6 +79,8 @@ def _quiet_after_closed_pipe(code: int) -> NoReturn:
 def explain(error: Exception) -> tuple[str, int]:
     if isinstance(error, AlertctlError):
         return str(error), error.exit_code
+    if isinstance(error, UnicodeEncodeError):  # an argument with bytes that are not UTF-8: $'\xff'
+        return f"{error.object[error.start:error.end]!r} is not UTF-8 text (check the arguments' encoding)", 2
     if isinstance(error, sqlite3.Error):
         return f"database error: {error}", 1
     if isinstance(error, OSError):
