@@ -45,7 +45,8 @@ class SeriesModel:
             self.runs = {}  # a gap longer than expire_after: time nobody sampled is not time in breach
         for severity, level in self.rule.levels():
             run = self.runs.get(severity, Run())
-            self.runs[severity] = Run(run.since if run.since is not None else now, run.count + 1) if holds(self.rule, value, level.value) else Run()
+            breach = holds(self.rule, value, level.value)
+            self.runs[severity] = Run(now if run.since is None else run.since, run.count + 1) if breach else Run()
         self.last_sample_at = now
         return [self._decide(now, value)] if self._decide_needed(now) else []
 
@@ -66,7 +67,8 @@ class SeriesModel:
         for severity, level in self.rule.levels():
             run = self.runs[severity]
             wait = self.rule.for_seconds if level.for_seconds is None else level.for_seconds
-            if run.since is not None and run.count >= self.rule.consecutive and now - run.since >= wait - min(1.0, wait / 10):
+            held_long_enough = run.since is not None and now - run.since >= wait - min(1.0, wait / 10)
+            if held_long_enough and run.count >= self.rule.consecutive:
                 worst = severity
         return worst
 
@@ -125,7 +127,8 @@ def rules(draw: st.DrawFn) -> Rule:
     low, gap = draw(st.integers(0, 10)), draw(st.integers(0 if op not in (Op.EQ, Op.NE) else 1, 5))
     if gap == 0:  # same line, critical after a longer wait: the only way equal levels are valid
         present = (True, True)
-        critical_for = (for_seconds if warning_for is None else warning_for) + draw(st.sampled_from([10.0, 60.0, 240.0]))
+        longer = draw(st.sampled_from([10.0, 60.0, 240.0]))
+        critical_for = (for_seconds if warning_for is None else warning_for) + longer
     rises = op in (Op.GT, Op.GE, Op.EQ, Op.NE)
     warning, critical = (low, low + gap) if rises else (low + gap, low)
     mildest = warning if present[0] else critical
@@ -142,7 +145,7 @@ def rules(draw: st.DrawFn) -> Rule:
 
 def values_near(rule: Rule) -> st.SearchStrategy[float | None]:
     marks = [level.value for _, level in rule.levels()] + ([rule.clear] if rule.clear is not None else [])
-    near = st.sampled_from(marks).flatmap(lambda mark: st.sampled_from([mark - 1, mark - 0.5, mark, mark + 0.5, mark + 1]))
+    near = st.sampled_from(marks).flatmap(lambda m: st.sampled_from([m - 1, m - 0.5, m, m + 0.5, m + 1]))
     return st.one_of(near, near, near, st.none(), st.floats(-5, 25, allow_nan=False))
 
 
