@@ -5,26 +5,33 @@ Kept free of pydantic so the CLI can parse `--since` without loading it.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
+_LONGEST = 100 * 365 * 86400.0
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 
 
 def parse_duration(text: str | int | float) -> float:
     """Seconds in a duration; raises ValueError with a message fit for a user."""
-    if isinstance(text, bool):
-        raise ValueError(f"must be a duration like 30s, 5m or 2h (got {text!r})")
-    if isinstance(text, int | float):
+    if isinstance(text, int | float) and not isinstance(text, bool):
         if text < 0:
             raise ValueError(f"must not be negative (got {text!r})")
-        return float(text)
-    match = _DURATION.match(text)
+        return _finite(float(text), text)
+    match = _DURATION.match(text) if isinstance(text, str) else None
     if not match:
         raise ValueError(f"must be a duration like 30s, 5m or 2h (got {text!r})")
     number, unit = match.groups()
-    return float(number) * _UNITS[unit or "s"]
+    return _finite(float(number) * _UNITS[unit or "s"], text)
+
+
+def _finite(seconds: float, text: object) -> float:
+    """`inf`, `nan` and 400-digit numbers would reach `sleep()` and SQL as no time at all."""
+    if not math.isfinite(seconds) or seconds > _LONGEST:
+        raise ValueError(f"must be a duration of at most 100 years (got {text!r})")
+    return seconds
 
 
 def format_duration(seconds: float) -> str:

@@ -98,6 +98,8 @@ def _quiet_after_closed_pipe(code: int) -> NoReturn:
 def explain(error: Exception) -> tuple[str, int]:
     if isinstance(error, AlertctlError):
         return str(error), error.exit_code
+    if isinstance(error, UnicodeEncodeError):  # an argument with bytes that are not UTF-8: $'\xff'
+        return f"{error.object[error.start:error.end]!r} is not UTF-8 text (check the arguments' encoding)", 2
     if isinstance(error, sqlite3.Error):
         return f"database error: {error}", 1
     if isinstance(error, OSError):
@@ -118,8 +120,22 @@ class Session:
     db_path: Path
 
 
+def load_checked(explicit: Path | None, *, use_cache: bool = True) -> Config:
+    """The config, and a warning on stderr when anyone on the machine may read a secret in it.
+
+    Once per command: `watch` reloading on SIGHUP calls `load_config` itself.
+    """
+    from alertctl.config.exposure import exposure_warning
+
+    config = load_config(explicit, use_cache=use_cache)
+    warning = exposure_warning(locate.config_path(explicit), config)
+    if warning is not None:
+        error_line(warning)
+    return config
+
+
 def config_and_database(config_path: Path | None, db_path: Path | None) -> tuple[Config, Path]:
-    config = load_config(config_path)
+    config = load_checked(config_path)
     return config, locate.database_path(db_path, config.agent.database)
 
 

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded
+from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, load_checked
 from alertctl.cli.present import to_json
-from alertctl.config import load_config, locate
+from alertctl.config import locate
 from alertctl.errors import AlertctlError
 
 app = typer.Typer(help="Write, check and print the configuration.", no_args_is_help=True, rich_markup_mode=None)
@@ -55,7 +55,7 @@ def validate(
 
     Example: alertctl config validate /etc/alertctl/config.toml
     """
-    checked = load_config(path or config, use_cache=False)
+    checked = load_checked(path or config, use_cache=False)
     print(
         f"{checked.source}: ok ({len(checked.rules)} rules, {len(checked.checks)} checks, "
         f"{len(checked.notify.channels)} channels)"
@@ -79,7 +79,7 @@ def show(
     from alertctl.config.document import document
     from alertctl.notify.redact import redact_url
 
-    effective = load_config(config)
+    effective = load_checked(config)
     data = document(effective, redact_url)
     if json_:
         print(to_json(data))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, error_line, guarded
+from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, error_line, guarded, load_checked
 from alertctl.cli.present import to_json
-from alertctl.config import load_config
 from alertctl.metrics import catalog
 from alertctl.metrics.collector import Collector
 
@@ -20,7 +19,7 @@ def metrics(
 
     Example: alertctl metrics --json
     """
-    settings = load_config(config)
+    settings = load_checked(config)
     reading = Collector(settings.checks, None, error_line).collect()
     checks = {check.name: check.type for check in settings.checks}
     specs = {s.metric: catalog.find(s.metric, checks) for s in reading.samples}

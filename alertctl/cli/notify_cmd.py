@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, guarded
-from alertctl.config import load_config
+from alertctl.cli.common import ConfigOption, DbOption, DebugOption, guarded, load_checked
 from alertctl.errors import AlertctlError, ConfigError, UsageError
 
 app = typer.Typer(help="Send test notices through the configured channels.", no_args_is_help=True, rich_markup_mode=None)
@@ -30,7 +29,7 @@ def test(
     from alertctl.notify.render import test_notice
     from alertctl.notify.send import expand, send
 
-    effective = load_config(config)
+    effective = load_checked(config)
     channels = effective.notify.channels
     if not channels:
         raise ConfigError(f"{effective.source}: notify.channels: none configured; add [notify.channels.NAME]")

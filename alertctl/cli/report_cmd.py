@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -15,10 +16,13 @@ DEFAULT_SINCE = "7d"
 
 
 def _point(name: str, text: str, now: float) -> float:
+    """A window end that is also a calendar date: the daily table lists every date in between."""
     try:
-        return parse_time_point(text, now)
-    except ValueError as error:
+        point = parse_time_point(text, now)
+        datetime.fromtimestamp(point)
+    except (ValueError, OverflowError, OSError) as error:
         raise UsageError(f"{name}: {error}") from None
+    return point
 
 
 @guarded()

@@ -7,6 +7,7 @@ is cached (see `cache.py`) and this module is imported only on a cache miss.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -82,10 +83,16 @@ def _settings_class(path: Path | None) -> type[schema.Settings]:
 
 
 def _describe(where: str, error: ValidationError) -> str:
-    """One line per problem (at most three): file (or variable), key path, what is wrong."""
-    lines = [f"{_source(where, item)}: {_key_path(item)}: {_message(item)}" for item in error.errors()]
-    extra = len(lines) - 3
-    return "\n".join(lines[:3] + ([f"... and {extra} more"] if extra > 0 else []))
+    """The first problem (file or variable, key path, what is wrong), and how many more there are.
+
+    Two lines at most: a cron mail or a Nagios status shows the first line, and fixing
+    one problem at a time is what a person does anyway.
+    """
+    first, *rest = error.errors()
+    line = f"{_source(where, first)}: {_key_path(first)}: {_message(first)}"
+    if not rest:
+        return line
+    return f"{line}\n... and {len(rest)} more problem{'s' if len(rest) > 1 else ''}"
 
 
 def _source(where: str, item: Any) -> str:
@@ -106,15 +113,22 @@ def _key_path(item: Any) -> str:
             parts.append(f"[{part}]")
         elif position > 0 and loc[0] == "checks" and isinstance(loc[position - 1], int):
             continue
-        elif part.startswith("function-"):  # a validator's own step, not a key
+        elif part.startswith("function-") or part == "[key]":  # a validator's own step, not a key
             continue
         else:
-            parts.append(("." if parts else "") + part)
+            parts.append(("." if parts else "") + _bare_or_quoted(part))
     problem = item.get("ctx", {}).get("error")
     if isinstance(problem, schema.KeyProblem):
         parts.append(("." if parts else "") + problem.key)
     return "".join(parts) or "(top level)"
 
+
+def _bare_or_quoted(key: str) -> str:
+    """As TOML spells the key: `notify.channels."on call"`."""
+    return key if _BARE_KEY.match(key) else f'"{key}"'
+
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 _MESSAGES = {
     "extra_forbidden": "unknown key (check the spelling; `alertctl config init` writes every key)",
@@ -133,6 +147,13 @@ _MESSAGES = {
     "model_attributes_type": "must be a table",
 }
 
+_BOUNDS = {
+    "greater_than_equal": "must be at least",
+    "greater_than": "must be more than",
+    "less_than_equal": "must be at most",
+    "less_than": "must be less than",
+}
+
 
 def _message(item: Any) -> str:
     kind = item["type"]
@@ -146,6 +167,8 @@ def _message(item: Any) -> str:
         return f"must be one of {item['ctx']['expected']} (got {item['input']!r})"
     if kind == "literal_error":
         return f"must be one of {item['ctx']['expected']} (got {item['input']!r})"
+    if kind in _BOUNDS:
+        return f"{_BOUNDS[kind]} {next(iter(item['ctx'].values()))} (got {item['input']!r})"
     text = _MESSAGES.get(kind, item["msg"])
     if kind not in ("missing", "extra_forbidden") and not _may_hold_secrets(item):
         text += f" (got {item['input']!r})"

@@ -126,20 +126,24 @@ class NotifySection(Strict):
         return self
 
 
+def _words(value: object) -> object:
+    """A string is split as a shell would split words, but never run through a shell."""
+    if isinstance(value, str):
+        try:
+            return shlex.split(value)
+        except ValueError as error:
+            raise ValueError(f"cannot be split into words ({error})") from None
+    return value
+
+
 class CommandCheckSection(Strict):
     type: Literal["command"]
     name: Name
-    command: list[str] | str
+    command: Annotated[list[str], BeforeValidator(_words)]
     timeout: PositiveDuration = 5.0
 
     @model_validator(mode="after")
     def _runnable(self) -> CommandCheckSection:
-        """A string is split as a shell would split words, but never run through a shell."""
-        if isinstance(self.command, str):
-            try:
-                self.command = shlex.split(self.command)
-            except ValueError as error:
-                raise KeyProblem("command", f"cannot be split into words ({error})") from None
         if not self.command:
             raise KeyProblem("command", "must name a program to run")
         return self
@@ -155,7 +159,8 @@ class HttpCheckSection(Strict):
     @model_validator(mode="after")
     def _http_url(self) -> HttpCheckSection:
         if not re.match(r"^https?://[^/\s]+", self.url):
-            raise KeyProblem("url", f"must start with http:// or https:// (got {self.url!r})")
+            shown = self.url.split("://")[0] + "://..." if "://" in self.url else self.url
+            raise KeyProblem("url", f"must start with http:// or https:// (got {shown!r})")
         return self
 
 
@@ -270,6 +275,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Settings:
+        if not self.rules:
+            raise KeyProblem("rules", "is empty, so nothing would ever alert (leave it out for the built-in rules)")
         if self.agent.retention < self.notify.dedup_window:
             raise KeyProblem("agent.retention", "must be at least notify.dedup_window, or nothing could be reopened")
         _unique("checks", [c.name for c in self.checks])

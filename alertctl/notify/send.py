@@ -8,17 +8,16 @@ set them, and the whole call a deadline, so a hanging receiver costs seconds.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from alertctl.config.runtime import Channel
 from alertctl.errors import ConfigError
+from alertctl.notify.redact import VARIABLE as _VARIABLE
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 5.0
-_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 @dataclass(frozen=True)

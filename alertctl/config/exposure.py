@@ -1,0 +1,60 @@
+"""A config file anyone on the machine may read must not hold secrets; find the first one.
+
+Checked on every command, cache hit or not: the cost is one `stat`, and a few
+regular expressions for a file that is world-readable (never apprise: a quiet
+`check` must not pay for importing it).
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from alertctl.config.runtime import Config
+from alertctl.model import Check, CommandCheck, HttpCheck
+from alertctl.notify.redact import PASSWORD, holds_secret
+
+_TOKEN_QUERY = re.compile(r"[?&][^=&]*(?:token|key|secret|pass|auth|sig)[^=&]*=[^&\s]+", re.IGNORECASE)
+"""`?token=...`, `&api_key=...`, `&password=...`"""
+
+
+def exposure_warning(path: Path | None, config: Config) -> str | None:
+    """The one-line warning for `path`, or None when it is private or holds nothing secret."""
+    if path is None or not _world_readable(path):
+        return None
+    where = next(_secrets(config), None)
+    if where is None:
+        return None
+    return (
+        f"warning: {path} is readable by anyone on this machine and holds a secret ({where}); "
+        f"run `chmod 600 {path}` (or 640 for a group)"
+    )
+
+
+def _world_readable(path: Path) -> bool:
+    try:
+        return bool(path.stat().st_mode & stat.S_IROTH)
+    except OSError:
+        return False
+
+
+def _secrets(config: Config) -> Iterator[str]:
+    """Key paths holding a secret written out in the file, cheapest checks first."""
+    for index, check in enumerate(config.checks):
+        key, words = _written(check)
+        if any(PASSWORD.search(word) or _TOKEN_QUERY.search(word) for word in words):
+            yield f"checks[{index}].{key}"
+    for channel in config.notify.channels:
+        if any(holds_secret(url) for url in channel.urls):
+            yield f"notify.channels.{channel.name}.urls"
+
+
+def _written(check: Check) -> tuple[str, tuple[str, ...]]:
+    """The key of a check that may carry credentials, and its words."""
+    if isinstance(check, HttpCheck):
+        return "url", (check.url,)
+    if isinstance(check, CommandCheck):
+        return "command", check.command
+    return "", ()
