@@ -39,7 +39,10 @@ def test_bash_completes_commands_and_options_from_the_shown_script(words: str, e
 def test_install_completion_writes_the_script_and_sources_it_from_bashrc(isolated_home: Path) -> None:
     bin_dir = str(Path(sys.executable).parent)
 
-    result = subprocess.run([BASH, "-c", "alertctl --install-completion"], capture_output=True, text=True, timeout=30,
+    # Two commands, so bash stays the parent instead of exec-ing alertctl: typer asks the process tree
+    # which shell it runs in, and that tree differs between a terminal, CI and a background job.
+    result = subprocess.run([BASH, "-c", "alertctl --install-completion; exit $?"], capture_output=True, text=True,
+                            timeout=30,
                             env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"})
 
     assert result.returncode == 0, result.stderr
