@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from alertctl.errors import StoreError
+from alertctl.private import make_folders
 from alertctl.store.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 60_000
@@ -22,7 +23,7 @@ _LEDGER = "alertctl_migrations"
 
 
 def open_database(path: Path | str) -> sqlite3.Connection:
-    """A ready connection to `path`, created 0600 (with its folders) on first use."""
+    """A ready connection to `path`, created 0600 (with its missing folders, 0700) on first use."""
     where = str(path)
     if where != ":memory:":
         _create_private(Path(path))
@@ -41,7 +42,7 @@ def open_database(path: Path | str) -> sqlite3.Connection:
 
 def _create_private(path: Path) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(path.parent)
         os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     except OSError as error:
         raise StoreError(f"{path}: cannot create the database: {error.strerror}") from None
