@@ -28,6 +28,8 @@ def collect(check: HttpCheck) -> CheckResult:
     with Cutoff(check.timeout) as cutoff:
         try:
             status = _status(check, cutoff)
+            if cutoff.fired:  # cut off mid-headers, which http.client takes for their end
+                raise TimeoutError
         except (OSError, http.client.HTTPException, ValueError) as exc:
             result.details["error"] = _describe(TimeoutError() if cutoff.fired else exc, check.timeout)
             result.add("up", 0)
