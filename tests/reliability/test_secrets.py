@@ -56,9 +56,9 @@ class Scenario:
     outputs: dict[str, str] = field(default_factory=dict)
     """Command line -> its stdout and stderr."""
 
-    def run(self, name: str, *args: str, unset: str = "", db: str = "a.db") -> int:
+    def run(self, name: str, *args: str, unset: str = "", db: str = "a.db", config: Path | None = None) -> int:
         result = subprocess.run(
-            [sys.executable, "-m", "alertctl", *args, "-c", str(self.config), "--db", str(self.root / db)],
+            [sys.executable, "-m", "alertctl", *args, "-c", str(config or self.config), "--db", str(self.root / db)],
             capture_output=True, text=True, timeout=90, cwd=self.root,
             env={k: v for k, v in self.env.items() if k != unset},
         )
@@ -134,7 +134,14 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, smtp_port: int) -> Iterat
             urls = ["json://eu:${{HOOK_SECRET}}@127.0.0.1:{free_port()}/x"]
             [notify.channels.hanging]
             urls = ["json://hu:Hang%2BPw%231@127.0.0.1:{hanging.port}/h?rto=1"]
+            [notify.channels.garbled]
+            urls = ["mailto://mailuser:MailPa55w@127.0.0.1:{free_port()}?to=ops@example.com"]
         """))
+        broken = root / "broken.toml"
+        broken.write_text(config.read_text().replace('urls = ["slack://', 'urls = "slack://').replace(
+            'TokenCCCC"]', 'TokenCCCC"\ntoken = "T0kenValue"'))
+        unterminated = root / "unterminated.toml"
+        unterminated.write_text(config.read_text().replace('+X-Token=T0kenValue"]', '+X-Token=T0kenValue]'))
         s = Scenario(root, _environment(root), config)
         s.run("config show", "config", "show")
         s.run("config show --json", "config", "show", "--json")
@@ -150,6 +157,9 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, smtp_port: int) -> Iterat
         s.run("notify test --debug", "notify", "test", "--channel", "failing", "--debug")
         s.run("notify test --debug, variable unset", "notify", "test", "--debug", unset="HOOK_SECRET")
         s.run("check --debug, variable unset", "check", "--debug", unset="HOOK_SECRET", db="unset.db")
+        s.run("config validate --debug, wrong types", "config", "validate", str(broken), "--debug")
+        s.run("check --debug, wrong types", "check", "--debug", config=broken, db="never.db")
+        s.run("config validate --debug, not TOML", "config", "validate", str(unterminated), "--debug")
         (root / "garbage.db").write_bytes(b"this is not a database, S3cretPass " * 100)
         s.run("history --debug on a broken database", "history", "--debug", db="garbage.db")
         s.outputs["receivers"] = f"{len(ok.payloads)} {len(failing.payloads)}"
@@ -172,6 +182,10 @@ def test_the_scenario_really_sent_and_failed(scenario: Scenario) -> None:
     assert "Traceback" in scenario.outputs["notify test --debug"]
     assert "${HOOK_SECRET} is not set" in scenario.outputs["notify test --debug, variable unset"]
     assert "Traceback" in scenario.outputs["history --debug on a broken database"]
+    assert "garbled: failed: channel garbled: an Apprise URL could not be understood" in scenario.outputs["notify test"]
+    assert "notify.channels.slack.urls: must be a list" in scenario.outputs["config validate --debug, wrong types"]
+    assert "notify.channels.slack.token: unknown key" in scenario.outputs["check --debug, wrong types"]
+    assert "not valid TOML" in scenario.outputs["config validate --debug, not TOML"]
 
 
 @pytest.mark.parametrize(
@@ -193,7 +207,8 @@ def test_the_watch_log_holds_no_secret(scenario: Scenario) -> None:
 @pytest.mark.parametrize(
     "command",
     ["notify test --debug", "notify test --debug, variable unset", "check --debug, variable unset",
-     "history --debug on a broken database"],
+     "history --debug on a broken database", "config validate --debug, wrong types", "check --debug, wrong types",
+     "config validate --debug, not TOML"],
 )
 def test_debug_tracebacks_hold_no_secret(scenario: Scenario, command: str) -> None:
     assert leaks(scenario.outputs[command]) == []
