@@ -1,8 +1,9 @@
 """Checks that misbehave cost their own timeout, no more: commands that hang, flood or
 leave children behind, servers that never answer or drip, processes that come and go.
 
-`tests/metrics/` has each check type's ordinary failures; these are the hostile cases,
-and the bounds are measured with generous margins (timeout + 2 s).
+`tests/metrics/` has each check type's ordinary failures (a non-zero exit, an http
+server that never answers or sends garbage, a refused port); these are the hostile
+cases, and the bounds are measured with generous margins (timeout + 2 s).
 """
 
 from __future__ import annotations
@@ -218,18 +219,6 @@ def test_http_a_huge_body_dripped_slowly_is_not_waited_for(hostile) -> None:  # 
     head = b"HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n"
     values, details, elapsed = http_check(hostile(drip(head, b"x" * 1000)))
     assert values["web.up"] == 1.0 and details["status"] == 200
-    assert elapsed <= 1.0 + MARGIN
-
-
-def test_http_a_server_that_reads_and_never_answers(hostile) -> None:  # type: ignore[no-untyped-def]
-    values, details, elapsed = http_check(hostile(silent))
-    assert values == {"web.up": 0.0} and details["error"] == "timed out after 1s"
-    assert elapsed <= 1.0 + MARGIN
-
-
-def test_http_binary_garbage_is_down_without_a_traceback(hostile) -> None:  # type: ignore[no-untyped-def]
-    values, details, elapsed = http_check(hostile(drip(bytes(range(256)) * 4, b"")))
-    assert values == {"web.up": 0.0} and details["error"]
     assert elapsed <= 1.0 + MARGIN
 
 
