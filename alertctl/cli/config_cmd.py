@@ -12,6 +12,7 @@ from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption,
 from alertctl.cli.present import to_json
 from alertctl.config import locate
 from alertctl.errors import AlertctlError
+from alertctl.private import make_folders
 
 app = typer.Typer(help="Write, check and print the configuration.", no_args_is_help=True, rich_markup_mode=None)
 
@@ -35,7 +36,7 @@ def init(
     target = path or locate.config_candidates()[1]
     if target.exists() and not force:
         raise AlertctlError(f"{target}: already exists (use --force to overwrite)")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(target.parent)
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(starter(defaults()))

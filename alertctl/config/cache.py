@@ -19,6 +19,7 @@ from pathlib import Path
 from alertctl import __version__
 from alertctl.config.locate import cache_dir
 from alertctl.config.runtime import Config
+from alertctl.private import make_folders
 
 _LOCATION_VARIABLES = ("ALERTCTL_CONFIG", "ALERTCTL_DB", "ALERTCTL_DEBUG")
 
@@ -78,7 +79,7 @@ def write(path: Path | None, config: Config) -> None:
     stamp = _stamp(path)
     target = _file(path)
     try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_folders(target.parent)
         temporary = target.with_suffix(f".{os.getpid()}.tmp")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as handle:

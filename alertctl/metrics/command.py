@@ -24,6 +24,8 @@ MAX_OUTPUT = 64 * 1024
 """Bytes kept per stream; the rest is read and dropped so the program is not blocked."""
 CONTEXT_LINES = 10
 CONTEXT_LINE_CHARS = 200
+TRUNCATED = "[...]"
+"""Marks the context where output was left out."""
 POLL_SECONDS = 0.1
 """How often to notice that the program exited while a child it left keeps our pipes open."""
 
@@ -87,11 +89,24 @@ def first_number(text: str) -> float | None:
 
 
 def _context(finished: Finished) -> str:
-    """The first lines of stdout then stderr, each cut short: enough to see what happened."""
+    """The first lines of stdout then stderr, each cut short: enough to see what happened.
+
+    Whatever is left out (the lines after the first CONTEXT_LINES - 1, a long line's
+    tail) is marked, so nobody takes the context for the whole output.
+    """
     streams = (finished.stdout, finished.stderr)
     text = "\n".join(stream.decode(errors="replace").strip() for stream in streams).strip()
-    lines = [line.rstrip()[:CONTEXT_LINE_CHARS] for line in text.splitlines()]
-    return "\n".join(lines[:CONTEXT_LINES])
+    lines = [_cut(line.rstrip()) for line in text.splitlines()]
+    if len(lines) <= CONTEXT_LINES:
+        return "\n".join(lines)
+    left_out = len(lines) - CONTEXT_LINES + 1
+    return "\n".join([*lines[: CONTEXT_LINES - 1], f"{TRUNCATED} ({left_out} more lines)"])
+
+
+def _cut(line: str) -> str:
+    if len(line) <= CONTEXT_LINE_CHARS:
+        return line
+    return line[: CONTEXT_LINE_CHARS - len(TRUNCATED)] + TRUNCATED
 
 
 def run(argv: tuple[str, ...], timeout: float) -> Finished:

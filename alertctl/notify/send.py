@@ -8,9 +8,10 @@ set them, and the whole call a deadline, so a hanging receiver costs seconds.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from alertctl.config.runtime import Channel
 from alertctl.errors import ConfigError
@@ -18,6 +19,7 @@ from alertctl.notify.redact import VARIABLE as _VARIABLE
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 5.0
+_ESCAPE = re.compile(r"%[0-9A-F]{2}")
 
 
 @dataclass(frozen=True)
@@ -54,13 +56,21 @@ def secrets_of(urls: list[str], channel: Channel, environ: Mapping[str, str] | N
     found = {environ[name] for url in channel.urls for name in _VARIABLE.findall(url) if environ.get(name)}
     for url in urls:
         parts = urlsplit(url)
-        found |= {unquote(p) for p in (parts.password, parts.username) if p}
-        found |= {unquote(p) for p in parts.path.split("/") if len(p) >= 6}
+        found |= {p for p in (parts.password, parts.username) if p}
+        found |= {p for p in parts.path.split("/") if len(p) >= 6}
         found |= {v for k, v in parse_qsl(parts.query) if len(v) >= 4 and k not in ("cto", "rto", "format", "mode")}
         host = parts.netloc.rpartition("@")[2].partition(":")[0]  # as written: .hostname lowercases
         if host and "." not in host and host.lower() != "localhost":
             found.add(host)  # e.g. slack://TokenA/...: the "host" is a token
-    return {s for s in found if len(s) >= 4}
+    return {form for s in found if len(s) >= 4 for form in _spellings(s)}
+
+
+def _spellings(secret: str) -> set[str]:
+    """A secret as written in the URL and decoded, and both as a library quoting it again would
+    spell them (`%2B`, `%40`, either case): an exception may quote the URL it was given."""
+    plain = unquote(secret)
+    quoted = {quote(form, safe="") for form in (secret, plain)}
+    return {secret, plain, *quoted, *(_ESCAPE.sub(lambda m: m.group().lower(), form) for form in quoted)}
 
 
 def scrub(text: str, secrets: set[str]) -> str:

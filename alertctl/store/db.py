@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from alertctl.errors import StoreError
+from alertctl.private import make_folders
 from alertctl.store.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 60_000
@@ -26,7 +27,7 @@ _LEDGER = "alertctl_migrations"
 
 
 def open_database(path: Path | str) -> sqlite3.Connection:
-    """A ready connection to `path`, created 0600 (with its folders) on first use."""
+    """A ready connection to `path`, created 0600 (with its missing folders, 0700) on first use."""
     where = str(path)
     if where != ":memory:":
         _create_private(Path(path))
@@ -77,7 +78,7 @@ def _create_private(path: Path) -> None:
     process could then take the file for unused and reset its write-ahead log under it.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(path.parent)
         if not path.exists():
             _create_new(path)
     except OSError as error:
