@@ -44,9 +44,10 @@ def test_failing_channels_do_not_slow_the_loop_or_lose_notices(tmp_path: Path) -
     assert len(stamps) == CYCLES
     drift = [stamp - (stamps[0] + i * INTERVAL) for i, stamp in enumerate(stamps)]
     gaps = [b - a for a, b in zip(stamps, stamps[1:])]
-    print(f"drift over {CYCLES} cycles at {INTERVAL}s: max {max(drift) * 1000:.1f} ms, "
+    worst = max(drift, key=abs)
+    print(f"drift over {CYCLES} cycles at {INTERVAL}s: worst {worst * 1000:+.1f} ms, "
           f"final {drift[-1] * 1000:.1f} ms, longest gap {max(gaps) * 1000:.1f} ms")
-    assert max(drift) < INTERVAL  # never a whole interval behind, however the channels behave
+    assert abs(worst) < INTERVAL  # never a whole interval off, however the channels behave
     assert max(gaps) < 2 * INTERVAL
 
     per_channel = dict(query(db, "SELECT channel, count(*) FROM outbox GROUP BY channel"))
