@@ -1,8 +1,9 @@
-"""Apprise URLs with their secrets hidden, for anything a person or a log will read."""
+"""Channel URLs with their secrets hidden, for anything a person or a log will read."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 _HEADER_VALUE = re.compile(r"([?&](?:[+:-]|%2[bBdD]|%3[aA])[^=&]+=)[^&]*")
 """`+Header=`, `-param=` and `:field=` values; Apprise's own URL percent-encodes the `+` and `:`."""
@@ -17,3 +18,11 @@ def redact_url(url: str) -> str:
         scheme = url.split("://", 1)[0] if "://" in url else "?"
         return f"{scheme}://(unparseable URL hidden)"
     return _HEADER_VALUE.sub(r"\1***", plugin.url(privacy=True))
+
+
+def redact_http(url: str) -> str:
+    """An Alertmanager URL without its basic-auth credentials (user too: it may be a token)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))

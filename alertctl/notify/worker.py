@@ -86,6 +86,7 @@ class BackgroundDelivery:
             self.warn(f"notification delivery stopped: {type(error).__name__}: {error}")
 
     def _deliver_until_stopped(self) -> None:
+        from alertctl.notify.alertmanager import AlertmanagerSync
         from alertctl.notify.deliver import Deliverer
         from alertctl.store.db import open_database
 
@@ -95,6 +96,7 @@ class BackgroundDelivery:
 
             warm_up()
         deliverer = Deliverer(conn, self.config, self.host, warn=self.warn, log=self.log)
+        alertmanagers = AlertmanagerSync(conn, self.config, warn=self.warn, log=self.log)
         while True:
             self.wake.wait()
             self.wake.clear()
@@ -103,6 +105,10 @@ class BackgroundDelivery:
                 deliverer.deliver_due(self.clock(), budget=2.0 if last else 30.0)
             except Exception as error:  # the outbox keeps the notices; the next wake tries again
                 self.warn(f"notification delivery failed: {type(error).__name__}: {error}")
+            try:
+                alertmanagers.sync(self.clock(), budget=2.0 if last else None)
+            except Exception as error:  # what each instance is owed stays in the database
+                self.warn(f"alertmanager sync failed: {type(error).__name__}: {error}")
             if last:
                 break
         conn.close()
