@@ -13,6 +13,7 @@ this process or the next. An instance that fails is retried after 5 s, 10 s,
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import sqlite3
 import time
@@ -152,7 +153,8 @@ def routed(channel: AlertmanagerChannel, config: Config, open_alerts: Sequence[A
     """The open alerts this channel hears of (by `min_severity` and the rules' `channels`), by label set."""
     rules = {rule.name: rule for rule in config.rules}
     until = am_payload.open_until(now, channel.resend, config.agent.interval)
-    payloads = [am_payload.payload(a, until) for a in open_alerts if admits(channel, rules.get(a.rule), a.severity)]
+    effective = [a.effective(now) for a in open_alerts]  # a suppression that ran out no longer holds
+    payloads = [am_payload.payload(a, until) for a in effective if admits(channel, rules.get(a.rule), a.severity)]
     return {am_payload.identity(p): p for p in payloads}
 
 
@@ -177,6 +179,6 @@ def post(url: str, payloads: list[Payload], timeout: float) -> Sent:
     except urllib.error.HTTPError as error:
         detail = error.read(300).decode("utf-8", "replace").strip()
         return Sent(False, scrub(f"HTTP {error.code}: {detail}", secrets)[:300])
-    except OSError as error:  # URLError, refused, reset, timed out
+    except (OSError, http.client.HTTPException, ValueError) as error:  # refused, timed out, not HTTP, bad port
         reason = error.reason if isinstance(error, urllib.error.URLError) else error
-        return Sent(False, scrub(str(reason), secrets)[:300])
+        return Sent(False, scrub(str(reason) or type(reason).__name__, secrets)[:300])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -135,3 +136,19 @@ def test_a_refused_post_says_why_without_credentials() -> None:
     assert "s3cretpass" not in sent.error and "alice" not in sent.error
     down = post(f"http://alice:s3cretpass@127.0.0.1:{free_port()}", [], 5.0)
     assert not down.ok and "refused" in str(down.error).lower()
+
+
+def test_an_answer_that_is_not_http_is_a_failure_not_a_crash() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+
+        def garble() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+
+        threading.Thread(target=garble, daemon=True).start()
+        sent = post(f"http://127.0.0.1:{listener.getsockname()[1]}", [], 5.0)
+    assert not sent.ok and sent.error
