@@ -1,6 +1,7 @@
 """One cycle (sample, evaluate, record, notify) and the loop that repeats it.
 
-The only place that reads the clock: the engine and the store are handed `now`.
+The only place that reads the clock (through `alertctl.clock`): the engine and
+the store are handed `now`.
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from alertctl import context, engine
+from alertctl import clock, context, engine
 from alertctl.config.runtime import Config
 from alertctl.metrics.collector import Collector, Reading
 from alertctl.metrics.cpu import CpuTimes
 from alertctl.model import Alert, Change, Status, Transition
 from alertctl.notify import Notifier
-from alertctl.store import alerts, silences, state
+from alertctl.store import alerts, silences, state, timeshift
 from alertctl.store.db import transaction
+from alertctl.store.fallback import MemoryFallback, cannot_write
 
 _CPU_BASELINE = "cpu_times"
+_LAST_READING = "clock"
 
 
 @dataclass(frozen=True)
@@ -42,11 +45,15 @@ class Runner:
         notifiers: Sequence[Notifier] = (),
         warn: Callable[[str], None] = lambda message: None,
         dry_run: bool = False,
+        read_clock: Callable[[], clock.Instant] = clock.read,
+        fallback: MemoryFallback | None = None,
     ) -> None:
         self.conn = conn
         self.notifiers = notifiers
         self.warn = warn
         self.dry_run = dry_run
+        self.read_clock = read_clock
+        self.fallback = fallback
         baseline = CpuTimes.from_dict(state.get_value(conn, _CPU_BASELINE))
         self.collector = Collector(config.checks, baseline, warn)
         self.config = config
@@ -61,17 +68,59 @@ class Runner:
         self.policy = engine.Policy(config.agent.hostname, config.agent.expire_after)
 
     def run_once(self, now: float | None = None) -> Cycle:
-        now = time.time() if now is None else now
+        """One cycle at `now`, or at the clock's time (then also noticing a step of the wall clock)."""
+        instant = self.read_clock() if now is None else None
+        at = instant.wall if instant is not None else now
+        assert at is not None
         reading = self.collector.collect()
-        with transaction(self.conn, commit=not self.dry_run):
-            cycle = self._evaluate_and_record(reading, now)
+        cycle = self._record(reading, at, instant)
         if not self.dry_run:
-            for notifier in self.notifiers:
-                notifier.notify(cycle.transitions, now)
+            notifiers = self.notifiers if not self.fallback or not self.fallback.engaged else self._from_memory()
+            for notifier in notifiers:
+                notifier.notify(cycle.transitions, at)
         return cycle
 
-    def _evaluate_and_record(self, reading: Reading, now: float) -> Cycle:
-        conn = self.conn
+    def _record(self, reading: Reading, now: float, instant: clock.Instant | None) -> Cycle:
+        """In one transaction, on the file; in memory while the file refuses writes (`watch` only)."""
+        if self.fallback is not None and not self.fallback.try_catch_up():
+            self.fallback.cycles_kept += 1
+            return self._record_on(self.fallback.conn, reading, now, instant)
+        try:
+            return self._record_on(self.conn, reading, now, instant)
+        except sqlite3.Error as error:
+            if self.fallback is None or not cannot_write(error):
+                raise
+            memory = self.fallback.engage(error)
+            self.fallback.cycles_kept += 1
+            return self._record_on(memory, reading, now, instant)
+
+    def _record_on(
+        self, conn: sqlite3.Connection, reading: Reading, now: float, instant: clock.Instant | None
+    ) -> Cycle:
+        with transaction(conn, commit=not self.dry_run):
+            if instant is not None:
+                self._follow_clock_steps(conn, instant)
+            return self._evaluate_and_record(conn, reading, now)
+
+    def _follow_clock_steps(self, conn: sqlite3.Connection, instant: clock.Instant) -> None:
+        step = clock.step_between(clock.Instant.from_dict(state.get_value(conn, _LAST_READING)), instant)
+        if step:
+            timeshift.shift_open_record(conn, step)
+            self.warn(f"the wall clock was set {step:+.0f}s; open alerts and pending timers keep their durations")
+        state.set_value(conn, _LAST_READING, instant.to_dict())
+
+    def _from_memory(self) -> list[Notifier]:
+        """While the file refuses writes, notices go out from the copy, within the cycle."""
+        from alertctl.notify.worker import BackgroundDelivery, SyncDelivery
+
+        assert self.fallback is not None and self.fallback.memory is not None
+        kept = [n for n in self.notifiers if not isinstance(n, BackgroundDelivery)]
+        senders = [n for n in self.notifiers if isinstance(n, BackgroundDelivery)]
+        if not senders:
+            return kept
+        return [*kept, SyncDelivery(self.fallback.memory, senders[0].config, senders[0].host, self.warn, budget=5.0)]
+
+    def _evaluate_and_record(self, conn: sqlite3.Connection, reading: Reading, now: float) -> Cycle:
         alerts.prune(conn, now - self.config.agent.retention)
         recent = alerts.recently_recovered(conn, now - self.config.notify.dedup_window)
         telling = bool(self.config.notify.channels)

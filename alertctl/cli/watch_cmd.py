@@ -21,6 +21,7 @@ from alertctl.errors import AlertctlError, UsageError
 from alertctl.loop import Runner, run_forever
 from alertctl.model import Transition
 from alertctl.notify.worker import BackgroundDelivery
+from alertctl.store.fallback import MemoryFallback
 
 
 class EventLog:
@@ -62,7 +63,8 @@ def watch(
     _install_signals(stop, reload_wanted)
     live = sys.stdout.isatty()
     log = _say if not live else (lambda line: None)
-    runner = Runner(session.config, session.conn, warn=error_line)
+    runner = Runner(session.config, session.conn, warn=error_line,
+                    fallback=MemoryFallback(session.conn, str(session.db_path), error_line))
     delivery = BackgroundDelivery(session.db_path, lambda: runner.config, lambda: runner.policy.host, error_line,
                                   log=log)
     runner.notifiers = [delivery] if live else [EventLog(_say), delivery]

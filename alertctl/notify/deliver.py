@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from alertctl.config.runtime import Config
 from alertctl.durations import iso
 from alertctl.errors import ConfigError
-from alertctl.notify import render
+from alertctl.notify import claims, render
 from alertctl.notify.send import Sent, send
 from alertctl.store import outbox
 from alertctl.store.db import transaction
@@ -28,7 +28,8 @@ MAX_RETRY_GAP = 300.0
 GIVE_UP_AFTER = 86400.0
 LEASE = 60.0
 """How long a claimed notice is hidden from other processes while it is being sent (a pass
-spends at most its budget plus one send); a process that dies mid-send leaves it for this long."""
+spends at most its budget plus one send). The claims of a process that died mid-send are
+taken back by the next sender (see `claims`)."""
 SEND_TIMEOUT = 8.0
 
 Sender = Callable[..., Sent]
@@ -69,6 +70,7 @@ class Deliverer:
         """
         deadline = time.monotonic() + budget
         totals = Report()
+        claims.release_orphans(self.conn, now)
         while time.monotonic() < deadline and outbox.any_due(self.conn, now):
             done = self._pass(now, deadline)
             totals = Report(totals.delivered + done.delivered, totals.failed + done.failed,
@@ -79,7 +81,7 @@ class Deliverer:
 
     def _pass(self, now: float, deadline: float) -> Report:
         with transaction(self.conn):
-            due = outbox.claim_due(self.conn, now, LEASE)
+            due = outbox.claim_due(self.conn, now, LEASE, claims.this_process())
         totals = Report()
         for channel, rows in _by_channel(due).items():
             if time.monotonic() >= deadline:

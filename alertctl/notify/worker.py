@@ -36,9 +36,9 @@ class SyncDelivery:
         self.budget = budget
 
     def notify(self, transitions: Sequence[Transition], now: float) -> None:
-        from alertctl.store.outbox import any_due
+        from alertctl.store.outbox import any_due, claim_owners
 
-        if not any_due(self.conn, now):
+        if not any_due(self.conn, now) and not claim_owners(self.conn):
             return
         from alertctl.notify.deliver import Deliverer
 
@@ -60,6 +60,7 @@ class BackgroundDelivery:
         self.host = host
         self.warn = warn
         self.clock = clock
+        self.last_warnings: list[str] = []
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="alertctl-delivery", daemon=True)
@@ -85,6 +86,23 @@ class BackgroundDelivery:
         except Exception as error:  # e.g. the database vanished: say so once; the outbox keeps the rest
             self.warn(f"notification delivery stopped: {type(error).__name__}: {error}")
 
+    def _warn_once(self, messages: list[str]) -> None:
+        """A full disk fails every pass the same way: say it when it changes, not every cycle."""
+        for message in messages:
+            if message not in self.last_warnings:
+                self.warn(message)
+        self.last_warnings = messages
+
+    @staticmethod
+    def _attempt(what: str, step: Callable[[], object]) -> str | None:
+        """One step of a pass, and what went wrong: the outbox and the Alertmanager state keep
+        what is owed, so a failure is only said, and the next wake tries again."""
+        try:
+            step()
+        except Exception as error:
+            return f"{what} failed: {type(error).__name__}: {error}"
+        return None
+
     def _deliver_until_stopped(self) -> None:
         from alertctl.notify.alertmanager import AlertmanagerSync
         from alertctl.notify.deliver import Deliverer
@@ -101,14 +119,13 @@ class BackgroundDelivery:
             self.wake.wait()
             self.wake.clear()
             last = self.stopping.is_set()
-            try:
-                deliverer.deliver_due(self.clock(), budget=2.0 if last else 30.0)
-            except Exception as error:  # the outbox keeps the notices; the next wake tries again
-                self.warn(f"notification delivery failed: {type(error).__name__}: {error}")
-            try:
-                alertmanagers.sync(self.clock(), budget=2.0 if last else None)
-            except Exception as error:  # what each instance is owed stays in the database
-                self.warn(f"alertmanager sync failed: {type(error).__name__}: {error}")
+            problems = [
+                self._attempt("notification delivery",
+                              lambda: deliverer.deliver_due(self.clock(), budget=2.0 if last else 30.0)),
+                self._attempt("alertmanager sync",
+                              lambda: alertmanagers.sync(self.clock(), budget=2.0 if last else None)),
+            ]
+            self._warn_once([problem for problem in problems if problem])
             if last:
                 break
         conn.close()

@@ -40,11 +40,26 @@ def open_database(path: Path | str) -> sqlite3.Connection:
 
 
 def _create_private(path: Path) -> None:
+    """Create the file 0600 if it is missing; never open an existing one outside SQLite.
+
+    Closing any descriptor of a file drops every POSIX lock this process holds on it, so
+    an open-and-close here while another connection of this process (the delivery thread's
+    sibling) is using the database would silently drop that connection's locks: another
+    process could then take the file for unused and reset its write-ahead log under it.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        if not path.exists():
+            _create_new(path)
     except OSError as error:
         raise StoreError(f"{path}: cannot create the database: {error.strerror}") from None
+
+
+def _create_new(path: Path) -> None:
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # a concurrent first run created it a moment ago
 
 
 def _retry_busy(action) -> None:  # type: ignore[no-untyped-def]

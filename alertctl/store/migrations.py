@@ -126,4 +126,11 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX alert_events_alert ON alert_events(alert_id, at)
         """,
     ),
+    (
+        "m004_claims",
+        """
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+        CREATE INDEX outbox_claimed ON outbox(claimed_by) WHERE claimed_by IS NOT NULL
+        """,
+    ),
 ]

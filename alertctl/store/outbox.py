@@ -102,10 +102,12 @@ def notice_logs(conn: sqlite3.Connection, alert_ids: Sequence[int]) -> dict[int,
     }
 
 
-def claim_due(conn: sqlite3.Connection, now: float, lease: float, limit: int = 500) -> list[Pending]:
+def claim_due(conn: sqlite3.Connection, now: float, lease: float, owner: str, limit: int = 500) -> list[Pending]:
     """Due rows, pushed `lease` seconds ahead so a concurrent process does not send them too.
 
-    The caller must hold a write transaction when it wants the claim to be exclusive.
+    `owner` names the claiming process, so that a later one can take back the claims of a
+    process that died mid-send instead of waiting out the lease. The caller must hold a
+    write transaction when it wants the claim to be exclusive.
     """
     rows = conn.execute(
         "SELECT id, alert_id, channel, kind, title, body, notify_type, created_at, attempts FROM outbox o "
@@ -113,8 +115,25 @@ def claim_due(conn: sqlite3.Connection, now: float, lease: float, limit: int = 5
         (now, limit),
     ).fetchall()
     if rows:
-        conn.executemany("UPDATE outbox SET next_attempt_at = ? WHERE id = ?", [(now + lease, r["id"]) for r in rows])
+        conn.executemany(
+            "UPDATE outbox SET next_attempt_at = ?, claimed_by = ? WHERE id = ?",
+            [(now + lease, owner, r["id"]) for r in rows],
+        )
     return [Pending(**dict(row)) for row in rows]
+
+
+def claim_owners(conn: sqlite3.Connection) -> set[str]:
+    """Processes holding claims on undelivered notices (an index probe; usually none)."""
+    rows = conn.execute("SELECT DISTINCT claimed_by FROM outbox WHERE claimed_by IS NOT NULL")
+    return {row[0] for row in rows}
+
+
+def release_claims(conn: sqlite3.Connection, owners: Iterable[str], now: float) -> None:
+    """Make the notices claimed by these (dead) processes due again at once."""
+    conn.executemany(
+        "UPDATE outbox SET next_attempt_at = ?, claimed_by = NULL WHERE claimed_by = ?",
+        [(now, owner) for owner in owners],
+    )
 
 
 def any_due(conn: sqlite3.Connection, now: float) -> bool:
@@ -124,7 +143,9 @@ def any_due(conn: sqlite3.Connection, now: float) -> bool:
 
 
 def reschedule(conn: sqlite3.Connection, ids: Iterable[int], at: float) -> None:
-    conn.executemany("UPDATE outbox SET next_attempt_at = ? WHERE id = ?", [(at, i) for i in ids])
+    conn.executemany(
+        "UPDATE outbox SET next_attempt_at = ?, claimed_by = NULL WHERE id = ?", [(at, i) for i in ids]
+    )
 
 
 def sends_since(conn: sqlite3.Connection, channel: str, since: float) -> list[float]:
@@ -141,17 +162,18 @@ def record_attempt(conn: sqlite3.Connection, notice: Pending, outcome: Outcome, 
         (notice.id, notice.alert_id, notice.channel, notice.kind, at, int(outcome.ok), outcome.error),
     )
     if outcome.ok:
-        conn.execute("UPDATE outbox SET attempts = attempts + 1, delivered_at = ? WHERE id = ?", (at, notice.id))
+        conn.execute("UPDATE outbox SET attempts = attempts + 1, delivered_at = ?, claimed_by = NULL WHERE id = ?", (at, notice.id))
         if notice.alert_id is not None:
             conn.execute("UPDATE alerts SET notifications = notifications + 1 WHERE id = ?", (notice.alert_id,))
     elif outcome.next_attempt_at is None:
         conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, given_up_at = ? WHERE id = ?",
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, given_up_at = ?, claimed_by = NULL WHERE id = ?",
             (outcome.error, at, notice.id),
         )
     else:
         conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_by = NULL "
+            "WHERE id = ?",
             (outcome.error, outcome.next_attempt_at, notice.id),
         )
 

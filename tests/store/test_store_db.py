@@ -81,3 +81,24 @@ def test_dry_run_transaction_leaves_nothing(tmp_path: Path) -> None:
     with transaction(conn, commit=False):
         alerts.record(conn, [_opened(rule, 90, 1.0)], {"disk": rule}, "h", {})
     assert alerts.current(conn) == []
+
+
+def test_a_second_connection_in_one_process_keeps_the_first_ones_locks(tmp_path: Path) -> None:
+    """Regression: re-opening the file outside SQLite dropped this process's POSIX locks, so
+    another process took the database for unused, reset its log, and stopped seeing writes."""
+    import subprocess
+    import sys
+
+    from alertctl.store import state
+    from alertctl.store.db import transaction
+
+    path = tmp_path / "a.db"
+    writer = open_database(path)
+    open_database(path)  # as watch's delivery thread does
+    reader = [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+              "print(c.execute(\"SELECT value FROM state WHERE key = 'n'\").fetchone()); c.close()", str(path)]
+    for n in range(3):
+        with transaction(writer):
+            state.set_value(writer, "n", n)
+        seen = subprocess.run(reader, capture_output=True, text=True, timeout=30).stdout.strip()
+        assert seen == f"('{n}',)"

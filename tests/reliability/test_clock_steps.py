@@ -1,0 +1,139 @@
+"""The wall clock set an hour forward or back: no spurious alerts, no negative durations.
+
+The clock is injected: a step is a jump of the wall reading while the time since
+boot runs on, exactly what `date -s` or an NTP step does to a running process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from alertctl.clock import Instant, step_between
+from alertctl.config.runtime import Agent, Config, Notify
+from alertctl.loop import Runner
+from alertctl.model import CommandCheck, Level, Op, Rule
+from alertctl.store.db import open_database
+
+HOUR = 3600.0
+
+
+class SteppedClock:
+    """Wall time and time since boot advance together, except when `step` sets the wall clock."""
+
+    def __init__(self, wall: float = 1_800_000_000.0, since_boot: float = 5000.0) -> None:
+        self.wall = wall
+        self.since_boot = since_boot
+
+    def advance(self, seconds: float) -> None:
+        self.wall += seconds
+        self.since_boot += seconds
+
+    def step(self, seconds: float) -> None:
+        self.wall += seconds
+
+    def __call__(self) -> Instant:
+        return Instant(self.wall, self.since_boot)
+
+
+def _runner(tmp_path: Path, clock: SteppedClock, rule: Rule, notify: Notify | None = None) -> tuple[Runner, Path]:
+    value = tmp_path / "value"
+    value.write_text("0\n")
+    config = Config(
+        agent=Agent(host="web-01"),
+        notify=notify or Notify(),
+        checks=(CommandCheck("q", ("cat", str(value))),),
+        rules=(rule,),
+    )
+    return Runner(config, open_database(tmp_path / "a.db"), read_clock=clock), value
+
+
+def _open(runner: Runner) -> list[tuple[int, float, float]]:
+    return runner.conn.execute(
+        "SELECT id, started_at, last_seen_at FROM alerts WHERE status != 'resolved'"
+    ).fetchall()
+
+
+@pytest.mark.parametrize("step", [HOUR, -HOUR])
+def test_a_step_neither_fires_a_pending_for_early_nor_restarts_it(tmp_path: Path, step: float) -> None:
+    clock = SteppedClock()
+    runner, value = _runner(tmp_path, clock, Rule("q-high", "q.value", Op.GT, warning=Level(80, for_seconds=60.0)))
+    value.write_text("90\n")
+    for _ in range(3):  # 20 s of breach
+        runner.run_once()
+        clock.advance(10)
+    clock.step(step)
+    runner.run_once()  # 30 s of breach: still pending
+    assert _open(runner) == []
+    for _ in range(3):
+        clock.advance(10)
+        runner.run_once()
+    opened = _open(runner)  # 60 s of breach, counted across the step
+    assert len(opened) == 1
+    _, started_at, last_seen_at = opened[0]
+    assert started_at == pytest.approx(clock.wall)
+    assert last_seen_at >= started_at
+
+
+@pytest.mark.parametrize("step", [HOUR, -HOUR])
+def test_an_alert_open_across_a_step_keeps_a_true_duration(tmp_path: Path, step: float) -> None:
+    clock = SteppedClock()
+    runner, value = _runner(tmp_path, clock, Rule("q-high", "q.value", Op.GT, warning=Level(80)))
+    value.write_text("90\n")
+    runner.run_once()
+    clock.advance(30)
+    clock.step(step)
+    runner.run_once()
+    clock.advance(30)
+    value.write_text("10\n")
+    runner.run_once()
+    started, resolved = runner.conn.execute("SELECT started_at, resolved_at FROM alerts WHERE id = 1").fetchone()
+    assert resolved - started == pytest.approx(60.0)
+
+
+def test_a_forward_step_does_not_renotify_or_escalate_early(tmp_path: Path) -> None:
+    from alertctl.config.runtime import Channel
+    from alertctl.model import Severity
+
+    clock = SteppedClock()
+    notify = Notify(
+        channels=(Channel("ops", ("json://127.0.0.1:9/hook",), Severity.WARNING),
+                  Channel("pager", ("json://127.0.0.1:9/page",), Severity.CRITICAL)),
+        renotify=HOUR, escalate_after=900.0, escalate_to=("pager",),
+    )
+    runner, value = _runner(tmp_path, clock, Rule("q-high", "q.value", Op.GT, critical=Level(80)), notify)
+    value.write_text("90\n")
+    runner.run_once()
+    clock.advance(60)
+    clock.step(2 * HOUR)
+    runner.run_once()
+    kinds = [row[0] for row in runner.conn.execute("SELECT kind FROM outbox ORDER BY id")]
+    assert kinds == ["opened", "opened"]  # to ops and to pager (critical): no renotify, no escalation
+    clock.advance(900)
+    runner.run_once()
+    kinds = [row[0] for row in runner.conn.execute("SELECT kind FROM outbox ORDER BY id")]
+    assert "escalated" in kinds  # the escalation still comes, on time
+
+
+def test_step_between_tells_a_step_from_time_passing() -> None:
+    before = Instant(1000.0, 50.0)
+    assert step_between(None, before) == 0.0
+    assert step_between(before, Instant(1010.0, 60.0)) == 0.0
+    assert step_between(before, Instant(1011.5, 60.0)) == 0.0  # within tolerance: NTP slewing
+    assert step_between(before, Instant(4610.0, 60.0)) == pytest.approx(3600.0)
+    assert step_between(before, Instant(-2590.0, 60.0)) == pytest.approx(-3600.0)
+    assert step_between(before, Instant(9000.0, 10.0)) == 0.0  # rebooted in between: nothing to compare
+
+
+def test_a_step_is_reported_once(tmp_path: Path) -> None:
+    clock = SteppedClock()
+    said: list[str] = []
+    runner, _ = _runner(tmp_path, clock, Rule("q-high", "q.value", Op.GT, warning=Level(80)))
+    runner.warn = said.append
+    runner.run_once()
+    clock.step(-HOUR)
+    runner.run_once()
+    clock.advance(10)
+    runner.run_once()
+    assert said == ["the wall clock was set -3600s; open alerts and pending timers keep their durations"]
