@@ -13,12 +13,9 @@ this process or the next. An instance that fails is retried after 5 s, 10 s,
 from __future__ import annotations
 
 import base64
-import http.client
 import json
 import sqlite3
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -160,7 +157,14 @@ def routed(channel: AlertmanagerChannel, config: Config, open_alerts: Sequence[A
 
 def post(url: str, payloads: list[Payload], timeout: float) -> Sent:
     """POST to `/api/v2/alerts`; never raises. Basic-auth credentials in the URL become a header
-    and never appear in the outcome. Proxy variables are ignored, as Prometheus does by default."""
+    and never appear in the outcome. Proxy variables are ignored, as Prometheus does by default.
+
+    urllib is imported here, not above: it brings ssl (some 7 MB), which a `watch` without
+    Alertmanager channels should not carry."""
+    import http.client
+    import urllib.error
+    import urllib.request
+
     parts = urlsplit(url)
     headers = {"Content-Type": "application/json"}
     secrets = {unquote(p) for p in (parts.username, parts.password) if p and len(p) >= 4}
