@@ -6,8 +6,10 @@ gets every open alert routed to the channel, again at least every `resend` so
 that none times out, and an alert that ended is posted once more with `endsAt`
 set. Each instance's last accepted set is kept in the database (`state`), so a
 resolve owed to an instance that is down is posted when it answers again, by
-this process or the next. An instance that fails is retried after 5 s, 10 s,
-20 s ... (at most `resend`); its outage is reported once, not every cycle.
+this process or the next. All instances are posted to at once, so one that
+hangs costs the sync its 5 s timeout and delays no other. An instance that
+fails is retried after 5 s, 10 s, 20 s ... (at most `resend`); its outage is
+reported once, not every cycle.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,9 +36,9 @@ from alertctl.store import alerts, state
 from alertctl.store.db import transaction
 
 TIMEOUT = 5.0
-"""Seconds to connect, and again to read the answer, per instance."""
-BUDGET = 10.0
-"""Seconds one sync may spend on all instances together; an instance left over waits for the next."""
+"""Seconds an instance has to connect and answer; all are posted to at once, so this bounds a sync."""
+GRACE = 0.25
+"""Beyond the timeout, for a post that timed out to say so itself rather than be cut off."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,18 @@ def _changes(sent: dict[str, Payload]) -> dict[str, tuple[object, object]]:
     return {key: (p["startsAt"], p["annotations"]["status"]) for key, p in sent.items()}  # type: ignore[index]
 
 
+@dataclass(frozen=True)
+class _Due:
+    """One post this sync owes: to which instance, what is open and what ended, and what it had."""
+
+    channel: AlertmanagerChannel
+    url: str
+    key: str
+    before: Instance
+    current: dict[str, Payload]
+    ended: list[Payload]
+
+
 class AlertmanagerSync:
     """A `Notifier` posting to every Alertmanager channel's instances over one connection;
     `config()` is read each time (SIGHUP reloads)."""
@@ -89,46 +104,49 @@ class AlertmanagerSync:
     def __init__(
         self, conn: sqlite3.Connection, config: Callable[[], Config],
         warn: Callable[[str], None] = lambda message: None, log: Callable[[str], None] = lambda line: None,
-        budget: float = BUDGET,
+        timeout: float = TIMEOUT,
     ) -> None:
         self.conn = conn
         self.config = config
         self.warn = warn
         self.log = log
-        self.budget = budget
+        self.timeout = timeout
 
     def notify(self, transitions: Sequence[Transition], now: float) -> None:
         self.sync(now)
 
-    def sync(self, now: float, budget: float | None = None) -> None:
+    def sync(self, now: float, timeout: float | None = None) -> None:
+        """Post to every instance that is due, all at once: one sync takes at most `timeout`."""
         config = self.config()
         if not config.notify.alertmanagers:
             return
-        deadline = time.monotonic() + (self.budget if budget is None else budget)
         open_alerts = alerts.current(self.conn)
-        for channel in config.notify.alertmanagers:
-            current = routed(channel, config, open_alerts, now)
-            for url in channel.urls:
-                if time.monotonic() >= deadline:
-                    return
-                self._instance(channel, url, current, now, deadline)
-
-    def _instance(
-        self, channel: AlertmanagerChannel, url: str, current: dict[str, Payload], now: float, deadline: float
-    ) -> None:
-        key = f"alertmanager:{channel.name}:{redact_http(url)}"
-        before = Instance.from_json(state.get_value(self.conn, key))
-        if not before.due(current, now, channel.resend):
+        due = [
+            owed
+            for channel in config.notify.alertmanagers
+            for owed in self._due(channel, routed(channel, config, open_alerts, now), now)
+        ]
+        if not due:
             return
-        over = [self._ended(sent, now) for identity, sent in before.sent.items() if identity not in current]
-        outcome = post(url, [*current.values(), *over], min(TIMEOUT, max(deadline - time.monotonic(), 0.5)))
-        after = before.accepted(current, now) if outcome.ok else before.refused(current, now, channel.resend)
+        outcomes = post_all([(d.url, [*d.current.values(), *d.ended]) for d in due],
+                            self.timeout if timeout is None else timeout)
         with transaction(self.conn):
-            state.set_value(self.conn, key, after.to_json())
-        self._tell(channel, url, before, outcome)
-        if outcome.ok and before.changed(current):
-            self.log(f"{iso(now)} alertmanager {channel.name} at {redact_http(url)}: posted {len(current)} open, "
-                     f"{len(over)} ended")
+            for owed, outcome in zip(due, outcomes, strict=True):
+                after = (owed.before.accepted(owed.current, now) if outcome.ok
+                         else owed.before.refused(owed.current, now, owed.channel.resend))
+                state.set_value(self.conn, owed.key, after.to_json())
+        for owed, outcome in zip(due, outcomes, strict=True):
+            self._tell(owed, outcome, now)
+
+    def _due(self, channel: AlertmanagerChannel, current: dict[str, Payload], now: float) -> list[_Due]:
+        found = []
+        for url in channel.urls:
+            key = f"alertmanager:{channel.name}:{redact_http(url)}"
+            before = Instance.from_json(state.get_value(self.conn, key))
+            if before.due(current, now, channel.resend):
+                ended = [self._ended(sent, now) for identity, sent in before.sent.items() if identity not in current]
+                found.append(_Due(channel, url, key, before, current, ended))
+        return found
 
     def _ended(self, sent: Payload, now: float) -> Payload:
         """Ended when it resolved; a label set that ended while the alert stays open (a rise to
@@ -137,13 +155,17 @@ class AlertmanagerSync:
         resolved_at = alert.resolved_at if alert is not None else None
         return am_payload.ended(sent, resolved_at if resolved_at is not None else now)
 
-    def _tell(self, channel: AlertmanagerChannel, url: str, before: Instance, outcome: Sent) -> None:
-        """An outage once when it starts and once when it ends; in between, nothing every cycle."""
-        where = f"alertmanager {channel.name} at {redact_http(url)}"
-        if not outcome.ok and not before.failures:
+    def _tell(self, owed: _Due, outcome: Sent, now: float) -> None:
+        """An outage once when it starts and once when it ends; in between, nothing every cycle.
+        The log (`watch` on a pipe) also gets each accepted post that carried a change."""
+        where = f"alertmanager {owed.channel.name} at {redact_http(owed.url)}"
+        failures = owed.before.failures
+        if not outcome.ok and not failures:
             self.warn(f"{where}: {outcome.error} (will retry; open alerts and resolves are kept until it answers)")
-        elif outcome.ok and before.failures:
-            self.warn(f"{where}: accepting alerts again after {before.failures} failed attempts")
+        elif outcome.ok and failures:
+            self.warn(f"{where}: accepting alerts again after {failures} failed attempts")
+        if outcome.ok and owed.before.changed(owed.current):
+            self.log(f"{iso(now)} {where}: posted {len(owed.current)} open, {len(owed.ended)} ended")
 
 
 def routed(channel: AlertmanagerChannel, config: Config, open_alerts: Sequence[Alert], now: float) -> dict[str, Payload]:
@@ -153,6 +175,24 @@ def routed(channel: AlertmanagerChannel, config: Config, open_alerts: Sequence[A
     effective = [a.effective(now) for a in open_alerts]  # a suppression that ran out no longer holds
     payloads = [am_payload.payload(a, until) for a in effective if admits(channel, rules.get(a.rule), a.severity)]
     return {am_payload.identity(p): p for p in payloads}
+
+
+def post_all(posts: Sequence[tuple[str, list[Payload]]], timeout: float) -> list[Sent]:
+    """Each in its own thread, so an instance that hangs holds up no other; one that has not
+    answered within `timeout` (connecting and answering together) counts as failed, and its
+    thread is left to end by itself."""
+    outcomes = [Sent(False, f"no answer within {timeout:g}s")] * len(posts)
+
+    def run(index: int, url: str, payloads: list[Payload]) -> None:
+        outcomes[index] = post(url, payloads, timeout)
+
+    threads = [threading.Thread(target=run, args=(i, url, body), daemon=True) for i, (url, body) in enumerate(posts)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + timeout + GRACE
+    for thread in threads:
+        thread.join(max(deadline - time.monotonic(), 0.0))
+    return list(outcomes)
 
 
 def post(url: str, payloads: list[Payload], timeout: float) -> Sent:

@@ -123,7 +123,7 @@ class BackgroundDelivery:
                 self._attempt("notification delivery",
                               lambda: deliverer.deliver_due(self.clock(), budget=2.0 if last else 30.0)),
                 self._attempt("alertmanager sync",
-                              lambda: alertmanagers.sync(self.clock(), budget=2.0 if last else None)),
+                              lambda: alertmanagers.sync(self.clock(), timeout=2.0 if last else None)),
             ]
             self._warn_once([problem for problem in problems if problem])
             if last:
