@@ -39,7 +39,7 @@ def check(
     """
     session = open_session(config, db, dry_run=dry_run)
     runner = Runner(session.config, session.conn, warn=error_line, dry_run=dry_run)
-    runner.notifiers = [_delivery(runner)]
+    runner.notifiers = [_delivery(runner), *_alertmanagers(runner)]
     cycle = runner.run_once()
     state = state_of(cycle.open_alerts)
     if json_:
@@ -59,6 +59,15 @@ def _delivery(runner: Runner) -> Notifier:
     from alertctl.notify.worker import SyncDelivery
 
     return SyncDelivery(runner.conn, lambda: runner.config, lambda: runner.policy.host, warn=error_line)
+
+
+def _alertmanagers(runner: Runner) -> list[Notifier]:
+    """Imported only when configured: a quiet `check` stays free of urllib."""
+    if not runner.config.notify.alertmanagers:
+        return []
+    from alertctl.notify.alertmanager import AlertmanagerSync
+
+    return [AlertmanagerSync(runner.conn, lambda: runner.config, warn=error_line)]
 
 
 def rule_states(rules: Sequence[Rule], cycle: Cycle) -> list[dict[str, object]]:

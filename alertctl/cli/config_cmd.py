@@ -59,7 +59,7 @@ def validate(
     checked = load_checked(path or config, use_cache=False)
     print(
         f"{checked.source}: ok ({len(checked.rules)} rules, {len(checked.checks)} checks, "
-        f"{len(checked.notify.channels)} channels)"
+        f"{len(checked.notify.channels) + len(checked.notify.alertmanagers)} channels)"
     )
 
 

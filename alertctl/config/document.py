@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 import tomli_w
 
-from alertctl.config.runtime import Channel, Config
+from alertctl.config.runtime import AlertmanagerChannel, Channel, Config
 from alertctl.durations import format_duration
 from alertctl.model import Check, Rule
 
@@ -40,7 +40,8 @@ def document(config: Config, redact: Redact = lambda url: url) -> dict[str, obje
             "max_silence": format_duration(notify.max_silence),
             "ack_survives_rise": notify.ack_survives_rise,
             **_without_none({"title_template": notify.title_template, "body_template": notify.body_template}),
-            "channels": {c.name: _channel(c, redact) for c in notify.channels},
+            "channels": {c.name: _channel(c, redact) for c in notify.channels}
+            | {c.name: _alertmanager_channel(c) for c in notify.alertmanagers},
         },
         "checks": [_check(c) for c in config.checks],
         "rules": [rule_document(r) for r in config.rules],
@@ -53,6 +54,17 @@ def _channel(channel: Channel, redact: Redact) -> dict[str, object]:
         "config": channel.config,
         "min_severity": channel.min_severity.label,
     })
+
+
+def _alertmanager_channel(channel: AlertmanagerChannel) -> dict[str, object]:
+    """Credentials always hidden: Alertmanager URLs are never Apprise's to redact."""
+    from alertctl.notify.redact import redact_http
+
+    return {
+        "alertmanager": [redact_http(u) for u in channel.urls],
+        "min_severity": channel.min_severity.label,
+        "resend": format_duration(channel.resend),
+    }
 
 
 def _without_none(table: dict[str, object]) -> dict[str, object]:
@@ -124,6 +136,13 @@ _NOTIFY = """
 # urls = ["mailto://user:password@example.com", "slack://${SLACK_TOKEN}"]
 # min_severity = "warning"
 # config = "/etc/alertctl/apprise.yml"   # optional: an Apprise config file too
+#
+# An Alertmanager channel gets the open alerts themselves, not notices; alertctl
+# posts them to every listed instance and again every `resend` while open:
+#
+# [notify.channels.am]
+# alertmanager = ["http://am1:9093", "http://am2:9093"]
+# resend = "1m"
 """
 _CHECKS = """
 # [[checks]] add metrics of your own; each check's metrics are NAME.something.

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsError, TomlConfigSettingsSource
 
 from alertctl.config import schema
-from alertctl.config.runtime import Agent, Channel, Config, Notify
+from alertctl.config.runtime import Agent, AlertmanagerChannel, Channel, Config, Notify
 from alertctl.errors import ConfigError
 from alertctl.model import (
     Check,
@@ -193,7 +193,11 @@ def to_runtime(settings: schema.Settings, source: str) -> Config:
             escalate_to=tuple(notify.escalate_to),
             channels=tuple(
                 Channel(name, tuple(c.urls), Severity.parse(c.min_severity), c.config)
-                for name, c in notify.channels.items()
+                for name, c in notify.channels.items() if not c.alertmanager
+            ),
+            alertmanagers=tuple(
+                AlertmanagerChannel(name, tuple(c.alertmanager), Severity.parse(c.min_severity), c.resend)
+                for name, c in notify.channels.items() if c.alertmanager
             ),
             digest_after=notify.digest_after,
             max_per_minute=notify.max_per_minute,

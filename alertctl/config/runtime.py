@@ -39,6 +39,18 @@ class Channel:
 
 
 @dataclass(frozen=True)
+class AlertmanagerChannel:
+    """One named set of Alertmanager instances, kept in sync with the open alerts routed to it."""
+
+    name: str
+    urls: tuple[str, ...]
+    """Base URLs (`http://am1:9093`); every one is posted to, as Alertmanager's clients must."""
+    min_severity: Severity = Severity.WARNING
+    resend: float = 60.0
+    """Open alerts are re-posted at least this often, or Alertmanager would let them time out."""
+
+
+@dataclass(frozen=True)
 class Notify:
     """`[notify]`: when notices go out and to whom."""
 
@@ -48,6 +60,9 @@ class Notify:
     escalate_after: float = 900.0
     escalate_to: tuple[str, ...] = ()
     channels: tuple[Channel, ...] = ()
+    """Apprise channels: they get notices."""
+    alertmanagers: tuple[AlertmanagerChannel, ...] = ()
+    """Alertmanager channels: they get the open alerts' state, not notices."""
     digest_after: int = 5
     """More notices than this due for one channel at once go out as one digest."""
     max_per_minute: int = 20

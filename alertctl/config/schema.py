@@ -31,6 +31,7 @@ class KeyProblem(ValueError):
 Duration = Annotated[float, BeforeValidator(parse_duration)]
 SeverityName = Literal["warning", "critical"]
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_HTTP_URL = re.compile(r"^https?://[^/\s]+")
 _SYSTEM_FAMILIES = sorted({spec.name.split(".")[0] for spec in catalog.SYSTEM_METRICS})
 
 
@@ -81,13 +82,32 @@ class ChannelSection(Strict):
     urls: list[str] = []
     config: str | None = None
     """An Apprise config file (YAML or text) whose URLs this channel also sends to."""
+    alertmanager: list[str] = []
+    """Alertmanager base URLs: the channel keeps their view of the open alerts in sync instead of sending notices."""
+    resend: PositiveDuration = 60.0
+    """How often an Alertmanager channel re-posts what is still open."""
     min_severity: SeverityName = "warning"
 
     @model_validator(mode="after")
     def _somewhere_to_send(self) -> ChannelSection:
+        if self.alertmanager:
+            _check_alertmanager_urls(self.alertmanager)
+            if self.urls or self.config:
+                raise KeyProblem("alertmanager", "cannot be combined with `urls` or `config`: a channel is "
+                                                 "either Apprise or Alertmanager")
+            return self
+        if "resend" in self.model_fields_set:
+            raise KeyProblem("resend", "only applies to `alertmanager` channels")
         if not self.urls and not self.config:
-            raise KeyProblem("urls", "needs at least one Apprise URL (or a `config` file)")
+            raise KeyProblem("urls", "needs at least one Apprise URL (or a `config` file, or `alertmanager` URLs)")
         return self
+
+
+def _check_alertmanager_urls(urls: list[str]) -> None:
+    """Never echoes the URL: it may carry basic-auth credentials."""
+    for index, url in enumerate(urls):
+        if not _HTTP_URL.match(url):
+            raise KeyProblem(f"alertmanager[{index}]", "must start with http:// or https:// and name a host")
 
 
 def _template(value: object) -> object:
@@ -123,6 +143,9 @@ class NotifySection(Strict):
         for name in self.escalate_to:
             if name not in self.channels:
                 raise KeyProblem("escalate_to", _unknown_channel(name, self.channels))
+            if self.channels[name].alertmanager:
+                raise KeyProblem("escalate_to", f"{name!r} is an Alertmanager channel; escalation sends a notice, "
+                                                "so name an Apprise channel")
         return self
 
 
@@ -158,7 +181,7 @@ class HttpCheckSection(Strict):
 
     @model_validator(mode="after")
     def _http_url(self) -> HttpCheckSection:
-        if not re.match(r"^https?://[^/\s]+", self.url):
+        if not _HTTP_URL.match(self.url):
             shown = self.url.split("://")[0] + "://..." if "://" in self.url else self.url
             raise KeyProblem("url", f"must start with http:// or https:// (got {shown!r})")
         return self

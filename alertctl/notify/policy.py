@@ -13,7 +13,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from alertctl.config.runtime import Notify
+from alertctl.config.runtime import AlertmanagerChannel, Channel, Notify
 from alertctl.model import Alert, Change, NoticeLog, Rule, Severity, Status, Transition
 
 SLACK = 1.0
@@ -109,11 +109,13 @@ def _silence_ended(alert: Alert, silence_id: int, notify: Notify, rules: Mapping
 
 def route(notify: Notify, rule: Rule | None, severity: Severity) -> tuple[str, ...]:
     """Channels whose min_severity admits `severity`, narrowed to the rule's `channels` if it names any."""
+    return tuple(c.name for c in notify.channels if admits(c, rule, severity))
+
+
+def admits(channel: Channel | AlertmanagerChannel, rule: Rule | None, severity: Severity) -> bool:
+    """The one routing rule, shared by Apprise and Alertmanager channels."""
     wanted = rule.channels if rule is not None and rule.channels else None
-    return tuple(
-        c.name for c in notify.channels
-        if severity >= c.min_severity and (wanted is None or c.name in wanted)
-    )
+    return severity >= channel.min_severity and (wanted is None or channel.name in wanted)
 
 
 def _on_change(

@@ -1,8 +1,9 @@
-"""Apprise URLs with their secrets hidden, for anything a person or a log will read."""
+"""Channel URLs with their secrets hidden, for anything a person or a log will read."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 """`${NAME}` in a channel URL, read from the environment at send time."""
@@ -38,3 +39,11 @@ def holds_secret(url: str) -> bool:
         return True
     scheme, _, rest = written.partition("://")
     return scheme.lower() not in _GENERIC and bool(rest.split("?")[0].strip("/"))
+
+
+def redact_http(url: str) -> str:
+    """An Alertmanager URL without its basic-auth credentials (user too: it may be a token)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))

@@ -63,7 +63,7 @@ class BackgroundDelivery:
         self.host = host
         self.warn = warn
         self.clock = clock
-        self.last_warning: str | None = None
+        self.last_warnings: list[str] = []
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="alertctl-delivery", daemon=True)
@@ -89,13 +89,25 @@ class BackgroundDelivery:
         except Exception as error:  # e.g. the database vanished: say so once; the outbox keeps the rest
             self.warn(f"notification delivery stopped: {type(error).__name__}: {error}")
 
-    def _warn_once(self, message: str) -> None:
+    def _warn_once(self, messages: list[str]) -> None:
         """A full disk fails every pass the same way: say it when it changes, not every cycle."""
-        if message != self.last_warning:
-            self.warn(message)
-        self.last_warning = message
+        for message in messages:
+            if message not in self.last_warnings:
+                self.warn(message)
+        self.last_warnings = messages
+
+    @staticmethod
+    def _attempt(what: str, step: Callable[[], object]) -> str | None:
+        """One step of a pass, and what went wrong: the outbox and the Alertmanager state keep
+        what is owed, so a failure is only said, and the next wake tries again."""
+        try:
+            step()
+        except Exception as error:
+            return f"{what} failed: {type(error).__name__}: {error}"
+        return None
 
     def _deliver_until_stopped(self) -> None:
+        from alertctl.notify.alertmanager import AlertmanagerSync
         from alertctl.notify.deliver import Deliverer
         from alertctl.store.db import open_database
 
@@ -103,21 +115,36 @@ class BackgroundDelivery:
             from alertctl.notify.send import warm_up
 
             warm_up()
-        deliverer: Deliverer | None = None
+        senders: tuple[Deliverer, AlertmanagerSync] | None = None
         while True:
             self.wake.wait()
             self.wake.clear()
             last = self.stopping.is_set()
             if self.paused():
+                if last:
+                    break
                 continue
             try:  # opened here, not before the loop: the file may only become writable later
-                deliverer = deliverer or Deliverer(open_database(self.db_path), self.config, self.host,
-                                                   warn=self.warn, log=self.log)
-                deliverer.deliver_due(self.clock(), budget=2.0 if last else 30.0)
-                self.last_warning = None
-            except Exception as error:  # the outbox keeps the notices; the next wake tries again
-                self._warn_once(f"notification delivery failed: {type(error).__name__}: {error}")
+                if senders is None:
+                    conn = open_database(self.db_path)
+                    senders = (Deliverer(conn, self.config, self.host, warn=self.warn, log=self.log),
+                               AlertmanagerSync(conn, self.config, warn=self.warn, log=self.log))
+            except Exception as error:
+                self._warn_once([f"notification delivery failed: {type(error).__name__}: {error}"])
+                if last:
+                    break
+                continue
+            deliverer, alertmanagers = senders
+            problems = [
+                self._attempt("notification delivery",
+                              lambda: deliverer.deliver_due(self.clock(), budget=2.0 if last else 30.0)),
+                self._attempt("alertmanager sync",
+                              lambda: alertmanagers.sync(self.clock(), timeout=2.0 if last else None)),
+            ]
+            self._warn_once([problem for problem in problems if problem])
             if last:
                 break
-        if deliverer is not None:
-            deliverer.conn.close()
+            if last:
+                break
+        if senders is not None:
+            senders[0].conn.close()
