@@ -1,7 +1,5 @@
 """history, show, ack, resolve, prune: reading and closing alerts by hand."""
 
-from __future__ import annotations
-
 import getpass
 import sqlite3
 import time

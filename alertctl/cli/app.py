@@ -1,10 +1,11 @@
 """The `alertctl` command: every subcommand joined here, nothing else.
 
 Subcommand modules import their heavy parts (rich, apprise, pydantic) inside the
-functions that need them, so `alertctl check` starts cold in cron quickly.
+functions that need them, so `alertctl check` starts cold in cron quickly. They
+also leave out `from __future__ import annotations`: typer builds every command's
+options at each start and would `eval` each string annotation (7 ms of a 120 ms
+`check`, measured with bench/coldstart.py).
 """
-
-from __future__ import annotations
 
 import sys
 from typing import Annotated

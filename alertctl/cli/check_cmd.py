@@ -1,7 +1,5 @@
 """`check`: one cycle for cron, answering as a Nagios plugin."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import Annotated
 

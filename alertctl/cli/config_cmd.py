@@ -1,7 +1,5 @@
 """`config init | validate | show`: write a starter file, check one, print the effective config."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import Annotated

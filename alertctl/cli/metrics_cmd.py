@@ -1,7 +1,5 @@
 """`metrics`: every metric with its current value, so users can find names for rules."""
 
-from __future__ import annotations
-
 from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, error_line, guarded, load_checked
 from alertctl.cli.present import to_json
 from alertctl.metrics import catalog

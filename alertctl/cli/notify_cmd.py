@@ -1,7 +1,5 @@
 """`notify test`: prove each channel reaches someone, before an incident does."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

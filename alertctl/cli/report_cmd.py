@@ -1,7 +1,5 @@
 """report: what the alert history says about this server."""
 
-from __future__ import annotations
-
 import time
 from datetime import datetime
 from typing import Annotated

@@ -1,7 +1,5 @@
 """suppress, silences, unsuppress: muting one alert, or a rule's alerts by labels, for a while."""
 
-from __future__ import annotations
-
 import getpass
 import time
 from typing import Annotated

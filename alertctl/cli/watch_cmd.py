@@ -1,7 +1,5 @@
 """`watch`: the foreground loop, for systemd or tmux."""
 
-from __future__ import annotations
-
 import signal
 import sys
 import threading
@@ -9,7 +7,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,7 +15,6 @@ from alertctl.cli.common import (
     ConfigOption, DbOption, DebugOption, SaidOnce, config_and_database, error_line, explain, guarded,
 )
 from alertctl.cli.present import event_line
-from alertctl.cli.watch_export import Export
 from alertctl.config import load_config
 from alertctl.durations import iso, parse_duration
 from alertctl.errors import AlertctlError, UsageError
@@ -25,6 +22,9 @@ from alertctl.loop import Cycle, Runner, run_forever
 from alertctl.model import Transition
 from alertctl.notify.worker import BackgroundDelivery
 from alertctl.store.fallback import open_or_keep_in_memory
+
+if TYPE_CHECKING:
+    from alertctl.cli.watch_export import Export
 
 
 class EventLog:
@@ -68,6 +68,8 @@ def watch(
         raise UsageError(f"--interval: {error}") from None
     if fixed_interval is not None and fixed_interval <= 0:
         raise UsageError("--interval: must be more than 0s")
+    from alertctl.cli.watch_export import Export  # a cron `check` loads this module too, and never exports
+
     export = Export.from_options(textfile, listen, error_line)
     settings, db_path = config_and_database(config, db)
     database = open_or_keep_in_memory(db_path, error_line)
@@ -110,7 +112,7 @@ def watch(
         delivery.stop()
 
 
-def _exporting(show: Callable[[Cycle], None], export: Export, runner: Runner) -> Callable[[Cycle], None]:
+def _exporting(show: Callable[[Cycle], None], export: "Export", runner: Runner) -> Callable[[Cycle], None]:
     """Show the cycle, then publish it: the live view never waits on a slow disk."""
 
     def on_cycle(cycle: Cycle) -> None:

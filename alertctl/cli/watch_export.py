@@ -10,13 +10,16 @@ import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alertctl.cli.common import SaidOnce
 from alertctl.errors import AlertctlError, UsageError
 from alertctl.export.prometheus import Snapshot, render
-from alertctl.export.server import Address, MetricsServer
 from alertctl.export.textfile import FILENAME, write_atomically
 from alertctl.loop import Cycle, Runner
+
+if TYPE_CHECKING:
+    from alertctl.export.server import MetricsServer
 
 
 class Export:
@@ -33,7 +36,7 @@ class Export:
         """Checks the folder and binds the address now, so a mistake fails before the first cycle."""
         if textfile is not None:
             _check_folder(textfile)
-        return cls(textfile, _bind(Address.parse(listen)) if listen is not None else None, warn)
+        return cls(textfile, _bind(listen) if listen is not None else None, warn)
 
     def start(self) -> None:
         if self.server is not None:
@@ -77,7 +80,11 @@ def _check_folder(folder: Path) -> None:
         raise UsageError(f"--textfile {folder}: this user cannot write there")
 
 
-def _bind(address: Address) -> MetricsServer:
+def _bind(listen: str) -> MetricsServer:
+    """Imported here: http.server costs a cron `check`, which never listens, a tenth of its start-up."""
+    from alertctl.export.server import Address, MetricsServer
+
+    address = Address.parse(listen)
     try:
         return MetricsServer(address)
     except socket.gaierror as error:
