@@ -109,6 +109,7 @@ def watch(
             log(f"{iso(_now())} stopped after {done} cycles")
     finally:
         export.stop()
+        database.stop()
         delivery.stop()
 
 

@@ -11,7 +11,7 @@ import errno
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,24 +49,43 @@ def cannot_write(error: BaseException) -> bool:
     return isinstance(error, sqlite3.Error) and name.startswith(_CANNOT_WRITE)
 
 
-def open_copy(path: Path) -> sqlite3.Connection:
+def open_copy(path: Path, say: Callable[[str], None]) -> sqlite3.Connection:
     """An in-memory copy of a file that cannot be opened for writing (a read-only file system).
 
-    `immutable` lets SQLite read a write-ahead-logged file without creating its shared-memory
-    file; nothing can write to a read-only file system meanwhile, so the snapshot is sound.
+    Read-only first, which reads the write-ahead log too. Where SQLite cannot create the log's
+    shared-memory file beside it, `immutable` reads the main file alone: commits still in the
+    log (one left by a crash) are then missing, which is said.
     """
     memory = sqlite3.connect(":memory:", isolation_level=None)
     memory.row_factory = sqlite3.Row
-    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
-        source.backup(memory)
+        try:
+            _copy(path, "mode=ro", memory)
+        except sqlite3.OperationalError:
+            _copy(path, "mode=ro&immutable=1", memory)
+            if _size(Path(f"{path}-wal")):
+                say(f"{path}: read without its write-ahead log ({path}-wal), which SQLite cannot open here: "
+                    "the last changes before the file system turned read-only may be missing")
         _refuse_foreign(memory, str(path))
         _migrate(memory, str(path))
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: cannot use the database: {error}") from None
+    return memory
+
+
+def _copy(path: Path, query: str, memory: sqlite3.Connection) -> None:
+    source = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True)
+    try:
+        source.backup(memory)
     finally:
         source.close()
-    return memory
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _create_private(path: Path) -> None:

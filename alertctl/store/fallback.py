@@ -10,6 +10,7 @@ that cannot write answers UNKNOWN instead, so that Nagios or cron's mail says so
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -44,7 +45,9 @@ class MemoryFallback:
         self.memory: sqlite3.Connection | None = None
         self.cycles_kept = 0
         self._disk_version: int | None = None
-        """`data_version` when the copy was taken; None when there was no open file to ask."""
+        """`data_version` when the file was last compared; None when there was no open file to ask."""
+        self._operator_baseline: OperatorState = {}
+        """Operator fields as the file held them when last compared: only what differs since is theirs."""
         self._started_empty = False
 
     @property
@@ -60,7 +63,8 @@ class MemoryFallback:
     def start_in_memory(self, error: StoreError) -> None:
         """The file could not even be opened for writing: begin from a copy, or from nothing."""
         self._started_empty = not self.path.exists()
-        self.memory = open_database(":memory:") if self._started_empty else open_copy(self.path)
+        self.memory = open_database(":memory:") if self._started_empty else open_copy(self.path, self.say)
+        self._operator_baseline = _operator_state(self.memory)
         self.say(
             f"{error}: keeping alerts in memory, still notifying, and writing them to the file as soon "
             "as it accepts writes"
@@ -73,6 +77,7 @@ class MemoryFallback:
         memory.row_factory = sqlite3.Row
         self.disk.backup(memory)
         self._disk_version = _data_version(self.disk)
+        self._operator_baseline = _operator_state(self.disk)
         self.memory = memory
         self.cycles_kept = 0
         self.say(
@@ -92,9 +97,11 @@ class MemoryFallback:
                 self.say(f"database {self.where} was created by another process meanwhile: using it; "
                          f"the {self.cycles_kept} cycles kept in memory are not written over it")
             else:
-                if self._disk_version is None or _data_version(disk) != self._disk_version:
-                    _take_operator_changes(disk, self.memory)
+                self._take_operator_changes(disk)
+                if not _room_for(self.memory, self.path):
+                    return False
                 self.memory.backup(disk)
+                disk.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copy went through the log: give it back
                 self.say(f"database {self.where} accepts writes again: "
                          f"{self.cycles_kept} cycles kept in memory written")
         except StoreError as error:
@@ -103,12 +110,33 @@ class MemoryFallback:
             raise
         except sqlite3.Error as error:
             if cannot_write(error):
+                _shrink_log(self.disk)
                 return False
             raise
         self.memory.close()
         self.memory = None
         self._started_empty = False
         return True
+
+
+    def _take_operator_changes(self, disk: sqlite3.Connection) -> None:
+        """Carry over what operators wrote to the file since it was last compared (an ack's small
+        write can fit where a cycle's did not); each change once, so a later comparison never
+        re-imposes what the cycles in memory have since moved on from."""
+        version = _data_version(disk)
+        if version == self._disk_version:
+            return
+        assert self.memory is not None
+        now_on_disk = _operator_state(disk)
+        changed = {alert_id: row for alert_id, row in now_on_disk.items() if self._operator_baseline.get(alert_id) != row}
+        _apply(self.memory, disk, changed)
+        self._operator_baseline, self._disk_version = now_on_disk, version
+
+    def stop(self) -> None:
+        """`watch` is ending: one last try to write the copy back, and say what is lost if it cannot."""
+        if self.memory is not None and not self.try_catch_up():
+            self.say(f"database {self.where} still cannot be written: the {self.cycles_kept} cycles kept in "
+                     "memory are lost (the alerts still open will be found again by the next run)")
 
 
 def _data_version(conn: sqlite3.Connection) -> int:
@@ -122,22 +150,24 @@ _OPERATOR_FIELDS = (
 )
 
 
-def _take_operator_changes(disk: sqlite3.Connection, memory: sqlite3.Connection) -> None:
-    """Someone wrote to the file while the copy was in use (an operator's small write can fit
-    where a cycle's did not): keep their acks, suppressions, manual resolves and silences."""
-    columns = ", ".join(_OPERATOR_FIELDS)
-    operator_alerts = disk.execute(
-        f"SELECT id, {columns} FROM alerts WHERE acked_at IS NOT NULL OR suppressed_until IS NOT NULL "
-        "OR resolution = 'manual'"
-    ).fetchall()
+OperatorState = dict[int, tuple[object, ...]]
+"""Per alert id: its rule and series (what it is) and its operator fields (what was done to it)."""
+
+
+def _operator_state(conn: sqlite3.Connection) -> OperatorState:
+    columns = ", ".join(("rule", "series", *_OPERATOR_FIELDS))
+    return {row[0]: tuple(row[1:]) for row in conn.execute(f"SELECT id, {columns} FROM alerts")}
+
+
+def _apply(memory: sqlite3.Connection, disk: sqlite3.Connection, changed: OperatorState) -> None:
+    """Acks, suppressions and manual resolves onto the same alert (same id, rule and series) while
+    it is open in memory; and every silence, created or lifted."""
     assignments = ", ".join(f"{field} = ?" for field in _OPERATOR_FIELDS)
     with transaction(memory):
-        for row in operator_alerts:
+        for alert_id, (rule, series, *fields) in changed.items():
             memory.execute(
-                f"UPDATE alerts SET {assignments} WHERE id = ? AND status != 'resolved' "
-                "AND (acked_at IS NOT ? OR suppressed_until IS NOT ? OR resolution IS NOT ?)",
-                (*(row[field] for field in _OPERATOR_FIELDS), row["id"],
-                 row["acked_at"], row["suppressed_until"], row["resolution"]),
+                f"UPDATE alerts SET {assignments} WHERE id = ? AND rule = ? AND series = ? AND status != 'resolved'",
+                (*fields, alert_id, rule, series),
             )
         for silence in disk.execute("SELECT * FROM silences").fetchall():
             names = silence.keys()
@@ -146,3 +176,27 @@ def _take_operator_changes(disk: sqlite3.Connection, memory: sqlite3.Connection)
                 "ON CONFLICT(id) DO UPDATE SET lifted_at = excluded.lifted_at",
                 tuple(silence),
             )
+
+
+def _room_for(memory: sqlite3.Connection, path: Path) -> bool:
+    """Whether the file system has room for the whole copy (in the log, then whatever the file
+    grows by): a write-back that fails halfway would first take every byte an administrator just
+    freed and keep the disk full."""
+    pages, page_size = (memory.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_count", "page_size"))
+    size = pages * page_size
+    try:
+        found = os.statvfs(path.parent)
+        growth = max(size - path.stat().st_size, 0)
+    except OSError:
+        return True  # cannot tell: let SQLite try
+    return found.f_bavail * found.f_frsize >= size + growth
+
+
+def _shrink_log(disk: sqlite3.Connection | None) -> None:
+    """After a failed write-back, hand the space its log took back to the file system."""
+    if disk is None:
+        return
+    try:
+        disk.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error:
+        pass  # the next attempt tries again

@@ -16,6 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from alertctl.config.runtime import Agent, Config
+from alertctl.loop import Runner
+from alertctl.model import CommandCheck
+from alertctl.store import alerts, silences
+from alertctl.store.db import open_database, transaction
+from alertctl.store.fallback import MemoryFallback
+from tests.notify.harness import q_rule
 from tests.notify.receivers import http_receiver
 from tests.reliability.watching import query, start_watch, write_config
 
@@ -185,3 +192,86 @@ def test_watch_started_on_a_read_only_file_system_keeps_its_history(
     rows = query(real / "a.db", "SELECT id, status, peak FROM alerts ORDER BY id")
     assert rows == [(1, "resolved", 90.0), (2, "firing", 97.0)]
     assert len(receiver.payloads) == 3  # opened #1 (by check), resolved #1 and opened #2 (from memory)
+
+
+def _free_some(filler: Path, size: int) -> None:
+    os.truncate(filler, filler.stat().st_size - size)
+
+
+def _runner_on(disk: Path, said: list[str]) -> tuple[Runner, MemoryFallback]:
+    value = disk / "value"
+    value.write_text("90\n")
+    config = Config(agent=Agent(host="web-01"), checks=(CommandCheck("q", ("cat", str(value))),), rules=(q_rule(),))
+    conn = open_database(disk / "a.db")
+    fallback = MemoryFallback(conn, disk / "a.db", said.append)
+    return Runner(config, conn, fallback=fallback), fallback
+
+
+def test_an_operator_change_made_during_an_outage_is_carried_over_once(small_disk: Path) -> None:
+    """A silence that ends during the outage is lifted once in memory: a later small write to the
+    file (an ack fitting where a cycle did not) must not bring the silence's old state back."""
+    said: list[str] = []
+    runner, fallback = _runner_on(small_disk, said)
+    t = 1_800_000_000.0
+    runner.run_once(t)
+    with transaction(runner.conn):
+        silences.create(runner.conn, "q-high", (), t, t + 30, "maintenance", "op")
+    runner.run_once(t + 5)
+    runner.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    filler = _fill(small_disk)
+    runner.run_once(t + 7)
+    assert fallback.engaged
+    _free_some(filler, 64 * 1024)
+    operator = open_database(small_disk / "a.db")
+    with transaction(operator):
+        alerts.acknowledge(operator, 1, "alice", "on it", t + 8)
+    operator.close()
+    _fill(small_disk)
+    for i in range(2, 12):
+        runner.run_once(t + 5 * i)
+    assert fallback.engaged
+    memory = fallback.conn
+    assert memory.execute("SELECT acked_by FROM alerts WHERE id = 1").fetchone()[0] == "alice"
+    lifted = memory.execute("SELECT count(*) FROM alert_events WHERE alert_id = 1 AND kind = 'unsuppressed'")
+    assert lifted.fetchone()[0] == 1
+
+
+def test_a_failed_write_back_leaves_freed_space_free(small_disk: Path) -> None:
+    """Freed space too small for the whole copy is left alone, not swallowed by the log."""
+    said: list[str] = []
+    runner, fallback = _runner_on(small_disk, said)
+    with transaction(runner.conn):
+        for i in range(150):  # some 600 KB of history
+            runner.conn.execute("INSERT INTO state(key, value) VALUES (?, ?)", (f"k{i}", '"' + "x" * 4000 + '"'))
+    runner.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    filler = _fill(small_disk)
+    runner.run_once(1_800_000_000.0)
+    assert fallback.engaged
+    _free_some(filler, 400 * 1024)
+    free_before = _free_bytes(small_disk)
+    runner.run_once(1_800_000_005.0)
+    assert fallback.engaged
+    assert _free_bytes(small_disk) >= free_before - 64 * 1024
+    filler.unlink()
+    runner.run_once(1_800_000_010.0)
+    assert not fallback.engaged
+    assert (small_disk / "a.db-wal").stat().st_size < 64 * 1024  # the copy's pages handed back
+    assert query(small_disk / "a.db", "SELECT count(*) FROM state WHERE key LIKE 'k%'") == [(150,)]
+
+
+def _free_bytes(disk: Path) -> int:
+    found = os.statvfs(disk)
+    return found.f_bavail * found.f_frsize
+
+
+def test_watch_stopped_during_an_outage_says_what_it_could_not_write(small_disk: Path) -> None:
+    said: list[str] = []
+    runner, fallback = _runner_on(small_disk, said)
+    runner.run_once(1_800_000_000.0)
+    runner.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _fill(small_disk)
+    (small_disk / "value").write_text("97\n")
+    runner.run_once(1_800_000_005.0)
+    fallback.stop()
+    assert "2 cycles kept in memory are lost" not in said[-1]
+    assert said[-1].endswith("the next run)") and "1 cycles kept in memory are lost" in said[-1]

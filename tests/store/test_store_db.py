@@ -10,7 +10,7 @@ import pytest
 from alertctl.errors import StoreError
 from alertctl.model import Change, Level, Op, Rule, SeriesKey, Severity, Transition, make_labels
 from alertctl.store import alerts
-from alertctl.store.db import open_database, transaction
+from alertctl.store.db import open_copy, open_database, transaction
 from alertctl.store.migrations import MIGRATIONS
 
 
@@ -102,3 +102,17 @@ def test_a_second_connection_in_one_process_keeps_the_first_ones_locks(tmp_path:
             state.set_value(writer, "n", n)
         seen = subprocess.run(reader, capture_output=True, text=True, timeout=30).stdout.strip()
         assert seen == f"('{n}',)"
+
+
+def test_a_copy_includes_commits_still_in_the_write_ahead_log(tmp_path: Path) -> None:
+    """A crash leaves commits in `-wal`; the copy `watch` starts from on a read-only disk keeps them."""
+    path = tmp_path / "a.db"
+    writer = open_database(path)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    with transaction(writer):
+        writer.execute("INSERT INTO state(key, value) VALUES ('kept', '1')")
+    said: list[str] = []
+    copy = open_copy(path, said.append)
+    writer.close()
+    assert [tuple(row) for row in copy.execute("SELECT value FROM state WHERE key = 'kept'")] == [("1",)]
+    assert said == []
