@@ -117,14 +117,21 @@ class Runner:
         state.set_value(conn, _LAST_READING, instant.to_dict())
 
     def _from_memory(self) -> list[Notifier]:
-        """While the file refuses writes, notices go out from the copy, within the cycle (a
-        `watch`'s background sender pauses meanwhile: it works on the file)."""
+        """While the file refuses writes, notices go out and Alertmanager is kept in sync from the
+        copy, within the cycle (a `watch`'s background sender pauses meanwhile: it works on the
+        file). A full disk is when Alertmanager must not see this host's alerts time out."""
         from alertctl.notify.worker import SyncDelivery
 
         assert self.fallback is not None and self.fallback.memory is not None
-        sender = SyncDelivery(self.fallback.memory, lambda: self.config, lambda: self.policy.host, self.warn,
-                              budget=5.0)
-        return [*self.notifiers, sender]
+        memory = self.fallback.memory
+        senders: list[Notifier] = [
+            SyncDelivery(memory, lambda: self.config, lambda: self.policy.host, self.warn, budget=5.0)
+        ]
+        if self.config.notify.alertmanagers:
+            from alertctl.notify.alertmanager import AlertmanagerSync
+
+            senders.append(AlertmanagerSync(memory, lambda: self.config, warn=self.warn))
+        return [*self.notifiers, *senders]
 
     def _evaluate_and_record(self, conn: sqlite3.Connection, reading: Reading, now: float) -> Cycle:
         alerts.prune(conn, now - self.config.agent.retention)

@@ -12,11 +12,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from alertctl.config.runtime import Agent, Config
+from alertctl.config.runtime import Agent, AlertmanagerChannel, Config, Notify
 from alertctl.loop import Runner
 from alertctl.model import CommandCheck
 from alertctl.store import alerts, silences
@@ -275,3 +276,22 @@ def test_watch_stopped_during_an_outage_says_what_it_could_not_write(small_disk:
     fallback.stop()
     assert "2 cycles kept in memory are lost" not in said[-1]
     assert said[-1].endswith("the next run)") and "1 cycles kept in memory are lost" in said[-1]
+
+
+def test_alertmanager_hears_of_alerts_while_the_disk_is_full(small_disk: Path) -> None:
+    """Alertmanager would time this host's alerts out (and never hear of new ones) otherwise."""
+    with http_receiver() as receiver:
+        said: list[str] = []
+        runner, fallback = _runner_on(small_disk, said)
+        am = AlertmanagerChannel("am", (f"http://127.0.0.1:{receiver.port}",), resend=60.0)
+        runner.configure(replace(runner.config, notify=Notify(alertmanagers=(am,))))
+        runner.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _fill(small_disk)
+        runner.run_once(1_800_000_000.0)
+        assert fallback.engaged
+        [posted] = receiver.payloads
+        assert [a["labels"]["alertname"] for a in posted] == ["q-high"]  # type: ignore[index]
+        (small_disk / "value").write_text("10\n")
+        runner.run_once(1_800_000_005.0)
+        ended = receiver.payloads[-1][0]  # type: ignore[index]
+        assert ended["endsAt"].startswith("2027-01-15T08:00:05")  # resolved then, said at once
