@@ -110,7 +110,16 @@ class Runner:
             return self._evaluate_and_record(conn, reading, now)
 
     def _follow_clock_steps(self, conn: sqlite3.Connection, instant: clock.Instant) -> None:
-        step = clock.step_between(clock.Instant.from_dict(state.get_value(conn, _LAST_READING)), instant)
+        """Shift the open record by a step seen since the stored reading, and store this one.
+
+        The clock is read before the write lock is taken, so another process may have stored
+        (and followed) a later reading meanwhile: comparing with it, or overwriting it, would
+        have the next cycle see the same step again and shift twice.
+        """
+        stored = clock.Instant.from_dict(state.get_value(conn, _LAST_READING))
+        if stored is not None and stored.newer_than(instant):
+            return
+        step = clock.step_between(stored, instant)
         if step:
             timeshift.shift_open_record(conn, step)
             self.warn(f"the wall clock was set {step:+.0f}s; open alerts and pending timers keep their durations")
