@@ -35,19 +35,12 @@ def this_process() -> str:
 
 
 def is_alive(owner: str) -> bool:
-    """A pid that does not exist or cannot be read counts as dead.
-
-    A token of the previous format (`pid:create_time`) cannot be checked against a
-    start time that stays put, so it is alive iff its pid exists: a live owner is
-    never robbed of its claim, and a reused pid only delays its notices by the lease.
-    """
-    pid_text, _, rest = owner.partition(":")
+    """A pid that does not exist or cannot be read counts as dead."""
+    pid_text, _, _ = owner.partition(":")
     try:
         pid = int(pid_text)
     except ValueError:
         return False
-    if rest.count(":") == 0:
-        return Path(f"/proc/{pid}").exists()
     return _token(pid) == owner
 
 

@@ -66,10 +66,3 @@ def test_a_process_that_exited_is_dead() -> None:
     assert not is_alive(_token(proc.pid, ticks))
     assert not is_alive("not-a-pid:1:x")
 
-
-def test_an_old_format_token_is_alive_while_its_pid_exists() -> None:
-    """`pid:create_time` moved with the wall clock, so only the pid can be trusted."""
-    proc = subprocess.Popen([sys.executable, "-c", "pass"])
-    proc.wait()
-    assert is_alive(f"{os.getpid()}:1700000000.00")
-    assert not is_alive(f"{proc.pid}:1700000000.00")
