@@ -78,12 +78,13 @@ def watch(
     live = sys.stdout.isatty()
     log = _say if not live else (lambda line: None)
     runner = Runner(settings, database.conn, warn=error_line, fallback=database)
-    delivery = BackgroundDelivery(db_path, lambda: runner.config, lambda: runner.policy.host, error_line,
-                                  log=log, paused=lambda: database.engaged)
-    runner.notifiers = [delivery] if live else [EventLog(_say), delivery]
 
     def every() -> float:
         return fixed_interval or runner.config.agent.interval
+
+    delivery = BackgroundDelivery(db_path, lambda: runner.config, lambda: runner.policy.host, error_line,
+                                  log=log, paused=lambda: database.engaged, interval=every)
+    runner.notifiers = [delivery] if live else [EventLog(_say), delivery]
 
     def reload_if_asked() -> None:
         if reload_wanted.is_set():

@@ -49,6 +49,14 @@ def _secrets(config: Config) -> Iterator[str]:
     for channel in config.notify.channels:
         if any(holds_secret(url) for url in channel.urls):
             yield f"notify.channels.{channel.name}.urls"
+    for alertmanager in config.notify.alertmanagers:
+        if any(_basic_auth(url) for url in alertmanager.urls):
+            yield f"notify.channels.{alertmanager.name}.alertmanager"
+
+
+def _basic_auth(url: str) -> bool:
+    """`https://user:pass@am:9093` (or a token as the user): validation leaves `@` only in the user info."""
+    return "@" in url
 
 
 def _written(check: Check) -> tuple[str, tuple[str, ...]]:

@@ -10,6 +10,7 @@ import math
 import re
 import shlex
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -108,6 +109,24 @@ def _check_alertmanager_urls(urls: list[str]) -> None:
     for index, url in enumerate(urls):
         if not _HTTP_URL.match(url):
             raise KeyProblem(f"alertmanager[{index}]", "must start with http:// or https:// and name a host")
+        if not _reads_back(url):
+            raise KeyProblem(f"alertmanager[{index}]", _UNENCODED)
+
+
+_UNENCODED = ("cannot be read back as a URL (no host, a bad port, or `@` after the host): percent-encode "
+              "`#`, `/`, `?` and `@` in the user name and password (`%23`, `%2F`, `%3F`, `%40`)")
+
+
+def _reads_back(url: str) -> bool:
+    """Whether a URL parser finds a host, a port and the whole user info where they were meant:
+    an unencoded `#` in a password (`http://admin:hunter#2@am:9093`) makes `hunter` the port
+    and `2@am:9093` a fragment, so the post fails and the password is shown unredacted."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # raises on a port that is not a number in range
+    except ValueError:
+        return False
+    return bool(parts.hostname) and "@" not in parts.path + parts.query + parts.fragment
 
 
 def _template(value: object) -> object:

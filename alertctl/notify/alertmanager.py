@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from alertctl.config.runtime import AlertmanagerChannel, Config
@@ -34,6 +35,10 @@ from alertctl.notify.redact import redact_http
 from alertctl.notify.send import Sent, scrub
 from alertctl.store import alerts, state
 from alertctl.store.db import transaction
+
+if TYPE_CHECKING:
+    from urllib.error import HTTPError
+    from urllib.request import HTTPRedirectHandler
 
 TIMEOUT = 5.0
 """Seconds an instance has to connect and answer; all are posted to at once, so this bounds a sync."""
@@ -99,18 +104,23 @@ class _Due:
 
 class AlertmanagerSync:
     """A `Notifier` posting to every Alertmanager channel's instances over one connection;
-    `config()` is read each time (SIGHUP reloads)."""
+    `config()` is read each time (SIGHUP reloads).
+
+    `interval()` is how often the caller syncs, for `endsAt`: `watch --interval 5m` posts every
+    5 min whatever the config says, and an `endsAt` sized to the config's 10 s would lapse
+    between posts. By default the config's own interval (a cron `check` relies on `resend`)."""
 
     def __init__(
         self, conn: sqlite3.Connection, config: Callable[[], Config],
         warn: Callable[[str], None] = lambda message: None, log: Callable[[str], None] = lambda line: None,
-        timeout: float = TIMEOUT,
+        timeout: float = TIMEOUT, interval: Callable[[], float] | None = None,
     ) -> None:
         self.conn = conn
         self.config = config
         self.warn = warn
         self.log = log
         self.timeout = timeout
+        self.interval = interval or (lambda: self.config().agent.interval)
 
     def notify(self, transitions: Sequence[Transition], now: float) -> None:
         self.sync(now)
@@ -124,7 +134,7 @@ class AlertmanagerSync:
         due = [
             owed
             for channel in config.notify.alertmanagers
-            for owed in self._due(channel, routed(channel, config, open_alerts, now), now)
+            for owed in self._due(channel, routed(channel, config, open_alerts, now, self.interval()), now)
         ]
         if not due:
             return
@@ -168,10 +178,13 @@ class AlertmanagerSync:
             self.log(f"{iso(now)} {where}: posted {len(owed.current)} open, {len(owed.ended)} ended")
 
 
-def routed(channel: AlertmanagerChannel, config: Config, open_alerts: Sequence[Alert], now: float) -> dict[str, Payload]:
-    """The open alerts this channel hears of (by `min_severity` and the rules' `channels`), by label set."""
+def routed(
+    channel: AlertmanagerChannel, config: Config, open_alerts: Sequence[Alert], now: float, interval: float
+) -> dict[str, Payload]:
+    """The open alerts this channel hears of (by `min_severity` and the rules' `channels`), by label set;
+    `interval` is how often they are synced."""
     rules = {rule.name: rule for rule in config.rules}
-    until = am_payload.open_until(now, channel.resend, config.agent.interval)
+    until = am_payload.open_until(now, channel.resend, interval)
     effective = [a.effective(now) for a in open_alerts]  # a suppression that ran out no longer holds
     payloads = [am_payload.payload(a, until) for a in effective if admits(channel, rules.get(a.rule), a.severity)]
     return {am_payload.identity(p): p for p in payloads}
@@ -215,14 +228,34 @@ def post(url: str, payloads: list[Payload], timeout: float) -> Sent:
         netloc=parts.netloc.rpartition("@")[2], path=parts.path.rstrip("/") + "/api/v2/alerts", query="", fragment=""
     ))
     request = urllib.request.Request(target, json.dumps(payloads).encode(), headers, method="POST")
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _refusing_redirects())
     try:
         with opener.open(request, timeout=timeout) as response:
             response.read()
         return Sent(True)
     except urllib.error.HTTPError as error:
-        detail = error.read(300).decode("utf-8", "replace").strip()
-        return Sent(False, scrub(f"HTTP {error.code}: {detail}", secrets)[:300])
+        return Sent(False, scrub(f"HTTP {error.code}: {_refusal(error)}", secrets)[:300])
     except (OSError, http.client.HTTPException, ValueError) as error:  # refused, timed out, not HTTP, bad port
         reason = error.reason if isinstance(error, urllib.error.URLError) else error
         return Sent(False, scrub(str(reason) or type(reason).__name__, secrets)[:300])
+
+
+def _refusing_redirects() -> HTTPRedirectHandler:
+    """A redirect is answered with an error, not followed: urllib would turn the POST into a GET
+    (which Alertmanager answers 200, so alerts would be lost while counted as accepted) and send
+    the Authorization header on to wherever the redirect points."""
+    import urllib.request
+
+    class RefuseRedirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object) -> None:
+            return None  # urllib then raises the 3xx as an HTTPError
+
+    return RefuseRedirects()
+
+
+def _refusal(error: HTTPError) -> str:
+    """What an error answer said: for a redirect, where it pointed (credentials hidden)."""
+    if 300 <= error.code < 400:
+        where = redact_http(error.headers.get("Location") or "(no Location)")
+        return f"redirected to {where}; alertmanager URLs must point at the API itself"
+    return error.read(300).decode("utf-8", "replace").strip()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
 
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 """`${NAME}` in a channel URL, read from the environment at send time."""
@@ -42,8 +41,12 @@ def holds_secret(url: str) -> bool:
 
 
 def redact_http(url: str) -> str:
-    """An Alertmanager URL without its basic-auth credentials (user too: it may be a token)."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
+    """An Alertmanager URL without its basic-auth credentials (user too: it may be a token).
+
+    Everything from `://` to the last `@` goes, not only what a URL parser calls the user
+    info: an unencoded `#`, `/` or `?` in a password would end the host part early and
+    leave the rest of the password in view."""
+    scheme, separator, rest = url.partition("://")
+    if not separator or "@" not in rest:
         return url
-    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))
+    return f"{scheme}://***@{rest.rpartition('@')[2]}"

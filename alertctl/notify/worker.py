@@ -53,9 +53,11 @@ class BackgroundDelivery:
         self, db_path: Path | str, config: Callable[[], Config], host: Callable[[], str],
         warn: Callable[[str], None] = lambda message: None, clock: Callable[[], float] = time.time,
         log: Callable[[str], None] = lambda line: None,
-        paused: Callable[[], bool] = lambda: False,
+        paused: Callable[[], bool] = lambda: False, interval: Callable[[], float] | None = None,
     ) -> None:
         self.log = log
+        self.interval = interval
+        """How often `watch` cycles (`--interval` wins over the config): Alertmanager's `endsAt` must outlast it."""
         self.paused = paused
         """True while the cycle sends from an in-memory copy because the file refuses writes."""
         self.db_path = db_path
@@ -128,7 +130,8 @@ class BackgroundDelivery:
                 if senders is None:
                     conn = open_database(self.db_path)
                     senders = (Deliverer(conn, self.config, self.host, warn=self.warn, log=self.log),
-                               AlertmanagerSync(conn, self.config, warn=self.warn, log=self.log))
+                               AlertmanagerSync(conn, self.config, warn=self.warn, log=self.log,
+                                                interval=self.interval))
             except Exception as error:
                 self._warn_once([f"notification delivery failed: {type(error).__name__}: {error}"])
                 if last:
@@ -142,8 +145,6 @@ class BackgroundDelivery:
                               lambda: alertmanagers.sync(self.clock(), timeout=2.0 if last else None)),
             ]
             self._warn_once([problem for problem in problems if problem])
-            if last:
-                break
             if last:
                 break
         if senders is not None:

@@ -54,6 +54,7 @@ def test_the_service_sets_what_the_readme_promises() -> None:
     service = dict(unit_directives(SERVICE.read_text())["Service"])
 
     assert service["Type"] == "simple" and service["Restart"] == "on-failure"
+    assert service["RestartPreventExitStatus"] == "2"  # a config error is not retried every 10 s
     assert service["User"] == "alertctl" and service["StateDirectory"] == "alertctl"
     assert service["ProtectSystem"] == "strict" and service["NoNewPrivileges"] == "yes"
     assert service["ExecReload"] == "/bin/kill -HUP $MAINPID"
@@ -71,6 +72,24 @@ def test_the_service_command_line_is_one_the_cli_accepts(tmp_path: Path) -> None
     result = run_cli(*arguments, "--cycles", "1", "--db", str(tmp_path / "a.db"))
 
     assert result.returncode == 0, result.stderr
+
+
+def test_a_config_error_exits_with_the_status_the_unit_does_not_restart(tmp_path: Path) -> None:
+    """Restarting cannot fix a bad config (nor an unwritable --textfile folder, also exit 2)."""
+    service = dict(unit_directives(SERVICE.read_text())["Service"])
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[agent]\ninterval = "soon"\n')
+
+    result = run_cli("watch", "--cycles", "1", "-c", str(bad), "--db", str(tmp_path / "a.db"))
+
+    assert str(result.returncode) == service["RestartPreventExitStatus"], result.stderr
+
+
+def test_the_unit_says_how_to_let_the_service_write_the_textfile_folder() -> None:
+    comment = SERVICE.read_text().split("[Unit]", 1)[0]
+    assert "chgrp alertctl /var/lib/prometheus/node-exporter" in comment
+    assert "chmod g+w /var/lib/prometheus/node-exporter" in comment
+    assert "ReadWritePaths=/var/lib/prometheus/node-exporter" in comment
 
 
 def test_the_readme_excerpt_of_the_service_matches_the_file() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,6 +90,20 @@ def test_watch_keeps_alertmanager_in_sync(am: Alertmanager, rig: Rig) -> None:
     rig.set_value(0)
     assert rig.run("watch", "--interval", "200ms", "--cycles", "3").returncode == 0
     assert firing(am) == []
+
+
+def test_watch_with_a_longer_interval_than_the_config_keeps_the_alert_open_between_posts(
+    am: Alertmanager, rig: Rig
+) -> None:
+    """`--interval 5m` overrides the config's 10 s: `endsAt` must outlast several 5 min gaps, not 1 min ones."""
+    rig.configure(RULE, preamble(am.url))
+    rig.set_value(90)
+    started = time.time()
+    watched = rig.run("watch", "--interval", "5m", "--cycles", "1")
+    assert watched.returncode == 0, watched.stderr
+    [alert] = firing(am)
+    ends_at = datetime.fromisoformat(str(alert["endsAt"])).timestamp()
+    assert ends_at >= started + 4 * 300
 
 
 def test_a_silence_in_alertmanager_leaves_local_history_alone(am: Alertmanager, rig: Rig) -> None:

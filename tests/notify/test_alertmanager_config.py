@@ -60,6 +60,29 @@ def test_a_bad_alertmanager_channel_names_its_key(tmp_path: Path, table: str, ex
     assert expected in result.output
 
 
+@pytest.mark.parametrize("url", [
+    "http://admin:hunter#2@am:9093", "http://admin:hun/ter2@am:9093", "http://admin:hun?ter2@am:9093",
+    "http://admin:1234#x@am:9093", "http://admin#x:pw@am:9093", "http://:9093", "http://am:99999",
+])
+def test_an_alertmanager_url_that_does_not_read_back_is_refused_without_echoing_it(
+    tmp_path: Path, url: str
+) -> None:
+    path = _config(tmp_path, f'[notify.channels.am]\nalertmanager = ["{url}"]\n')
+    for command in (["config", "validate", str(path)], ["config", "show", "-c", str(path)]):
+        result = CliRunner().invoke(app, command)
+        assert (result.exit_code, result.stdout) == (2, ""), result.output
+        assert "notify.channels.am.alertmanager[0]: cannot be read back as a URL" in result.stderr
+        assert "percent-encode" in result.stderr and len(result.stderr.splitlines()) == 1
+        assert "hunter" not in result.stderr and "ter2" not in result.stderr and "admin" not in result.stderr
+
+
+def test_percent_encoded_credentials_are_accepted(tmp_path: Path) -> None:
+    path = _config(tmp_path, '[notify.channels.am]\nalertmanager = ["http://admin:hunter%232@[::1]:9093/am"]\n')
+    result = CliRunner().invoke(app, ["config", "show", "-c", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "http://***@[::1]:9093/am" in result.stdout and "hunter" not in result.stdout
+
+
 def test_escalation_needs_an_apprise_channel(tmp_path: Path) -> None:
     path = _config(tmp_path, """
         [notify]
@@ -89,6 +112,14 @@ def test_config_show_hides_alertmanager_credentials(tmp_path: Path, json_flag: l
 def test_redact_http_hides_the_whole_userinfo() -> None:
     assert redact_http("https://user:pw@am.example.com:9093/x") == "https://***@am.example.com:9093/x"
     assert redact_http("http://am:9093") == "http://am:9093"
+
+
+@pytest.mark.parametrize("url", [
+    "http://admin:hunter#2@am:9093", "http://admin:hun/ter2@am:9093", "http://admin:hun?ter2@am:9093",
+])
+def test_redact_http_hides_credentials_a_url_parser_would_misread(url: str) -> None:
+    """A second line of defence behind validation: everything up to the last `@` is hidden."""
+    assert redact_http(url) == "http://***@am:9093"
 
 
 @contextmanager
@@ -152,3 +183,50 @@ def test_an_answer_that_is_not_http_is_a_failure_not_a_crash() -> None:
         threading.Thread(target=garble, daemon=True).start()
         sent = post(f"http://127.0.0.1:{listener.getsockname()[1]}", [], 5.0)
     assert not sent.ok and sent.error
+
+
+@contextmanager
+def redirecting_server(status: int) -> Iterator[tuple[str, list[tuple[str, str, str | None]]]]:
+    """Answers a POST with a redirect to another path, and a GET (where a followed redirect lands) with 200."""
+    seen: list[tuple[str, str, str | None]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append(("POST", self.path, self.headers.get("Authorization")))
+            self.send_response(status)
+            self.send_header("Location", "http://127.0.0.1:9/elsewhere/api/v2/alerts"
+                             if status == 301 else "/elsewhere/api/v2/alerts")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self) -> None:  # noqa: N802
+            seen.append(("GET", self.path, self.headers.get("Authorization")))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"[]")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_a_failed_post_and_is_not_followed(status: int) -> None:
+    """Followed, a 302 turns the POST into a GET that answers 200: the alerts would be lost
+    while the post counted as accepted, and the credentials would go to the new address."""
+    with redirecting_server(status) as (where, seen):
+        sent = post(f"http://alice:s3cretpass@{where}", [{"labels": {"alertname": "x"}}], 5.0)
+    assert not sent.ok and sent.error is not None
+    assert sent.error.startswith(f"HTTP {status}: redirected to ")
+    assert "alertmanager URLs must point at the API itself" in sent.error
+    assert "s3cretpass" not in sent.error and "alice" not in sent.error
+    assert [(method, path) for method, path, _ in seen] == [("POST", "/api/v2/alerts")]

@@ -79,3 +79,19 @@ def test_an_alert_that_rises_ends_its_warning_label_set(tmp_path: Path) -> None:
         [("critical", "2027-01-15T08:04:10.000Z"), ("warning", "2027-01-15T08:00:10.000Z")],
         [("critical", "2027-01-15T08:00:20.000Z")],
     ]
+
+
+@pytest.mark.parametrize(("interval", "ends_at"), [
+    (None, "2027-01-15T08:04:00.000Z"),  # the config's 10 s: four resends (1 min) ahead
+    (300.0, "2027-01-15T08:20:00.000Z"),  # `watch --interval 5m`: four of its cycles ahead
+])
+def test_ends_at_outlasts_the_interval_the_sync_actually_runs_at(
+    tmp_path: Path, interval: float | None, ends_at: str
+) -> None:
+    with http_receiver() as receiver:
+        rig = opened(tmp_path, f"http://127.0.0.1:{receiver.port}")
+        sync = AlertmanagerSync(rig.conn, lambda: rig.runner.config,
+                                interval=None if interval is None else lambda: interval)
+        sync.sync(T0)
+    [[alert]] = receiver.payloads
+    assert alert["endsAt"] == ends_at  # type: ignore[index]

@@ -60,6 +60,7 @@ def test_private_file_with_secrets_is_quiet(tmp_path: Path, mode: int) -> None:
         '[notify.channels.ops]\nurls = ["mailto://alerts:${SMTP_PASSWORD}@mail.example.com?to=ops@example.com"]\n',
         '[[checks]]\nname = "site"\ntype = "http"\nurl = "http://127.0.0.1:9/health?verbose=1"\n',
         '[agent]\nhost = "web-01"\n',
+        '[notify.channels.am]\nalertmanager = ["http://am:9093/prefix"]\n',
     ],
 )
 def test_world_readable_file_without_secrets_is_quiet(tmp_path: Path, text: str) -> None:
@@ -75,6 +76,9 @@ def test_world_readable_file_without_secrets_is_quiet(tmp_path: Path, text: str)
         ('[[checks]]\nname = "api"\ntype = "http"\nurl = "http://127.0.0.1:9/?api_key=abc123"\n', "checks[0].url"),
         ('[[checks]]\nname = "q"\ntype = "command"\ncommand = ["curl", "https://u:p@127.0.0.1:9/"]\n', "checks[0].command"),
         ('[notify.channels.chat]\nurls = ["slack://TokenA/TokenB/TokenC"]\n', "notify.channels.chat.urls"),
+        ('[notify.channels.am]\nalertmanager = ["http://am:9093", "http://admin:hunter2@am2:9093"]\n',
+         "notify.channels.am.alertmanager"),
+        ('[notify.channels.am]\nalertmanager = ["https://tok3n@am:9093/prefix"]\n', "notify.channels.am.alertmanager"),
     ],
 )
 def test_every_kind_of_written_secret_is_found(tmp_path: Path, text: str, where: str) -> None:
