@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from alertctl.config.runtime import AlertmanagerChannel, Config
 from alertctl.durations import iso
-from alertctl.model import Alert, Transition
+from alertctl.model import Alert, Status, Transition
 from alertctl.notify import am_payload
 from alertctl.notify.am_payload import Payload
 from alertctl.notify.deliver import retry_delay
@@ -182,11 +182,18 @@ def routed(
     channel: AlertmanagerChannel, config: Config, open_alerts: Sequence[Alert], now: float, interval: float
 ) -> dict[str, Payload]:
     """The open alerts this channel hears of (by `min_severity` and the rules' `channels`), by label set;
-    `interval` is how often they are synced."""
+    `interval` is how often they are synced.
+
+    A suppressed alert is left out, so Alertmanager ends it: posted, it would be notified there,
+    and suppressing means "tell no one". It is posted again once the suppression ends."""
     rules = {rule.name: rule for rule in config.rules}
     until = am_payload.open_until(now, channel.resend, interval)
     effective = [a.effective(now) for a in open_alerts]  # a suppression that ran out no longer holds
-    payloads = [am_payload.payload(a, until) for a in effective if admits(channel, rules.get(a.rule), a.severity)]
+    payloads = [
+        am_payload.payload(a, until)
+        for a in effective
+        if a.status is not Status.SUPPRESSED and admits(channel, rules.get(a.rule), a.severity)
+    ]
     return {am_payload.identity(p): p for p in payloads}
 
 

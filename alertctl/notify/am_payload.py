@@ -3,7 +3,7 @@
 Pure: the times are handed in. Labels are the alert's identity to Alertmanager
 (a different label set is a different alert), so they hold only what does not
 change while the incident lasts, plus `severity`, which its routing needs; the
-status (acknowledged, suppressed) is an annotation.
+status (firing or acknowledged) is an annotation.
 """
 
 from __future__ import annotations

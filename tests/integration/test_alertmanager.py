@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -175,3 +175,18 @@ def test_a_resolve_waits_out_an_outage(am: Alertmanager, rig: Rig) -> None:
         assert firing(am) == []
     finally:
         forwarder.stop()
+
+
+def test_an_alert_suppressed_in_alertctl_is_withdrawn_and_comes_back(am: Alertmanager, rig: Rig) -> None:
+    """Suppressing means telling no one: Alertmanager would notify an alert still posted."""
+    rig.configure(RULE, preamble(am.url))
+    rig.set_value(90)
+    assert rig.check().returncode == 1
+    [alert] = firing(am)
+    assert rig.run("suppress", "1", "--for", "1h", "--reason", "deploy").returncode == 0
+    rig.check()
+    assert firing(am) == []
+    assert rig.run("unsuppress", "1").returncode == 0
+    assert rig.check().returncode == 1
+    [back] = firing(am)
+    assert back["labels"] == alert["labels"] and back["startsAt"] == alert["startsAt"]
