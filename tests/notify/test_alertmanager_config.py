@@ -123,6 +123,18 @@ def test_redact_http_hides_credentials_a_url_parser_would_misread(url: str) -> N
 
 
 @contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """`HOST:PORT` of a server on 127.0.0.1 answering with `handler` until the block ends."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
 def recording_server(status: int = 200, answer: bytes = b"") -> Iterator[tuple[str, list[dict[str, object]]]]:
     seen: list[dict[str, object]] = []
 
@@ -139,13 +151,8 @@ def recording_server(status: int = 200, answer: bytes = b"") -> Iterator[tuple[s
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as address:
+        yield address, seen
 
 
 def test_post_sends_json_to_the_v2_api_with_basic_auth_from_the_url() -> None:
@@ -210,13 +217,8 @@ def redirecting_server(status: int) -> Iterator[tuple[str, list[tuple[str, str, 
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as address:
+        yield address, seen
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
