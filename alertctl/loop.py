@@ -89,17 +89,15 @@ class Runner:
         """In one transaction, on the file; in memory while the file refuses writes (`watch` only)."""
         if self.fallback is None:
             return self._record_on(self.conn, reading, now, instant)
-        if not self.fallback.try_catch_up():
-            self.fallback.cycles_kept += 1
-            return self._record_on(self.fallback.conn, reading, now, instant)
-        try:
-            return self._record_on(self.conn, reading, now, instant)
-        except sqlite3.Error as error:
-            if self.fallback is None or not cannot_write(error):
-                raise
-            memory = self.fallback.engage(error)
-            self.fallback.cycles_kept += 1
-            return self._record_on(memory, reading, now, instant)
+        if self.fallback.try_catch_up():
+            try:
+                return self._record_on(self.conn, reading, now, instant)
+            except sqlite3.Error as error:
+                if not cannot_write(error):
+                    raise
+                self.fallback.engage(error)
+        self.fallback.cycles_kept += 1
+        return self._record_on(self.fallback.conn, reading, now, instant)
 
     def _record_on(
         self, conn: sqlite3.Connection, reading: Reading, now: float, instant: clock.Instant | None

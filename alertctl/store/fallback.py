@@ -70,7 +70,7 @@ class MemoryFallback:
             "as it accepts writes"
         )
 
-    def engage(self, error: BaseException) -> sqlite3.Connection:
+    def engage(self, error: BaseException) -> None:
         """Copy the file into memory and carry on there; said once per outage."""
         assert self.disk is not None
         memory = sqlite3.connect(":memory:", isolation_level=None)
@@ -84,7 +84,6 @@ class MemoryFallback:
             f"database {self.where} cannot be written ({error}): keeping alerts in memory, still "
             "notifying, and writing them to the file as soon as it accepts writes again"
         )
-        return memory
 
     def try_catch_up(self) -> bool:
         """Write the copy back if the file takes it; True once the file is in use again."""
