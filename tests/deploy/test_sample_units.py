@@ -92,9 +92,9 @@ def test_the_unit_says_how_to_let_the_service_write_the_textfile_folder() -> Non
     assert "ReadWritePaths=/var/lib/prometheus/node-exporter" in comment
 
 
-def test_the_readme_excerpt_of_the_service_matches_the_file() -> None:
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("### As a systemd service", 1)[1].split("\n### ", 1)[0]
+def test_the_manual_excerpt_of_the_service_matches_the_file() -> None:
+    manual = (ROOT / "docs" / "running.md").read_text()
+    section = manual.split("## As a systemd service", 1)[1].split("\n## ", 1)[0]
     (excerpt,) = re.findall(r"```ini\n(.*?)```", section, re.S)
 
     assert "sample-configs/alertctl.service" in section

@@ -99,8 +99,8 @@ def test_max_silence_is_configurable(rig: Rig) -> None:
 
 
 @pytest.mark.parametrize("command", ["suppress", "silences", "unsuppress"])
-def test_each_command_has_an_example_and_a_readme_row(rig: Rig, command: str) -> None:
+def test_each_command_has_an_example_and_a_manual_row(rig: Rig, command: str) -> None:
     result = rig.invoke(command, "--help", where=False)
     assert result.exit_code == 0 and "Example: alertctl " + command in result.stdout
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
-    assert f"| `alertctl {command} " in readme
+    manual = (Path(__file__).parents[2] / "docs" / "commands.md").read_text()
+    assert f"| `alertctl {command} " in manual
