@@ -10,14 +10,14 @@ import functools
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from alertctl import clock, context, engine
 from alertctl.config.runtime import Config
 from alertctl.metrics.collector import Collector, Reading
 from alertctl.metrics.cpu import CpuTimes
-from alertctl.model import Alert, Change, Status, Transition
+from alertctl.model import Alert, Change, SeriesKey, Status, Track, Transition
 from alertctl.notify import Notifier
 from alertctl.store import alerts, silences, state, timeshift
 from alertctl.store.db import transaction
@@ -33,6 +33,8 @@ class Cycle:
     reading: Reading
     transitions: list[Transition]
     open_alerts: list[Alert]
+    tracks: Mapping[SeriesKey, Track] = field(default_factory=dict)
+    """Every series' breach runs after this cycle: the live view's pending rules."""
 
 
 class Runner:
@@ -168,7 +170,7 @@ class Runner:
 
             unsilenced = {item.alert_id: item.silence_id for item in lifted if item.silence_id is not None}
             queue_notices(conn, self.config, self.rules, recorded, current, status_before, now, unsilenced)
-        return Cycle(now, reading, recorded, current)
+        return Cycle(now, reading, recorded, current, outcome.tracks)
 
 
 def _top_processes(by: str) -> list[dict[str, object]]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from alertctl.model import Labels, Op, Rule, Severity, Unit
-from alertctl.units import human, plain, unit_of
+from alertctl.units import human, percent_number, unit_of
 
 
 def _number(value: float, metric: str) -> str:
     """Percentages stay bare ("97.2", as the contract's example reads); sizes and times get units."""
     unit = unit_of(metric)
-    return plain(value) if unit is Unit.PERCENT else human(value, unit)
+    return percent_number(value) if unit is Unit.PERCENT else human(value, unit)
 
 
 def subject(metric: str, labels: Labels) -> str:

@@ -2,6 +2,7 @@
 
 import getpass
 import sqlite3
+import sys
 import time
 from collections.abc import Callable
 from enum import StrEnum
@@ -10,7 +11,7 @@ from typing import Annotated
 import typer
 
 from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, open_session, parse_labels
-from alertctl.cli.present import alert_dict, to_csv, to_json
+from alertctl.cli.present import alert_dict, to_csv, to_json, to_tsv
 from alertctl.durations import iso, parse_duration, parse_time_point
 from alertctl.errors import NotFoundError, UsageError
 from alertctl.model import Alert
@@ -24,10 +25,21 @@ class SeverityChoice(StrEnum):
 
 
 class StatusChoice(StrEnum):
+    open = "open"
     firing = "firing"
     acknowledged = "acknowledged"
     suppressed = "suppressed"
     resolved = "resolved"
+
+
+OPEN_STATUSES = ("firing", "acknowledged", "suppressed")
+"""What `--status open` stands for: every alert not yet resolved."""
+
+
+def _statuses(chosen: list[StatusChoice] | None) -> tuple[str, ...]:
+    wanted = [s.value for s in chosen or ()]
+    expanded = [status for s in wanted for status in (OPEN_STATUSES if s == "open" else (s,))]
+    return tuple(dict.fromkeys(expanded))
 
 
 MAX_ID = 2**63 - 1
@@ -50,7 +62,8 @@ def _time_option(name: str, text: str | None, now: float) -> float | None:
 @guarded()
 def history(
     severity: Annotated[list[SeverityChoice] | None, typer.Option("--severity", help="Worst severity reached (repeatable).")] = None,
-    status: Annotated[list[StatusChoice] | None, typer.Option("--status", help="Current status (repeatable).")] = None,
+    status: Annotated[list[StatusChoice] | None, typer.Option(
+        "--status", help="Current status (repeatable); open = firing, acknowledged or suppressed.")] = None,
     rule: Annotated[str | None, typer.Option("--rule", help="Only this rule.")] = None,
     label: Annotated[list[str] | None, typer.Option("--label", help="KEY=VALUE, e.g. mount=/var (repeatable).")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Started after: 2h, 7d or an ISO date.")] = None,
@@ -62,16 +75,16 @@ def history(
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Alerts, newest first.
+    """Alerts, newest first: one line each; into a pipe, tab-separated with a header line.
 
-    Example: alertctl history --severity critical --since 7d
+    Example: alertctl history --status open --since 7d
     """
     if json_ and csv_:
         raise UsageError("--json and --csv: choose one")
     now = time.time()
     wanted = alerts.HistoryFilter(
         severities=tuple(s.value for s in severity or ()),
-        statuses=tuple(s.value for s in status or ()),
+        statuses=_statuses(status),
         rule=rule,
         labels=parse_labels(label),
         since=_time_option("--since", since, now),
@@ -83,12 +96,16 @@ def history(
         print(to_json([alert_dict(a) for a in found]))
     elif csv_:
         print(to_csv(found), end="")
+    elif not sys.stdout.isatty():
+        print(to_tsv(found), end="")
     elif not found:
         print("No alerts match.")
     else:
-        from alertctl.cli.tables import alerts_table, console
+        from alertctl.cli.tables import console, history_lines
 
-        console().print(alerts_table(found, worst=True))
+        out = console()
+        for line in history_lines(found, out.width, now):
+            out.print(line, no_wrap=True, crop=True, overflow="ellipsis")
 
 
 @guarded()
@@ -109,11 +126,10 @@ def show(
     if json_:
         print(to_json(alert_dict(alert) | notices_dict(conn, alert.id) | {"timeline": steps}))
         return
-    from alertctl.cli.tables import alert_detail, console, timeline_table
+    from alertctl.cli.tables import alert_detail, console
 
     out = console()
-    out.print(alert_detail(alert))
-    out.print(timeline_table(steps))
+    out.print(alert_detail(alert, steps, out.width), soft_wrap=True)
 
 
 def timeline(conn: sqlite3.Connection, alert_id: int) -> list[dict[str, object]]:

@@ -11,6 +11,7 @@ from datetime import datetime
 from alertctl.durations import iso
 from alertctl.messages import subject
 from alertctl.model import Alert, Transition, make_labels
+from alertctl.readable import Field, context_fields
 from alertctl.units import human, unit_of
 
 FIELDS = (
@@ -53,6 +54,68 @@ def to_csv(alerts: Sequence[Alert]) -> str:
     return out.getvalue()
 
 
+TSV_FIELDS = ("id", "started_at", "severity", "worst", "status", "rule", "labels", "value", "message")
+
+
+def to_tsv(alerts: Sequence[Alert]) -> str:
+    """`history` into a pipe: a header, then one tab-separated line per alert, nothing cut or wrapped."""
+    lines = ["\t".join(TSV_FIELDS)]
+    for alert in alerts:
+        fields = (
+            str(alert.id), iso(alert.started_at) or "", alert.severity.label, alert.peak_severity.label,
+            alert.status.value, alert.rule, labels_text(alert.labels, ","), value_text(alert, alert.value),
+            alert.message,
+        )
+        lines.append("\t".join(" ".join(field.split()) for field in fields))
+    return "\n".join(lines) + "\n"
+
+
+def labels_text(labels: dict[str, str], separator: str = " ") -> str:
+    return separator.join(f"{k}={v}" for k, v in sorted(labels.items()))
+
+
+def detail_fields(alert: Alert) -> list[Field]:
+    """`show`'s fields, one per line, then what the alert's context held."""
+    fields = [
+        Field("Alert", f"#{alert.id} {alert.rule} on {alert.host}"),
+        Field("Severity", f"{alert.severity.label} (worst: {alert.peak_severity.label})"),
+        Field("Status", alert.status.value + (f" ({alert.resolution.value})" if alert.resolution else "")),
+        Field("Message", alert.message),
+        Field("Metric", f"{alert.metric} {labels_text(alert.labels)}".strip()),
+        Field("Value", f"{value_text(alert, alert.value) or 'n/a'} (peak {value_text(alert, alert.peak) or 'n/a'}, "
+                       f"threshold {value_text(alert, alert.threshold) or 'n/a'})"),
+        Field("Started", iso(alert.started_at) or ""),
+        Field("Last seen", iso(alert.last_seen_at) or ""),
+        Field("Occurrences", f"{alert.occurrences} samples in breach, reopened {alert.reopened}x"),
+        Field("Notifications", str(alert.notifications)),
+    ]
+    return fields + _operator_fields(alert) + context_fields(alert.context, alert.metric)
+
+
+def _operator_fields(alert: Alert) -> list[Field]:
+    fields = []
+    if alert.acked_at:
+        note = f": {alert.ack_note}" if alert.ack_note else ""
+        fields.append(Field("Acknowledged", f"{iso(alert.acked_at)} by {alert.acked_by}{note}"))
+    if alert.suppressed_until:
+        reason = f": {alert.suppress_reason}" if alert.suppress_reason else ""
+        fields.append(Field("Suppressed until", f"{iso(alert.suppressed_until)}{reason}"))
+    if alert.resolved_at:
+        note = f": {alert.resolve_note}" if alert.resolve_note else ""
+        fields.append(Field("Resolved", f"{iso(alert.resolved_at)}{note}"))
+    return fields
+
+
+def timeline_fields(steps: Sequence[dict[str, object]]) -> list[Field]:
+    """`show`'s timeline: local date and time and what happened, then the detail under itself."""
+    widest = max((len(str(step["kind"])) for step in steps), default=0)
+    fields = []
+    for step in steps:
+        at = str(step["at"] or "")
+        fields.append(Field(f"{at[5:10]} {at[11:19]}  {str(step['kind']).ljust(widest)}", str(step["detail"] or "")))
+    return fields
+
+
 def event_line(t: Transition) -> str:
     """One event as `watch` logs it and its live view lists it."""
     return f"{iso(t.at)} {t.change.value} #{t.alert_id} {t.key.rule} {t.severity.label}: {t.message}"
@@ -60,6 +123,12 @@ def event_line(t: Transition) -> str:
 
 def local_time(epoch: float | None) -> str:
     return "" if epoch is None else datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M")
+
+
+def short_time(epoch: float, now: float) -> str:
+    """Local time as a table has room for: `12-03 08:11`, with the year only when it is not this one's."""
+    then = datetime.fromtimestamp(epoch)
+    return then.strftime("%m-%d %H:%M" if then.year == datetime.fromtimestamp(now).year else "%Y-%m-%d")
 
 
 def value_text(alert: Alert, value: float | None) -> str:

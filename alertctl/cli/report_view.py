@@ -12,6 +12,7 @@ from rich.text import Text
 
 from alertctl.cli.present import local_time
 from alertctl.report import Report
+from alertctl.units import human_seconds
 
 BAR_WIDTH = 40
 SPARK = " ▁▂▃▄▅▆▇█"
@@ -85,15 +86,6 @@ def _day_row(report: Report) -> Text:
         f"\nbusiest day {busiest_day}: {busiest}; {report.total / report.days:.1f} a day on average\n",
         "by weekday: " + " ".join(f"{day[:3].title()} {n}" for day, n in report.by_weekday.items()),
     )
-
-
-def human_seconds(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    seconds = round(seconds)
-    parts = [(seconds // 86400, "d"), (seconds % 86400 // 3600, "h"), (seconds % 3600 // 60, "m"), (seconds % 60, "s")]
-    shown = [f"{n}{unit}" for n, unit in parts if n]
-    return " ".join(shown[:2]) or "0s"
 
 
 def _response_times(report: Report) -> Text:

@@ -13,6 +13,7 @@ from alertctl.durations import iso
 from alertctl.messages import subject
 from alertctl.model import Alert, Severity, make_labels
 from alertctl.notify.policy import Kind
+from alertctl.readable import aligned, context_fields
 from alertctl.units import human, unit_of
 
 FIELDS = (
@@ -77,7 +78,7 @@ def fields(alert: Alert, kind: str, reason: str) -> dict[str, str]:
         "message": alert.message,
         "started_at": iso(alert.started_at) or "",
         "description": str(context.get("description", "")),
-        "context": _context_text(context),
+        "context": _context_text(context, alert.metric),
         "recommendations": "\n".join(f"- {r}" for r in _list(context.get("recommendations"))),
         "runbook": str(context.get("runbook", "")),
     }
@@ -123,18 +124,14 @@ def _list(value: object) -> list[object]:
     return list(value) if isinstance(value, list) else []
 
 
-def _context_text(context: dict[str, object]) -> str:
-    lines = []
-    for process in _list(context.get("top_processes")):
-        if isinstance(process, dict):
-            lines.append("- " + ", ".join(f"{k}={v}" for k, v in process.items()))
-    mount = context.get("mount")
-    if isinstance(mount, dict):
-        lines += [f"- {k}: {v}" for k, v in mount.items()]
-    check = context.get("check")
-    if isinstance(check, dict):
-        lines += [f"- {k}: {v}" for k, v in check.items() if v not in (None, "")]
-    return "\n".join(lines)
+_CONTEXT_KEYS = ("top_processes", "mount", "check")
+"""The parts of a context the `{context}` field shows (the rule's own text has fields of its own)."""
+
+
+def _context_text(context: dict[str, object], metric: str) -> str:
+    """The same aligned fields `show` prints, unwrapped: mail and chat clients wrap for themselves."""
+    shown = {key: context[key] for key in _CONTEXT_KEYS if key in context}
+    return "\n".join(aligned(context_fields(shown, metric)))
 
 
 def digest(notices: Sequence[tuple[str, str, str]], host: str) -> Rendered:

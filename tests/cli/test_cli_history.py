@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from alertctl.cli.present import FIELDS
+from alertctl.cli.present import FIELDS, TSV_FIELDS
 from tests.cli.conftest import Rig
 
 THREE_DAYS = 3 * 86400
@@ -87,6 +87,8 @@ def test_newest_first_by_default(seeded: Rig) -> None:
         (["--status", "resolved"], [2]),
         (["--status", "firing", "--status", "acknowledged"], [3, 1]),
         (["--status", "suppressed"], []),
+        (["--status", "open"], [3, 1]),
+        (["--status", "open", "--status", "resolved"], [3, 1, 2]),
         (["--rule", "q-mid"], [3, 2]),
         (["--rule", "no-such-rule"], []),
         (["--label", "team=db"], [3, 2]),
@@ -138,19 +140,25 @@ def test_csv_has_a_header_and_one_row_per_alert(seeded: Rig) -> None:
     assert first["resolution"] == ""
 
 
-def test_text_table_lists_the_alerts(seeded: Rig) -> None:
+def test_into_a_pipe_it_is_tab_separated_with_a_header(seeded: Rig) -> None:
     result = seeded.invoke("history")
 
     assert result.exit_code == 0
-    assert "q-high" in result.stdout and "q-mid" in result.stdout
-    assert "acknowledged" in result.stdout
+    header, *lines = result.stdout.splitlines()
+    assert header.split("\t") == list(TSV_FIELDS)
+    rows = [dict(zip(TSV_FIELDS, line.split("\t"), strict=True)) for line in lines]
+    assert [(r["id"], r["rule"], r["status"], r["worst"]) for r in rows] == [
+        ("3", "q-mid", "firing", "warning"), ("1", "q-high", "acknowledged", "critical"), ("2", "q-mid", "resolved", "warning"),
+    ]
+    assert rows[0]["labels"] == "team=db,tier=2"
+    assert rows[1]["value"] == "99" and rows[1]["message"].startswith("q.value is 99 (critical above 95")
 
 
-def test_nothing_matching_says_so(seeded: Rig) -> None:
+def test_nothing_matching_is_the_header_alone_in_a_pipe(seeded: Rig) -> None:
     result = seeded.invoke("history", "--rule", "nope")
 
     assert result.exit_code == 0
-    assert "No alerts match" in result.stdout
+    assert result.stdout == "\t".join(TSV_FIELDS) + "\n"
     assert json.loads(seeded.invoke("history", "--rule", "nope", "--json").stdout) == []
 
 
@@ -171,7 +179,7 @@ def test_a_bad_since_is_a_usage_error_naming_the_option(seeded: Rig) -> None:
         (["--label", "novalue"], "novalue"),
         (["--label", "=x"], "--label"),
         (["--severity", "bogus"], "bogus"),
-        (["--status", "open"], "open"),
+        (["--status", "closed"], "closed"),
         (["--limit", "0"], "--limit"),
         (["--limit", "many"], "many"),
         (["--json", "--csv"], "--csv"),

@@ -17,7 +17,7 @@ ALERT = Alert(
     resolution=None, value=97.5, peak=98.0, threshold=95.0,
     message="disk.percent /var is 97.5 (critical above 95, exceeded by 2.6%) on web-01",
     started_at=0.0, last_seen_at=60.0,
-    context={"description": "Disk filling", "mount": {"disk.percent": 97.5, "disk.free": 1024.0},
+    context={"description": "Disk filling", "mount": {"disk.percent": 97.5, "disk.free": 84086779904.0},
              "recommendations": ["Rotate logs", "Check backups"], "runbook": "https://wiki.example/disk"},
 )
 
@@ -30,8 +30,8 @@ Description:
 Disk filling
 
 Context:
-- disk.percent: 97.5
-- disk.free: 1024.0
+Mount  disk.percent  97.5%
+       disk.free     78.3 GiB
 
 Recommendations:
 - Rotate logs
@@ -90,3 +90,41 @@ def test_a_digest_lists_every_notice_and_takes_the_worst_type() -> None:
     assert shown.title == "[DIGEST] 2 alert notices on h"
     assert shown.body == "- [WARNING] a on h: a line\n- [CRITICAL] b on h: b line"
     assert shown.notify_type == "failure"
+
+
+QUEUE = replace(
+    ALERT, id=9, rule="queue-backlog", metric="queue.duration", labels={}, series={}, value=0.00314199600052234,
+    peak=0.0123, threshold=0.002, message="queue.duration is 3.14 ms (warning above 2 ms, exceeded by 57.1%) on web-01",
+    severity=Severity.WARNING,
+    context={
+        "top_processes": [
+            {"pid": 7922, "name": "python", "user": "root", "cpu_percent": 87.5, "memory_percent": 0.4999},
+            {"pid": 12, "name": "kworker/0:1", "user": None, "cpu_percent": 3.0, "memory_percent": 0.0},
+        ],
+        "check": {"command": "cat /tmp/queue-length", "exit_code": 0, "output": "150\nsecond line",
+                  "error": None, "queue.value": 150.0, "queue.duration": 0.00314199600052234},
+    },
+)
+
+QUEUE_CONTEXT = """\
+Alert #9: warning queue.duration on web-01, value 3.14 ms, threshold 2 ms, peak 12.3 ms, started 1970-01-01T00:00:00+00:00.
+
+Context:
+Top processes   PID  NAME         USER    CPU  MEMORY
+               7922  python       root  87.5%    0.5%
+                 12  kworker/0:1           3%      0%
+Check          command         cat /tmp/queue-length
+               exit_code       0
+               output          150
+                               second line
+               queue.value     150
+               queue.duration  3.14 ms
+
+Why this notice"""
+
+
+def test_values_carry_units_and_the_context_reads_as_aligned_fields_not_reprs() -> None:
+    body = render(QUEUE, "opened", "first_notification").body
+    assert QUEUE_CONTEXT in body
+    assert "None" not in body and "pid=" not in body and "0.00314199" not in body
+    assert not [line for line in body.splitlines() if line != line.rstrip()]

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from alertctl.cli.alerts_cmd import timeline
-from alertctl.cli.tables import alert_detail, timeline_table
+from alertctl.cli.tables import alert_detail
 from alertctl.config.runtime import Notify
 from alertctl.store import alerts, silences
 from tests.conftest import run_cli
@@ -58,11 +58,11 @@ def test_show_fits_80_columns_without_colour(tmp_path: Path) -> None:
     out = StringIO()
     screen = Console(file=out, width=80, color_system=None, highlight=False)
     alert = alerts.get(d.conn, d.alert_id("/var"))
-    screen.print(alert_detail(alert))
-    screen.print(timeline_table(timeline(d.conn, alert.id)))
+    screen.print(alert_detail(alert, timeline(d.conn, alert.id), 80), soft_wrap=True)
     text = out.getvalue()
     assert "\x1b[" not in text
     assert max(len(line) for line in text.splitlines()) <= 80
+    assert not [line for line in text.splitlines() if line != line.rstrip()]
     assert "Timeline" in text and "acknowledged" in text and "by alice" in text
 
 
