@@ -100,8 +100,7 @@ def watch(
         if live:
             from alertctl.cli.live import LiveView
 
-            with LiveView(runner) as view:
-                runner.notifiers = [view, delivery]
+            with LiveView(runner, every) as view:
                 on_cycle = _exporting(view.update, export, runner)
                 run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
         else:
