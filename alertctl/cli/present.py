@@ -126,9 +126,12 @@ def local_time(epoch: float | None) -> str:
 
 
 def short_time(epoch: float, now: float) -> str:
-    """Local time as a table has room for: `12-03 08:11`, with the year only when it is not this one's."""
-    then = datetime.fromtimestamp(epoch)
-    return then.strftime("%m-%d %H:%M" if then.year == datetime.fromtimestamp(now).year else "%Y-%m-%d")
+    """Local time as a table has room for, as `ls -l` does: `08:11` today, `12-03 08:11` this year,
+    else `2025-12-03`."""
+    then, today = datetime.fromtimestamp(epoch), datetime.fromtimestamp(now)
+    if then.date() == today.date():
+        return then.strftime("%H:%M")
+    return then.strftime("%m-%d %H:%M" if then.year == today.year else "%Y-%m-%d")
 
 
 def value_text(alert: Alert, value: float | None) -> str:

@@ -31,7 +31,7 @@ def console() -> Console:
 
 HISTORY_COLUMNS = (
     Column("ID", right=True), Column("Started"), Column("Worst"), Column("Status"),
-    Column("Rule", cut=2, keep=12), Column("Value", right=True), Column("Message", cut=1, keep=24),
+    Column("Rule", cut=2, keep=16), Column("Value", right=True), Column("Message", cut=1, keep=16),
 )
 
 
