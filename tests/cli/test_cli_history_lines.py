@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import sys
+from dataclasses import replace
 from io import StringIO
 
 import pytest
 from rich.console import Console
 
+from alertctl.cli.present import short_time
 from alertctl.cli.tables import history_lines
 from alertctl.model import Severity, Status
 from tests.alerts import open_alert
@@ -51,7 +54,7 @@ def incidents(rig: Rig) -> Rig:
 def test_piped_history_has_one_line_per_alert_so_grep_counts_them(incidents: Rig) -> None:
     where = f"-c {shlex.quote(str(incidents.config))} --db {shlex.quote(str(incidents.db))}"
     count = subprocess.run(f"{shlex.quote(sys.executable)} -m alertctl history {where} | grep -c {LONG_RULE}",
-                           shell=True, capture_output=True, text=True, env={"COLUMNS": "80", **_env()})
+                           shell=True, capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"})
 
     assert count.stdout.strip() == "3"
     piped = incidents.run("history")
@@ -101,9 +104,9 @@ def test_in_a_terminal_nothing_matching_says_so(incidents: Rig) -> None:
 def test_the_table_at_80_columns_without_colour() -> None:
     long = open_alert(12, Severity.CRITICAL, rule="queue-backlog-of-the-nightly-import", labels={"mount": "/var"})
     alerts = [
-        long.__class__(**{**long.__dict__, "message": "disk.percent /var is 97.5 (critical above 95, exceeded by 2.6%) on web-01",
-                          "value": 97.5, "status": Status.ACKNOWLEDGED, "started_at": 1_000_000.0}),
-        open_alert(3, Severity.WARNING, rule="cpu"),
+        replace(long, message="disk.percent /var is 97.5 (critical above 95, exceeded by 2.6%) on web-01",
+                value=97.5, status=Status.ACKNOWLEDGED, started_at=1_000_000.0),
+        replace(open_alert(3, Severity.WARNING, rule="cpu"), started_at=1_000_000.0 - 86400),
     ]
     out = StringIO()
     screen = Console(file=out, width=80, color_system=None)
@@ -111,19 +114,11 @@ def test_the_table_at_80_columns_without_colour() -> None:
         screen.print(line, no_wrap=True, crop=True)
 
     assert out.getvalue().splitlines() == [
-        "ID  Started      Worst     Status        Rule          Value  Message",
-        f"12  {_short(1_000_000.0)}  critical  acknowledged  queue-backl…  97.5%  disk.percent /var…",
-        f" 3  {_short(0.0)}  warning   firing        cpu              1%",
+        "ID  Started      Worst     Status        Rule              Value  Message",
+        f"12  {_short(1_000_000.0):<11}  critical  acknowledged  queue-backlog-o…  97.5%  disk.percent …",
+        f" 3  {_short(1_000_000.0 - 86400)}  warning   firing        cpu                  1%",
     ]
 
 
 def _short(epoch: float) -> str:
-    from alertctl.cli.present import short_time
-
     return short_time(epoch, 1_000_000.0)
-
-
-def _env() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
