@@ -47,6 +47,11 @@ def _wrap(line: str, width: int | None, indent: int) -> list[str]:
     return [lead + piece for piece in pieces] or [line]
 
 
+def labels_text(labels: Mapping[str, str], separator: str = " ") -> str:
+    """`mount=/var team=web`: labels sorted by name."""
+    return separator.join(f"{k}={v}" for k, v in sorted(labels.items()))
+
+
 def context_fields(context: Mapping[str, object], metric: str) -> list[Field]:
     """An alert's `context` as fields: `Top processes` as a table, `Check` and `Mount` as
     name/value pairs in their units, lists as `- ` items. `metric` gives `value` its unit."""

@@ -11,8 +11,8 @@ from datetime import datetime
 from alertctl.durations import iso
 from alertctl.messages import subject
 from alertctl.model import Alert, Transition, make_labels
-from alertctl.readable import Field, context_fields
-from alertctl.units import human, unit_of
+from alertctl.readable import Field, context_fields, labels_text
+from alertctl.units import metric_value
 
 FIELDS = (
     "id", "rule", "metric", "labels", "host", "severity", "peak_severity", "status", "resolution",
@@ -70,10 +70,6 @@ def to_tsv(alerts: Sequence[Alert]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def labels_text(labels: dict[str, str], separator: str = " ") -> str:
-    return separator.join(f"{k}={v}" for k, v in sorted(labels.items()))
-
-
 def detail_fields(alert: Alert) -> list[Field]:
     """`show`'s fields, one per line, then what the alert's context held."""
     fields = [
@@ -117,7 +113,7 @@ def timeline_fields(steps: Sequence[dict[str, object]]) -> list[Field]:
 
 
 def event_line(t: Transition) -> str:
-    """One event as `watch` logs it and its live view lists it."""
+    """One event as `watch` logs it off a terminal."""
     return f"{iso(t.at)} {t.change.value} #{t.alert_id} {t.key.rule} {t.severity.label}: {t.message}"
 
 
@@ -135,7 +131,7 @@ def short_time(epoch: float, now: float) -> str:
 
 
 def value_text(alert: Alert, value: float | None) -> str:
-    return "" if value is None else human(value, unit_of(alert.metric))
+    return "" if value is None else metric_value(alert.metric, value)
 
 
 def alert_subject(alert: Alert) -> str:

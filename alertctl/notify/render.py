@@ -13,8 +13,8 @@ from alertctl.durations import iso
 from alertctl.messages import subject
 from alertctl.model import Alert, Severity, make_labels
 from alertctl.notify.policy import Kind
-from alertctl.readable import aligned, context_fields
-from alertctl.units import human, unit_of
+from alertctl.readable import aligned, context_fields, labels_text
+from alertctl.units import metric_value
 
 FIELDS = (
     "tag", "rule", "host", "severity", "status", "kind", "reason", "id", "metric", "labels", "subject",
@@ -70,7 +70,7 @@ def fields(alert: Alert, kind: str, reason: str) -> dict[str, str]:
         "reason": reason,
         "id": str(alert.id),
         "metric": alert.metric,
-        "labels": " ".join(f"{k}={v}" for k, v in sorted(alert.labels.items())),
+        "labels": labels_text(alert.labels),
         "subject": subject(alert.metric, make_labels(alert.series)),
         "value": _number(alert, alert.value),
         "threshold": _number(alert, alert.threshold),
@@ -102,7 +102,7 @@ def _tag(kind: str, severity: Severity) -> str:
 
 
 def _number(alert: Alert, value: float | None) -> str:
-    return "n/a" if value is None else human(value, unit_of(alert.metric))
+    return "n/a" if value is None else metric_value(alert.metric, value)
 
 
 def _details(v: dict[str, str], kind: str) -> str:

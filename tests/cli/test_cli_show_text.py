@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from io import StringIO
 
 import pytest
@@ -76,14 +74,7 @@ STEPS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
+pytestmark = pytest.mark.usefixtures("utc")
 
 def test_show_reads_in_units_with_the_context_as_aligned_fields() -> None:
     out = StringIO()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -43,14 +41,7 @@ https://wiki.example/disk
 Why this notice: first_notification. Acknowledge: alertctl ack 7"""
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
+pytestmark = pytest.mark.usefixtures("utc")
 
 def test_an_opened_critical_notice_reads_in_full() -> None:
     shown = render(ALERT, "opened", "first_notification")
