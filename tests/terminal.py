@@ -3,11 +3,13 @@ screen (after every cursor move and redraw) is captured as a person would see it
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -48,22 +50,36 @@ def run_in_pty(args: list[str], columns: int, rows: int = 24, timeout: float = 6
 @contextmanager
 def tmux_pane(tmp_path: Path, args: list[str], columns: int = 80, rows: int = 24) -> Iterator[Callable[[], str]]:
     """`python -m alertctl ARGS` in a detached tmux pane of that size, on a server of its own;
-    yields a function that returns the pane's screen as text. The server is ended afterwards."""
+    yields a function that returns the pane's screen as text. Afterwards the command gets
+    SIGTERM (a SIGHUP from the closing pane would only make `watch` reload), then the
+    server is ended."""
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
-    socket = str(tmp_path / "tmux.sock")
-    command = " ".join(_quoted(part) for part in [sys.executable, "-m", "alertctl", *args])
-    subprocess.run(["tmux", "-S", socket, "-f", os.devnull, "new-session", "-d", "-x", str(columns), "-y", str(rows),
-                    command], check=True, env=os.environ)
+    tmux = ["tmux", "-S", str(tmp_path / "tmux.sock")]
+    command = "exec " + " ".join(_quoted(part) for part in [sys.executable, "-m", "alertctl", *args])
+    subprocess.run([*tmux, "-f", os.devnull, "new-session", "-d", "-x", str(columns), "-y", str(rows), command],
+                   check=True, env=os.environ)
+    pane = subprocess.run([*tmux, "display-message", "-p", "#{pane_pid}"], capture_output=True, text=True, check=True)
 
     def screen() -> str:
-        shown = subprocess.run(["tmux", "-S", socket, "capture-pane", "-p"], capture_output=True, text=True, check=True)
-        return shown.stdout
+        return subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True, check=True).stdout
 
     try:
         yield screen
     finally:
-        subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True)
+        _end(int(pane.stdout))
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+
+
+def _end(pid: int, timeout: float = 20) -> None:
+    """SIGTERM, then wait until the process is gone (tmux, its parent, reaps it)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            os.kill(pid, 0)
+            time.sleep(0.1)
+        os.kill(pid, signal.SIGKILL)
 
 
 def wait_for(screen: Callable[[], str], ready: Callable[[str], bool], timeout: float = 60) -> str:

@@ -158,7 +158,7 @@ def test_in_a_real_80x24_terminal_every_open_alert_is_on_the_screen(tmp_path: Pa
     db = tmp_path / "a.db"
     _seed_open_alerts(db)
 
-    with tmux_pane(tmp_path, ["watch", "--db", str(db), "--interval", "1s"], 80, 24) as screen:
+    with tmux_pane(tmp_path, ["watch", "--db", str(db), "--interval", "1s", "--cycles", "300"], 80, 24) as screen:
         shown = wait_for(screen, lambda text: "Watched metrics" in text or "Pending (" in text)
 
     lines = shown.rstrip("\n").splitlines()
