@@ -63,8 +63,8 @@ class Screen:
     cost: OwnCost | None = None
     nodata: int = 0
     """Rules that could not judge this cycle (no sample)."""
-    failing_channels: int = 0
-    """Channels whose latest delivery failed."""
+    failing_channels: Sequence[str] = ()
+    """Names of the channels whose latest delivery failed."""
 
     def count(self, status: Status) -> int:
         return sum(1 for alert in self.alerts if alert.status is status)
