@@ -67,11 +67,12 @@ def _header(screen: Screen) -> list[Text]:
         (screen.count(Status.SUPPRESSED), "suppressed", "magenta"),
         (len(screen.pending), "pending", "yellow"),
         (screen.nodata, "no data", "yellow"),
-        (len(screen.failing_channels), "failing channels", "bold red"),
+        (len(screen.failing_channels), "failing channel" if len(screen.failing_channels) == 1 else "failing channels",
+         "bold red"),
     ]
     second = Text(", ").join(Text(f"{n} {label}", style=style if n else "") for n, label, style in counts)
     if screen.failing_channels:
-        second.append(f" ({', '.join(screen.failing_channels)})", style="bold red")
+        second.append(f": {', '.join(screen.failing_channels)}", style="bold red")
     return [first, second]
 
 

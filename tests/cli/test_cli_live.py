@@ -79,7 +79,7 @@ def test_at_80_by_24_the_header_counts_then_every_alert_then_pending_then_metric
 
     assert len(lines) <= 23 and max(len(line) for line in lines) <= 80
     assert lines[0].startswith("alertctl watch on web-01 ·") and "alertctl 0.3% CPU, 40.1 MiB" in lines[0]
-    assert lines[1] == "2 firing, 1 acked, 0 suppressed, 1 pending, 2 no data, 1 failing channels (pager)"
+    assert lines[1] == "2 firing, 1 acked, 0 suppressed, 1 pending, 2 no data, 1 failing channel: pager"
     assert _alert_ids(lines) == ["3", "2", "1"]  # worst first, then newest
     first = next(line for line in lines if line.startswith(" 3 "))
     assert first.split()[:6] == ["3", "critical", "firing", "disk-full", "/srv/a", "97%"] and " 1m " in first
