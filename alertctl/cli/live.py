@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.live import Live
 from rich.panel import Panel
 from rich.text import Text
@@ -41,7 +41,7 @@ class LiveView:
     def update(self, cycle: Cycle) -> None:
         checks = {c.name: c.type for c in self.runner.config.checks}
         specs = {s.metric: spec for s in cycle.reading.samples if (spec := catalog.find(s.metric, checks))}
-        parts = [
+        parts: list[RenderableType] = [
             Text(f"alertctl watch - {self.runner.policy.host} - {iso(cycle.at)} - Ctrl-C to stop", style="bold"),
             metrics_table(cycle.reading.samples, specs),
             alerts_table(cycle.open_alerts, title="Open alerts") if cycle.open_alerts else Text("No open alerts.", style="green"),

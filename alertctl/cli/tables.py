@@ -67,7 +67,7 @@ def alert_detail(alert: Alert, notices: list[str] | None = None) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column(overflow="fold")
-    rows = [
+    rows: list[tuple[str, str | Text | None]] = [
         ("Alert", f"#{alert.id} {alert.rule} on {alert.host}"),
         ("Severity", Text.assemble((alert.severity.label, SEVERITY_STYLE[alert.severity]),
                                    f" (worst: {alert.peak_severity.label})")),
@@ -101,7 +101,7 @@ def _operator_rows(alert: Alert) -> list[tuple[str, str | Text | None]]:
     if alert.suppressed_until:
         rows.append(("Suppressed until", f"{iso(alert.suppressed_until)}: {alert.suppress_reason or ''}"))
     if alert.resolved_at:
-        rows.append(("Resolved", iso(alert.resolved_at) + (f": {alert.resolve_note}" if alert.resolve_note else "")))
+        rows.append(("Resolved", (iso(alert.resolved_at) or "") + (f": {alert.resolve_note}" if alert.resolve_note else "")))
     return rows
 
 
