@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
@@ -14,7 +16,7 @@ FIX = "stale: run `python3 docs/generate.py --reference` and commit the result"
 
 
 @pytest.mark.parametrize("page", sorted(generate.reference_outputs()), ids=lambda page: page.name)
-def test_each_generated_page_is_current(page) -> None:  # type: ignore[no-untyped-def]
+def test_each_generated_page_is_current(page: Path) -> None:
     assert page.exists() and page.read_text() == generate.reference_outputs()[page], f"{page.name}: {FIX}"
 
 
