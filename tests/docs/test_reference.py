@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from alertctl.cli.app import app
 from alertctl.metrics import catalog
-from docs import generate
+from tests.docs.generator import generate
 
 FIX = "stale: run `python3 docs/generate.py --reference` and commit the result"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from docs import generate
+from tests.docs.generator import generate
 
 pytestmark = pytest.mark.slow
 
