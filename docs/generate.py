@@ -9,7 +9,7 @@ The reference parts sit between `<!-- generated: NAME -->` and `<!-- /generated 
 page (docs/cli.md is generated whole). The tour's console blocks are produced by running
 each `$ ` command in a scratch home; tests/docs re-run both and compare (the tour without
 what changes from run to run: times, durations, this machine's readings).
-Run it from the repository root with the worktree first on the path, as the tests do.
+It imports (and the tour runs) the alertctl of this checkout, never an installed one.
 """
 
 from __future__ import annotations
