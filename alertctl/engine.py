@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from alertctl import messages
 from alertctl.model import (
@@ -77,7 +78,7 @@ def advance(rule: Rule, track: Track, value: float, now: float, max_gap: float) 
     afresh: time nobody sampled is not time in breach.
     """
     stale = track.last_at is not None and now - track.last_at > max_gap
-    levels = {}
+    levels: dict[str, Any] = {}  # LevelTracks by field name, for `replace`
     for severity, level in rule.levels():
         previous = LevelTrack() if stale else track.of(severity)
         if rule.op.holds(value, level.value):

@@ -17,7 +17,7 @@ from alertctl.metrics.catalog import SYSTEM_METRICS
 from alertctl.model import Alert, Level, Op, Rule, Sample, Severity, Unit
 from alertctl.units import unit_of
 
-_MAXIMUM = {spec.name: spec.maximum for spec in SYSTEM_METRICS}
+_MAXIMUM = {spec.name: spec.maximum for spec in SYSTEM_METRICS if spec.maximum is not None}
 _UNSAFE = re.compile(r"[=|\x00-\x1f\x7f]")
 """`=` ends a label, `|` starts perfdata in the status line, a line break ends the output."""
 _PLAIN = re.compile(r"[A-Za-z0-9_.:/@%+,-]+")
@@ -84,6 +84,6 @@ def _range(rule: Rule, level: Level | None) -> str:
 def decimal(value: float, unit: Unit) -> str:
     """Plain decimal notation, never an exponent: what every perfdata parser accepts."""
     if unit is Unit.BYTES or value == int(value):
-        return str(int(round(value)))
+        return str(round(value))
     text = f"{value:.3f}".rstrip("0").rstrip(".")
     return text or "0"

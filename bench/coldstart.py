@@ -71,8 +71,8 @@ def measure(
     alertctl: Path, config: Path, env: dict[str, str], runs: int, state: bool
 ) -> tuple[list[float], list[float]]:
     """Interleaved timings (alertctl, baseline); which goes first alternates each round."""
-    check = ([str(alertctl), "check", "--dry-run", "-c", str(config)], range(0, 3))
-    baseline = ([sys.executable, "-c", BASELINE_CODE], range(0, 1))
+    check = ([str(alertctl), "check", "--dry-run", "-c", str(config)], range(3))
+    baseline = ([sys.executable, "-c", BASELINE_CODE], range(1))
     commands = (check, baseline)
     warm_check = [part for part in check[0] if part != "--dry-run"] if state else check[0]
     timed(warm_check, env, check[1])  # warm-up: fills the config cache (and state) and the OS caches

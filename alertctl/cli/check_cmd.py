@@ -71,7 +71,7 @@ def _alertmanagers(runner: Runner) -> list[Notifier]:
 def rule_states(rules: Sequence[Rule], cycle: Cycle) -> list[dict[str, object]]:
     """Per rule and label set: ok, pending (breached, waiting on `for`/`consecutive`) or firing."""
     firing = {(a.rule, make_labels(a.series)): a for a in cycle.open_alerts}
-    states = []
+    states: list[dict[str, object]] = []
     for rule in rules:
         for sample in (s for s in cycle.reading.samples if rule.selects(s)):
             alert = firing.get((rule.name, sample.labels))

@@ -180,7 +180,7 @@ _RULES = """
 def starter(config: Config) -> str:
     """The commented file `config init` writes; comments between sections tomli-w cannot write."""
     tables = document(config)
-    notify = {k: v for k, v in tables["notify"].items() if v or k == "resolved"}  # type: ignore[union-attr]
+    notify = {k: v for k, v in tables["notify"].items() if v or k == "resolved"}  # type: ignore[attr-defined]
     return "".join([
         _HEADER,
         _AGENT,

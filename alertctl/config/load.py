@@ -169,7 +169,7 @@ def _message(item: Any) -> str:
         return f"must be one of {item['ctx']['expected']} (got {item['input']!r})"
     if kind in _BOUNDS:
         return f"{_BOUNDS[kind]} {next(iter(item['ctx'].values()))} (got {item['input']!r})"
-    text = _MESSAGES.get(kind, item["msg"])
+    text: str = _MESSAGES.get(kind, item["msg"])
     if kind not in ("missing", "extra_forbidden") and not _may_hold_secrets(item):
         text += f" (got {item['input']!r})"
     return text

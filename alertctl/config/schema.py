@@ -265,8 +265,9 @@ class RuleSection(Strict):
             raise ValueError("needs a warning or a critical level (or both)")
         if self.warning and self.critical and not self._escalates_by_time():
             _check_order(self.op, self.warning.value, self.critical.value)
-        if self.clear is not None:
-            _check_clear(self.op, self.clear, (self.warning or self.critical).value)
+        nearest = self.warning or self.critical
+        if self.clear is not None and nearest is not None:
+            _check_clear(self.op, self.clear, nearest.value)
         return self
 
 
@@ -313,7 +314,7 @@ class Settings(BaseSettings):
     agent: AgentSection = AgentSection()
     notify: NotifySection = NotifySection()
     checks: list[CheckSection] = []
-    rules: list[RuleSection] = Field(default_factory=lambda: [RuleSection(**r) for r in DEFAULT_RULES])
+    rules: list[RuleSection] = Field(default_factory=lambda: [RuleSection.model_validate(r) for r in DEFAULT_RULES])
 
     @model_validator(mode="after")
     def _cross_references(self) -> Settings:

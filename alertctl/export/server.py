@@ -72,7 +72,7 @@ class MetricsServer:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 body = owner._text
                 if self.path.partition("?")[0] != "/metrics":
                     self._answer(404, b"not found: try /metrics\n", "text/plain; charset=utf-8")

@@ -6,8 +6,6 @@ change while the incident lasts, plus `severity`, which its routing needs; the
 status (firing or acknowledged) is an annotation.
 """
 
-from __future__ import annotations
-
 import json
 import re
 from datetime import UTC, datetime

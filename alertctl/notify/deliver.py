@@ -37,7 +37,7 @@ Sender = Callable[..., Sent]
 
 def retry_delay(attempts: int) -> float:
     """Seconds to wait after the `attempts`-th failed attempt: 5, 10, 20, ... 300."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), MAX_RETRY_GAP)
+    return min(FIRST_RETRY * 2.0 ** max(attempts - 1, 0), MAX_RETRY_GAP)
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def fields(alert: Alert, kind: str, reason: str) -> dict[str, str]:
     return values
 
 
-_NOTES = {
+_NOTES: dict[str, str] = {
     Kind.RAISED: " (severity raised)",
     Kind.RENOTIFY: " (still firing, not acknowledged)",
     Kind.ESCALATED: " (escalated: not acknowledged)",

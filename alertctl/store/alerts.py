@@ -163,7 +163,8 @@ class HistoryFilter:
 
 def history(conn: sqlite3.Connection, wanted: HistoryFilter) -> list[Alert]:
     """Newest first; severity filters by the worst severity an alert reached."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[object] = []
     if wanted.severities:
         clauses.append(f"peak_severity IN ({','.join('?' * len(wanted.severities))})")
         params += wanted.severities

@@ -188,7 +188,7 @@ def _room_for(memory: sqlite3.Connection, path: Path) -> bool:
         growth = max(size - path.stat().st_size, 0)
     except OSError:
         return True  # cannot tell: let SQLite try
-    return found.f_bavail * found.f_frsize >= size + growth
+    return bool(found.f_bavail * found.f_frsize >= size + growth)
 
 
 def _shrink_log(disk: sqlite3.Connection | None) -> None:

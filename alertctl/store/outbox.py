@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from alertctl.model import NoticeLog, Status
 
@@ -89,15 +90,15 @@ def notice_logs(conn: sqlite3.Connection, alert_ids: Sequence[int]) -> dict[int,
         f"WHERE alert_id IN ({marks}) GROUP BY alert_id, channel, kind",
         list(alert_ids),
     )
-    found: dict[int, dict[str, object]] = {}
+    found: dict[int, dict[str, Any]] = {}
     for row in rows:
         entry = found.setdefault(row["alert_id"], {"at": None, "escalated": False, "channels": set()})
         if row["kind"] in _ANNOUNCING:
-            entry["channels"].add(row["channel"])  # type: ignore[attr-defined]
-            entry["at"] = max(row["at"], entry["at"] or 0.0)  # type: ignore[type-var]
+            entry["channels"].add(row["channel"])
+            entry["at"] = max(row["at"], entry["at"] or 0.0)
         entry["escalated"] = entry["escalated"] or row["kind"] == "escalated"
     return {
-        alert_id: NoticeLog(e["at"], bool(e["escalated"]), frozenset(e["channels"]))  # type: ignore[arg-type]
+        alert_id: NoticeLog(e["at"], bool(e["escalated"]), frozenset(e["channels"]))
         for alert_id, e in found.items()
     }
 

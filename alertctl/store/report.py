@@ -24,7 +24,8 @@ class Window:
 
     def where(self, alias: str = "") -> tuple[str, list[object]]:
         a = f"{alias}." if alias else ""
-        clause, params = f"{a}started_at >= ? AND {a}started_at <= ?", [self.since, self.until]
+        clause = f"{a}started_at >= ? AND {a}started_at <= ?"
+        params: list[object] = [self.since, self.until]
         if self.rule is not None:
             clause += f" AND {a}rule = ?"
             params.append(self.rule)
@@ -154,7 +155,8 @@ def rule_rows(conn: sqlite3.Connection, window: Window) -> list[RuleRow]:
 def channel_rows(conn: sqlite3.Connection, window: Window) -> list[ChannelRow]:
     """Delivery attempts made inside the window per channel: succeeded, failed, and failed for the
     last time (the notice was given up at that attempt). With a rule, only notices about its alerts."""
-    about, params = "", [window.since, window.until]
+    about = ""
+    params: list[object] = [window.since, window.until]
     if window.rule is not None:
         about = " AND d.alert_id IN (SELECT id FROM alerts WHERE rule = ?)"
         params.append(window.rule)

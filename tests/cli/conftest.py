@@ -12,6 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from alertctl.cli.app import app
+from alertctl.config import load_config
+from alertctl.loop import Cycle, Runner
+from alertctl.store.db import open_database
 from tests.conftest import run_cli
 
 
@@ -74,6 +77,18 @@ class Rig:
 
     def invoke(self, *args: str, where: bool = True):  # type: ignore[no-untyped-def]
         return CliRunner().invoke(app, [*args, *(self._where() if where else [])])
+
+    def cycle_at(self, now: float) -> Cycle:
+        """One cycle as a fresh `check` process runs it (config, database, Runner), at `now`.
+
+        Runs placed in the past this way, followed by a real `check` on the real clock, test
+        durations without a margin: the clock only moves forward.
+        """
+        conn = open_database(self.db)
+        try:
+            return Runner(load_config(self.config, use_cache=False), conn).run_once(now)
+        finally:
+            conn.close()
 
     # -- reading back -----------------------------------------------------------
 

@@ -6,7 +6,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.cli.conftest import Rig
+
+pytestmark = pytest.mark.slow  # a dozen processes racing on one database
 
 
 def start(rig: Rig, *args: str) -> subprocess.Popen[str]:

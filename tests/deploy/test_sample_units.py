@@ -102,6 +102,7 @@ def test_the_manual_excerpt_of_the_service_matches_the_file() -> None:
     assert all(line in lines for line in excerpt.splitlines() if line and not line.startswith("#")), excerpt
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
 def test_systemd_analyze_verifies_the_service(tmp_path: Path) -> None:
     unit = tmp_path / "alertctl.service"

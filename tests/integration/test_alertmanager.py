@@ -14,6 +14,8 @@ import pytest
 from tests.cli.conftest import Rig
 from tests.integration.alertmanagers import Alertmanager, Forwarder, free_port, require_binaries
 
+pytestmark = pytest.mark.integration
+
 RULE = """
 [[rules]]
 name = "queue-backlog"

@@ -20,6 +20,8 @@ from tests.conftest import run_cli
 from tests.export.exposition import parse
 from tests.notify.receivers import free_port
 
+pytestmark = pytest.mark.integration
+
 NODE_EXPORTER = Path("/usr/bin/prometheus-node-exporter")
 
 

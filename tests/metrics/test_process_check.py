@@ -85,6 +85,6 @@ def test_first_sight_reports_the_lifetime_cpu_average(
     time.sleep(0.3)
     second = values(watcher)
     assert first["spin.count"] == 1.0
-    # a busy loop on a busy machine still gets far more than this, both ways measured
-    assert first["spin.cpu_percent"] > 10.0
-    assert second["spin.cpu_percent"] > 10.0
+    # a busy loop gets far more than this, both ways measured, even on 2 cores shared by 20 busy processes
+    assert first["spin.cpu_percent"] > 2.0
+    assert second["spin.cpu_percent"] > 2.0

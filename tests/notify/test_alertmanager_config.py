@@ -139,7 +139,7 @@ def recording_server(status: int = 200, answer: bytes = b"") -> Iterator[tuple[s
     seen: list[dict[str, object]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             seen.append({"path": self.path, "authorization": self.headers.get("Authorization"),
                          "type": self.headers.get("Content-Type"), "body": json.loads(body)})
@@ -198,7 +198,7 @@ def redirecting_server(status: int) -> Iterator[tuple[str, list[tuple[str, str, 
     seen: list[tuple[str, str, str | None]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers["Content-Length"]))
             seen.append(("POST", self.path, self.headers.get("Authorization")))
             self.send_response(status)
@@ -207,7 +207,7 @@ def redirecting_server(status: int) -> Iterator[tuple[str, list[tuple[str, str, 
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             seen.append(("GET", self.path, self.headers.get("Authorization")))
             self.send_response(200)
             self.send_header("Content-Length", "2")

@@ -11,12 +11,16 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from alertctl.config.runtime import Notify
 from alertctl.loop import run_forever
 from alertctl.notify.worker import BackgroundDelivery
 from tests.conftest import run_cli
 from tests.notify.harness import Harness, channel
 from tests.notify.receivers import http_receiver
+
+pytestmark = pytest.mark.slow  # channel faults: hanging receivers, killed processes
 
 
 def _config(tmp_path: Path, url: str, extra: str = "") -> tuple[Path, Path]:

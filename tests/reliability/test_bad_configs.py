@@ -53,6 +53,7 @@ def test_bad_config_is_refused_by_validate_check_and_history(config: Path, tmp_p
     assert_refused(history.stderr, config)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name", ["toml-unclosed-string", "not-utf8", "rule-empty-table", "check-http-url-with-secret", "agent-interval-inf"]
 )

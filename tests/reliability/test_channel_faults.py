@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.notify.receivers import free_port, http_receiver
 from tests.reliability.watching import query, start_watch
+
+pytestmark = pytest.mark.slow
 
 CYCLES = 60
 INTERVAL = 0.25

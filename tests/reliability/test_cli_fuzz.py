@@ -21,6 +21,8 @@ from typer.testing import CliRunner
 
 from alertctl.cli.app import main
 
+pytestmark = pytest.mark.slow
+
 
 @dataclass(frozen=True)
 class Ran:

@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import run_cli
 
+pytestmark = pytest.mark.slow
+
 COMMANDS = [["watch", "--cycles", "1"], ["check"], ["history"], ["ack", "1"], ["report"]]
 
 

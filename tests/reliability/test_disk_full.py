@@ -27,6 +27,8 @@ from tests.notify.harness import q_rule
 from tests.notify.receivers import http_receiver
 from tests.reliability.watching import query, start_watch, write_config
 
+pytestmark = [pytest.mark.root, pytest.mark.slow]
+
 RULE = """
 [[rules]]
 name = "q-high"

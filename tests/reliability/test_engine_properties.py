@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from alertctl.model import Change, Level, Op, Rule, Sample, Severity, make_labels
 from tests.engine.replay import Replay
+
+pytestmark = pytest.mark.slow
 
 SERIES = (make_labels({"mount": "/a"}), make_labels({"mount": "/b"}))
 

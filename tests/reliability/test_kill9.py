@@ -14,8 +14,12 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.notify.receivers import http_receiver
 from tests.reliability.watching import query, start_watch, write_config
+
+pytestmark = pytest.mark.slow
 
 KILLS = 50
 PHASES = [90.0, 97.0, 60.0, 10.0, 97.0]

@@ -25,6 +25,8 @@ from aiosmtpd.controller import Controller
 
 from tests.notify.receivers import free_port, http_receiver
 
+pytestmark = pytest.mark.slow
+
 SECRETS = (
     "S3cretPass",  # a password
     "T0kenValue",  # a +Header= value

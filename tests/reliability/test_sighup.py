@@ -9,6 +9,8 @@ import pytest
 from tests.cli.conftest import Rig, rig  # noqa: F401  (fixture)
 from tests.cli.test_cli_watch import Watcher, watchers  # noqa: F401  (fixture)
 
+pytestmark = pytest.mark.slow
+
 BROKEN = {
     "not TOML": "this is = not [ toml\n",
     "a bad value": '[agent]\ninterval = "soon"\n',

@@ -15,7 +15,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from tests.reliability.watching import query, start_watch, write_config
+
+pytestmark = pytest.mark.slow
 
 SECONDS = float(os.environ.get("ALERTCTL_SOAK_SECONDS", "60"))
 RULES = """

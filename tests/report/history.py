@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alertctl.store.db import open_database
 
-BASE = datetime(2026, 11, 10, tzinfo=timezone.utc).timestamp()
+BASE = datetime(2026, 11, 10, tzinfo=UTC).timestamp()
 """The window: BASE to BASE + 7 days (2026-11-10T00:00Z to 2026-11-17T00:00Z)."""
 DAY, HOUR, MINUTE = 86400, 3600, 60
 SINCE, UNTIL = "2026-11-10T00:00:00+00:00", "2026-11-17T00:00:00+00:00"

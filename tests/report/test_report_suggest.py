@@ -36,7 +36,7 @@ def test_peak_hour_needs_a_real_peak() -> None:
     peaked = texts(agg(rows, hourly={14: 12, 3: 28 - 12, 4: 12}))
     assert peaked == ["peak hour 03:00 local: 16 of 40 alerts (40%) started then; "
                       "look for a scheduled job or a daily load at that time"]
-    flat = texts(agg(rows, hourly={h: 2 for h in range(20)}))
+    flat = texts(agg(rows, hourly=dict.fromkeys(range(20), 2)))
     assert flat == []
 
 
