@@ -34,7 +34,7 @@ def plain(value: float) -> str:
         return str(int(value))
     rounded = float(f"{value:.{SIGNIFICANT - 1}e}")  # 0.0999999 is 0.100, not 0.1000
     if rounded == int(rounded) and abs(rounded) >= 10 ** (SIGNIFICANT - 1):
-        return str(int(round(value)))
+        return str(round(value))
     magnitude = math.floor(math.log10(abs(rounded)))
     decimals = max(SIGNIFICANT - 1 - magnitude, 0)
     return f"{value:.{decimals}f}"

@@ -14,7 +14,7 @@ from rich.console import Group
 from rich.live import Live
 from rich.text import Text
 
-from alertctl.cli.columns import Column, lay_out
+from alertctl.cli.columns import Cell, Column, lay_out
 from alertctl.cli.live_screen import Screen, State, screen_of
 from alertctl.cli.present import alert_subject, value_text
 from alertctl.cli.tables import SEVERITY_STYLE, STATUS_STYLE
@@ -80,7 +80,7 @@ def _alerts(screen: Screen, width: int, room: int) -> list[Text]:
     """Every open alert when they fit; else as many as fit and a line naming how many more."""
     if not screen.alerts:
         return [Text(), Text("No open alerts.", style="green")]
-    rows = [
+    rows: list[list[Cell]] = [
         [
             str(alert.id),
             Text(alert.severity.label, style=SEVERITY_STYLE[alert.severity]),
@@ -103,7 +103,7 @@ def _alerts(screen: Screen, width: int, room: int) -> list[Text]:
 
 
 def _pending(screen: Screen, width: int) -> tuple[str, list[Text]]:
-    rows = [
+    rows: list[list[Cell]] = [
         [
             subject(p.rule.name, p.labels),
             Text(p.severity.label, style=SEVERITY_STYLE[p.severity]),
@@ -124,7 +124,7 @@ def _needs(rule: Rule, wait: float, count: int) -> str:
 
 
 def _metrics(screen: Screen, width: int) -> tuple[str, list[Text]]:
-    rows = [
+    rows: list[list[Cell]] = [
         [
             subject(w.metric, w.labels),
             Text(metric_value(w.metric, w.value), style=STATE_STYLE[w.state]),

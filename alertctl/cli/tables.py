@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from alertctl.cli.columns import Column, lay_out
+from alertctl.cli.columns import Cell, Column, lay_out
 from alertctl.cli.present import alert_subject, detail_fields, short_time, timeline_fields, value_text
 from alertctl.messages import subject
 from alertctl.metrics.catalog import MetricSpec
@@ -37,7 +37,7 @@ HISTORY_COLUMNS = (
 
 def history_lines(alerts: Sequence[Alert], width: int | None, now: float) -> list[Text]:
     """`history` on a terminal: one line per alert, the message (then the rule) cut to fit."""
-    rows = [
+    rows: list[list[Cell]] = [
         [
             str(alert.id),
             short_time(alert.started_at, now),
