@@ -30,6 +30,7 @@ from alertctl.model import (
     TcpCheck,
     make_labels,
 )
+from alertctl.secrets import may_echo
 
 
 def validate(path: Path | None) -> Config:
@@ -170,15 +171,9 @@ def _message(item: Any) -> str:
     if kind in _BOUNDS:
         return f"{_BOUNDS[kind]} {next(iter(item['ctx'].values()))} (got {item['input']!r})"
     text = _MESSAGES.get(kind, item["msg"])
-    if kind not in ("missing", "extra_forbidden") and not _may_hold_secrets(item):
+    if kind not in ("missing", "extra_forbidden") and may_echo(item["loc"], item.get("input")):
         text += f" (got {item['input']!r})"
     return text
-
-
-def _may_hold_secrets(item: Any) -> bool:
-    """Never echo what was written under a channel, nor anything shaped like a URL."""
-    under_channels = tuple(item["loc"][:2]) == ("notify", "channels")
-    return under_channels or "://" in repr(item.get("input"))
 
 
 def to_runtime(settings: schema.Settings, source: str) -> Config:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from alertctl.metrics.check_result import CheckResult, seconds
 from alertctl.model import CommandCheck
+from alertctl.secrets import redact_argv
 
 MAX_OUTPUT = 64 * 1024
 """Bytes kept per stream; the rest is read and dropped so the program is not blocked."""
@@ -43,7 +44,7 @@ class Finished:
 
 def collect(check: CommandCheck) -> CheckResult:
     details: dict[str, object] = {
-        "command": shlex.join(check.command),
+        "command": shlex.join(redact_argv(check.command)),
         "exit_code": None,
         "output": "",
         "error": None,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from alertctl.notify.redact import holds_secret
+from alertctl.secrets import holds_secret
 from tests.conftest import run_cli
 
 SECRET_CHANNEL = '[notify.channels.ops]\nurls = ["json://alertctl:hunter2@127.0.0.1:9/hook"]\n'
