@@ -9,6 +9,7 @@ auth, a `json://` receiver on 127.0.0.1, and a command whose argv carries every 
 from __future__ import annotations
 
 import base64
+import json
 import sqlite3
 import sys
 import textwrap
@@ -74,7 +75,7 @@ def _config(tmp_path: Path, site: int, receiver: HttpReceiver) -> Path:
         [[checks]]
         name = "job"
         type = "command"
-        command = {command!r}
+        command = {json.dumps(command)}
 
         [[rules]]
         name = "web-answers"
@@ -88,7 +89,7 @@ def _config(tmp_path: Path, site: int, receiver: HttpReceiver) -> Path:
 
         [notify.channels.ops]
         urls = ["{receiver.url()}"]
-    """).replace("'", '"'))
+    """))
     path.chmod(0o600)
     return path
 
