@@ -1,4 +1,10 @@
-"""`GET /metrics` on a loopback (or any) address, served from a daemon thread."""
+"""`GET /metrics` on a loopback (or any) address, served from a daemon thread.
+
+Bounded, so a flood of connections cannot take the file descriptors the monitor's
+collectors need: at most MAX_CONNECTIONS are served at once; a new one at the limit
+pushes out the oldest that has not yet sent its request (a scrape still gets in
+under a flood of idle connections), and each may be idle IDLE_SECONDS at most.
+"""
 
 from __future__ import annotations
 
@@ -32,8 +38,65 @@ class Address:
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
 
+MAX_CONNECTIONS = 16
+"""Connections served at once; as many again may be closing after being pushed out."""
+IDLE_SECONDS = 5.0
+"""How long a connection may take to send its request, and each read of the answer."""
+
+
 class _Server(ThreadingHTTPServer):
+    """Counts its connections and sheds the oldest still waiting to send a request."""
+
     daemon_threads = True
+    request_queue_size = 64
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], limit: int) -> None:
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._open = 0
+        self._waiting: dict[socket.socket, None] = {}
+        """Connections that have not sent a whole request yet, oldest first."""
+        super().__init__(address, handler)
+
+    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        if not self._admit(request):
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._lock:
+                self._open -= 1
+                self._waiting.pop(request, None)
+
+    def answering(self, request: socket.socket) -> None:
+        """The request has been read: this connection is no longer one to push out."""
+        with self._lock:
+            self._waiting.pop(request, None)
+
+    def _admit(self, request: socket.socket) -> bool:
+        """Room for `request`: below the limit, or by pushing out the oldest idle connection
+        (which counts until its thread has closed it, so never more than twice the limit)."""
+        with self._lock:
+            if self._open >= self.limit:
+                if not self._waiting or self._open >= 2 * self.limit:
+                    return False
+                oldest = next(iter(self._waiting))
+                del self._waiting[oldest]
+                _hang_up(oldest)  # its thread's read ends at once, and the thread with it
+            self._open += 1
+            self._waiting[request] = None
+            return True
+
+
+def _hang_up(connection: socket.socket) -> None:
+    try:
+        connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed by its client
 
 
 class _Server6(_Server):
@@ -46,10 +109,10 @@ class MetricsServer:
     Binding happens in the constructor, so a taken port fails `watch` before its first cycle.
     """
 
-    def __init__(self, address: Address) -> None:
+    def __init__(self, address: Address, limit: int = MAX_CONNECTIONS, idle_seconds: float = IDLE_SECONDS) -> None:
         self._text: bytes | None = None
         server_class = _Server6 if ":" in address.host else _Server
-        self._server = server_class((address.host, address.port), self._handler())
+        self._server = server_class((address.host, address.port), self._handler(idle_seconds), limit)
         self._thread = threading.Thread(target=self._server.serve_forever, name="metrics-server", daemon=True)
 
     @property
@@ -68,10 +131,17 @@ class MetricsServer:
             self._server.shutdown()
         self._server.server_close()
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
+    def _handler(self, idle_seconds: float) -> type[BaseHTTPRequestHandler]:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
+            timeout = idle_seconds  # the socket's: a silent client is dropped, not waited for
+
+            def parse_request(self) -> bool:
+                parsed = super().parse_request()
+                owner._server.answering(self.request)
+                return parsed
+
             def do_GET(self) -> None:  # noqa: N802
                 body = owner._text
                 if self.path.partition("?")[0] != "/metrics":
