@@ -46,6 +46,8 @@ def validate(path: Path | None) -> Config:
         raise ConfigError(f"environment: {error} (ALERTCTL_ values for lists and tables are JSON)") from None
     except ValidationError as error:
         raise ConfigError(_describe(where, error)) from None
+    except RecursionError:
+        raise ConfigError(f"{where}: tables or lists nested too deeply to read") from None
     return to_runtime(settings, where)
 
 
