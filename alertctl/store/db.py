@@ -89,17 +89,19 @@ def _size(path: Path) -> int:
 
 
 def _create_private(path: Path) -> None:
-    """Create the file 0600 if it is missing; never open an existing one outside SQLite.
+    """Create the file 0600 if it is missing, where a symlink points too (SQLite would create
+    a dangling link's target with the umask's mode); never open an existing one outside SQLite.
 
     Closing any descriptor of a file drops every POSIX lock this process holds on it, so
     an open-and-close here while another connection of this process (the delivery thread's
     sibling) is using the database would silently drop that connection's locks: another
     process could then take the file for unused and reset its write-ahead log under it.
     """
+    target = Path(os.path.realpath(path))  # through a symlink, even one whose target is missing yet
     try:
-        make_folders(path.parent)
-        if not path.exists():
-            _create_new(path)
+        make_folders(target.parent)
+        if not target.exists():
+            _create_new(target)
     except OSError as error:
         raise StoreError(
             f"{path}: cannot create the database: {error.strerror}", error.errno in _UNWRITABLE_FOLDER
