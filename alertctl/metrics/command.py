@@ -18,7 +18,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 
-from alertctl.metrics.check_result import CheckResult, seconds
+from alertctl.metrics.check_result import CheckResult, printable, seconds
 from alertctl.model import CommandCheck
 from alertctl.secrets import redact_argv
 
@@ -71,7 +71,7 @@ def _record(result: CheckResult, finished: Finished, timeout: float) -> None:
         result.details["error"] = f"timed out after {seconds(timeout)}"
         return
     result.add("exit_code", finished.exit_code)
-    value = first_number(finished.stdout.decode(errors="replace"))
+    value = first_number(printable(finished.stdout.decode(errors="replace")))  # not the 31 of a colour
     if value is None:
         result.details["error"] = "no number on stdout"
     else:
@@ -99,7 +99,7 @@ def _context(finished: Finished) -> str:
     tail) is marked, so nobody takes the context for the whole output.
     """
     streams = (finished.stdout, finished.stderr)
-    text = "\n".join(stream.decode(errors="replace").strip() for stream in streams).strip()
+    text = printable("\n".join(stream.decode(errors="replace").strip() for stream in streams)).strip()
     lines = [_cut(line.rstrip()) for line in text.splitlines()]
     if len(lines) <= CONTEXT_LINES:
         return "\n".join(lines)
