@@ -90,16 +90,19 @@ def holds_secret(url: str) -> bool:
     """Whether a channel URL as written, its `${VARIABLE}`s aside, has a secret in it;
     without importing apprise.
 
-    A password or a `+Header=` value anywhere; beyond those, the generic webhooks and
-    mail hide nothing in Apprise's privacy form, while every other service keeps
-    tokens in its host and path (`slack://T1/B2/c3`, `tgram://bot:token/chat`).
+    A password or a `+Header=` value anywhere; beyond those, a generic webhook's path
+    tokens (`json://host/hook/a8f3k2Lq9Z`), while mail hides nothing more and every other
+    service keeps tokens in its host and path (`slack://T1/B2/c3`, `tgram://bot:token/chat`).
     `slack://${SLACK_TOKEN}` keeps the token out of the file.
     """
     written = VARIABLE.sub("", url)
     if PASSWORD.search(written) or any(match.group(2) for match in _HEADER_VALUE.finditer(written)):
         return True
     scheme, _, rest = written.partition("://")
-    return scheme.lower() not in _GENERIC and bool(rest.split("?")[0].strip("/"))
+    location = rest.split("?")[0]
+    if scheme.lower() in _WEBHOOKS:
+        return any(_token_like(part) for part in location.split("/")[1:])
+    return scheme.lower() not in _GENERIC and bool(location.strip("/"))
 
 
 def redact_http(url: str) -> str:
