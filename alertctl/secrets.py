@@ -177,11 +177,9 @@ def _secret_flag(flag: str) -> bool:
 
 
 def may_echo(location: Sequence[object], value: object) -> bool:
-    """Whether a config error may quote the value it found: never under a channel, never
-    a URL, never a check's command or URL."""
+    """Whether a config error may quote the value it found: never under a channel, never a URL."""
     under_channels = tuple(location[:2]) == ("notify", "channels")
-    in_check = bool(location) and location[0] == "checks" and any(k in ("command", "url") for k in location)
-    return not (under_channels or in_check or "://" in repr(value))
+    return not (under_channels or "://" in repr(value))
 
 
 def secrets_of(expanded: Sequence[str], written: Sequence[str], environ: Mapping[str, str] | None = None) -> set[str]:
