@@ -1,7 +1,7 @@
 """`GET /metrics` on a loopback (or any) address, served from a daemon thread.
 
 Bounded, so a flood of connections cannot take the file descriptors the monitor's
-collectors need: at most MAX_CONNECTIONS are served at once; a new one at the limit
+collectors need: at most MAX_CONNECTIONS are open at once; a new one at the limit
 pushes out the oldest that has not yet sent its request (a scrape still gets in
 under a flood of idle connections), and each may be idle IDLE_SECONDS at most.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -39,20 +40,24 @@ class Address:
 
 
 MAX_CONNECTIONS = 16
-"""Connections served at once; as many again may be closing after being pushed out."""
+"""Connections open at once; the kernel's backlog holds the next ones."""
 IDLE_SECONDS = 5.0
 """How long a connection may take to send its request, and each read of the answer."""
 
 
 class _Server(ThreadingHTTPServer):
-    """Counts its connections and sheds the oldest still waiting to send a request."""
+    """Counts its connections; at the limit, pushes out the oldest still waiting to send a
+    request and takes the new one once it has gone (the kernel holds the rest meanwhile)."""
 
     daemon_threads = True
     request_queue_size = 64
 
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], limit: int) -> None:
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], limit: int,
+                 idle_seconds: float) -> None:
         self.limit = limit
-        self._lock = threading.Lock()
+        self.idle_seconds = idle_seconds
+        self.closing = False
+        self._room = threading.Condition()
         self._open = 0
         self._waiting: dict[socket.socket, None] = {}
         """Connections that have not sent a whole request yet, oldest first."""
@@ -68,25 +73,36 @@ class _Server(ThreadingHTTPServer):
         try:
             super().process_request_thread(request, client_address)
         finally:
-            with self._lock:
+            with self._room:
                 self._open -= 1
                 self._waiting.pop(request, None)
+                self._room.notify_all()
 
     def answering(self, request: socket.socket) -> None:
         """The request has been read: this connection is no longer one to push out."""
-        with self._lock:
+        with self._room:
             self._waiting.pop(request, None)
 
+    def stop_admitting(self) -> None:
+        """Stop waiting for room, so `shutdown` is not kept waiting by a flood."""
+        with self._room:
+            self.closing = True
+            self._room.notify_all()
+
     def _admit(self, request: socket.socket) -> bool:
-        """Room for `request`: below the limit, or by pushing out the oldest idle connection
-        (which counts until its thread has closed it, so never more than twice the limit)."""
-        with self._lock:
-            if self._open >= self.limit:
-                if not self._waiting or self._open >= 2 * self.limit:
+        """Room for `request`, made by hanging up on the oldest idle connection; False when
+        every connection is busy answering for longer than the idle time, or on shutdown."""
+        deadline = time.monotonic() + self.idle_seconds
+        with self._room:
+            while self._open >= self.limit:
+                if self._waiting:
+                    oldest = next(iter(self._waiting))
+                    del self._waiting[oldest]
+                    _hang_up(oldest)  # its thread's read ends at once, and the thread with it
+                remaining = deadline - time.monotonic()
+                if self.closing or remaining <= 0:
                     return False
-                oldest = next(iter(self._waiting))
-                del self._waiting[oldest]
-                _hang_up(oldest)  # its thread's read ends at once, and the thread with it
+                self._room.wait(remaining)
             self._open += 1
             self._waiting[request] = None
             return True
@@ -112,7 +128,7 @@ class MetricsServer:
     def __init__(self, address: Address, limit: int = MAX_CONNECTIONS, idle_seconds: float = IDLE_SECONDS) -> None:
         self._text: bytes | None = None
         server_class = _Server6 if ":" in address.host else _Server
-        self._server = server_class((address.host, address.port), self._handler(idle_seconds), limit)
+        self._server = server_class((address.host, address.port), self._handler(idle_seconds), limit, idle_seconds)
         self._thread = threading.Thread(target=self._server.serve_forever, name="metrics-server", daemon=True)
 
     @property
@@ -128,6 +144,7 @@ class MetricsServer:
     def stop(self) -> None:
         """`shutdown` waits for `serve_forever` to return, so it is asked only of a running server."""
         if self._thread.is_alive():
+            self._server.stop_admitting()
             self._server.shutdown()
         self._server.server_close()
 
