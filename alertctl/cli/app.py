@@ -8,14 +8,19 @@ options at each start and would `eval` each string annotation (7 ms of a 120 ms
 """
 
 import sys
-from typing import Annotated
 
-import typer
+from alertctl.cli.hangup import catch_hangups
 
-from alertctl import __version__
-from alertctl.cli import alerts_cmd, check_cmd, config_cmd, metrics_cmd, notify_cmd, report_cmd, watch_cmd
-from alertctl.cli import silence_cmd
-from alertctl.nagios import State
+catch_hangups(sys.argv[1:])  # before the imports below: a SIGHUP while they run must not end `watch`
+
+from typing import Annotated  # noqa: E402
+
+import typer  # noqa: E402
+
+from alertctl import __version__  # noqa: E402
+from alertctl.cli import alerts_cmd, check_cmd, config_cmd, metrics_cmd, notify_cmd, report_cmd, watch_cmd  # noqa: E402
+from alertctl.cli import silence_cmd  # noqa: E402
+from alertctl.nagios import State  # noqa: E402
 
 app = typer.Typer(
     name="alertctl",

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, NoReturn, ParamSpec, TypeVar
@@ -30,6 +31,9 @@ JsonOption = Annotated[bool, typer.Option("--json", help="One JSON document on s
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+_DATABASE: ContextVar[Path | None] = ContextVar("database", default=None)
+"""The database file the running command uses, for a SQLite error to name (a full disk)."""
 
 
 def error_line(message: str) -> None:
@@ -68,6 +72,7 @@ def guarded(
         @functools.wraps(command)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             debug = bool(kwargs.get("debug")) or os.environ.get("ALERTCTL_DEBUG", "") not in ("", "0", "false")
+            database = _DATABASE.set(None)
             try:
                 return command(*args, **kwargs)
             except (typer.Exit, typer.Abort):
@@ -81,6 +86,8 @@ def guarded(
                 if announce is not None:
                     announce(message, kwargs)
                 _fail(message, failure_exit or code)
+            finally:
+                _DATABASE.reset(database)
         return wrapper
 
     return decorate
@@ -101,7 +108,8 @@ def explain(error: Exception) -> tuple[str, int]:
     if isinstance(error, UnicodeEncodeError):  # an argument with bytes that are not UTF-8: $'\xff'
         return f"{error.object[error.start:error.end]!r} is not UTF-8 text (check the arguments' encoding)", 2
     if isinstance(error, sqlite3.Error):
-        return f"database error: {error}", 1
+        where = _DATABASE.get()
+        return f"{where}: database error: {error}" if where else f"database error: {error}", 1
     if isinstance(error, OSError):
         return f"{error.filename or 'system error'}: {error.strerror or error}", 1
     return f"internal error: {type(error).__name__} (rerun with --debug for details)", 1
@@ -136,7 +144,9 @@ def load_checked(explicit: Path | None, *, use_cache: bool = True) -> Config:
 
 def config_and_database(config_path: Path | None, db_path: Path | None) -> tuple[Config, Path]:
     config = load_checked(config_path)
-    return config, locate.database_path(db_path, config.agent.database)
+    path = locate.database_path(db_path, config.agent.database)
+    _DATABASE.set(path)
+    return config, path
 
 
 def open_session(config_path: Path | None, db_path: Path | None, *, dry_run: bool = False) -> Session:

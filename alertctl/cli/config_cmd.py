@@ -76,7 +76,7 @@ def show(
     import tomli_w
 
     from alertctl.config.document import document
-    from alertctl.notify.redact import redact_url
+    from alertctl.secrets import redact_url
 
     effective = load_checked(config)
     data = document(effective, redact_url)

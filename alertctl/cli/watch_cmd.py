@@ -14,6 +14,7 @@ import typer
 from alertctl.cli.common import (
     ConfigOption, DbOption, DebugOption, SaidOnce, config_and_database, error_line, explain, guarded,
 )
+from alertctl.cli.hangup import RELOAD
 from alertctl.cli.present import event_line
 from alertctl.config import load_config
 from alertctl.durations import iso, parse_duration
@@ -73,7 +74,7 @@ def watch(
     export = Export.from_options(textfile, listen, error_line)
     settings, db_path = config_and_database(config, db)
     database = open_or_keep_in_memory(db_path, error_line)
-    stop, reload_wanted = threading.Event(), threading.Event()
+    stop, reload_wanted = threading.Event(), RELOAD  # a SIGHUP during start-up is a reload owed
     _install_signals(stop, reload_wanted)
     live = sys.stdout.isatty()
     log = _say if not live else (lambda line: None)

@@ -14,6 +14,7 @@ import tomli_w
 from alertctl.config.runtime import AlertmanagerChannel, Channel, Config
 from alertctl.durations import format_duration
 from alertctl.model import Check, Rule
+from alertctl.secrets import redact_argv, redact_check_url, redact_http
 
 Redact = Callable[[str], str]
 
@@ -58,8 +59,6 @@ def _channel(channel: Channel, redact: Redact) -> dict[str, object]:
 
 def _alertmanager_channel(channel: AlertmanagerChannel) -> dict[str, object]:
     """Credentials always hidden: Alertmanager URLs are never Apprise's to redact."""
-    from alertctl.notify.redact import redact_http
-
     return {
         "alertmanager": [redact_http(u) for u in channel.urls],
         "min_severity": channel.min_severity.label,
@@ -76,7 +75,9 @@ def _check(check: Check) -> dict[str, object]:
     data["type"] = check.type.value
     data["timeout"] = format_duration(check.timeout)
     if "command" in data:
-        data["command"] = list(data["command"])
+        data["command"] = list(redact_argv(data["command"]))
+    if "url" in data:
+        data["url"] = redact_check_url(data["url"])
     return _without_none({"name": data.pop("name"), "type": data.pop("type"), **data})
 
 

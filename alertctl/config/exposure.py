@@ -7,17 +7,13 @@ regular expressions for a file that is world-readable (never apprise: a quiet
 
 from __future__ import annotations
 
-import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 from alertctl.config.runtime import Config
 from alertctl.model import Check, CommandCheck, HttpCheck
-from alertctl.notify.redact import PASSWORD, holds_secret
-
-_TOKEN_QUERY = re.compile(r"[?&][^=&]*(?:token|key|secret|pass|auth|sig)[^=&]*=[^&\s]+", re.IGNORECASE)
-"""`?token=...`, `&api_key=...`, `&password=...`"""
+from alertctl.secrets import holds_secret, redact_argv, redact_check_url
 
 
 def exposure_warning(path: Path | None, config: Config) -> str | None:
@@ -43,8 +39,8 @@ def _world_readable(path: Path) -> bool:
 def _secrets(config: Config) -> Iterator[str]:
     """Key paths holding a secret written out in the file, cheapest checks first."""
     for index, check in enumerate(config.checks):
-        key, words = _written(check)
-        if any(PASSWORD.search(word) or _TOKEN_QUERY.search(word) for word in words):
+        key = _written_secret(check)
+        if key is not None:
             yield f"checks[{index}].{key}"
     for channel in config.notify.channels:
         if any(holds_secret(url) for url in channel.urls):
@@ -59,10 +55,10 @@ def _basic_auth(url: str) -> bool:
     return "@" in url
 
 
-def _written(check: Check) -> tuple[str, tuple[str, ...]]:
-    """The key of a check that may carry credentials, and its words."""
-    if isinstance(check, HttpCheck):
-        return "url", (check.url,)
-    if isinstance(check, CommandCheck):
-        return "command", check.command
-    return "", ()
+def _written_secret(check: Check) -> str | None:
+    """The key of a check whose value shows differently redacted: it holds a credential."""
+    if isinstance(check, HttpCheck) and redact_check_url(check.url) != check.url:
+        return "url"
+    if isinstance(check, CommandCheck) and redact_argv(check.command) != check.command:
+        return "command"
+    return None

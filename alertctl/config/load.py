@@ -30,6 +30,7 @@ from alertctl.model import (
     TcpCheck,
     make_labels,
 )
+from alertctl.secrets import may_echo
 
 
 def validate(path: Path | None) -> Config:
@@ -45,6 +46,8 @@ def validate(path: Path | None) -> Config:
         raise ConfigError(f"environment: {error} (ALERTCTL_ values for lists and tables are JSON)") from None
     except ValidationError as error:
         raise ConfigError(_describe(where, error)) from None
+    except RecursionError:
+        raise ConfigError(f"{where}: tables or lists nested too deeply to read") from None
     return to_runtime(settings, where)
 
 
@@ -170,15 +173,9 @@ def _message(item: Any) -> str:
     if kind in _BOUNDS:
         return f"{_BOUNDS[kind]} {next(iter(item['ctx'].values()))} (got {item['input']!r})"
     text: str = _MESSAGES.get(kind, item["msg"])
-    if kind not in ("missing", "extra_forbidden") and not _may_hold_secrets(item):
+    if kind not in ("missing", "extra_forbidden") and may_echo(item["loc"], item.get("input")):
         text += f" (got {item['input']!r})"
     return text
-
-
-def _may_hold_secrets(item: Any) -> bool:
-    """Never echo what was written under a channel, nor anything shaped like a URL."""
-    under_channels = tuple(item["loc"][:2]) == ("notify", "channels")
-    return under_channels or "://" in repr(item.get("input"))
 
 
 def to_runtime(settings: schema.Settings, source: str) -> Config:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from alertctl.model import Sample
 
 ERROR_CHARS = 200
+_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|\r")
+"""Terminal escape sequences (colours, titles, cursor moves) and carriage returns: dropped."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Every other control character but newline and tab: shown as U+FFFD, so binary output still shows."""
 
 
 @dataclass
@@ -32,4 +37,10 @@ def describe(error: BaseException | str, timeout: float) -> str:
     if isinstance(error, ConnectionRefusedError):
         return "connection refused"
     text = (error.strerror if isinstance(error, OSError) else None) or str(error)
-    return (text or type(error).__name__)[:ERROR_CHARS]
+    return printable(text or type(error).__name__)[:ERROR_CHARS]
+
+
+def printable(text: str) -> str:
+    """`text` without what would act on the terminal of whoever reads it in `show`, a log or a
+    mail: a check's output is whatever the program wrote, escape sequences included."""
+    return _CONTROL.sub("\ufffd", _ESCAPE.sub("", text))

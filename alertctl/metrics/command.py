@@ -1,7 +1,8 @@
 """`type = "command"` checks: run a program, read the first number it prints.
 
 No shell: `command` is an argv, so nothing in it is ever interpreted. The program
-runs in its own session so that a timeout kills everything it started, and its
+runs in its own session so that everything it started ends with it (on exit or
+timeout: nothing it left in the background outlives the run), and its
 output is read with a cap so a runaway command cannot exhaust our memory.
 """
 
@@ -17,8 +18,9 @@ import subprocess
 import time
 from dataclasses import dataclass
 
-from alertctl.metrics.check_result import CheckResult, seconds
+from alertctl.metrics.check_result import CheckResult, printable, seconds
 from alertctl.model import CommandCheck
+from alertctl.secrets import redact_argv
 
 MAX_OUTPUT = 64 * 1024
 """Bytes kept per stream; the rest is read and dropped so the program is not blocked."""
@@ -28,6 +30,8 @@ TRUNCATED = "[...]"
 """Marks the context where output was left out."""
 POLL_SECONDS = 0.1
 """How often to notice that the program exited while a child it left keeps our pipes open."""
+WAIT_SECONDS = 0.005
+"""How often to look whether the program exited after closing its output."""
 
 NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 """A number standing on its own: `-1.5e3`, `42`, `.5`; not the 1 in `sda1` or `v1`."""
@@ -43,7 +47,7 @@ class Finished:
 
 def collect(check: CommandCheck) -> CheckResult:
     details: dict[str, object] = {
-        "command": shlex.join(check.command),
+        "command": shlex.join(redact_argv(check.command)),
         "exit_code": None,
         "output": "",
         "error": None,
@@ -67,7 +71,7 @@ def _record(result: CheckResult, finished: Finished, timeout: float) -> None:
         result.details["error"] = f"timed out after {seconds(timeout)}"
         return
     result.add("exit_code", finished.exit_code)
-    value = first_number(finished.stdout.decode(errors="replace"))
+    value = first_number(printable(finished.stdout.decode(errors="replace")))  # not the 31 of a colour
     if value is None:
         result.details["error"] = "no number on stdout"
     else:
@@ -95,7 +99,7 @@ def _context(finished: Finished) -> str:
     tail) is marked, so nobody takes the context for the whole output.
     """
     streams = (finished.stdout, finished.stderr)
-    text = "\n".join(stream.decode(errors="replace").strip() for stream in streams).strip()
+    text = printable("\n".join(stream.decode(errors="replace").strip() for stream in streams)).strip()
     lines = [_cut(line.rstrip()) for line in text.splitlines()]
     if len(lines) <= CONTEXT_LINES:
         return "\n".join(lines)
@@ -110,7 +114,11 @@ def _cut(line: str) -> str:
 
 
 def run(argv: tuple[str, ...], timeout: float) -> Finished:
-    """Run `argv` for at most `timeout` seconds, keeping at most MAX_OUTPUT bytes per stream."""
+    """Run `argv` for at most `timeout` seconds, keeping at most MAX_OUTPUT bytes per stream.
+
+    Whatever it started in the background is ended with it: a `sleep 300 &` left behind
+    every cycle would pile up one process per run.
+    """
     deadline = time.monotonic() + timeout
     stdout, stderr = bytearray(), bytearray()
     with subprocess.Popen(
@@ -122,13 +130,10 @@ def run(argv: tuple[str, ...], timeout: float) -> Finished:
     ) as proc:
         try:
             _read(proc, deadline, stdout, stderr)
-            code = proc.wait(max(0.0, deadline - time.monotonic()))
-            return Finished(bytes(stdout), bytes(stderr), code)
-        except subprocess.TimeoutExpired:
-            return Finished(bytes(stdout), bytes(stderr), None)
+            exited = _wait_unreaped(proc, deadline)
         finally:
-            if proc.returncode is None:
-                _kill_group(proc)
+            _end_group(proc)
+        return Finished(bytes(stdout), bytes(stderr), proc.returncode if exited else None)
 
 
 def _read(proc: subprocess.Popen[bytes], deadline: float, *buffers: bytearray) -> None:
@@ -138,7 +143,7 @@ def _read(proc: subprocess.Popen[bytes], deadline: float, *buffers: bytearray) -
             selector.register(pipe, selectors.EVENT_READ, buffer)  # type: ignore[arg-type]
         while selector.get_map() and (remaining := deadline - time.monotonic()) > 0:
             events = selector.select(min(remaining, POLL_SECONDS))
-            if not events and proc.poll() is not None:
+            if not events and _exited(proc):
                 break  # exited; a background child it left still holds the pipes
             for key, _ in events:
                 _take(selector, key)
@@ -152,7 +157,24 @@ def _take(selector: selectors.BaseSelector, key: selectors.SelectorKey) -> None:
     buffer += chunk[: MAX_OUTPUT - len(buffer)]
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+def _exited(proc: subprocess.Popen[bytes]) -> bool:
+    """Whether the program exited, leaving it unreaped: while it is a zombie its process group
+    id cannot be taken by another process, so ending the group cannot hit a stranger."""
+    return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+
+
+def _wait_unreaped(proc: subprocess.Popen[bytes], deadline: float) -> bool:
+    """Wait for the program to exit until the deadline; False when it is still running."""
+    while not _exited(proc):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        time.sleep(min(remaining, WAIT_SECONDS))
+    return True
+
+
+def _end_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the program's whole session group (its own run or a timeout), then reap it."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:

@@ -3,7 +3,8 @@
 Imported only when an http check is configured, so urllib's import cost is paid
 by those configs alone. Redirects are not followed: the check reports what the
 URL itself answered (a 3xx counts as up unless `expect_status` says otherwise),
-the way a load balancer's health check would.
+the way a load balancer's health check would. `user:password@` in the URL is
+sent as basic auth, and the URL kept in the alert's context hides it.
 """
 
 from __future__ import annotations
@@ -20,18 +21,22 @@ from typing import Any
 from alertctl import __version__
 from alertctl.metrics.check_result import CheckResult, describe
 from alertctl.model import HttpCheck
+from alertctl.secrets import Credentials, basic_auth, redact_check_url, scrub
 
 
 def collect(check: HttpCheck) -> CheckResult:
-    result = CheckResult(check.name, {"url": check.url, "status": None, "error": None})
+    """Credentials in the URL are sent as basic auth and never land in the alert's context."""
+    result = CheckResult(check.name, {"url": redact_check_url(check.url), "status": None, "error": None})
+    credentials = basic_auth(check.url)
     started = time.monotonic()
     with Cutoff(check.timeout) as cutoff:
         try:
-            status = _status(check, cutoff)
+            status = _status(check, credentials, cutoff)
             if cutoff.fired:  # cut off mid-headers, which http.client takes for their end
                 raise TimeoutError
         except (OSError, http.client.HTTPException, ValueError) as exc:
-            result.details["error"] = _describe(TimeoutError() if cutoff.fired else exc, check.timeout)
+            error = _describe(TimeoutError() if cutoff.fired else exc, check.timeout)
+            result.details["error"] = scrub(error, credentials.secrets)
             result.add("up", 0)
             return result
     up = status == check.expect_status if check.expect_status is not None else status < 400
@@ -42,9 +47,12 @@ def collect(check: HttpCheck) -> CheckResult:
     return result
 
 
-def _status(check: HttpCheck, cutoff: Cutoff) -> int:
+def _status(check: HttpCheck, credentials: Credentials, cutoff: Cutoff) -> int:
     """The status line's code; an error status is an answer too, not a failure."""
-    request = urllib.request.Request(check.url, headers={"User-Agent": f"alertctl/{__version__}"})
+    headers = {"User-Agent": f"alertctl/{__version__}"}
+    if credentials.authorization is not None:
+        headers["Authorization"] = credentials.authorization
+    request = urllib.request.Request(credentials.url, headers=headers)
     try:
         with _opener(cutoff).open(request, timeout=check.timeout) as response:
             return int(response.status)

@@ -14,7 +14,6 @@ reported once, not every cycle.
 
 from __future__ import annotations
 
-import base64
 import json
 import sqlite3
 import threading
@@ -22,7 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from alertctl.config.runtime import AlertmanagerChannel, Config
 from alertctl.durations import iso
@@ -31,8 +30,8 @@ from alertctl.notify import am_payload
 from alertctl.notify.am_payload import Payload
 from alertctl.notify.deliver import retry_delay
 from alertctl.notify.policy import SLACK, admits
-from alertctl.notify.redact import redact_http
-from alertctl.notify.send import Sent, scrub
+from alertctl.notify.send import Sent
+from alertctl.secrets import basic_auth, redact_http, scrub
 from alertctl.store import alerts, state
 from alertctl.store.db import transaction
 
@@ -225,15 +224,13 @@ def post(url: str, payloads: list[Payload], timeout: float) -> Sent:
     import urllib.error
     import urllib.request
 
-    parts = urlsplit(url)
+    credentials = basic_auth(url)
     headers = {"Content-Type": "application/json"}
-    secrets = {unquote(p) for p in (parts.username, parts.password) if p and len(p) >= 4}
-    if parts.username is not None:
-        pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
-        headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
-    target = urlunsplit(parts._replace(
-        netloc=parts.netloc.rpartition("@")[2], path=parts.path.rstrip("/") + "/api/v2/alerts", query="", fragment=""
-    ))
+    secrets = credentials.secrets
+    if credentials.authorization is not None:
+        headers["Authorization"] = credentials.authorization
+    parts = urlsplit(credentials.url)
+    target = urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/api/v2/alerts", query="", fragment=""))
     request = urllib.request.Request(target, json.dumps(payloads).encode(), headers, method="POST")
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _refusing_redirects())
     try:

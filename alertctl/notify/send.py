@@ -1,6 +1,6 @@
-"""Sending one notice through one channel's Apprise URLs: the only place apprise is imported.
+"""Sending one notice through one channel's Apprise URLs: the only place apprise sends from.
 
-Imported lazily (inside `send`), so a `check` with nothing to send never pays
+Imported lazily (inside `send`; `secrets.redact_url` imports it for its privacy form), so a `check` with nothing to send never pays
 for apprise. Every URL gets short socket timeouts (`cto`/`rto`) unless the user
 set them, and the whole call a deadline, so a hanging receiver costs seconds.
 """
@@ -8,18 +8,17 @@ set them, and the whole call a deadline, so a hanging receiver costs seconds.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from alertctl.config.runtime import Channel
 from alertctl.errors import ConfigError
-from alertctl.notify.redact import VARIABLE as _VARIABLE
+from alertctl.secrets import VARIABLE as _VARIABLE
+from alertctl.secrets import scrub, secrets_of
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 5.0
-_ESCAPE = re.compile(r"%[0-9A-F]{2}")
 
 
 @dataclass(frozen=True)
@@ -50,39 +49,10 @@ def with_timeouts(url: str) -> str:
     return url + ("&" if "?" in url else "?") + "&".join(extra)
 
 
-def secrets_of(urls: list[str], channel: Channel, environ: Mapping[str, str] | None = None) -> set[str]:
-    """Every piece of these URLs that could be a token: passwords, path parts, query values, variables."""
-    environ = os.environ if environ is None else environ
-    found = {environ[name] for url in channel.urls for name in _VARIABLE.findall(url) if environ.get(name)}
-    for url in urls:
-        parts = urlsplit(url)
-        found |= {p for p in (parts.password, parts.username) if p}
-        found |= {p for p in parts.path.split("/") if len(p) >= 6}
-        found |= {v for k, v in parse_qsl(parts.query) if len(v) >= 4 and k not in ("cto", "rto", "format", "mode")}
-        host = parts.netloc.rpartition("@")[2].partition(":")[0]  # as written: .hostname lowercases
-        if host and "." not in host and host.lower() != "localhost":
-            found.add(host)  # e.g. slack://TokenA/...: the "host" is a token
-    return {form for s in found if len(s) >= 4 for form in _spellings(s)}
-
-
-def _spellings(secret: str) -> set[str]:
-    """A secret as written in the URL and decoded, and both as a library quoting it again would
-    spell them (`%2B`, `%40`, either case): an exception may quote the URL it was given."""
-    plain = unquote(secret)
-    quoted = {quote(form, safe="") for form in (secret, plain)}
-    return {secret, plain, *quoted, *(_ESCAPE.sub(lambda m: m.group().lower(), form) for form in quoted)}
-
-
-def scrub(text: str, secrets: set[str]) -> str:
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
-
-
 def send(channel: Channel, title: str, body: str, notify_type: str, timeout: float) -> Sent:
     """Send once; never raises for a delivery problem (it is the outcome), only ConfigError."""
     urls = expand(channel)
-    secrets = secrets_of(urls, channel)
+    secrets = secrets_of(urls, channel.urls)
     try:
         return _send(channel, urls, title, body, notify_type, timeout, secrets)
     except Exception as error:  # a plugin bug must not take the loop down

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,6 +25,7 @@ _CANNOT_WRITE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTO
 """Error families that mean "this file cannot take writes now", as opposed to a bug or a lock."""
 _UNWRITABLE_FOLDER = (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT)
 _LEDGER = "alertctl_migrations"
+_NUMBERED = re.compile(r"m(\d+)_")
 
 
 def open_database(path: Path | str) -> sqlite3.Connection:
@@ -89,17 +91,19 @@ def _size(path: Path) -> int:
 
 
 def _create_private(path: Path) -> None:
-    """Create the file 0600 if it is missing; never open an existing one outside SQLite.
+    """Create the file 0600 if it is missing, where a symlink points too (SQLite would create
+    a dangling link's target with the umask's mode); never open an existing one outside SQLite.
 
     Closing any descriptor of a file drops every POSIX lock this process holds on it, so
     an open-and-close here while another connection of this process (the delivery thread's
     sibling) is using the database would silently drop that connection's locks: another
     process could then take the file for unused and reset its write-ahead log under it.
     """
+    target = Path(os.path.realpath(path))  # through a symlink, even one whose target is missing yet
     try:
-        make_folders(path.parent)
-        if not path.exists():
-            _create_new(path)
+        make_folders(target.parent)
+        if not target.exists():
+            _create_new(target)
     except OSError as error:
         raise StoreError(
             f"{path}: cannot create the database: {error.strerror}", error.errno in _UNWRITABLE_FOLDER
@@ -134,10 +138,13 @@ def _refuse_foreign(conn: sqlite3.Connection, where: str) -> None:
 
 def _migrate(conn: sqlite3.Connection, where: str) -> None:
     names = [name for name, _ in MIGRATIONS]
-    if _applied(conn) == set(names):
+    applied = _applied(conn)
+    _refuse_newer(applied, where)
+    if applied == set(names):
         return
     with transaction(conn):
         _refuse_foreign(conn, where)
+        _refuse_newer(_applied(conn), where)
         conn.execute(f"CREATE TABLE IF NOT EXISTS {_LEDGER} (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
         done = _applied(conn)
         for name, script in MIGRATIONS:
@@ -146,6 +153,21 @@ def _migrate(conn: sqlite3.Connection, where: str) -> None:
             for statement in filter(str.strip, script.split(";")):
                 conn.execute(statement)
             conn.execute(f"INSERT INTO {_LEDGER} VALUES (?, ?)", (name, time.time()))
+
+
+def _refuse_newer(applied: set[str], where: str) -> None:
+    """A file a newer alertctl migrated holds tables and meanings this one does not know:
+    writing to it could break it for that version, so it is left alone (an older one migrates)."""
+    unknown = applied - {name for name, _ in MIGRATIONS}
+    if unknown:
+        theirs, ours = _version(unknown), _version(name for name, _ in MIGRATIONS)
+        raise StoreError(f"{where}: schema version {theirs} is newer than this alertctl's ({ours}); "
+                         "refusing to use it: upgrade alertctl, or point --db at another file")
+
+
+def _version(names: Iterable[str]) -> int:
+    """`m007_topic` -> 7: migrations are numbered in the order they were added."""
+    return max((int(match.group(1)) for name in names if (match := _NUMBERED.match(name))), default=0)
 
 
 def _applied(conn: sqlite3.Connection) -> set[str]:

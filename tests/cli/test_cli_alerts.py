@@ -50,6 +50,20 @@ def test_show_prints_the_alert_with_its_context(two_open: Rig) -> None:
     assert "firing" in text
 
 
+def test_show_strips_the_terminal_escapes_a_check_printed(rig: Rig) -> None:
+    """Colours, a window title, a bell, a carriage return: `show` prints none of them, and the
+    colour's digits are not taken for the value."""
+    rig.configure(rig.q_rule())
+    rig.set_value("\x1b[31m97\x1b[0m jobs\x1b]0;owned\x07 queued\r\x07")
+    assert rig.check().returncode == 2
+
+    shown = rig.run("show", "1")
+    assert shown.returncode == 0, shown.stderr
+    assert "97 jobs queued" in shown.stdout
+    assert not [c for c in shown.stdout if ord(c) < 32 and c != "\n"]
+    assert "owned" not in shown.stdout
+
+
 def test_show_json_is_the_alert_plus_its_deliveries(two_open: Rig) -> None:
     document = alert(two_open, 1)
 

@@ -183,6 +183,20 @@ def test_show_never_prints_secrets(with_secrets: Path, json_flag: list[str]) -> 
     assert "web-01" in result.stdout
 
 
+def test_show_hides_a_webhook_path_token_and_keeps_variables_as_written(tmp_path: Path) -> None:
+    config = write(tmp_path / "hook.toml", """
+        [notify.channels.hook]
+        urls = ["json://hooks.example.com/services/a8f3K2lq9ZxT7Hw", "json://u:${HOOK_PW}@h.example.com/api/${HOOK_ID}"]
+        """)
+    result = run_cli("config", "show", "--json", "-c", str(config))
+    assert result.returncode == 0, result.stderr
+    first, second = json.loads(result.stdout)["notify"]["channels"]["hook"]["urls"]
+    assert "a8f3K2lq9ZxT7Hw" not in result.stdout
+    assert first.startswith("json://hooks.example.com/services/a...w?")
+    assert second.startswith("json://u:****@h.example.com/api/${HOOK_ID}?")
+    assert "%7B" not in result.stdout
+
+
 def test_show_json_is_the_effective_config(with_secrets: Path) -> None:
     result = run_cli("config", "show", "--json", "-c", str(with_secrets), env={"ALERTCTL_AGENT__INTERVAL": "5s"})
 

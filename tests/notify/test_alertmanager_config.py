@@ -19,7 +19,7 @@ from alertctl.cli.app import app
 from alertctl.config import load_config
 from alertctl.model import Severity
 from alertctl.notify.alertmanager import post
-from alertctl.notify.redact import redact_http
+from alertctl.secrets import redact_http
 from tests.integration.alertmanagers import free_port
 
 

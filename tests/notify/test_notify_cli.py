@@ -104,14 +104,15 @@ def test_a_broken_template_is_a_config_error(tmp_path: Path) -> None:
 
 def test_delivery_errors_never_carry_url_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     from alertctl.config.runtime import Channel
-    from alertctl.notify.send import expand, scrub, secrets_of
+    from alertctl.notify.send import expand
+    from alertctl.secrets import scrub, secrets_of
 
     monkeypatch.setenv("TOKEN", "tok-from-env-123")
     ops = Channel("ops", ("json://bob:pa55word@hooks.example.com/${TOKEN}?+X-Api-Key=headersecret",
                           "slack://TokenAAAA/TokenBBBB/TokenCCCC"))
     urls = expand(ops)
     text = " ".join(urls) + " failed: 401 for bob:pa55word TokenBBBB headersecret"
-    cleaned = scrub(text, secrets_of(urls, ops))
+    cleaned = scrub(text, secrets_of(urls, ops.urls))
     for secret in ("pa55word", "tok-from-env-123", "headersecret", "TokenAAAA", "TokenBBBB", "TokenCCCC"):
         assert secret not in cleaned
     assert "hooks.example.com" in cleaned

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from alertctl.notify.redact import holds_secret
+from alertctl.secrets import holds_secret
 from tests.conftest import run_cli
 
 SECRET_CHANNEL = '[notify.channels.ops]\nurls = ["json://alertctl:hunter2@127.0.0.1:9/hook"]\n'
@@ -104,6 +104,8 @@ def test_every_kind_of_written_secret_is_found(tmp_path: Path, text: str, where:
         ("json://127.0.0.1:9/hook?+X-Token=tok123", True),
         ("tgram://123456:ABCdef/12345", True),
         ("json://bob:pa55word@hooks.example.com/${TOKEN}", True),
+        ("json://hooks.example.com/services/a8f3K2lq9ZxT7Hw", True),
+        ("json://hooks.example.com/api/${HOOK_ID}", False),
     ],
 )
 def test_a_secret_is_what_config_show_would_hide(url: str, secret: bool) -> None:

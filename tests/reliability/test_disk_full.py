@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -138,6 +139,40 @@ def test_check_on_a_full_disk_answers_unknown_in_one_line(tmp_path: Path, small_
     again = subprocess.run([sys.executable, "-m", "alertctl", "check", *where], capture_output=True, text=True,
                            timeout=60)
     assert again.returncode == 1, again.stderr  # space again: the breach is recorded on the next run
+
+
+def test_check_names_the_database_when_the_disk_fills_after_it_opened(tmp_path: Path, small_disk: Path) -> None:
+    """The file opens (its write-ahead log and shared memory are kept by a reader), then the
+    cycle's write fails: the error names the database, not only "database or disk is full"."""
+    value, db = tmp_path / "value", small_disk / "a.db"
+    value.write_text("10\n")
+    where = ["-c", str(write_config(tmp_path / "c.toml", value, RULE)), "--db", str(db)]
+    assert subprocess.run([sys.executable, "-m", "alertctl", "check", *where], capture_output=True).returncode == 0
+    reader = sqlite3.connect(db)
+    try:
+        reader.execute("SELECT count(*) FROM alerts").fetchall()
+        _fill_to_the_byte(small_disk / "filler")
+        value.write_text("90\n")
+        done = subprocess.run([sys.executable, "-m", "alertctl", "check", *where], capture_output=True, text=True,
+                              timeout=60)
+    finally:
+        reader.close()
+    assert done.returncode == 3
+    assert done.stdout.startswith(f"ALERTCTL UNKNOWN - {db}: "), done.stdout
+    assert done.stderr.startswith(f"alertctl: {db}: ") and "full" in done.stderr, done.stderr
+
+
+def _fill_to_the_byte(filler: Path) -> None:
+    descriptor = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for size in (65536, 512, 1):
+            try:
+                while True:
+                    os.write(descriptor, b"\0" * size)
+            except OSError:
+                pass
+    finally:
+        os.close(descriptor)
 
 
 @pytest.fixture

@@ -95,3 +95,17 @@ def test_folders_that_already_exist_are_left_alone(tmp_path: Path) -> None:
     result = run(0o000, "history", "--db", str(shared / "a.db"))
     assert result.returncode == 0, result.stderr
     assert mode(shared) == 0o755 and mode(shared / "a.db") == 0o600
+
+
+@pytest.mark.parametrize("umask", UMASKS, ids=["umask-022", "umask-000"])
+def test_a_database_reached_through_a_dangling_symlink_is_created_0600(tmp_path: Path, umask: int) -> None:
+    """`--db link` where `link -> data/alerts.db` does not exist yet: the file lands at the target
+    (SQLite alone would create it with the umask's mode)."""
+    config = tmp_path / "c.toml"
+    config.write_text('[[checks]]\nname = "q"\ntype = "command"\ncommand = ["echo", "1"]\n')
+    link, target = tmp_path / "link.db", tmp_path / "data" / "alerts.db"
+    target.parent.mkdir(mode=0o700)
+    link.symlink_to(target)
+    result = run(umask, "check", "-c", str(config), "--db", str(link))
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and mode(target) == 0o600

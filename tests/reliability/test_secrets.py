@@ -227,7 +227,8 @@ def test_the_database_holds_no_secret(scenario: Scenario, db: str) -> None:
 def test_an_error_quoting_the_url_loses_every_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     """A plugin's exception may carry the URL as written, decoded, or quoted again (`%2B`, `%2b`)."""
     from alertctl.config.runtime import Channel
-    from alertctl.notify.send import expand, scrub, secrets_of
+    from alertctl.notify.send import expand
+    from alertctl.secrets import scrub, secrets_of
 
     monkeypatch.setenv("HOOK_SECRET", "EnvS3cretVal")
     channel = Channel("failing", (
@@ -238,7 +239,7 @@ def test_an_error_quoting_the_url_loses_every_secret(monkeypatch: pytest.MonkeyP
     urls = expand(channel)
     said = " ".join(f"Max retries exceeded with url: {spelling}" for url in urls for spelling in _spelled(url))
     assert leaks(said)
-    cleaned = scrub(said, secrets_of(urls, channel))
+    cleaned = scrub(said, secrets_of(urls, channel.urls))
     assert leaks(cleaned) == []
     assert "127.0.0.1:9/hook" in cleaned
 

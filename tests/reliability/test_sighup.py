@@ -1,4 +1,5 @@
-"""SIGHUP with a broken config keeps the running one in force; a good one applies next cycle."""
+"""SIGHUP with a broken config keeps the running one in force; a good one applies next cycle;
+one that arrives while `watch` is still starting is a reload, not the end of it."""
 
 from __future__ import annotations
 
@@ -47,3 +48,22 @@ def test_a_broken_reload_keeps_the_old_rules_watching(
     watcher.wait_for(r" opened #2 q-new critical")
     assert watcher.stop() == 0
     assert not any("Traceback" in line for line in watcher.seen["stderr"])
+
+
+def test_a_sighup_during_start_up_is_a_reload_not_an_exit(
+    rig: Rig, watchers: list[Watcher], monkeypatch: pytest.MonkeyPatch  # noqa: F811  (fixtures)
+) -> None:
+    """The signal lands while typer is still being imported: Python's `-X importtime` says when
+    (one stderr line as each module finishes), so no timing guess is needed."""
+    rig.configure(rig.q_rule())
+    rig.set_value(10)
+    monkeypatch.setenv("PYTHONPROFILEIMPORTTIME", "1")
+    watcher = Watcher(rig, "--interval", "0.2s")
+    watchers.append(watcher)
+    watcher.wait_for(r"\|\s+typer\.colors$", stream="stderr")  # typer has only begun to import
+    watcher.proc.send_signal(signal.SIGHUP)
+
+    watcher.wait_for("watching")
+    watcher.wait_for(r"config reloaded from ")
+    assert watcher.proc.poll() is None
+    assert watcher.stop() == 0
