@@ -9,11 +9,15 @@ from typing import Annotated
 
 import typer
 
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, open_session, parse_labels
+from alertctl.cli.common import (
+    ConfigOption, DbOption, DebugOption, JsonOption, error_line, guarded, open_records, open_session, parse_labels,
+)
 from alertctl.cli.present import alert_dict, to_csv, to_json
-from alertctl.durations import iso, parse_duration, parse_time_point
+from alertctl.durations import format_duration, iso, parse_duration, parse_time_point
+from alertctl.engine import cleared
 from alertctl.errors import NotFoundError, UsageError
-from alertctl.model import Alert
+from alertctl.messages import still_breached
+from alertctl.model import Alert, Rule, make_labels
 from alertctl.store import alerts
 from alertctl.store.db import transaction
 
@@ -78,7 +82,7 @@ def history(
         until=_time_option("--until", until, now),
         limit=limit,
     )
-    found = [a.effective(now) for a in alerts.history(open_session(config, db).conn, wanted)]
+    found = [a.effective(now) for a in alerts.history(open_records(config, db)[0], wanted)]
     if json_:
         print(to_json([alert_dict(a) for a in found]))
     elif csv_:
@@ -103,7 +107,7 @@ def show(
 
     Example: alertctl show 42
     """
-    conn = open_session(config, db).conn
+    conn, _ = open_records(config, db)
     alert = _existing(conn, alert_id).effective(time.time())
     steps = timeline(conn, alert.id)
     if json_:
@@ -184,7 +188,7 @@ def ack(
     Example: alertctl ack 42 --note "on it"
     """
     who = by or getpass.getuser()
-    conn = open_session(config, db).conn
+    conn, _ = open_records(config, db)
     changed = _change_each(conn, alert_ids, lambda alert_id, now: alerts.acknowledge(conn, alert_id, who, note, now))
     for _, alert in changed:
         state = "already resolved" if alert.resolved_at else f"acknowledged by {alert.acked_by}"
@@ -203,11 +207,33 @@ def resolve(
 
     Example: alertctl resolve 42 --note "fixed the cron job"
     """
-    conn = open_session(config, db).conn
+    conn, settings = open_records(config, db)
     changed = _change_each(conn, alert_ids, lambda alert_id, now: alerts.resolve_by_hand(conn, alert_id, note, now))
+    rules = {rule.name: rule for rule in settings.rules} if settings is not None else {}
     for before, alert in changed:
         how = "already resolved" if before.resolved_at else "resolved"
         print(f"#{alert.id} {alert.rule}: {how} ({alert.resolution.value if alert.resolution else ''})")
+        if before.resolved_at is None and (warning := _reopens(before, rules.get(before.rule))):
+            error_line(warning)
+
+
+def _reopens(alert: Alert, rule: Rule | None) -> str | None:
+    """A resolve that will not hold: the metric was still in breach at the last check,
+    so the engine opens a new alert as soon as the breach qualifies again."""
+    if rule is None or alert.value is None or cleared(rule, alert.value):
+        return None
+    still = still_breached(rule, make_labels(alert.series), alert.value)
+    scope = " ".join([f"--rule {alert.rule}", *(f"--label {k}={v}" for k, v in sorted(alert.series.items()))])
+    return (f"warning: #{alert.id} {alert.rule}: {still}, so a new alert will open {_when_it_reopens(rule)}; "
+            f"to quiet it, `alertctl ack` that alert or `alertctl suppress {scope} --for 1h --reason ...`")
+
+
+def _when_it_reopens(rule: Rule) -> str:
+    """Resolving restarted the rule's `for` and `consecutive` count (see `alerts.resolve_by_hand`)."""
+    wait = rule.for_level(rule.levels()[0][1])
+    needs = [f"held for {format_duration(wait)}"] if wait else []
+    needs += [f"lasted {rule.consecutive} checks"] if rule.consecutive > 1 else []
+    return "once the breach has " + " and ".join(needs) if needs else "at the next check"
 
 
 @guarded()

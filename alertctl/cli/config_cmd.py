@@ -9,7 +9,7 @@ import typer
 from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, load_checked
 from alertctl.cli.present import to_json
 from alertctl.config import locate
-from alertctl.errors import AlertctlError
+from alertctl.errors import AlertctlError, ConfigError
 from alertctl.private import make_folders
 
 app = typer.Typer(help="Write, check and print the configuration.", no_args_is_help=True, rich_markup_mode=None)
@@ -50,11 +50,14 @@ def validate(
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Check a config file; exit 2 with the key and what is wrong.
+    """Check a config file; exit 2 naming every key that is wrong, and what is wrong with it.
 
     Example: alertctl config validate /etc/alertctl/config.toml
     """
-    checked = load_checked(path or config, use_cache=False)
+    try:
+        checked = load_checked(path or config, use_cache=False)
+    except ConfigError as error:
+        raise ConfigError("\n".join(error.problems)) from None
     print(
         f"{checked.source}: ok ({len(checked.rules)} rules, {len(checked.checks)} checks, "
         f"{len(checked.notify.channels) + len(checked.notify.alertmanagers)} channels)"
