@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, load_checked
-from alertctl.cli.present import to_json
+from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, error_line, guarded, load_checked
+from alertctl.cli.present import replaced_note, to_json
 from alertctl.config import locate
+from alertctl.config.runtime import Config
 from alertctl.errors import AlertctlError, ConfigError
 from alertctl.private import make_folders
 
@@ -58,10 +59,25 @@ def validate(
         checked = load_checked(path or config, use_cache=False)
     except ConfigError as error:
         raise ConfigError("\n".join(error.problems)) from None
+    _check_channel_urls(checked)
     print(
         f"{checked.source}: ok ({len(checked.rules)} rules, {len(checked.checks)} checks, "
-        f"{len(checked.notify.channels) + len(checked.notify.alertmanagers)} channels)"
+        f"{len(checked.notify.channels) + len(checked.notify.alertmanagers)} channels){replaced_note(checked.rules)}"
     )
+
+
+def _check_channel_urls(checked: Config) -> None:
+    """Apprise itself reads every URL: `http//host/` or `slak://...` would only fail at the first alert."""
+    if not checked.notify.channels:
+        return
+    from alertctl.notify.urls import problems
+
+    found = problems(checked.notify.channels)
+    for problem in (p for p in found if not p.fatal):
+        error_line(f"warning: {checked.source}: {problem.key}: {problem.message}")
+    fatal = [f"{checked.source}: {p.key}: {p.message}" for p in found if p.fatal]
+    if fatal:
+        raise ConfigError("\n".join(fatal))
 
 
 @app.command("show")
