@@ -14,7 +14,7 @@ from alertctl.cli.common import (
 )
 from alertctl.cli.present import alert_dict, to_csv, to_json
 from alertctl.durations import format_duration, iso, parse_duration, parse_time_point
-from alertctl.engine import cleared
+from alertctl.engine import breached, cleared
 from alertctl.errors import NotFoundError, UsageError
 from alertctl.messages import still_breached
 from alertctl.model import Alert, Rule, make_labels
@@ -218,14 +218,19 @@ def resolve(
 
 
 def _reopens(alert: Alert, rule: Rule | None) -> str | None:
-    """A resolve that will not hold: the metric was still in breach at the last check,
-    so the engine opens a new alert as soon as the breach qualifies again."""
+    """A resolve that may not hold: the metric had not cleared at the last check, so the engine
+    opens a new alert as soon as a level qualifies again."""
     if rule is None or alert.value is None or cleared(rule, alert.value):
         return None
     still = still_breached(rule, make_labels(alert.series), alert.value)
+    if breached(rule, alert.value) is None:
+        severity, level = rule.levels()[0]
+        then = f"a new alert will open if it goes {rule.op.words} the {severity.label} level ({level.value:g}) again"
+    else:
+        then = f"a new alert will open {_when_it_reopens(rule)}"
     scope = " ".join([f"--rule {alert.rule}", *(f"--label {k}={v}" for k, v in sorted(alert.series.items()))])
-    return (f"warning: #{alert.id} {alert.rule}: {still}, so a new alert will open {_when_it_reopens(rule)}; "
-            f"to quiet it, `alertctl ack` that alert or `alertctl suppress {scope} --for 1h --reason ...`")
+    return (f"warning: #{alert.id} {alert.rule}: {still}; {then}; to quiet it, `alertctl ack` that alert "
+            f"or `alertctl suppress {scope} --for 1h --reason ...`")
 
 
 def _when_it_reopens(rule: Rule) -> str:
