@@ -1,6 +1,5 @@
 """suppress, silences, unsuppress: muting one alert, or a rule's alerts by labels, for a while."""
 
-import difflib
 import getpass
 import time
 from typing import Annotated
@@ -88,6 +87,8 @@ def _check_rule_name(rule: str, config: Config) -> None:
     names = [r.name for r in config.rules]
     if rule in names:
         return
+    import difflib  # not at the top: `check` starts cold through this module too
+
     close = difflib.get_close_matches(rule, names, n=1)
     guess = f"did you mean {close[0]!r}? " if close else ""
     raise UsageError(f"--rule {rule}: no such rule in {config.source} ({guess}rules: {', '.join(names)}); "

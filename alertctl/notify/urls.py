@@ -38,6 +38,10 @@ def problems(channels: Sequence[Channel], environ: Mapping[str, str] | None = No
                 found.append(UrlProblem(key, f"not checked: ${{{unset[0]}}} is not set here", fatal=False))
             elif not understood(VARIABLE.sub(lambda m: environ[m.group(1)], url)):
                 found.append(UrlProblem(key, f"Apprise cannot understand this URL: {describe(url)}"))
+        if channel.config and not _config_usable(channel.config):
+            found.append(UrlProblem(f"notify.channels.{channel.name}.config",
+                                    f"Apprise finds no usable URL in {channel.config} (missing, unreadable, "
+                                    "or no URL it understands)"))
     return found
 
 
@@ -45,6 +49,13 @@ def understood(url: str) -> bool:
     import apprise
 
     return apprise.Apprise.instantiate(url, suppress_exceptions=True) is not None
+
+
+def _config_usable(path: str) -> bool:
+    import apprise
+
+    config, sender = apprise.AppriseConfig(), apprise.Apprise()
+    return bool(config.add(path) and sender.add(config) and len(sender))
 
 
 def describe(url: str) -> str:

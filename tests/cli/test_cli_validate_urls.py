@@ -86,3 +86,19 @@ warning = 80
     assert "alertctl: notice to ops failed (will retry): opened #1 - channel ops: an Apprise URL could not be " \
            "understood: urls[0], unknown scheme 'slak'" in result.stderr
     assert "`alertctl config validate` checks every URL" in result.stderr and "T0ken" not in result.stderr
+
+
+def test_an_apprise_config_file_without_a_usable_url_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "ok.yml").write_text("urls:\n  - json://127.0.0.1:9/x\n")
+    (tmp_path / "bad.yml").write_text("urls:\n  - slak://T0kenA/T0kenSecret\n")
+    config = tmp_path / "c.toml"
+    config.write_text(f'[notify.channels.ok]\nconfig = "{tmp_path}/ok.yml"\n'
+                      f'[notify.channels.bad]\nconfig = "{tmp_path}/bad.yml"\n'
+                      f'[notify.channels.gone]\nconfig = "{tmp_path}/missing.yml"\n')
+
+    result = run_cli("config", "validate", str(config))
+
+    assert result.returncode == 2
+    assert [line.split(": ")[2] for line in result.stderr.splitlines()] == [
+        "notify.channels.bad.config", "notify.channels.gone.config"]
+    assert "T0ken" not in result.stderr

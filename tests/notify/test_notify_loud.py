@@ -67,6 +67,15 @@ def test_check_says_each_failed_attempt_on_stderr_without_secrets_and_keeps_its_
         assert len(failing.payloads) == 2
 
 
+def test_an_unset_variable_in_a_url_is_one_line_per_attempt_too(tmp_path: Path) -> None:
+    config, db = _config(tmp_path, {"ops": "json://127.0.0.1:9/${HOOK_SECRET_PATH}"})
+    result = run_cli("check", "-c", str(config), "--db", str(db))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "alertctl: notice to ops failed (will retry): opened #1 - notify.channels.ops.urls: ${HOOK_SECRET_PATH} "
+        "is not set in the environment"]
+
+
 def test_watch_logs_a_failing_channel_once_per_streak_and_when_it_recovers(tmp_path: Path) -> None:
     with http_receiver([501, 501]) as receiver:
         config, db = _config(tmp_path, {"ops": _failing_url(receiver.port)}, rules=2)
