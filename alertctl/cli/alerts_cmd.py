@@ -16,7 +16,7 @@ from alertctl.cli.present import alert_dict, to_csv, to_json
 from alertctl.durations import format_duration, iso, parse_duration, parse_time_point
 from alertctl.engine import breached, cleared
 from alertctl.errors import NotFoundError, UsageError
-from alertctl.messages import still_breached
+from alertctl.messages import level_crossing, still_breached
 from alertctl.model import Alert, Rule, make_labels
 from alertctl.store import alerts
 from alertctl.store.db import transaction
@@ -224,8 +224,7 @@ def _reopens(alert: Alert, rule: Rule | None) -> str | None:
         return None
     still = still_breached(rule, make_labels(alert.series), alert.value)
     if breached(rule, alert.value) is None:
-        severity, level = rule.levels()[0]
-        then = f"a new alert will open if it goes {rule.op.words} the {severity.label} level ({level.value:g}) again"
+        then = f"a new alert will open if it goes {level_crossing(rule, rule.levels()[0][0])} again"
     else:
         then = f"a new alert will open {_when_it_reopens(rule)}"
     scope = " ".join([f"--rule {alert.rule}", *(f"--label {k}={v}" for k, v in sorted(alert.series.items()))])

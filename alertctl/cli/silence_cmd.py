@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 
 from alertctl.cli.alerts_cmd import MAX_ID
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, open_records, open_session, parse_labels
+from alertctl.cli.common import (
+    ConfigOption, DbOption, DebugOption, JsonOption, guarded, open_records, open_session, parse_labels,
+)
 from alertctl.cli.present import alert_dict, to_json
 from alertctl.config.runtime import Config
 from alertctl.durations import format_duration, iso, parse_duration

@@ -92,7 +92,8 @@ def watch(
             _reload(runner, config, log)
 
     log(f"{iso(_now())} watching {runner.policy.host}: {len(runner.config.rules)} rules, "
-        f"{len(runner.config.checks)} checks, every {every():g}s, database {db_path}{replaced_note(runner.config.rules)}")
+        f"{len(runner.config.checks)} checks, every {every():g}s, database {db_path}"
+        f"{replaced_note(runner.config.rules)}")
     report = _reporter(debug, lambda: export.cycle_failed(runner))
     delivery.start()
     export.start()

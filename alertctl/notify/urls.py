@@ -36,7 +36,7 @@ def problems(channels: Sequence[Channel], environ: Mapping[str, str] | None = No
             unset = [name for name in VARIABLE.findall(url) if name not in environ]
             if unset:
                 found.append(UrlProblem(key, f"not checked: ${{{unset[0]}}} is not set here", fatal=False))
-            elif not understood(VARIABLE.sub(lambda m: environ[m.group(1)], url)):
+            elif not _understood(VARIABLE.sub(lambda m: environ[m.group(1)], url)):
                 found.append(UrlProblem(key, f"Apprise cannot understand this URL: {describe(url)}"))
         if channel.config and not _config_usable(channel.config):
             found.append(UrlProblem(f"notify.channels.{channel.name}.config",
@@ -45,7 +45,7 @@ def problems(channels: Sequence[Channel], environ: Mapping[str, str] | None = No
     return found
 
 
-def understood(url: str) -> bool:
+def _understood(url: str) -> bool:
     import apprise
 
     return apprise.Apprise.instantiate(url, suppress_exceptions=True) is not None
