@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.conftest import Rig
 from tests.conftest import run_cli
 
 
@@ -66,21 +67,12 @@ def test_a_url_whose_variable_is_unset_here_is_said_not_checked(tmp_path: Path) 
     assert "T0ken" not in checked.stderr
 
 
-def test_a_send_through_such_a_url_names_it_too(tmp_path: Path) -> None:
-    value = tmp_path / "v"
-    value.write_text("90\n")
-    config = _config(tmp_path, "slak://T0kenA/T0kenB/T0kenSecret")
-    config.write_text(config.read_text() + f"""
-[[checks]]
-name = "q"
-type = "command"
-command = ["cat", "{value}"]
-[[rules]]
-name = "q-high"
-metric = "q.value"
-warning = 80
-""")
-    result = run_cli("check", "-c", str(config), "--db", str(tmp_path / "a.db"))
+def test_a_send_through_such_a_url_names_it_too(rig: Rig) -> None:
+    rig.configure(rig.q_rule(), preamble='[notify.channels.ops]\nurls = ["slak://T0kenA/T0kenB/T0kenSecret"]\n')
+    rig.config.chmod(0o600)
+    rig.set_value(90)
+
+    result = rig.check()
 
     assert result.returncode == 1
     assert "alertctl: notice to ops failed (will retry): opened #1 - channel ops: an Apprise URL could not be " \
