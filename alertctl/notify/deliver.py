@@ -100,7 +100,9 @@ class Deliverer:
         notify = self.config().notify
         channel = notify.channel(name)
         if channel is None:
-            self._record(rows, Sent(False, f"channel {name} is no longer configured"), now, give_up=True)
+            gone, since = Sent(False, f"channel {name} is no longer configured"), outbox.failing_since(self.conn, name)
+            self._record(rows, gone, now, give_up=True)
+            self._tell(name, rows, gone, False, since, now)
             return Report(failed=len(rows))
         recent = outbox.sends_since(self.conn, name, now - 60.0)
         allowance = notify.max_per_minute - len(recent)

@@ -127,3 +127,16 @@ def test_the_log_streak_follows_the_database_across_deliverers(tmp_path: Path) -
         h.deliver(1035.0)
         assert lines[1].endswith(f"channel ops recovered (failing since {iso(1000.0)})")
         assert lines[2].endswith("notice to ops delivered: opened #1") and len(lines) == 3
+
+
+def test_a_notice_given_up_for_a_removed_channel_is_said_too(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    h = Harness(tmp_path, Notify(channels=(channel("ops", "json://127.0.0.1:9/x"),)))
+    failed: list[str] = []
+    h.deliverer.failed = failed.append
+    h.runner.notifiers = []
+    h.step(1000.0, 90)
+    h.runner.configure(replace(h.config, notify=Notify()))
+    h.deliver(1001.0)
+    assert failed == ["notice to ops failed (given up): opened #1 - channel ops is no longer configured"]
