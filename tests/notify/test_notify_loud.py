@@ -10,7 +10,6 @@ from pathlib import Path
 from alertctl.config.runtime import Notify
 from alertctl.durations import iso
 from alertctl.store import outbox
-from alertctl.store.db import open_database
 from tests.conftest import run_cli
 from tests.notify.harness import Harness, channel
 from tests.notify.receivers import http_receiver
@@ -74,30 +73,6 @@ def test_an_unset_variable_in_a_url_is_one_line_per_attempt_too(tmp_path: Path) 
     assert result.stderr.splitlines() == [
         "alertctl: notice to ops failed (will retry): opened #1 - notify.channels.ops.urls: ${HOOK_SECRET_PATH} "
         "is not set in the environment"]
-
-
-def test_watch_logs_a_failing_channel_once_per_streak_and_when_it_recovers(tmp_path: Path) -> None:
-    with http_receiver([501, 501]) as receiver:
-        config, db = _config(tmp_path, {"ops": _failing_url(receiver.port)}, rules=2)
-        first = run_cli("watch", "--cycles", "1", "--interval", "0.2s", "-c", str(config), "--db", str(db))
-
-        assert first.returncode == 0, first.stderr
-        assert len(receiver.payloads) == 2  # two notices, two failed attempts ...
-        failed = [line for line in first.stdout.splitlines() if "notice to ops failed" in line]
-        assert len(failed) == 1 and "channel ops failing; further failures are not logged" in failed[0]  # ... one line
-        assert [f.channel for f in outbox.failing_channels(open_database(db))] == ["ops"]
-
-        with sqlite3.connect(db) as conn:
-            conn.execute("UPDATE outbox SET next_attempt_at = 0 WHERE delivered_at IS NULL")
-        conn.close()
-        second = run_cli("watch", "--cycles", "1", "--interval", "0.2s", "-c", str(config), "--db", str(db))
-
-        assert second.returncode == 0, second.stderr
-        recovered = [line for line in second.stdout.splitlines() if "channel ops recovered (failing since " in line]
-        assert len(recovered) == 1
-        assert second.stdout.count("notice to ops delivered: opened #") == 2
-        assert outbox.failing_channels(open_database(db)) == []
-        assert not any(secret in first.stdout + first.stderr + second.stdout for secret in SECRETS)
 
 
 def test_failing_channels_lists_since_when_how_many_wait_and_the_last_error(tmp_path: Path) -> None:
