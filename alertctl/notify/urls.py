@@ -62,13 +62,26 @@ def describe(url: str) -> str:
     """The URL's scheme and host, never a secret: a host that may be a token (`slack://T1/...`) is hidden."""
     scheme, separator, rest = url.partition("://")
     if not separator:
-        return "no scheme (expected NAME://...)" + _hint(re.split(r"[:/]", url, maxsplit=1)[0])
+        mangled = _MANGLED.match(url)  # `http//host/`, `json:/host`; anything else may be all token
+        if mangled is None or mangled.group(1).lower() not in [*_schemes(), "http", "https"]:
+            return "no scheme (expected NAME://...)"
+        scheme, rest = mangled.groups()
+        return f"no `://` after {scheme!r}, {_where(rest)}{_hint(scheme)}"
+    if scheme.lower() in _schemes():
+        return f"scheme {scheme}, {_where(rest)}; see Apprise's documentation of {scheme}:// for its form"
+    return f"unknown scheme {scheme!r}, {_where(rest)}{_hint(scheme)}"
+
+
+_MANGLED = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):?/+(.*)$")
+
+
+def _where(rest: str) -> str:
+    """The host of what follows `scheme://`, unless it may be a token."""
     authority = re.split(r"[/?#]", rest, maxsplit=1)[0].rpartition("@")[2]
     host = authority.partition("]")[0] + "]" if authority.startswith("[") else authority.partition(":")[0]
-    where = "no host" if not host else f"host {host}" if _plainly_a_host(host) else "host hidden (it may be a token)"
-    if scheme.lower() in _schemes():
-        return f"scheme {scheme}, {where}; see Apprise's documentation of {scheme}:// for its form"
-    return f"unknown scheme {scheme!r}, {where}{_hint(scheme)}"
+    if not host:
+        return "no host"
+    return f"host {host}" if _plainly_a_host(host) else "host hidden (it may be a token)"
 
 
 def _hint(scheme: str) -> str:

@@ -21,8 +21,9 @@ def _config(tmp_path: Path, *urls: str) -> Path:
 @pytest.mark.parametrize(
     ("url", "said"),
     [
-        ("http//hooks.example.com/T0kenSecret", "no scheme (expected NAME://...); Apprise calls a plain webhook "
-                                                "json://, form:// or xml://"),
+        ("http//hooks.example.com/T0kenSecret", "no `://` after 'http', host hooks.example.com; Apprise calls a "
+                                                "plain webhook json://, form:// or xml://"),
+        ("T0kenA/T0kenB/T0kenSecret", "no scheme (expected NAME://...)"),
         ("slak://T0kenA/T0kenB/T0kenSecret", "unknown scheme 'slak', host hidden (it may be a token); "
                                              "did you mean slack://?"),
         ("jsno://user:T0kenSecret@hooks.example.com/x", "unknown scheme 'jsno', host hooks.example.com; "
