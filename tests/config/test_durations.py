@@ -41,3 +41,10 @@ def test_compounds_in_the_config_file_and_on_the_command_line(tmp_path: Path) ->
     too_long = run_cli("suppress", "--rule", "cpu-high", "--for", "1d12h1s", "--reason", "move",
                        "-c", str(config), "--db", db)
     assert too_long.returncode == 2 and "longer than [notify] max_silence (36h)" in too_long.stderr
+
+
+def test_compounds_as_a_time_ago(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    assert run_cli("history", "--since", "1d12h", "--db", db).returncode == 0
+    wrong = run_cli("history", "--since", "1d12", "--db", db)
+    assert wrong.returncode == 2 and "--since: must be a duration ago" in wrong.stderr
