@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 
@@ -44,6 +43,8 @@ def database_path(explicit: Path | None, configured: str | None) -> Path:
 def database_of_unloadable(explicit: Path | None) -> str | None:
     """`[agent] database` as far as it can be read from a config that fails to load:
     the environment's `ALERTCTL_AGENT__DATABASE` (it would win), else the file's if it is TOML."""
+    import tomllib  # only here: every command imports this module, and a cron `check` never needs it
+
     from_env = next((v for k, v in os.environ.items() if k.upper() == "ALERTCTL_AGENT__DATABASE"), None)
     if from_env:
         return from_env
