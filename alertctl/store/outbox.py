@@ -180,7 +180,9 @@ def failing_since(conn: sqlite3.Connection, channel: str) -> float | None:
 
 
 def failing_channels(conn: sqlite3.Connection) -> list[FailingChannel]:
-    """Channels whose last delivery attempt failed, longest failing first: for the live view and reports."""
+    """Channels whose last delivery attempt failed, longest failing first (the live view lists them).
+
+    A channel removed from the config stays here until it is pruned with its alerts' notices."""
     found = []
     for (channel,) in conn.execute("SELECT DISTINCT channel FROM deliveries").fetchall():
         last = conn.execute(
