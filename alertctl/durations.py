@@ -1,4 +1,4 @@
-"""Durations ("30s", "5m", "7d") and points in time ("2h" ago, or ISO 8601).
+"""Durations ("30s", "5m", "1h30m") and points in time ("2h" ago, or ISO 8601).
 
 Kept free of pydantic so the CLI can parse `--since` without loading it.
 """
@@ -11,20 +11,27 @@ from datetime import datetime
 
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
 _LONGEST = 100 * 365 * 86400.0
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_NUMBER = r"\d+(?:\.\d+)?"
+_SECONDS = re.compile(rf"^\s*({_NUMBER})\s*$")
+_COMPOUND = re.compile(rf"^\s*(?:{_NUMBER}\s*(?:ms|s|m|h|d|w)\s*)+$")
+_PART = re.compile(rf"({_NUMBER})\s*(ms|s|m|h|d|w)")
 
 
 def parse_duration(text: str | int | float) -> float:
-    """Seconds in a duration; raises ValueError with a message fit for a user."""
+    """Seconds in a duration (`90`, `30s`, or a compound such as `1h30m`); raises ValueError
+    with a message fit for a user."""
     if isinstance(text, int | float) and not isinstance(text, bool):
         if text < 0:
             raise ValueError(f"must not be negative (got {text!r})")
         return _finite(float(text), text)
-    match = _DURATION.match(text) if isinstance(text, str) else None
-    if not match:
-        raise ValueError(f"must be a duration like 30s, 5m or 2h (got {text!r})")
-    number, unit = match.groups()
-    return _finite(float(number) * _UNITS[unit or "s"], text)
+    if not isinstance(text, str):
+        raise ValueError(f"must be a duration like 30s, 5m or 1h30m (got {text!r})")
+    bare = _SECONDS.match(text)
+    if bare:
+        return _finite(float(bare.group(1)), text)
+    if _COMPOUND.match(text):
+        return _finite(sum(float(number) * _UNITS[unit] for number, unit in _PART.findall(text)), text)
+    raise ValueError(f"must be a duration like 30s, 5m or 1h30m (got {text!r})")
 
 
 def _finite(seconds: float, text: object) -> float:

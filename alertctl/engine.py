@@ -129,7 +129,7 @@ def judge(
         peak = _worse(rule, recovered.peak, value)
         return _breach(Change.REOPENED, rule, sample, severity, peak, now, host, runs, recovered.id)
     current = _configured(rule, alert.severity)
-    if _cleared(rule, value):
+    if cleared(rule, value):
         return Transition(
             Change.RESOLVED, alert.key, rule.metric, current, now, value, alert.peak,
             rule.level(current).value, messages.recovered(rule, sample.labels, value, host),
@@ -143,8 +143,11 @@ def judge(
     return _breach(change, rule, sample, severity, peak, now, host, int(now_breached is not None), alert.id)
 
 
-def _cleared(rule: Rule, value: float) -> bool:
-    """Past `clear` (hysteresis); for == and != simply when no level holds any more."""
+def cleared(rule: Rule, value: float) -> bool:
+    """Past `clear` (hysteresis); for == and != simply when no level holds any more.
+
+    Also what `resolve` asks of an alert's last value: one that has not cleared opens again.
+    """
     if rule.op in (Op.EQ, Op.NE):
         return breached(rule, value) is None
     return not rule.op.holds(value, rule.clear_threshold)

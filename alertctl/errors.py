@@ -10,9 +10,17 @@ class AlertctlError(Exception):
 
 
 class ConfigError(AlertctlError):
-    """The config file or environment is wrong: names the file, the key, what is wrong."""
+    """The config file or environment is wrong: names the file, the key, what is wrong.
+
+    The message holds the first problem (and how many more there are); `problems` holds
+    every one, a line each, for `config validate` and `--debug` to list.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems or (message,)
 
 
 class UsageError(AlertctlError):

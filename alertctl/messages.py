@@ -38,6 +38,18 @@ def recovered(rule: Rule, labels: Labels, value: float, host: str) -> str:
     return f"{subject(rule.metric, labels)} is back to {_number(value, rule.metric)} ({clears}) on {host}"
 
 
+def level_crossing(rule: Rule, severity: Severity) -> str:
+    """`above the warning level (80)`"""
+    return f"{rule.op.words} the {severity.label} level ({_number(rule.level(severity).value, rule.metric)})"
+
+
+def still_breached(rule: Rule, labels: Labels, value: float) -> str:
+    clears = f"clears when not {rule.op.words} {_number(rule.clear_threshold, rule.metric)}"
+    if rule.op in (Op.EQ, Op.NE):
+        clears = "a level still holds"
+    return f"{subject(rule.metric, labels)} was still {_number(value, rule.metric)} at the last check ({clears})"
+
+
 def expired(metric: str, labels: Labels, host: str, rule_gone: bool) -> str:
     why = "its rule is no longer configured" if rule_gone else "the metric stopped reporting"
     return f"{subject(metric, labels)}: alert expired, {why}, on {host}"

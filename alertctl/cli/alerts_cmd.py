@@ -10,11 +10,15 @@ from typing import Annotated
 
 import typer
 
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, open_session, parse_labels
+from alertctl.cli.common import (
+    ConfigOption, DbOption, DebugOption, JsonOption, error_line, guarded, open_records, open_session, parse_labels,
+)
 from alertctl.cli.present import alert_dict, to_csv, to_json, to_tsv
-from alertctl.durations import iso, parse_duration, parse_time_point
+from alertctl.durations import format_duration, iso, parse_duration, parse_time_point
+from alertctl.engine import breached, cleared
 from alertctl.errors import NotFoundError, UsageError
-from alertctl.model import Alert
+from alertctl.messages import level_crossing, still_breached
+from alertctl.model import Alert, Rule, make_labels
 from alertctl.store import alerts
 from alertctl.store.db import transaction
 
@@ -91,7 +95,7 @@ def history(
         until=_time_option("--until", until, now),
         limit=limit,
     )
-    found = [a.effective(now) for a in alerts.history(open_session(config, db).conn, wanted)]
+    found = [a.effective(now) for a in alerts.history(open_records(config, db)[0], wanted)]
     if json_:
         print(to_json([alert_dict(a) for a in found]))
     elif csv_:
@@ -120,7 +124,7 @@ def show(
 
     Example: alertctl show 42
     """
-    conn = open_session(config, db).conn
+    conn, _ = open_records(config, db)
     alert = _existing(conn, alert_id).effective(time.time())
     steps = timeline(conn, alert.id)
     if json_:
@@ -200,7 +204,7 @@ def ack(
     Example: alertctl ack 42 --note "on it"
     """
     who = by or getpass.getuser()
-    conn = open_session(config, db).conn
+    conn, _ = open_records(config, db)
     changed = _change_each(conn, alert_ids, lambda alert_id, now: alerts.acknowledge(conn, alert_id, who, note, now))
     for _, alert in changed:
         state = "already resolved" if alert.resolved_at else f"acknowledged by {alert.acked_by}"
@@ -219,11 +223,37 @@ def resolve(
 
     Example: alertctl resolve 42 --note "fixed the cron job"
     """
-    conn = open_session(config, db).conn
+    conn, settings = open_records(config, db)
     changed = _change_each(conn, alert_ids, lambda alert_id, now: alerts.resolve_by_hand(conn, alert_id, note, now))
+    rules = {rule.name: rule for rule in settings.rules} if settings is not None else {}
     for before, alert in changed:
         how = "already resolved" if before.resolved_at else "resolved"
         print(f"#{alert.id} {alert.rule}: {how} ({alert.resolution.value if alert.resolution else ''})")
+        if before.resolved_at is None and (warning := _reopens(before, rules.get(before.rule))):
+            error_line(warning)
+
+
+def _reopens(alert: Alert, rule: Rule | None) -> str | None:
+    """A resolve that may not hold: the metric had not cleared at the last check, so the engine
+    opens a new alert as soon as a level qualifies again."""
+    if rule is None or alert.value is None or cleared(rule, alert.value):
+        return None
+    still = still_breached(rule, make_labels(alert.series), alert.value)
+    if breached(rule, alert.value) is None:
+        then = f"a new alert will open if it goes {level_crossing(rule, rule.levels()[0][0])} again"
+    else:
+        then = f"a new alert will open {_when_it_reopens(rule)}"
+    scope = " ".join([f"--rule {alert.rule}", *(f"--label {k}={v}" for k, v in sorted(alert.series.items()))])
+    return (f"warning: #{alert.id} {alert.rule}: {still}; {then}; to quiet it, `alertctl ack` that alert "
+            f"or `alertctl suppress {scope} --for 1h --reason ...`")
+
+
+def _when_it_reopens(rule: Rule) -> str:
+    """Resolving restarted the rule's `for` and `consecutive` count (see `alerts.resolve_by_hand`)."""
+    wait = rule.for_level(rule.levels()[0][1])
+    needs = [f"held for {format_duration(wait)}"] if wait else []
+    needs += [f"lasted {rule.consecutive} checks"] if rule.consecutive > 1 else []
+    return "once the breach has " + " and ".join(needs) if needs else "at the next check"
 
 
 @guarded()

@@ -53,10 +53,12 @@ def check(
 
 
 def _delivery(runner: Runner) -> Notifier:
-    """Send what is due (this run's notices, and earlier runs' retries) within a bounded time."""
+    """Send what is due (this run's notices, and earlier runs' retries) within a bounded time;
+    each failed attempt is a line on stderr (cron mails it; a `${VARIABLE}` that is not set is one
+    too, so it is not said twice), the exit status stays Nagios'."""
     from alertctl.notify.worker import SyncDelivery
 
-    return SyncDelivery(runner.conn, lambda: runner.config, lambda: runner.policy.host, warn=error_line)
+    return SyncDelivery(runner.conn, lambda: runner.config, lambda: runner.policy.host, failed=error_line)
 
 
 def _alertmanagers(runner: Runner) -> list[Notifier]:

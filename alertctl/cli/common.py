@@ -16,7 +16,7 @@ import typer
 
 from alertctl.config import load_config, locate
 from alertctl.config.runtime import Config
-from alertctl.errors import AlertctlError, UsageError
+from alertctl.errors import AlertctlError, ConfigError, UsageError
 
 ConfigOption = Annotated[
     Path | None,
@@ -81,6 +81,7 @@ def guarded(
                 _quiet_after_closed_pipe(failure_exit or 0)
             except Exception as error:
                 if debug:
+                    _list_every_problem(error)
                     raise
                 message, code = explain(error)
                 if announce is not None:
@@ -91,6 +92,13 @@ def guarded(
         return wrapper
 
     return decorate
+
+
+def _list_every_problem(error: Exception) -> None:
+    """Under --debug a config error shows every problem, not only the first and a count."""
+    if isinstance(error, ConfigError) and len(error.problems) > 1:
+        for problem in error.problems:
+            error_line(problem)
 
 
 def _quiet_after_closed_pipe(code: int) -> NoReturn:
@@ -157,6 +165,25 @@ def open_session(config_path: Path | None, db_path: Path | None, *, dry_run: boo
     if dry_run and not path.exists():
         return Session(config, open_database(":memory:"), path)
     return Session(config, open_database(path), path)
+
+
+def open_records(config_path: Path | None, db_path: Path | None) -> tuple[sqlite3.Connection, Config | None]:
+    """The database an operator command (ack, history, ...) uses, even when the config fails to load.
+
+    Mid-incident a typo in the config must not stand between the operator and `ack`: the
+    problem is said once on stderr, and the database is the one the command would have
+    used (--db, $ALERTCTL_DB, else the [agent] database as far as it can be read, else the
+    default). The config is None then.
+    """
+    from alertctl.store.db import open_database
+
+    try:
+        config, path = config_and_database(config_path, db_path)
+    except ConfigError as error:
+        path = locate.database_path(db_path, locate.database_of_unloadable(config_path))
+        error_line(f"warning: config not loaded, using database {path}: {str(error).splitlines()[0]}")
+        return open_database(path), None
+    return open_database(path), config
 
 
 def parse_labels(pairs: list[str] | None) -> tuple[tuple[str, str], ...]:

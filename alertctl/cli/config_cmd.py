@@ -6,10 +6,11 @@ from typing import Annotated
 
 import typer
 
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, load_checked
-from alertctl.cli.present import to_json
+from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, error_line, guarded, load_checked
+from alertctl.cli.present import replaced_note, to_json
 from alertctl.config import locate
-from alertctl.errors import AlertctlError
+from alertctl.config.runtime import Config
+from alertctl.errors import AlertctlError, ConfigError
 from alertctl.private import make_folders
 
 app = typer.Typer(help="Write, check and print the configuration.", no_args_is_help=True, rich_markup_mode=None)
@@ -50,15 +51,33 @@ def validate(
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Check a config file; exit 2 with the key and what is wrong.
+    """Check a config file; exit 2 naming every key that is wrong, and what is wrong with it.
 
     Example: alertctl config validate /etc/alertctl/config.toml
     """
-    checked = load_checked(path or config, use_cache=False)
+    try:
+        checked = load_checked(path or config, use_cache=False)
+    except ConfigError as error:
+        raise ConfigError("\n".join(error.problems)) from None
+    _check_channel_urls(checked)
     print(
         f"{checked.source}: ok ({len(checked.rules)} rules, {len(checked.checks)} checks, "
-        f"{len(checked.notify.channels) + len(checked.notify.alertmanagers)} channels)"
+        f"{len(checked.notify.channels) + len(checked.notify.alertmanagers)} channels){replaced_note(checked.rules)}"
     )
+
+
+def _check_channel_urls(checked: Config) -> None:
+    """Apprise itself reads every URL: `http//host/` or `slak://...` would only fail at the first alert."""
+    if not checked.notify.channels:
+        return
+    from alertctl.notify.urls import problems
+
+    found = problems(checked.notify.channels)
+    for problem in (p for p in found if not p.fatal):
+        error_line(f"warning: {checked.source}: {problem.key}: {problem.message}")
+    fatal = [f"{checked.source}: {p.key}: {p.message}" for p in found if p.fatal]
+    if fatal:
+        raise ConfigError("\n".join(fatal))
 
 
 @app.command("show")

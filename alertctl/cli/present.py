@@ -10,7 +10,7 @@ from datetime import datetime
 
 from alertctl.durations import iso
 from alertctl.messages import subject
-from alertctl.model import Alert, Transition, make_labels
+from alertctl.model import Alert, Rule, Transition, make_labels
 from alertctl.readable import Field, context_fields, labels_text
 from alertctl.units import metric_value
 
@@ -21,6 +21,14 @@ FIELDS = (
     "reopened", "notifications", "context",
 )
 _TIMES = {"started_at", "last_seen_at", "acked_at", "resolved_at", "suppressed_until"}
+
+
+def replaced_note(rules: Sequence[Rule]) -> str:
+    """`; replaces the built-in rules: cpu-high, ...` for the lines that say what is watched."""
+    from alertctl.config.defaults import replaced_builtins
+
+    replaced = replaced_builtins(rule.name for rule in rules)
+    return f"; replaces the built-in rules: {', '.join(replaced)}" if replaced else ""
 
 
 def alert_dict(alert: Alert) -> dict[str, object]:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, open_session
+from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, open_records
 from alertctl.durations import parse_time_point
 from alertctl.errors import UsageError
 
@@ -47,7 +47,7 @@ def report(
     from alertctl import report as reporting
     from alertctl.store.report import Window, aggregates
 
-    conn = open_session(config, db).conn
+    conn, _ = open_records(config, db)
     built = reporting.build(aggregates(conn, Window(start, end, rule)), start, end, rule)
     if json_:
         from alertctl.cli.present import to_json

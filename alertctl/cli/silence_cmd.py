@@ -7,8 +7,11 @@ from typing import Annotated
 import typer
 
 from alertctl.cli.alerts_cmd import MAX_ID
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, open_session, parse_labels
+from alertctl.cli.common import (
+    ConfigOption, DbOption, DebugOption, JsonOption, guarded, open_records, open_session, parse_labels,
+)
 from alertctl.cli.present import alert_dict, to_json
+from alertctl.config.runtime import Config
 from alertctl.durations import format_duration, iso, parse_duration
 from alertctl.errors import NotFoundError, UsageError
 from alertctl.model import Silence
@@ -23,6 +26,7 @@ def suppress(
     reason: Annotated[str | None, typer.Option("--reason", help="Why; required for a silence.")] = None,
     rule: Annotated[str | None, typer.Option("--rule", help="Silence this rule's alerts instead of one alert.")] = None,
     label: Annotated[list[str] | None, typer.Option("--label", help="KEY=VALUE the alerts must carry (repeatable).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Silence a rule the config does not have (yet).")] = False,
     json_: JsonOption = False,
     config: ConfigOption = None,
     db: DbOption = None,
@@ -40,6 +44,8 @@ def suppress(
         raise UsageError("--label: only with --rule (a silence); one alert is named by its ID")
     labels = parse_labels(label)
     session = open_session(config, db)
+    if rule is not None and not force:
+        _check_rule_name(rule, session.config)
     seconds = _duration(for_, session.config.notify.max_silence)
     reason = (reason or "").strip() or None
     now = time.time()
@@ -49,7 +55,7 @@ def suppress(
             if reason is None:
                 raise UsageError("--reason: a silence needs a reason, e.g. --reason \"planned maintenance\"")
             made = silences.create(session.conn, rule, labels, now, now + seconds, reason, getpass.getuser())
-            _say_silence(made, json_, now)
+            _say_silence(made, silences.open_matches(session.conn, made), json_, now)
             return
         alert = alerts.get(session.conn, alert_id)
         if alert is None:
@@ -78,11 +84,25 @@ def _duration(text: str | None, longest: float) -> float:
     return seconds
 
 
-def _say_silence(silence: Silence, json_: bool, now: float) -> None:
+def _check_rule_name(rule: str, config: Config) -> None:
+    """A silence for a misspelt rule matches nothing, and says nothing: refuse it, name the likely one."""
+    names = [r.name for r in config.rules]
+    if rule in names:
+        return
+    import difflib  # not at the top: `check` starts cold through this module too
+
+    close = difflib.get_close_matches(rule, names, n=1)
+    guess = f"did you mean {close[0]!r}? " if close else ""
+    raise UsageError(f"--rule {rule}: no such rule in {config.source} ({guess}rules: {', '.join(names)}); "
+                     "--force silences it anyway")
+
+
+def _say_silence(silence: Silence, matches: int, json_: bool, now: float) -> None:
     if json_:
-        print(to_json(silence_dict(silence, now, with_active=False)))
-    else:
-        print(f"silence #{silence.id} {_scope(silence)}: until {iso(silence.ends_at)}")
+        print(to_json(silence_dict(silence, now, with_active=False) | {"open_alerts_matched": matches}))
+        return
+    print(f"silence #{silence.id} {_scope(silence)}: until {iso(silence.ends_at)}; matches {matches} open "
+          f"alert{'' if matches == 1 else 's'} now" + (" (muted from the next check)" if matches else ""))
 
 
 def _scope(silence: Silence) -> str:
@@ -112,7 +132,7 @@ def silences_(
 
     Example: alertctl silences --all --json
     """
-    conn = open_session(config, db).conn
+    conn, _ = open_records(config, db)
     now = time.time()
     found = silences.every(conn) if all_ else silences.not_over(conn, now)
     if json_:
@@ -142,7 +162,7 @@ def unsuppress(
     """
     if (alert_id is None) == (silence is None):
         raise UsageError("unsuppress: give an alert ID or --silence SID, not both and not neither")
-    conn = open_session(config, db).conn
+    conn, _ = open_records(config, db)
     now = time.time()
     with transaction(conn):
         if silence is not None:

@@ -15,7 +15,7 @@ from alertctl.cli.common import (
     ConfigOption, DbOption, DebugOption, SaidOnce, config_and_database, error_line, explain, guarded,
 )
 from alertctl.cli.hangup import RELOAD
-from alertctl.cli.present import event_line
+from alertctl.cli.present import event_line, replaced_note
 from alertctl.config import load_config
 from alertctl.durations import iso, parse_duration
 from alertctl.errors import AlertctlError, UsageError
@@ -93,7 +93,8 @@ def watch(
             _reload(runner, config, log)
 
     log(f"{iso(_now())} watching {runner.policy.host}: {len(runner.config.rules)} rules, "
-        f"{len(runner.config.checks)} checks, every {every():g}s, database {db_path}")
+        f"{len(runner.config.checks)} checks, every {every():g}s, database {db_path}"
+        f"{replaced_note(runner.config.rules)}")
     report = _reporter(debug, lambda: export.cycle_failed(runner))
     delivery.start()
     export.start()
@@ -157,4 +158,5 @@ def _reload(runner: Runner, config: Path | None, log: Callable[[str], None]) -> 
         error_line(f"config reload failed, keeping the running config: {first}")
         return
     runner.configure(fresh)
-    log(f"{iso(_now())} config reloaded from {fresh.source}: {len(fresh.rules)} rules, {len(fresh.checks)} checks")
+    log(f"{iso(_now())} config reloaded from {fresh.source}: {len(fresh.rules)} rules, {len(fresh.checks)} checks"
+        f"{replaced_note(fresh.rules)}")

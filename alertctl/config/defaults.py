@@ -6,6 +6,8 @@ and `sample-configs/default.toml` alike.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 DEFAULT_RULES: list[dict[str, object]] = [
     {
         "name": "cpu-high",
@@ -72,3 +74,10 @@ DEFAULT_RULES: list[dict[str, object]] = [
         "recommendations": ["Look for directories with millions of small files (caches, sessions)"],
     },
 ]
+
+
+def replaced_builtins(rule_names: Iterable[str]) -> list[str]:
+    """The built-in rules no longer watched: writing any `[[rules]]` replaces them all
+    (the contract), and an operator should hear which ones went."""
+    kept = set(rule_names)
+    return [str(rule["name"]) for rule in DEFAULT_RULES if rule["name"] not in kept]

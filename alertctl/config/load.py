@@ -6,13 +6,14 @@ is cached (see `cache.py`) and this module is imported only on a cache miss.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsError, TomlConfigSettingsSource
 
 from alertctl.config import schema
@@ -45,7 +46,8 @@ def validate(path: Path | None) -> Config:
     except SettingsError as error:
         raise ConfigError(f"environment: {error} (ALERTCTL_ values for lists and tables are JSON)") from None
     except ValidationError as error:
-        raise ConfigError(_describe(where, error)) from None
+        problems = tuple(_problem(where, item) for item in error.errors())
+        raise ConfigError(_summary(problems), problems) from None
     except RecursionError:
         raise ConfigError(f"{where}: tables or lists nested too deeply to read") from None
     return to_runtime(settings, where)
@@ -85,17 +87,22 @@ def _settings_class(path: Path | None) -> type[schema.Settings]:
     return FileSettings
 
 
-def _describe(where: str, error: ValidationError) -> str:
-    """The first problem (file or variable, key path, what is wrong), and how many more there are.
+def _problem(where: str, item: Any) -> str:
+    """One problem as a line: file or variable, key path, what is wrong."""
+    return f"{_source(where, item)}: {_key_path(item)}: {_message(item)}"
+
+
+def _summary(problems: tuple[str, ...]) -> str:
+    """The first problem, and how many more there are.
 
     Two lines at most: a cron mail or a Nagios status shows the first line, and fixing
-    one problem at a time is what a person does anyway.
+    one problem at a time is what a person does anyway; `config validate` lists them all.
     """
-    first, *rest = error.errors()
-    line = f"{_source(where, first)}: {_key_path(first)}: {_message(first)}"
+    first, *rest = problems
     if not rest:
-        return line
-    return f"{line}\n... and {len(rest)} more problem{'s' if len(rest) > 1 else ''}"
+        return first
+    more = f"{len(rest)} more problem{'s' if len(rest) > 1 else ''}"
+    return f"{first}\n... and {more} (`alertctl config validate` or --debug lists them all)"
 
 
 def _source(where: str, item: Any) -> str:
@@ -134,7 +141,6 @@ def _bare_or_quoted(key: str) -> str:
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 _MESSAGES = {
-    "extra_forbidden": "unknown key (check the spelling; `alertctl config init` writes every key)",
     "missing": "is required",
     "float_parsing": "must be a number",
     "float_type": "must be a number",
@@ -172,10 +178,71 @@ def _message(item: Any) -> str:
         return f"must be one of {item['ctx']['expected']} (got {item['input']!r})"
     if kind in _BOUNDS:
         return f"{_BOUNDS[kind]} {next(iter(item['ctx'].values()))} (got {item['input']!r})"
+    if kind == "extra_forbidden":
+        return _unknown_key(item["loc"])
     text: str = _MESSAGES.get(kind, item["msg"])
-    if kind not in ("missing", "extra_forbidden") and may_echo(item["loc"], item.get("input")):
+    if kind != "missing" and may_echo(item["loc"], item.get("input")):
         text += f" (got {item['input']!r})"
     return text
+
+
+def _unknown_key(loc: tuple[str | int, ...]) -> str:
+    """`critcal` next to `critical`: name the key that was probably meant."""
+    typed = str(loc[-1])
+    close = difflib.get_close_matches(typed, _known_keys(loc[:-1]), n=1, cutoff=0.6)
+    if close:
+        return f"unknown key (did you mean `{close[0]}`?)"
+    return "unknown key (check the spelling; `alertctl config init` writes every key)"
+
+
+def _known_keys(table: tuple[str | int, ...]) -> list[str]:
+    """The keys the table at `table` accepts, as TOML spells them (`for`, not `for_`)."""
+    current: list[Any] = [schema.Settings]
+    for part in table:
+        current = _step(current, part)
+    models = [kind for kind in current if _is_model(kind)]
+    return [field.alias or name for model in models for name, field in model.model_fields.items()]
+
+
+def _step(types: list[Any], part: str | int) -> list[Any]:
+    """The models one step down the error's location: a field, a list item, a table entry,
+    or (for `[[checks]]`) the member of the union that pydantic named by its `type` tag."""
+    options = [inner for kind in types for inner in _options(kind)]
+    tagged = [kind for kind in options if _is_model(kind) and _tag(kind) == part]
+    if tagged:
+        return tagged
+    found: list[Any] = []
+    for kind in options:
+        origin = get_origin(kind)
+        if _is_model(kind) and isinstance(part, str):
+            field = next((f for n, f in kind.model_fields.items() if part in (n, f.alias)), None)
+            found += _options(field.annotation) if field is not None else []
+        elif origin is list and isinstance(part, int):
+            found += _options(get_args(kind)[0])
+        elif origin is dict and isinstance(part, str):
+            found += _options(get_args(kind)[1])
+    return found
+
+
+def _options(kind: Any) -> list[Any]:
+    """`Annotated[X, ...]` is X; `X | Y` is both."""
+    origin = get_origin(kind)
+    if origin is Annotated:
+        return _options(get_args(kind)[0])
+    if origin is Union or type(kind).__name__ == "UnionType":
+        return [inner for member in get_args(kind) for inner in _options(member)]
+    return [kind]
+
+
+def _is_model(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, BaseModel)
+
+
+def _tag(model: type[BaseModel]) -> object:
+    field = model.model_fields.get("type")
+    if field is None or get_origin(field.annotation) is not Literal:
+        return None
+    return get_args(field.annotation)[0]
 
 
 def to_runtime(settings: schema.Settings, source: str) -> Config:

@@ -40,5 +40,22 @@ def database_path(explicit: Path | None, configured: str | None) -> Path:
     return _xdg("XDG_STATE_HOME", ".local/state") / "alertctl" / "alertctl.db"
 
 
+def database_of_unloadable(explicit: Path | None) -> str | None:
+    """`[agent] database` as far as it can be read from a config that fails to load:
+    the environment's `ALERTCTL_AGENT__DATABASE` (it would win), else the file's if it is TOML."""
+    import tomllib  # only here: every command imports this module, and a cron `check` never needs it
+
+    from_env = next((v for k, v in os.environ.items() if k.upper() == "ALERTCTL_AGENT__DATABASE"), None)
+    if from_env:
+        return from_env
+    path = config_path(explicit)
+    try:
+        agent = tomllib.loads(path.read_text(encoding="utf-8")).get("agent") if path else None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    database = agent.get("database") if isinstance(agent, dict) else None
+    return database if isinstance(database, str) and database else None
+
+
 def cache_dir() -> Path:
     return _xdg("XDG_CACHE_HOME", ".cache") / "alertctl"

@@ -341,6 +341,17 @@ def _unique(section: str, names: list[str]) -> None:
         seen.add(name)
 
 
+def _closest_metric(metric: str, checks: dict[str, CheckType]) -> str:
+    """`did you mean 'cpu.percent'? ` for `cpu.percentage`, or nothing (only asked within a known family:
+    `gpu.percent` is not a typo of `cpu.percent`)."""
+    import difflib
+
+    names = [spec.name for spec in catalog.SYSTEM_METRICS]
+    names += [spec.name for name, kind in checks.items() for spec in catalog.check_metrics(name, kind)]
+    close = difflib.get_close_matches(metric, names, n=1, cutoff=0.75)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
 def _check_rule_refs(
     index: int, rule: RuleSection, checks: dict[str, CheckType], channels: dict[str, ChannelSection]
 ) -> None:
@@ -350,9 +361,10 @@ def _check_rule_refs(
         family = rule.metric.partition(".")[0]
         known = ", ".join([*_SYSTEM_FAMILIES, *sorted(checks)])
         what = "metric" if family in _SYSTEM_FAMILIES or family in checks else "metric family"
+        hint = _closest_metric(rule.metric, checks) if what == "metric" else ""
         raise KeyProblem(
             f"{where}.metric",
-            f"unknown {what} {rule.metric!r} (families: {known}; `alertctl metrics` lists every name)",
+            f"unknown {what} {rule.metric!r} ({hint}families: {known}; `alertctl metrics` lists every name)",
         )
     if rule.mount is not None and "mount" not in spec.labels:
         raise KeyProblem(f"{where}.mount", f"{rule.metric} has no mount label")

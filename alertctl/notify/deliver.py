@@ -53,7 +53,7 @@ class Deliverer:
     def __init__(
         self, conn: sqlite3.Connection, config: Callable[[], Config], host: Callable[[], str],
         sender: Sender = send, warn: Callable[[str], None] = lambda message: None,
-        log: Callable[[str], None] = lambda line: None,
+        log: Callable[[str], None] = lambda line: None, failed: Callable[[str], None] = lambda line: None,
     ) -> None:
         self.conn = conn
         self.config = config
@@ -61,6 +61,9 @@ class Deliverer:
         self.sender = sender
         self.warn = warn
         self.log = log
+        """`watch`'s log: each delivery, and a failing channel once when it starts failing and once when it recovers."""
+        self.failed = failed
+        """Told of every failed attempt (`check` says each on stderr: cron mails nobody otherwise)."""
 
     def deliver_due(self, now: float, budget: float = 30.0) -> Report:
         """Send everything due at `now`, spending at most about `budget` seconds of wall time.
@@ -97,7 +100,9 @@ class Deliverer:
         notify = self.config().notify
         channel = notify.channel(name)
         if channel is None:
-            self._record(rows, Sent(False, f"channel {name} is no longer configured"), now, give_up=True)
+            gone, since = Sent(False, f"channel {name} is no longer configured"), outbox.failing_since(self.conn, name)
+            self._record(rows, gone, now, give_up=True)
+            self._tell(name, rows, gone, False, since, now)
             return Report(failed=len(rows))
         recent = outbox.sends_since(self.conn, name, now - 60.0)
         allowance = notify.max_per_minute - len(recent)
@@ -111,6 +116,7 @@ class Deliverer:
         else:
             batches = [(r.title, r.body, r.notify_type, [r]) for r in rows]
         report = Report()
+        failing_since = outbox.failing_since(self.conn, name)
         for index, (title, body, kind, covered) in enumerate(batches):
             if time.monotonic() >= deadline:
                 rest = [r.id for batch in batches[index:] for r in batch[3]]
@@ -118,8 +124,8 @@ class Deliverer:
                     outbox.reschedule(self.conn, rest, now)
                 return Report(report.delivered, report.failed, report.deferred + len(rest))
             sent = self._send(channel, title, body, kind, deadline)
-            self._record(covered, sent, now)
-            self.log(_outcome_line(name, covered, sent, now))
+            retrying = self._record(covered, sent, now)
+            failing_since = self._tell(name, covered, sent, retrying, failing_since, now)
             report = Report(report.delivered + len(covered) * sent.ok,
                             report.failed + len(covered) * (not sent.ok), report.deferred)
         return report
@@ -131,10 +137,34 @@ class Deliverer:
             self.warn(str(error))
             return Sent(False, str(error))
 
-    def _record(self, rows: Sequence[outbox.Pending], sent: Sent, now: float, give_up: bool = False) -> None:
+    def _record(self, rows: Sequence[outbox.Pending], sent: Sent, now: float, give_up: bool = False) -> bool:
+        """Record the attempt for every notice it covered; True when one of them will be tried again."""
+        outcomes = [(row, _outcome(row, sent, now, give_up)) for row in rows]
         with transaction(self.conn):
-            for row in rows:
-                outbox.record_attempt(self.conn, row, _outcome(row, sent, now, give_up), now)
+            for row, outcome in outcomes:
+                outbox.record_attempt(self.conn, row, outcome, now)
+        return any(outcome.next_attempt_at is not None for _, outcome in outcomes)
+
+    def _tell(
+        self, name: str, rows: Sequence[outbox.Pending], sent: Sent, retrying: bool, failing_since: float | None,
+        now: float,
+    ) -> float | None:
+        """Say how the attempt went; returns since when the channel has been failing (None: it works).
+
+        Every failure goes to `failed`; the log gets every delivery, but a failing channel only
+        once per streak (retries of a long outage would bury everything else) and once more
+        when it recovers."""
+        line = _outcome_line(name, rows, sent, retrying)
+        if not sent.ok:
+            self.failed(line)
+            if failing_since is None:
+                self.log(f"{iso(now)} {line} (channel {name} failing; further failures are not logged until "
+                         "it recovers)")
+            return failing_since if failing_since is not None else now
+        if failing_since is not None:
+            self.log(f"{iso(now)} channel {name} recovered (failing since {iso(failing_since)})")
+        self.log(f"{iso(now)} {line}")
+        return None
 
 
 def _outcome(row: outbox.Pending, sent: Sent, now: float, give_up: bool) -> outbox.Outcome:
@@ -146,10 +176,11 @@ def _outcome(row: outbox.Pending, sent: Sent, now: float, give_up: bool) -> outb
     return outbox.Outcome(False, sent.error, retry_at)
 
 
-def _outcome_line(channel: str, rows: Sequence[outbox.Pending], sent: Sent, now: float) -> str:
+def _outcome_line(channel: str, rows: Sequence[outbox.Pending], sent: Sent, retrying: bool) -> str:
     what = ", ".join(f"{r.kind} #{r.alert_id}" for r in rows[:5]) + (f" +{len(rows) - 5}" if len(rows) > 5 else "")
-    outcome = "delivered" if sent.ok else f"failed (will retry): {sent.error}"
-    return f"{iso(now)} notice to {channel} {outcome}: {what}"
+    if sent.ok:
+        return f"notice to {channel} delivered: {what}"
+    return f"notice to {channel} failed ({'will retry' if retrying else 'given up'}): {what} - {sent.error}"
 
 
 def _by_channel(rows: Sequence[outbox.Pending]) -> dict[str, list[outbox.Pending]]:

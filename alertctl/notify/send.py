@@ -65,9 +65,12 @@ def _send(
     import apprise
 
     sender = apprise.Apprise()
-    for url in urls:
+    for index, url in enumerate(urls):
         if not sender.add(with_timeouts(url)):
-            return Sent(False, f"channel {channel.name}: an Apprise URL could not be understood (see `alertctl config show`)")
+            from alertctl.notify.urls import describe
+
+            return Sent(False, f"channel {channel.name}: an Apprise URL could not be understood: urls[{index}], "
+                               f"{describe(channel.urls[index])} (`alertctl config validate` checks every URL)")
     if channel.config:
         config = apprise.AppriseConfig()
         if not config.add(channel.config) or not sender.add(config):

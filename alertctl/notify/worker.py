@@ -28,12 +28,15 @@ class SyncDelivery:
     def __init__(
         self, conn: sqlite3.Connection, config: Callable[[], Config], host: Callable[[], str],
         warn: Callable[[str], None] = lambda message: None, budget: float = CHECK_BUDGET,
+        failed: Callable[[str], None] = lambda line: None,
     ) -> None:
         self.conn = conn
         self.config = config
         self.host = host
         self.warn = warn
         self.budget = budget
+        self.failed = failed
+        """Told of each failed attempt: `check` prints it on stderr."""
 
     def notify(self, transitions: Sequence[Transition], now: float) -> None:
         from alertctl.store.outbox import any_due, claim_owners
@@ -42,7 +45,7 @@ class SyncDelivery:
             return
         from alertctl.notify.deliver import Deliverer
 
-        Deliverer(self.conn, self.config, self.host, warn=self.warn).deliver_due(now, self.budget)
+        Deliverer(self.conn, self.config, self.host, warn=self.warn, failed=self.failed).deliver_due(now, self.budget)
 
 
 class BackgroundDelivery:

@@ -157,6 +157,51 @@ def sends_since(conn: sqlite3.Connection, channel: str, since: float) -> list[fl
     return [row[0] for row in rows]
 
 
+@dataclass(frozen=True)
+class FailingChannel:
+    """A channel whose last delivery attempt failed: since when, how many notices wait, the last error."""
+
+    channel: str
+    since: float
+    """The first failed attempt after its last success (or ever)."""
+    waiting: int
+    """Notices still to be delivered to it (retried until given up)."""
+    error: str | None
+    """Redacted when recorded: the sender scrubs every secret of the URL."""
+
+
+def failing_since(conn: sqlite3.Connection, channel: str) -> float | None:
+    """When the channel's current run of failed attempts began; None when its last attempt worked (or none was made)."""
+    row = conn.execute(
+        "SELECT MIN(at) FROM deliveries WHERE channel = :c AND ok = 0 AND id > "
+        "COALESCE((SELECT MAX(id) FROM deliveries WHERE channel = :c AND ok = 1), 0)",
+        {"c": channel},
+    ).fetchone()
+    since: float | None = row[0]
+    return since
+
+
+def failing_channels(conn: sqlite3.Connection) -> list[FailingChannel]:
+    """Channels whose last delivery attempt failed, longest failing first (the live view lists them).
+
+    A channel removed from the config stays here until it is pruned with its alerts' notices."""
+    found = []
+    for (channel,) in conn.execute("SELECT DISTINCT channel FROM deliveries").fetchall():
+        last = conn.execute(
+            "SELECT ok, error FROM deliveries WHERE channel = ? ORDER BY id DESC LIMIT 1", (channel,)
+        ).fetchone()
+        if last["ok"]:
+            continue
+        since = failing_since(conn, channel)
+        assert since is not None  # its last attempt failed
+        waiting = conn.execute(
+            "SELECT COUNT(*) FROM outbox WHERE channel = ? AND delivered_at IS NULL AND given_up_at IS NULL",
+            (channel,),
+        ).fetchone()[0]
+        found.append(FailingChannel(channel, since, waiting, last["error"]))
+    return sorted(found, key=lambda failing: failing.since)
+
+
 def record_attempt(conn: sqlite3.Connection, notice: Pending, outcome: Outcome, at: float) -> None:
     conn.execute(
         "INSERT INTO deliveries (outbox_id, alert_id, channel, kind, at, ok, error) VALUES (?, ?, ?, ?, ?, ?, ?)",

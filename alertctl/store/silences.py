@@ -61,6 +61,12 @@ def _silence(row: sqlite3.Row) -> Silence:
     )
 
 
+def open_matches(conn: sqlite3.Connection, silence: Silence) -> int:
+    """How many open alerts (muted already or not) the silence covers now: 0 is worth a second look."""
+    rows = conn.execute("SELECT labels FROM alerts WHERE status != 'resolved' AND rule = ?", (silence.rule,))
+    return sum(silence.matches(silence.rule, json.loads(row["labels"])) for row in rows)
+
+
 def lift(conn: sqlite3.Connection, silence_id: int, now: float) -> None:
     """End it now; alerts under it become due to be lifted (and announced) by the next cycle."""
     conn.execute("UPDATE silences SET lifted_at = ? WHERE id = ? AND lifted_at IS NULL", (now, silence_id))

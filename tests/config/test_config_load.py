@@ -58,7 +58,7 @@ def test_command_string_is_split_without_a_shell(tmp_path: Path) -> None:
 
 BAD = [
     ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = "lots"\n', "rules[0].warning: must be a number (got 'lots')"),
-    ('[agent]\ninterval = "5 parsecs"\n', "agent.interval: must be a duration like 30s, 5m or 2h (got '5 parsecs')"),
+    ('[agent]\ninterval = "5 parsecs"\n', "agent.interval: must be a duration like 30s, 5m or 1h30m (got '5 parsecs')"),
     ('[agent]\nintervall = "5s"\n', "agent.intervall: unknown key"),
     ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\n', "rules[0]: needs a warning or a critical level (or both)"),
     ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = 95\ncritical = 90\n', "rules[0].warning: must be below critical (90) for op '>'"),
