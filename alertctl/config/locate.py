@@ -51,7 +51,7 @@ def database_of_unloadable(explicit: Path | None) -> str | None:
     path = config_path(explicit)
     try:
         agent = tomllib.loads(path.read_text(encoding="utf-8")).get("agent") if path else None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, RecursionError, tomllib.TOMLDecodeError):
         return None
     database = agent.get("database") if isinstance(agent, dict) else None
     return database if isinstance(database, str) and database else None
