@@ -43,7 +43,7 @@ def queue_notices(
         shown = render(alert, decision.kind, decision.reason, notify.title_template, notify.body_template)
         outbox.enqueue(conn, [
             outbox.NewNotice(alert.id, channel, decision.kind, decision.reason, shown.title, shown.body,
-                             shown.notify_type)
+                             shown.notify_type, alert.severity)
             for channel in decision.channels
         ], now)
     return decisions

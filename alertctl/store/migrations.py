@@ -133,4 +133,11 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX outbox_claimed ON outbox(claimed_by) WHERE claimed_by IS NOT NULL
         """,
     ),
+    (
+        "m005_notice_severity",
+        """
+        ALTER TABLE outbox ADD COLUMN severity TEXT;
+        UPDATE outbox SET severity = CASE notify_type WHEN 'failure' THEN 'critical' WHEN 'warning' THEN 'warning' END
+        """,
+    ),
 ]

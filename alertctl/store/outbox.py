@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from alertctl.model import NoticeLog, Status
+from alertctl.model import NoticeLog, Severity, Status
 
 _ANNOUNCING = ("opened", "raised", "renotify", "escalated")
 _DUE = (
@@ -32,6 +32,8 @@ class NewNotice:
     title: str
     body: str
     notify_type: str
+    severity: Severity
+    """The alert's severity when the notice was decided (a reopen is compared with it)."""
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,10 @@ def open_statuses(conn: sqlite3.Connection) -> dict[int, Status]:
 
 def enqueue(conn: sqlite3.Connection, notices: Iterable[NewNotice], now: float) -> None:
     conn.executemany(
-        "INSERT INTO outbox (alert_id, channel, kind, reason, title, body, notify_type, created_at, "
-        "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(n.alert_id, n.channel, n.kind, n.reason, n.title, n.body, n.notify_type, now, now) for n in notices],
+        "INSERT INTO outbox (alert_id, channel, kind, reason, title, body, notify_type, severity, created_at, "
+        "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(n.alert_id, n.channel, n.kind, n.reason, n.title, n.body, n.notify_type, n.severity.label, now, now)
+         for n in notices],
     )
 
 
@@ -80,26 +83,36 @@ def record_muted(
 
 
 def notice_logs(conn: sqlite3.Connection, alert_ids: Sequence[int]) -> dict[int, NoticeLog]:
-    """Per alert: when it was last announced (any channel), to which channels, whether escalated."""
+    """Per alert: when it was last announced (any channel), to which channels and at what severity
+    last, whether escalated. Read in the order written, so the latest announcement wins."""
     if not alert_ids:
         return {}
     marks = ",".join("?" * len(alert_ids))
     rows = conn.execute(
-        f"SELECT alert_id, channel, kind, MAX(created_at) AS at FROM outbox "
-        f"WHERE alert_id IN ({marks}) GROUP BY alert_id, channel, kind",
+        f"SELECT alert_id, channel, kind, created_at, severity FROM outbox WHERE alert_id IN ({marks}) ORDER BY id",
         list(alert_ids),
     )
-    found: dict[int, dict[str, object]] = {}
+    found: dict[int, _Told] = {}
     for row in rows:
-        entry = found.setdefault(row["alert_id"], {"at": None, "escalated": False, "channels": set()})
+        told = found.setdefault(row["alert_id"], _Told())
+        told.escalated = told.escalated or row["kind"] == "escalated"
         if row["kind"] in _ANNOUNCING:
-            entry["channels"].add(row["channel"])  # type: ignore[attr-defined]
-            entry["at"] = max(row["at"], entry["at"] or 0.0)  # type: ignore[type-var]
-        entry["escalated"] = entry["escalated"] or row["kind"] == "escalated"
-    return {
-        alert_id: NoticeLog(e["at"], bool(e["escalated"]), frozenset(e["channels"]))  # type: ignore[arg-type]
-        for alert_id, e in found.items()
-    }
+            told.at = max(row["created_at"], told.at or 0.0)
+            told.severity[row["channel"]] = Severity.parse(row["severity"]) if row["severity"] else None
+    return {alert_id: told.log() for alert_id, told in found.items()}
+
+
+@dataclass
+class _Told:
+    """A NoticeLog being gathered, row by row."""
+
+    at: float | None = None
+    escalated: bool = False
+    severity: dict[str, Severity | None] = field(default_factory=dict)
+
+    def log(self) -> NoticeLog:
+        known = {channel: severity for channel, severity in self.severity.items() if severity is not None}
+        return NoticeLog(self.at, self.escalated, frozenset(self.severity), known)
 
 
 def claim_due(conn: sqlite3.Connection, now: float, lease: float, owner: str, limit: int = 500) -> list[Pending]:

@@ -1,0 +1,81 @@
+"""A reopen inside the dedup window is the same incident, but never hides a worse severity."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from alertctl.config.runtime import Notify
+from alertctl.model import Change, NoticeLog, SeriesKey, Severity, Transition
+from alertctl.notify.policy import Decision, Kind, Reason, decide
+from tests.conftest import run_cli
+from tests.notify.harness import channel, q_rule
+from tests.notify.receivers import HttpReceiver, http_receiver
+from tests.notify.test_notify_policy import ALERT, NOTIFY, RULES
+
+
+def _config(tmp_path: Path, ops: HttpReceiver, pager: HttpReceiver) -> tuple[Path, Path]:
+    config = tmp_path / "c.toml"
+    config.write_text(textwrap.dedent(f"""
+        [notify.channels.ops]
+        urls = ["{ops.url('ops')}"]
+        [notify.channels.pager]
+        urls = ["{pager.url('pager')}"]
+        min_severity = "critical"
+
+        [[checks]]
+        name = "q"
+        type = "command"
+        command = ["cat", "{tmp_path / 'value'}"]
+
+        [[rules]]
+        name = "q-high"
+        metric = "q.value"
+        warning = 50
+        critical = 90
+    """))
+    return config, tmp_path / "a.db"
+
+
+def test_a_reopen_at_a_higher_severity_reaches_the_pager_through_check(tmp_path: Path) -> None:
+    with http_receiver() as ops, http_receiver() as pager:
+        config, db = _config(tmp_path, ops, pager)
+        codes = []
+        for value in (70, 10, 99, 99, 99):
+            (tmp_path / "value").write_text(f"{value}\n")
+            result = run_cli("check", "-c", str(config), "--db", str(db))
+            codes.append(result.returncode)
+        assert codes == [1, 0, 2, 2, 2]
+        assert pager.types() == ["failure"] and "[CRITICAL] q-high" in pager.titles()[0]
+        assert ops.types() == ["warning", "success", "failure"]
+        shown = run_cli("show", "1", "--json", "--db", str(db), "-c", str(config))
+        assert '"reason": "reopened_severity_raised"' in shown.stdout
+
+
+def _reopen(severity: Severity) -> Transition:
+    return Transition(Change.REOPENED, SeriesKey("q-high"), "q.value", severity, 10.0, alert_id=1)
+
+
+def _told(**last: Severity) -> NoticeLog:
+    return NoticeLog(0.0, False, frozenset(last), last)
+
+
+def test_a_reopen_is_announced_only_to_channels_last_told_less() -> None:
+    at_warning = _told(ops=Severity.WARNING)
+    assert decide([_reopen(Severity.WARNING)], [ALERT], {}, {1: at_warning}, NOTIFY, RULES, 0.0) == [
+        Decision(1, Kind.OPENED, Reason.MUTED_REOPENED_IN_DEDUP_WINDOW)]
+    assert decide([_reopen(Severity.CRITICAL)], [ALERT], {}, {1: at_warning}, NOTIFY, RULES, 0.0) == [
+        Decision(1, Kind.OPENED, Reason.REOPENED_SEVERITY_RAISED, ("ops", "pager"))]
+    both_critical = _told(ops=Severity.CRITICAL, pager=Severity.CRITICAL)
+    assert decide([_reopen(Severity.CRITICAL)], [ALERT], {}, {1: both_critical}, NOTIFY, RULES, 0.0) == [
+        Decision(1, Kind.OPENED, Reason.MUTED_REOPENED_IN_DEDUP_WINDOW)]
+    pager_only = _told(ops=Severity.CRITICAL)
+    assert decide([_reopen(Severity.CRITICAL)], [ALERT], {}, {1: pager_only}, NOTIFY, RULES, 0.0) == [
+        Decision(1, Kind.OPENED, Reason.REOPENED_SEVERITY_RAISED, ("pager",))]
+
+
+def test_a_rule_narrowed_to_one_channel_reopens_only_there() -> None:
+    notify = Notify(channels=(channel("ops", "json://x"), channel("pager", "json://y", "critical")))
+    rules = {"q-high": q_rule(channels=("ops",))}
+    assert decide([_reopen(Severity.CRITICAL)], [ALERT], {}, {1: _told(ops=Severity.WARNING)}, notify, rules,
+                  0.0) == [Decision(1, Kind.OPENED, Reason.REOPENED_SEVERITY_RAISED, ("ops",))]
