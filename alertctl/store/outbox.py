@@ -211,8 +211,7 @@ def notices(conn: sqlite3.Connection, alert_id: int) -> list[sqlite3.Row]:
     ).fetchall()
 
 
-def forget_alerts_before(conn: sqlite3.Connection, before: float) -> None:
-    """Drop the notices of alerts that `prune` is about to delete."""
-    gone = "(SELECT id FROM alerts WHERE status = 'resolved' AND resolved_at < ?)"
+def forget_alerts(conn: sqlite3.Connection, gone: str, before: float) -> None:
+    """Drop the notices of the alerts that `prune` is about to delete (`gone`: their ids, a query on `before`)."""
     for table in ("deliveries", "outbox", "muted"):
         conn.execute(f"DELETE FROM {table} WHERE alert_id IN {gone}", (before,))
