@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from alertctl.config.runtime import Channel
 from alertctl.errors import ConfigError
+from alertctl.notify.ids import HEADER
 from alertctl.notify.redact import VARIABLE as _VARIABLE
 
 CONNECT_TIMEOUT = 3.0
@@ -50,6 +51,17 @@ def with_timeouts(url: str) -> str:
     return url + ("&" if "?" in url else "?") + "&".join(extra)
 
 
+_HEADER_SCHEMES = frozenset({"json", "jsons", "xml", "xmls", "form", "forms"})
+"""Apprise URLs that take custom headers as `+Name=value`."""
+
+
+def with_notice_id(url: str, notice_id: str | None) -> str:
+    """Add the notice's id as a header where the URL allows custom headers (and does not set it)."""
+    if notice_id is None or urlsplit(url).scheme.lower() not in _HEADER_SCHEMES or f"+{HEADER}=" in url:
+        return url
+    return url + ("&" if "?" in url else "?") + f"+{HEADER}={notice_id}"
+
+
 def secrets_of(urls: list[str], channel: Channel, environ: Mapping[str, str] | None = None) -> set[str]:
     """Every piece of these URLs that could be a token: passwords, path parts, query values, variables."""
     environ = os.environ if environ is None else environ
@@ -79,12 +91,15 @@ def scrub(text: str, secrets: set[str]) -> str:
     return text
 
 
-def send(channel: Channel, title: str, body: str, notify_type: str, timeout: float) -> Sent:
+def send(
+    channel: Channel, title: str, body: str, notify_type: str, timeout: float, notice_id: str | None = None
+) -> Sent:
     """Send once; never raises for a delivery problem (it is the outcome), only ConfigError."""
     urls = expand(channel)
     secrets = secrets_of(urls, channel)
     try:
-        return _send(channel, urls, title, body, notify_type, timeout, secrets)
+        return _send(channel, [with_notice_id(url, notice_id) for url in urls], title, body, notify_type, timeout,
+                     secrets)
     except Exception as error:  # a plugin bug must not take the loop down
         return Sent(False, scrub(f"{type(error).__name__}: {error}", secrets)[:500])
 
