@@ -220,7 +220,8 @@ def resolve_by_hand(conn: sqlite3.Connection, alert_id: int, note: str | None, n
     return get(conn, alert_id)
 
 
-_OWED = "EXISTS (SELECT 1 FROM outbox o WHERE o.alert_id = alerts.id AND o.delivered_at IS NULL AND o.given_up_at IS NULL)"
+_OWED = ("EXISTS (SELECT 1 FROM outbox o WHERE o.alert_id = alerts.id "
+         "AND o.delivered_at IS NULL AND o.given_up_at IS NULL)")
 """A notice of the alert is still being retried (until delivered, or given up after 24 h)."""
 _OLD = "status = 'resolved' AND resolved_at < ?"
 _PRUNABLE = f"{_OLD} AND NOT {_OWED}"
