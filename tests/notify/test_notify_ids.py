@@ -14,7 +14,7 @@ from alertctl.config.runtime import Notify
 from alertctl.notify.ids import HEADER
 from alertctl.notify.send import with_notice_id
 from tests.conftest import run_cli
-from tests.notify.harness import Harness, channel, q_rule
+from tests.notify.harness import Harness, channel, q_rules
 from tests.notify.receivers import HttpReceiver, http_receiver
 from tests.notify.test_notify_process import _config
 
@@ -74,8 +74,7 @@ def test_a_notice_repeated_after_a_kill_between_send_and_record_has_the_same_id(
 
 def test_a_digest_names_its_own_id_and_the_notices_it_covers(tmp_path: Path) -> None:
     with http_receiver() as receiver:
-        rules = tuple(q_rule(f"q{i}-high" if i else "q-high", f"q{i}" if i else "q") for i in range(3))
-        h = Harness(tmp_path, Notify(digest_after=2, channels=(channel("ops", receiver.url()),)), rules, checks=3)
+        h = Harness(tmp_path, Notify(digest_after=2, channels=(channel("ops", receiver.url()),)), q_rules(3), checks=3)
         for name in h.files:
             h.set(99, name)
         h.step(1000.0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 from alertctl.config.runtime import Notify
@@ -10,41 +9,20 @@ from alertctl.model import Change, NoticeLog, SeriesKey, Severity, Transition
 from alertctl.notify.policy import Decision, Kind, Reason, decide
 from tests.conftest import run_cli
 from tests.notify.harness import channel, q_rule
-from tests.notify.receivers import HttpReceiver, http_receiver
+from tests.notify.receivers import http_receiver
+from tests.notify.test_notify_process import _config
 from tests.notify.test_notify_policy import ALERT, NOTIFY, RULES
 
 
-def _config(tmp_path: Path, ops: HttpReceiver, pager: HttpReceiver) -> tuple[Path, Path]:
-    config = tmp_path / "c.toml"
-    config.write_text(textwrap.dedent(f"""
-        [notify.channels.ops]
-        urls = ["{ops.url('ops')}"]
-        [notify.channels.pager]
-        urls = ["{pager.url('pager')}"]
-        min_severity = "critical"
-
-        [[checks]]
-        name = "q"
-        type = "command"
-        command = ["cat", "{tmp_path / 'value'}"]
-
-        [[rules]]
-        name = "q-high"
-        metric = "q.value"
-        warning = 50
-        critical = 90
-    """))
-    return config, tmp_path / "a.db"
-
-
 def test_a_reopen_at_a_higher_severity_reaches_the_pager_through_check(tmp_path: Path) -> None:
+    """The issue's run (warning 50 / critical 90; 70, 10, 99, 99, 99) on this config's levels, 80 / 95."""
     with http_receiver() as ops, http_receiver() as pager:
-        config, db = _config(tmp_path, ops, pager)
+        pager_channel = f'[notify.channels.pager]\nurls = ["{pager.url()}"]\nmin_severity = "critical"'
+        config, db = _config(tmp_path, ops.url(), pager_channel)
         codes = []
-        for value in (70, 10, 99, 99, 99):
+        for value in (90, 10, 99, 99, 99):
             (tmp_path / "value").write_text(f"{value}\n")
-            result = run_cli("check", "-c", str(config), "--db", str(db))
-            codes.append(result.returncode)
+            codes.append(run_cli("check", "-c", str(config), "--db", str(db)).returncode)
         assert codes == [1, 0, 2, 2, 2]
         assert pager.types() == ["failure"] and "[CRITICAL] q-high" in pager.titles()[0]
         assert ops.types() == ["warning", "success", "failure"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from alertctl.store import alerts
 from tests.conftest import run_cli
 from tests.notify.harness import Harness, channel
 from tests.notify.receivers import http_receiver
+from tests.notify.test_notify_process import _config
 
 
 def test_an_alert_resolved_while_its_channel_fails_outlives_a_short_retention(tmp_path: Path) -> None:
@@ -31,27 +31,14 @@ def test_an_alert_resolved_while_its_channel_fails_outlives_a_short_retention(tm
 
 def test_prune_keeps_and_names_the_alerts_whose_notices_are_still_retried(tmp_path: Path) -> None:
     with http_receiver([500] * 10) as receiver:
+        config, db = _config(tmp_path, receiver.url())
         value = tmp_path / "value"
-        config = tmp_path / "c.toml"
-        config.write_text(textwrap.dedent(f"""
-            [notify.channels.ops]
-            urls = ["{receiver.url()}"]
-            [[checks]]
-            name = "q"
-            type = "command"
-            command = ["cat", "{value}"]
-            [[rules]]
-            name = "q-high"
-            metric = "q.value"
-            warning = 80
-        """))
-        db = str(tmp_path / "a.db")
         for reading, code in (("90", 1), ("10", 0)):
             value.write_text(reading)
-            assert run_cli("check", "-c", str(config), "--db", db).returncode == code
-        pruned = run_cli("prune", "--older-than", "0s", "-c", str(config), "--db", db)
+            assert run_cli("check", "-c", str(config), "--db", str(db)).returncode == code
+        pruned = run_cli("prune", "--older-than", "0s", "-c", str(config), "--db", str(db))
         assert pruned.returncode == 0, pruned.stderr
         assert pruned.stdout == ("Pruned 0 resolved alerts older than 0s; kept 1 whose notices are "
                                  "still being retried (#1).\n")
-        shown = run_cli("show", "1", "-c", str(config), "--db", db)
+        shown = run_cli("show", "1", "-c", str(config), "--db", str(db))
         assert shown.returncode == 0 and "pending" in shown.stdout
