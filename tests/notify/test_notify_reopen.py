@@ -57,3 +57,27 @@ def test_a_rule_narrowed_to_one_channel_reopens_only_there() -> None:
     rules = {"q-high": q_rule(channels=("ops",))}
     assert decide([_reopen(Severity.CRITICAL)], [ALERT], {}, {1: _told(ops=Severity.WARNING)}, notify, rules,
                   0.0) == [Decision(1, Kind.OPENED, Reason.REOPENED_SEVERITY_RAISED, ("ops",))]
+
+
+def test_notices_queued_before_m005_are_read_with_the_severity_their_type_implies(tmp_path: Path) -> None:
+    """An upgrade in the middle of an incident: what each channel heard is not forgotten."""
+    import sqlite3
+
+    from alertctl.store.db import open_database
+    from alertctl.store.migrations import MIGRATIONS
+    from alertctl.store.outbox import notice_logs
+
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE alertctl_migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+    for name, script in MIGRATIONS[:4]:
+        old.executescript(script)
+        old.execute("INSERT INTO alertctl_migrations VALUES (?, 0)", (name,))
+    for channel_name, notify_type in (("ops", "warning"), ("pager", "failure")):
+        old.execute("INSERT INTO outbox (alert_id, channel, kind, reason, title, body, notify_type, created_at, "
+                    "next_attempt_at) VALUES (1, ?, 'opened', 'first_notification', 't', 'b', ?, 1, 1)",
+                    (channel_name, notify_type))
+    old.commit()
+    old.close()
+    log = notice_logs(open_database(path), [1])[1]
+    assert log.last_severity == {"ops": Severity.WARNING, "pager": Severity.CRITICAL}
