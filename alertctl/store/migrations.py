@@ -134,10 +134,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
-        "m005_notice_severity",
+        "m005_notice_severity_and_id",
         """
         ALTER TABLE outbox ADD COLUMN severity TEXT;
-        UPDATE outbox SET severity = CASE notify_type WHEN 'failure' THEN 'critical' WHEN 'warning' THEN 'warning' END
+        UPDATE outbox SET severity = CASE notify_type WHEN 'failure' THEN 'critical' WHEN 'warning' THEN 'warning' END;
+        ALTER TABLE outbox ADD COLUMN notice_id TEXT;
+        UPDATE outbox SET notice_id = lower(hex(randomblob(8)))
         """,
     ),
 ]

@@ -49,6 +49,8 @@ class Pending:
     notify_type: str
     created_at: float
     attempts: int
+    notice_id: str
+    """Random, written with the row: the same on every retry, by any process, after a clock step."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def open_statuses(conn: sqlite3.Connection) -> dict[int, Status]:
 def enqueue(conn: sqlite3.Connection, notices: Iterable[NewNotice], now: float) -> None:
     conn.executemany(
         "INSERT INTO outbox (alert_id, channel, kind, reason, title, body, notify_type, severity, created_at, "
-        "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "next_attempt_at, notice_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(8))))",
         [(n.alert_id, n.channel, n.kind, n.reason, n.title, n.body, n.notify_type, n.severity.label, now, now)
          for n in notices],
     )
@@ -123,7 +125,7 @@ def claim_due(conn: sqlite3.Connection, now: float, lease: float, owner: str, li
     write transaction when it wants the claim to be exclusive.
     """
     rows = conn.execute(
-        "SELECT id, alert_id, channel, kind, title, body, notify_type, created_at, attempts FROM outbox o "
+        "SELECT id, alert_id, channel, kind, title, body, notify_type, created_at, attempts, notice_id FROM outbox o "
         f"WHERE {_DUE} ORDER BY next_attempt_at, id LIMIT ?",
         (now, limit),
     ).fetchall()

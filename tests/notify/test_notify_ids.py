@@ -13,6 +13,8 @@ import pytest
 from alertctl.config.runtime import Notify
 from alertctl.notify.ids import HEADER
 from alertctl.notify.send import with_notice_id
+from alertctl.store.db import transaction
+from alertctl.store.timeshift import shift_open_record
 from tests.conftest import run_cli
 from tests.notify.harness import Harness, channel, q_rules
 from tests.notify.receivers import HttpReceiver, http_receiver
@@ -40,6 +42,19 @@ def test_a_retried_notice_keeps_its_id_and_another_notice_gets_another(tmp_path:
         assert receiver.types() == ["warning", "warning", "success"]
         first, retried, resolved = _ids(receiver)
         assert first == retried != resolved
+
+
+def test_the_id_survives_a_step_of_the_wall_clock(tmp_path: Path) -> None:
+    """A step moves the outbox row's times (timeshift): the id is not made of them."""
+    with http_receiver([500]) as receiver:
+        h = Harness(tmp_path, Notify(channels=(channel("ops", receiver.url()),)))
+        h.step(1000.0, 90)
+        with transaction(h.conn):
+            shift_open_record(h.conn, 3600.0)
+        h.deliver(4700.0)
+        assert receiver.types() == ["warning", "warning"]
+        first, retried = _ids(receiver)
+        assert first == retried
 
 
 _SEND_THEN_DIE = """

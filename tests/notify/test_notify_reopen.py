@@ -59,7 +59,7 @@ def test_a_rule_narrowed_to_one_channel_reopens_only_there() -> None:
                   0.0) == [Decision(1, Kind.OPENED, Reason.REOPENED_SEVERITY_RAISED, ("ops",))]
 
 
-def test_notices_queued_before_m005_are_read_with_the_severity_their_type_implies(tmp_path: Path) -> None:
+def test_notices_queued_before_m005_keep_the_severity_their_type_implies_and_get_an_id(tmp_path: Path) -> None:
     """An upgrade in the middle of an incident: what each channel heard is not forgotten."""
     import sqlite3
 
@@ -79,5 +79,8 @@ def test_notices_queued_before_m005_are_read_with_the_severity_their_type_implie
                     (channel_name, notify_type))
     old.commit()
     old.close()
-    log = notice_logs(open_database(path), [1])[1]
+    conn = open_database(path)
+    log = notice_logs(conn, [1])[1]
     assert log.last_severity == {"ops": Severity.WARNING, "pager": Severity.CRITICAL}
+    ids = [row[0] for row in conn.execute("SELECT notice_id FROM outbox")]
+    assert len(set(ids)) == 2 and all(len(i) == 16 for i in ids)  # and each its id, for a retry
