@@ -148,7 +148,8 @@ def notices_dict(conn: sqlite3.Connection, alert_id: int) -> dict[str, object]:
         ],
         "notices": [
             {"at": iso(n["at"]), "kind": n["kind"], "channel": n["channel"], "reason": n["reason"],
-             "state": n["state"], "attempts": n["attempts"], "last_error": n["last_error"]}
+             "state": n["state"], "attempts": n["attempts"], "last_error": n["last_error"],
+             "notice_id": n["notice_id"]}
             for n in outbox.notices(conn, alert_id)
         ],
     }

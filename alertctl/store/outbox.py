@@ -206,8 +206,8 @@ def notices(conn: sqlite3.Connection, alert_id: int) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT created_at AS at, kind, channel, reason, attempts, last_error, "
         "CASE WHEN delivered_at IS NOT NULL THEN 'delivered' WHEN given_up_at IS NOT NULL THEN 'given up' "
-        "ELSE 'pending' END AS state, NULL AS detail FROM outbox WHERE alert_id = :id "
-        "UNION ALL SELECT at, kind, NULL, reason, 0, NULL, 'not sent', detail FROM muted WHERE alert_id = :id "
+        "ELSE 'pending' END AS state, NULL AS detail, notice_id FROM outbox WHERE alert_id = :id "
+        "UNION ALL SELECT at, kind, NULL, reason, 0, NULL, 'not sent', detail, NULL FROM muted WHERE alert_id = :id "
         "ORDER BY at",
         {"id": alert_id},
     ).fetchall()

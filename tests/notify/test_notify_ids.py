@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from alertctl.cli.alerts_cmd import notices_dict
 from alertctl.config.runtime import Notify
 from alertctl.notify.ids import HEADER
 from alertctl.notify.send import with_notice_id
@@ -42,6 +43,7 @@ def test_a_retried_notice_keeps_its_id_and_another_notice_gets_another(tmp_path:
         assert receiver.types() == ["warning", "warning", "success"]
         first, retried, resolved = _ids(receiver)
         assert first == retried != resolved
+        assert [n["notice_id"] for n in notices_dict(h.conn, 1)["notices"]] == [first, resolved]  # show --json
 
 
 def test_the_id_survives_a_step_of_the_wall_clock(tmp_path: Path) -> None:
