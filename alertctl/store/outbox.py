@@ -86,12 +86,14 @@ def record_muted(
 
 def notice_logs(conn: sqlite3.Connection, alert_ids: Sequence[int]) -> dict[int, NoticeLog]:
     """Per alert: when it was last announced (any channel), to which channels and at what severity
-    last, whether escalated. Read in the order written, so the latest announcement wins."""
+    last, whether escalated. One row per alert, channel and kind: its latest notice (SQLite takes
+    the bare columns from the row holding the MAX)."""
     if not alert_ids:
         return {}
     marks = ",".join("?" * len(alert_ids))
     rows = conn.execute(
-        f"SELECT alert_id, channel, kind, created_at, severity FROM outbox WHERE alert_id IN ({marks}) ORDER BY id",
+        f"SELECT alert_id, channel, kind, MAX(id) AS latest, created_at, severity FROM outbox "
+        f"WHERE alert_id IN ({marks}) GROUP BY alert_id, channel, kind ORDER BY latest",
         list(alert_ids),
     )
     found: dict[int, _Told] = {}

@@ -84,3 +84,19 @@ def test_notices_queued_before_m005_keep_the_severity_their_type_implies_and_get
     assert log.last_severity == {"ops": Severity.WARNING, "pager": Severity.CRITICAL}
     ids = [row[0] for row in conn.execute("SELECT notice_id FROM outbox")]
     assert len(set(ids)) == 2 and all(len(i) == 16 for i in ids)  # and each its id, for a retry
+
+
+def test_the_latest_announcement_to_a_channel_is_the_one_a_reopen_is_compared_with(tmp_path: Path) -> None:
+    """Opened at warning, raised to critical, repeated at warning after a lowering: last told warning."""
+    from alertctl.store.db import open_database
+    from alertctl.store.outbox import NewNotice, enqueue, notice_logs
+
+    conn = open_database(tmp_path / "a.db")
+    said = [("opened", Severity.WARNING), ("raised", Severity.CRITICAL), ("renotify", Severity.WARNING),
+            ("resolved", Severity.WARNING)]
+    for at, (kind, severity) in enumerate(said):
+        enqueue(conn, [NewNotice(1, "ops", kind, "r", "t", "b", "warning", severity)], float(at))
+    enqueue(conn, [NewNotice(1, "pager", "raised", "r", "t", "b", "failure", Severity.CRITICAL)], 1.0)
+    log = notice_logs(conn, [1])[1]
+    assert log.last_severity == {"ops": Severity.WARNING, "pager": Severity.CRITICAL}
+    assert (log.last_notice_at, log.channels) == (2.0, frozenset({"ops", "pager"}))
