@@ -9,6 +9,8 @@ the problem is reported: a notice is never lost to its wording.
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +31,9 @@ FIELDS = (
 DEFAULT_TITLE = "{tag} {rule} on {host}: {subject} is {value} (threshold {threshold}){note}"
 DEFAULT_BODY = "{details}"
 
+
+MAX_WIDTH = 1000
+"""The widest field a template may ask for: a notice title is a line, a body a page."""
 
 TEMPLATE_ERRORS = (AttributeError, IndexError, KeyError, TypeError, ValueError)
 """What `str.format` raises for a field it cannot fill: `{rule.name}`, `{id:d}`, `{0}`, `{runbook[0]}`."""
@@ -82,7 +87,7 @@ def _fill(part: str, template: str | None, default: str, values: _Safe) -> tuple
     if not template:
         return default.format_map(values), None
     try:
-        return template.format_map(values), None
+        return _format(template, values), None
     except TEMPLATE_ERRORS as error:
         problem = f"notify.{part}_template: cannot be rendered ({_named(error)}); notices use the built-in {part}"
         return default.format_map(values), problem
@@ -91,10 +96,19 @@ def _fill(part: str, template: str | None, default: str, values: _Safe) -> tuple
 def template_problem(template: str) -> str | None:
     """What goes wrong filling `template` in for `SAMPLE` (for config validation), or None."""
     try:
-        template.format_map(_Safe(fields(SAMPLE, Kind.OPENED, Reason.FIRST_NOTIFICATION)))
+        _format(template, _Safe(fields(SAMPLE, Kind.OPENED, Reason.FIRST_NOTIFICATION)))
     except TEMPLATE_ERRORS as error:
         return _named(error)
     return None
+
+
+def _format(template: str, values: _Safe) -> str:
+    """`str.format`, refusing a width or precision that would build a string of gigabytes
+    (`{rule:>9999999999}`) and take the process down with it."""
+    for _, _, spec, _ in string.Formatter().parse(template):
+        if spec and any(int(number) > MAX_WIDTH for number in re.findall(r"\d+", spec)):
+            raise ValueError(f"a width or precision in {{:{spec}}} is over {MAX_WIDTH}")
+    return template.format_map(values)
 
 
 def _named(error: Exception) -> str:

@@ -57,3 +57,11 @@ def test_the_sample_alert_renders_every_documented_field() -> None:
     assert render(bare, "opened", "first_notification", "{runbook[0]}").problems == (
         "notify.title_template: cannot be rendered (IndexError: string index out of range); "
         "notices use the built-in title",)
+
+
+def test_a_width_of_gigabytes_is_refused_not_built() -> None:
+    """`{rule:>9999999999}` parses, and filling it in would take the process down."""
+    assert template_problem("{rule:>9999999999}") == "ValueError: a width or precision in {:>9999999999} is over 1000"
+    shown = render(SAMPLE, "opened", "first_notification", "{rule:>9999999999}", "{message:.9999999999}")
+    assert shown.title.startswith("[CRITICAL] disk-full on web-01") and len(shown.problems) == 2
+    assert template_problem("{rule:>40} {value:.3}") is None
