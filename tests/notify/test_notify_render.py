@@ -8,15 +8,11 @@ from dataclasses import replace
 
 import pytest
 
-from alertctl.model import Alert, Severity, Status
-from alertctl.notify.render import digest, notify_type, render
+from alertctl.model import Severity, Status
+from alertctl.notify.render import SAMPLE, digest, notify_type, render
 
-ALERT = Alert(
-    id=7, rule="disk-full", metric="disk.percent", labels={"mount": "/var", "team": "web"}, series={"mount": "/var"},
-    host="web-01", severity=Severity.CRITICAL, peak_severity=Severity.CRITICAL, status=Status.FIRING,
-    resolution=None, value=97.5, peak=98.0, threshold=95.0,
-    message="disk.percent /var is 97.5 (critical above 95, exceeded by 2.6%) on web-01",
-    started_at=0.0, last_seen_at=60.0,
+ALERT = replace(
+    SAMPLE, started_at=0.0, last_seen_at=60.0,
     context={"description": "Disk filling", "mount": {"disk.percent": 97.5, "disk.free": 1024.0},
              "recommendations": ["Rotate logs", "Check backups"], "runbook": "https://wiki.example/disk"},
 )
