@@ -56,6 +56,7 @@ class Runner:
         self.dry_run = dry_run
         self.read_clock = read_clock
         self.fallback = fallback
+        self._said: set[str] = set()
         baseline = CpuTimes.from_dict(state.get_value(conn, _CPU_BASELINE))
         self.collector = Collector(config.checks, baseline, warn)
         self.config = config
@@ -169,8 +170,15 @@ class Runner:
             from alertctl.notify.queue import queue_notices
 
             unsilenced = {item.alert_id: item.silence_id for item in lifted if item.silence_id is not None}
-            queue_notices(conn, self.config, self.rules, recorded, current, status_before, now, unsilenced)
+            queue_notices(conn, self.config, self.rules, recorded, current, status_before, now, unsilenced,
+                          self._warn_once)
         return Cycle(now, reading, recorded, current, outcome.tracks)
+
+    def _warn_once(self, message: str) -> None:
+        """A template that cannot be rendered fails every notice alike: said once per process."""
+        if message not in self._said:
+            self._said.add(message)
+            self.warn(message)
 
 
 def _top_processes(by: str) -> list[dict[str, object]]:

@@ -337,6 +337,8 @@ class NoticeLog:
     last_notice_at: float | None = None
     escalated: bool = False
     channels: frozenset[str] = frozenset()
+    last_severity: Mapping[str, Severity] = field(default_factory=dict)
+    """Per channel, the severity its latest announcement carried: a reopen above it is news."""
 
 
 class SilenceState(enum.StrEnum):

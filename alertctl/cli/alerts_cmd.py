@@ -168,7 +168,8 @@ def notices_dict(conn: sqlite3.Connection, alert_id: int) -> dict[str, object]:
         ],
         "notices": [
             {"at": iso(n["at"]), "kind": n["kind"], "channel": n["channel"], "reason": n["reason"],
-             "state": n["state"], "attempts": n["attempts"], "last_error": n["last_error"]}
+             "state": n["state"], "attempts": n["attempts"], "last_error": n["last_error"],
+             "notice_id": n["notice_id"]}
             for n in outbox.notices(conn, alert_id)
         ],
     }
@@ -272,6 +273,11 @@ def prune(
         age = parse_duration(older_than) if older_than is not None else session.config.agent.retention
     except ValueError as error:
         raise UsageError(f"--older-than: {error}") from None
+    before = time.time() - age
     with transaction(session.conn):
-        removed = alerts.prune(session.conn, time.time() - age)
-    print(f"Pruned {removed} resolved alerts older than {older_than or 'the retention'}.")
+        removed = alerts.prune(session.conn, before)
+        kept = alerts.kept_for_notices(session.conn, before)
+    said = f"Pruned {removed} resolved alerts older than {older_than or 'the retention'}"
+    if kept:
+        said += f"; kept {len(kept)} whose notices are still being retried ({', '.join(f'#{i}' for i in kept)})"
+    print(f"{said}.")

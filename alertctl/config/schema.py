@@ -130,13 +130,20 @@ def _reads_back(url: str) -> bool:
 
 
 def _template(value: object) -> object:
+    """Parsed, then rendered for a sample alert: `{rule.name}` parses but can never be filled in."""
     if isinstance(value, str):
         import string
+
+        from alertctl.notify.render import template_problem
 
         try:
             list(string.Formatter().parse(value))
         except ValueError as error:
             raise ValueError(f"is not a valid template ({error}); write literal braces as {{{{ and }}}}") from None
+        problem = template_problem(value)
+        if problem is not None:
+            raise ValueError(f"cannot be rendered for a sample alert ({problem}); every field is text: "
+                             "write {rule} or {rule:>20}, not {rule.name}, {id:d} or {0}")
     return value
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from alertctl.config.runtime import Config
 from alertctl.durations import iso
 from alertctl.errors import ConfigError
-from alertctl.notify import claims, render
+from alertctl.notify import claims, ids, render
 from alertctl.notify.send import Sent, send
 from alertctl.store import outbox
 from alertctl.store.db import transaction
@@ -123,16 +123,19 @@ class Deliverer:
                 with transaction(self.conn):
                     outbox.reschedule(self.conn, rest, now)
                 return Report(report.delivered, report.failed, report.deferred + len(rest))
-            sent = self._send(channel, title, body, kind, deadline)
+            sent = self._send(channel, title, body, kind, deadline, covered)
             retrying = self._record(covered, sent, now)
             failing_since = self._tell(name, covered, sent, retrying, failing_since, now)
             report = Report(report.delivered + len(covered) * sent.ok,
                             report.failed + len(covered) * (not sent.ok), report.deferred)
         return report
 
-    def _send(self, channel, title: str, body: str, kind: str, deadline: float) -> Sent:  # type: ignore[no-untyped-def]
+    def _send(  # type: ignore[no-untyped-def]
+        self, channel, title: str, body: str, kind: str, deadline: float, rows: Sequence[outbox.Pending]
+    ) -> Sent:
+        timeout = min(SEND_TIMEOUT, max(deadline - time.monotonic(), 0.5))
         try:
-            return self.sender(channel, title, body, kind, min(SEND_TIMEOUT, max(deadline - time.monotonic(), 0.5)))
+            return self.sender(channel, title, ids.stamped(body, rows), kind, timeout, notice_id=ids.of_batch(rows))
         except ConfigError as error:
             self.warn(str(error))
             return Sent(False, str(error))

@@ -37,6 +37,7 @@ class Reason(enum.StrEnum):
     RECOVERED = "recovered"
     TEST = "test"
     SILENCE_ENDED = "silence_ended"
+    REOPENED_SEVERITY_RAISED = "reopened_severity_raised"
     MUTED_SUPPRESSED = "muted_suppressed"
     MUTED_SILENCED = "muted_silenced"
     MUTED_NO_CHANNEL = "muted_no_channel"
@@ -124,20 +125,31 @@ def _on_change(
 ) -> Decision | None:
     alert_id = t.alert_id
     assert alert_id is not None
-    if t.change in (Change.OPENED, Change.RAISED):
-        kind, reason = (Kind.OPENED, Reason.FIRST_NOTIFICATION) if t.change is Change.OPENED else (
-            Kind.RAISED, Reason.SEVERITY_RAISED)
+    if t.change in (Change.OPENED, Change.RAISED, Change.REOPENED):
+        kind = Kind.RAISED if t.change is Change.RAISED else Kind.OPENED
         if alert is not None and alert.status is Status.SUPPRESSED:
             if alert.silence_id is not None:
                 return Decision(alert_id, kind, Reason.MUTED_SILENCED, detail=f"silence #{alert.silence_id}")
             return Decision(alert_id, kind, Reason.MUTED_SUPPRESSED)
         channels = route(notify, rules.get(t.key.rule), t.severity)
+        if t.change is Change.REOPENED:
+            return _reopened(alert_id, t.severity, channels, log)
+        reason = Reason.FIRST_NOTIFICATION if t.change is Change.OPENED else Reason.SEVERITY_RAISED
         return Decision(alert_id, kind, reason, channels) if channels else Decision(alert_id, kind, Reason.MUTED_NO_CHANNEL)
-    if t.change is Change.REOPENED:
-        return Decision(alert_id, Kind.OPENED, Reason.MUTED_REOPENED_IN_DEDUP_WINDOW)
     if t.change is Change.RESOLVED:
         return _recovery(alert_id, before, log, notify)
     return None
+
+
+def _reopened(alert_id: int, severity: Severity, routed: tuple[str, ...], log: NoticeLog | None) -> Decision:
+    """Re-fired within the dedup window: the same incident, so quiet, except to a channel whose
+    last announcement of it was milder (or that never heard of it): a worse severity is news."""
+    told = log.last_severity if log is not None else {}
+    heard = log.channels if log is not None else frozenset()
+    news = tuple(c for c in routed if c not in heard or (c in told and severity > told[c]))
+    if news:
+        return Decision(alert_id, Kind.OPENED, Reason.REOPENED_SEVERITY_RAISED, news)
+    return Decision(alert_id, Kind.OPENED, Reason.MUTED_REOPENED_IN_DEDUP_WINDOW)
 
 
 def _recovery(alert_id: int, before: Status | None, log: NoticeLog | None, notify: Notify) -> Decision:

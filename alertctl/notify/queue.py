@@ -7,7 +7,7 @@ an alert change and the notices it causes are saved together or not at all.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from alertctl.config.runtime import Config
 from alertctl.model import Alert, Change, Rule, Status, Transition
@@ -25,8 +25,12 @@ def queue_notices(
     status_before: Mapping[int, Status],
     now: float,
     unsilenced: Mapping[int, int] | None = None,
+    warn: Callable[[str], None] = lambda message: None,
 ) -> list[Decision]:
-    """Write this cycle's decisions: notices to the outbox, deliberate silences to `muted`."""
+    """Write this cycle's decisions: notices to the outbox, deliberate silences to `muted`.
+
+    A template that cannot be rendered for an alert never costs the alert (this runs inside
+    the cycle's transaction): the built-in wording is used and `warn` says why."""
     notable = [t for t in transitions if t.notable and t.change is not Change.LOWERED]
     ids = [a.id for a in open_alerts] + [t.alert_id for t in notable if t.change is Change.RESOLVED]
     logs = outbox.notice_logs(conn, [i for i in ids if i is not None])
@@ -41,9 +45,11 @@ def queue_notices(
         if alert is None:
             continue
         shown = render(alert, decision.kind, decision.reason, notify.title_template, notify.body_template)
+        for problem in shown.problems:
+            warn(problem)
         outbox.enqueue(conn, [
             outbox.NewNotice(alert.id, channel, decision.kind, decision.reason, shown.title, shown.body,
-                             shown.notify_type)
+                             shown.notify_type, alert.severity)
             for channel in decision.channels
         ], now)
     return decisions

@@ -1,18 +1,23 @@
 """A notice's title, body and Apprise notify type: pure, from the stored alert.
 
 `[notify] title_template` / `body_template` are `str.format` strings over
-`fields()`; an unknown `{name}` is left as written rather than failing.
+`fields()`; an unknown `{name}` is left as written rather than failing. Config
+validation renders them for `SAMPLE`; one that still fails for a real alert
+(`{runbook[0]}` of a rule without a runbook) gives way to the built-in one and
+the problem is reported: a notice is never lost to its wording.
 """
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from alertctl.durations import iso
 from alertctl.messages import subject
-from alertctl.model import Alert, Severity, make_labels
-from alertctl.notify.policy import Kind
+from alertctl.model import Alert, Severity, Status, make_labels
+from alertctl.notify.policy import Kind, Reason
 from alertctl.readable import aligned, context_fields, labels_text
 from alertctl.units import metric_value
 
@@ -28,11 +33,31 @@ DEFAULT_TITLE = "{tag} {rule} on {host}: {subject} is {value} (threshold {thresh
 DEFAULT_BODY = "{details}"
 
 
+MAX_WIDTH = 1000
+"""The widest field a template may ask for: a notice title is a line, a body a page."""
+
+TEMPLATE_ERRORS = (AttributeError, IndexError, KeyError, TypeError, ValueError)
+"""What `str.format` raises for a field it cannot fill: `{rule.name}`, `{id:d}`, `{0}`, `{runbook[0]}`."""
+
+SAMPLE = Alert(
+    id=7, rule="disk-full", metric="disk.percent", labels={"mount": "/var", "team": "web"}, series={"mount": "/var"},
+    host="web-01", severity=Severity.CRITICAL, peak_severity=Severity.CRITICAL, status=Status.FIRING,
+    resolution=None, value=97.5, peak=98.0, threshold=95.0,
+    message="disk.percent /var is 97.5 (critical above 95, exceeded by 2.6%) on web-01",
+    started_at=1767225600.0, last_seen_at=1767225600.0,
+    context={"description": "Disk almost full", "runbook": "https://wiki.example/disk",
+             "recommendations": ["Remove old logs"], "mount": {"mount": "/var", "percent": 97.5}},
+)
+"""The alert `config validate` renders templates for: every field filled."""
+
+
 @dataclass(frozen=True)
 class Rendered:
     title: str
     body: str
     notify_type: str
+    problems: tuple[str, ...] = ()
+    """Templates that could not be rendered (the built-in one was used), each naming its key and error."""
 
 
 class _Safe(dict[str, str]):
@@ -51,10 +76,44 @@ def notify_type(kind: str, severity: Severity) -> str:
 def render(
     alert: Alert, kind: str, reason: str, title_template: str | None = None, body_template: str | None = None
 ) -> Rendered:
-    values = fields(alert, kind, reason)
-    title = (title_template or DEFAULT_TITLE).format_map(_Safe(values))
-    body = (body_template or DEFAULT_BODY).format_map(_Safe(values))
-    return Rendered(title, body, notify_type(kind, alert.severity))
+    values = _Safe(fields(alert, kind, reason))
+    title, title_problem = _fill("title", title_template, DEFAULT_TITLE, values)
+    body, body_problem = _fill("body", body_template, DEFAULT_BODY, values)
+    problems = tuple(p for p in (title_problem, body_problem) if p)
+    return Rendered(title, body, notify_type(kind, alert.severity), problems)
+
+
+def _fill(part: str, template: str | None, default: str, values: _Safe) -> tuple[str, str | None]:
+    """The template filled in, or the built-in one and what went wrong."""
+    if not template:
+        return default.format_map(values), None
+    try:
+        return _format(template, values), None
+    except TEMPLATE_ERRORS as error:
+        problem = f"notify.{part}_template: cannot be rendered ({_named(error)}); notices use the built-in {part}"
+        return default.format_map(values), problem
+
+
+def template_problem(template: str) -> str | None:
+    """What goes wrong filling `template` in for `SAMPLE` (for config validation), or None."""
+    try:
+        _format(template, _Safe(fields(SAMPLE, Kind.OPENED, Reason.FIRST_NOTIFICATION)))
+    except TEMPLATE_ERRORS as error:
+        return _named(error)
+    return None
+
+
+def _format(template: str, values: _Safe) -> str:
+    """`str.format`, refusing a width or precision that would build a string of gigabytes
+    (`{rule:>9999999999}`) and take the process down with it."""
+    for _, _, spec, _ in string.Formatter().parse(template):
+        if spec and any(int(number) > MAX_WIDTH for number in re.findall(r"\d+", spec)):
+            raise ValueError(f"a width or precision in {{:{spec}}} is over {MAX_WIDTH}")
+    return template.format_map(values)
+
+
+def _named(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 def fields(alert: Alert, kind: str, reason: str) -> dict[str, str]:

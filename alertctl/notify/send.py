@@ -16,6 +16,7 @@ from alertctl.config.runtime import Channel
 from alertctl.errors import ConfigError
 from alertctl.secrets import VARIABLE as _VARIABLE
 from alertctl.secrets import scrub, secrets_of
+from alertctl.notify.ids import HEADER
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 5.0
@@ -49,12 +50,26 @@ def with_timeouts(url: str) -> str:
     return url + ("&" if "?" in url else "?") + "&".join(extra)
 
 
-def send(channel: Channel, title: str, body: str, notify_type: str, timeout: float) -> Sent:
+_HEADER_SCHEMES = frozenset({"json", "jsons", "xml", "xmls", "form", "forms"})
+"""Apprise URLs that take custom headers as `+Name=value`."""
+
+
+def with_notice_id(url: str, notice_id: str | None) -> str:
+    """Add the notice's id as a header where the URL allows custom headers (and does not set it)."""
+    if notice_id is None or urlsplit(url).scheme.lower() not in _HEADER_SCHEMES or f"+{HEADER}=" in url:
+        return url
+    return url + ("&" if "?" in url else "?") + f"+{HEADER}={notice_id}"
+
+
+def send(
+    channel: Channel, title: str, body: str, notify_type: str, timeout: float, notice_id: str | None = None
+) -> Sent:
     """Send once; never raises for a delivery problem (it is the outcome), only ConfigError."""
     urls = expand(channel)
     secrets = secrets_of(urls, channel.urls)
     try:
-        return _send(channel, urls, title, body, notify_type, timeout, secrets)
+        return _send(channel, [with_notice_id(url, notice_id) for url in urls], title, body, notify_type, timeout,
+                     secrets)
     except Exception as error:  # a plugin bug must not take the loop down
         return Sent(False, scrub(f"{type(error).__name__}: {error}", secrets)[:500])
 

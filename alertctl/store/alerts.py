@@ -221,17 +221,28 @@ def resolve_by_hand(conn: sqlite3.Connection, alert_id: int, note: str | None, n
     return get(conn, alert_id)
 
 
+_OWED = ("EXISTS (SELECT 1 FROM outbox o WHERE o.alert_id = alerts.id "
+         "AND o.delivered_at IS NULL AND o.given_up_at IS NULL)")
+"""A notice of the alert is still being retried (until delivered, or given up after 24 h)."""
+_OLD = "status = 'resolved' AND resolved_at < ?"
+_PRUNABLE = f"{_OLD} AND NOT {_OWED}"
+"""Resolved before the cut-off and owing no notice: pruning an alert deletes its notices too."""
+
+
 def prune(conn: sqlite3.Connection, before: float) -> int:
     """Runs every cycle, so the usual case (nothing old enough) is one indexed probe."""
-    if not conn.execute(
-        "SELECT 1 FROM alerts WHERE resolved_at < ? AND status = 'resolved' LIMIT 1", (before,)
-    ).fetchone():
+    if not conn.execute(f"SELECT 1 FROM alerts WHERE {_PRUNABLE} LIMIT 1", (before,)).fetchone():
         return 0
-    from alertctl.store.outbox import forget_alerts_before
+    from alertctl.store.outbox import forget_alerts
 
-    forget_alerts_before(conn, before)
-    events.forget_before(conn, "(SELECT id FROM alerts WHERE status = 'resolved' AND resolved_at < ?)", before)
-    cursor = conn.execute("DELETE FROM alerts WHERE status = 'resolved' AND resolved_at < ?", (before,))
-    return cursor.rowcount
+    gone = f"(SELECT id FROM alerts WHERE {_PRUNABLE})"
+    forget_alerts(conn, gone, before)
+    events.forget_before(conn, gone, before)
+    return conn.execute(f"DELETE FROM alerts WHERE {_PRUNABLE}", (before,)).rowcount
+
+
+def kept_for_notices(conn: sqlite3.Connection, before: float) -> list[int]:
+    """Alerts old enough to prune that `prune` keeps because a notice of theirs is still owed."""
+    return [row[0] for row in conn.execute(f"SELECT id FROM alerts WHERE {_OLD} AND {_OWED} ORDER BY id", (before,))]
 
 

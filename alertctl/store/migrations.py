@@ -133,4 +133,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX outbox_claimed ON outbox(claimed_by) WHERE claimed_by IS NOT NULL
         """,
     ),
+    (
+        "m005_notice_severity_and_id",
+        """
+        ALTER TABLE outbox ADD COLUMN severity TEXT;
+        UPDATE outbox SET severity = CASE notify_type WHEN 'failure' THEN 'critical' WHEN 'warning' THEN 'warning' END;
+        ALTER TABLE outbox ADD COLUMN notice_id TEXT;
+        UPDATE outbox SET notice_id = lower(hex(randomblob(8)))
+        """,
+    ),
 ]

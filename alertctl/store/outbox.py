@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
-from alertctl.model import NoticeLog, Status
+from alertctl.model import NoticeLog, Severity, Status
 
 _ANNOUNCING = ("opened", "raised", "renotify", "escalated")
 _DUE = (
@@ -33,6 +32,8 @@ class NewNotice:
     title: str
     body: str
     notify_type: str
+    severity: Severity
+    """The alert's severity when the notice was decided (a reopen is compared with it)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class Pending:
     notify_type: str
     created_at: float
     attempts: int
+    notice_id: str
+    """Random, written with the row: the same on every retry, by any process, after a clock step."""
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,10 @@ def open_statuses(conn: sqlite3.Connection) -> dict[int, Status]:
 
 def enqueue(conn: sqlite3.Connection, notices: Iterable[NewNotice], now: float) -> None:
     conn.executemany(
-        "INSERT INTO outbox (alert_id, channel, kind, reason, title, body, notify_type, created_at, "
-        "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(n.alert_id, n.channel, n.kind, n.reason, n.title, n.body, n.notify_type, now, now) for n in notices],
+        "INSERT INTO outbox (alert_id, channel, kind, reason, title, body, notify_type, severity, created_at, "
+        "next_attempt_at, notice_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(8))))",
+        [(n.alert_id, n.channel, n.kind, n.reason, n.title, n.body, n.notify_type, n.severity.label, now, now)
+         for n in notices],
     )
 
 
@@ -81,26 +85,38 @@ def record_muted(
 
 
 def notice_logs(conn: sqlite3.Connection, alert_ids: Sequence[int]) -> dict[int, NoticeLog]:
-    """Per alert: when it was last announced (any channel), to which channels, whether escalated."""
+    """Per alert: when it was last announced (any channel), to which channels and at what severity
+    last, whether escalated. One row per alert, channel and kind: its latest notice (SQLite takes
+    the bare columns from the row holding the MAX)."""
     if not alert_ids:
         return {}
     marks = ",".join("?" * len(alert_ids))
     rows = conn.execute(
-        f"SELECT alert_id, channel, kind, MAX(created_at) AS at FROM outbox "
-        f"WHERE alert_id IN ({marks}) GROUP BY alert_id, channel, kind",
+        f"SELECT alert_id, channel, kind, MAX(id) AS latest, created_at, severity FROM outbox "
+        f"WHERE alert_id IN ({marks}) GROUP BY alert_id, channel, kind ORDER BY latest",
         list(alert_ids),
     )
-    found: dict[int, dict[str, Any]] = {}
+    found: dict[int, _Told] = {}
     for row in rows:
-        entry = found.setdefault(row["alert_id"], {"at": None, "escalated": False, "channels": set()})
+        told = found.setdefault(row["alert_id"], _Told())
+        told.escalated = told.escalated or row["kind"] == "escalated"
         if row["kind"] in _ANNOUNCING:
-            entry["channels"].add(row["channel"])
-            entry["at"] = max(row["at"], entry["at"] or 0.0)
-        entry["escalated"] = entry["escalated"] or row["kind"] == "escalated"
-    return {
-        alert_id: NoticeLog(e["at"], bool(e["escalated"]), frozenset(e["channels"]))
-        for alert_id, e in found.items()
-    }
+            told.at = max(row["created_at"], told.at or 0.0)
+            told.severity[row["channel"]] = Severity.parse(row["severity"]) if row["severity"] else None
+    return {alert_id: told.log() for alert_id, told in found.items()}
+
+
+@dataclass
+class _Told:
+    """A NoticeLog being gathered, row by row."""
+
+    at: float | None = None
+    escalated: bool = False
+    severity: dict[str, Severity | None] = field(default_factory=dict)
+
+    def log(self) -> NoticeLog:
+        known = {channel: severity for channel, severity in self.severity.items() if severity is not None}
+        return NoticeLog(self.at, self.escalated, frozenset(self.severity), known)
 
 
 def claim_due(conn: sqlite3.Connection, now: float, lease: float, owner: str, limit: int = 500) -> list[Pending]:
@@ -111,7 +127,7 @@ def claim_due(conn: sqlite3.Connection, now: float, lease: float, owner: str, li
     write transaction when it wants the claim to be exclusive.
     """
     rows = conn.execute(
-        "SELECT id, alert_id, channel, kind, title, body, notify_type, created_at, attempts FROM outbox o "
+        "SELECT id, alert_id, channel, kind, title, body, notify_type, created_at, attempts, notice_id FROM outbox o "
         f"WHERE {_DUE} ORDER BY next_attempt_at, id LIMIT ?",
         (now, limit),
     ).fetchall()
@@ -237,15 +253,14 @@ def notices(conn: sqlite3.Connection, alert_id: int) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT created_at AS at, kind, channel, reason, attempts, last_error, "
         "CASE WHEN delivered_at IS NOT NULL THEN 'delivered' WHEN given_up_at IS NOT NULL THEN 'given up' "
-        "ELSE 'pending' END AS state, NULL AS detail FROM outbox WHERE alert_id = :id "
-        "UNION ALL SELECT at, kind, NULL, reason, 0, NULL, 'not sent', detail FROM muted WHERE alert_id = :id "
+        "ELSE 'pending' END AS state, NULL AS detail, notice_id FROM outbox WHERE alert_id = :id "
+        "UNION ALL SELECT at, kind, NULL, reason, 0, NULL, 'not sent', detail, NULL FROM muted WHERE alert_id = :id "
         "ORDER BY at",
         {"id": alert_id},
     ).fetchall()
 
 
-def forget_alerts_before(conn: sqlite3.Connection, before: float) -> None:
-    """Drop the notices of alerts that `prune` is about to delete."""
-    gone = "(SELECT id FROM alerts WHERE status = 'resolved' AND resolved_at < ?)"
+def forget_alerts(conn: sqlite3.Connection, gone: str, before: float) -> None:
+    """Drop the notices of the alerts that `prune` is about to delete (`gone`: their ids, a query on `before`)."""
     for table in ("deliveries", "outbox", "muted"):
         conn.execute(f"DELETE FROM {table} WHERE alert_id IN {gone}", (before,))

@@ -22,6 +22,11 @@ def q_rule(name: str = "q-high", check: str = "q", **extra: Any) -> Rule:
     return Rule(name, f"{check}.value", Op.GT, warning=Level(80), critical=Level(95), **extra)
 
 
+def q_rules(count: int) -> tuple[Rule, ...]:
+    """`q-high` on check `q`, then `q1-high` on `q1`, ...: one rule per check of a `Harness(checks=count)`."""
+    return tuple(q_rule(f"q{i}-high" if i else "q-high", f"q{i}" if i else "q") for i in range(count))
+
+
 class Harness:
     def __init__(self, root: Path, notify: Notify, rules: tuple[Rule, ...] | None = None, checks: int = 1) -> None:
         self.root = root

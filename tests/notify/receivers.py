@@ -18,6 +18,7 @@ class HttpReceiver:
         self.statuses = list(statuses or [])
         self.hang = hang
         self.payloads: list[dict[str, object]] = []
+        self.headers: list[dict[str, str]] = []
         self.arrivals: list[float] = []
         self.released = threading.Event()
         receiver = self
@@ -30,6 +31,7 @@ class HttpReceiver:
                     receiver.released.wait(30)
                     return
                 receiver.payloads.append(payload)
+                receiver.headers.append(dict(self.headers.items()))
                 receiver.arrivals.append(time.time())
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)

@@ -137,7 +137,8 @@ def test_templates_shape_title_and_body(tmp_path: Path) -> None:
         h = Harness(tmp_path, notify)
         h.step(1000.0, 90)
         assert receiver.payloads[0]["title"] == "warning/q-high/web-01/{nonsense}"
-        assert receiver.payloads[0]["message"] == "90 vs 80"
+        body, notice_id = str(receiver.payloads[0]["message"]).split("\n\nNotice id: ")
+        assert body == "90 vs 80" and len(notice_id) == 16  # the id always ends the body
 
 
 def test_show_json_lists_deliveries_and_notices(tmp_path: Path) -> None:
