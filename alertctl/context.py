@@ -4,33 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from alertctl.engine import breached
-from alertctl.model import OpenAlert, Rule, Sample, SeriesKey, Transition
+from alertctl.model import Change, Rule, Sample, Transition
 
 _TOP_BY = {"cpu": "cpu", "load": "cpu", "memory": "memory", "swap": "memory"}
 
 TopProcesses = Callable[[str], list[dict[str, object]]]
 
+GATHERED_AT = (Change.OPENED, Change.RAISED)
+"""At open, and again when an alert peaks at a worse level."""
 
-def top_wanted(rules: Sequence[Rule], samples: Sequence[Sample], open_alerts: Mapping[SeriesKey, OpenAlert]) -> set[str]:
-    """Which top-process lists ("cpu", "memory") an alert may need this cycle.
 
-    Only a breach that could open an alert or raise one (the only times context is
-    gathered) asks for a scan, so a long incident does not scan every cycle, and
-    the scan happens before the write lock is taken.
+def top_wanted(rules: Mapping[str, Rule], transitions: Sequence[Transition]) -> set[str]:
+    """Which top-process lists ("cpu", "memory") the alerts of these transitions will hold.
+
+    Context is gathered when an alert opens or rises, so a long incident or a breach
+    still waiting on its `for` scans nothing, and the scan happens before the write
+    lock is taken: the loop asks with a preview of the cycle's evaluation.
     """
-    wanted = set()
-    for rule in rules:
-        by = _TOP_BY.get(rule.metric.partition(".")[0])
-        if by is None or by in wanted:
-            continue
-        for sample in samples:
-            severity = breached(rule, sample.value) if rule.selects(sample) else None
-            alert = open_alerts.get(SeriesKey(rule.name, sample.labels))
-            if severity is not None and (alert is None or alert.severity < severity):
-                wanted.add(by)
-                break
-    return wanted
+    return {
+        by
+        for t in transitions
+        if t.change in GATHERED_AT and (by := _TOP_BY.get(rules[t.key.rule].metric.partition(".")[0])) is not None
+    }
 
 
 def gather(

@@ -16,7 +16,7 @@ from alertctl import clock, context, engine
 from alertctl.config.runtime import Config
 from alertctl.metrics.collector import SYSTEM_FAMILIES, Collector, Reading
 from alertctl.metrics.cpu import CpuTimes
-from alertctl.model import Alert, Change, Status, Transition
+from alertctl.model import Alert, Status, Transition
 from alertctl.notify import Notifier
 from alertctl.store import alerts, silences, state, timeshift
 from alertctl.store.db import transaction
@@ -86,8 +86,7 @@ class Runner:
         at = instant.wall if instant is not None else now
         assert at is not None
         reading = self.collector.collect()
-        wanted = context.top_wanted(self.config.rules, reading.samples, alerts.open_alerts(self.conn))
-        top = self.collector.top_processes(wanted, reading)
+        top = self.collector.top_processes(context.top_wanted(self.rules, self._preview(reading, at)), reading)
         cycle = self._record(reading, at, instant, top)
         if not self.dry_run:
             notifiers = self.notifiers if not self.fallback or not self.fallback.engaged else self._from_memory()
@@ -95,6 +94,19 @@ class Runner:
                 notifier.notify(cycle.transitions, at)
         self.collector.cycle_seconds = time.monotonic() - started
         return cycle
+
+    def _preview(self, reading: Reading, now: float) -> list[Transition]:
+        """What this cycle will change, judged on the record as it is before the write lock.
+
+        Only to know beforehand what is slow to gather (top processes); the cycle judges
+        again under the lock. Another process recording meanwhile costs at most a
+        context without top processes, or a scan nobody needed.
+        """
+        recent = alerts.recently_recovered(self.conn, now - self.config.notify.dedup_window)
+        return engine.evaluate(
+            self.config.rules, reading.samples, state.load_tracks(self.conn), alerts.open_alerts(self.conn),
+            recent, now, self.policy,
+        ).transitions
 
     def _record(self, reading: Reading, now: float, instant: clock.Instant | None, top: Top) -> Cycle:
         """In one transaction, on the file; in memory while the file refuses writes (`watch` only)."""
@@ -165,7 +177,7 @@ class Runner:
         contexts = {
             t.key: context.gather(self.rules[t.key.rule], t, reading.samples, reading.details, lambda by: top.get(by, []))
             for t in outcome.transitions
-            if t.change in (Change.OPENED, Change.RAISED)  # at open, and again when it peaks at critical
+            if t.change in context.GATHERED_AT
         }
         recorded = alerts.record(
             conn, outcome.transitions, self.rules, self.policy.host, contexts, self.config.notify.ack_survives_rise

@@ -120,6 +120,20 @@ def test_top_processes_are_gathered_before_the_write_lock_is_taken(tmp_path: Pat
     assert cycle.lock_seconds > 0
 
 
+def test_a_breach_still_waiting_on_its_for_scans_nothing(tmp_path: Path) -> None:
+    value = tmp_path / "value"
+    value.write_text("1")
+    rule = Rule("cpu-any", "cpu.percent", Op.GE, warning=Level(0), for_seconds=300)
+    runner = Runner(_config(value, rule), open_database(tmp_path / "a.db"), families=families_for((rule,), False))
+    table = runner.collector.table = CountingTable()
+    for now in (1000.0, 1100.0, 1200.0):
+        runner.run_once(now)
+    assert table.scans == 0 and not alerts.open_alerts(runner.conn)
+    runner.run_once(1300.0)  # the `for` has passed: the alert opens, with the heaviest processes
+    assert table.scans == 2
+    assert alerts.get(runner.conn, 1).context["top_processes"]  # type: ignore[union-attr]
+
+
 def test_watch_samples_only_the_families_its_rules_read() -> None:
     cpu_only = (Rule("c", "cpu.percent", Op.GT, warning=Level(90)),)
     swap_only = (Rule("s", "swap.percent", Op.GT, warning=Level(90)),)
@@ -140,3 +154,40 @@ def test_a_runner_for_cpu_rules_never_scans_the_process_table(tmp_path: Path) ->
     assert "cpu.percent" in metrics and "alertctl.rss" in metrics
     assert not metrics & {"processes.total", "memory.percent", "disk.percent", "load.1"}
     assert set(cycle.reading.costs) == {"cpu", "alertctl", "q"}
+
+
+def _fake_proc(root: Path, uptime: float, processes: dict[int, tuple[str, int, str]]) -> Path:
+    """A /proc with `pid: (name, start ticks, command line)` entries, as the kernel lays it out."""
+    (root / "uptime").write_text(f"{uptime} 0.0\n")
+    (root / "meminfo").write_text("MemTotal:       1000000 kB\n")
+    for pid, (name, start, cmdline) in processes.items():
+        folder = root / str(pid)
+        folder.mkdir(exist_ok=True)
+        rest = " ".join(["1"] * 10 + ["7", "3"] + ["0"] * 6 + [str(start), "0", "25"])
+        (folder / "stat").write_text(f"{pid} ({name}) S {rest}\n")
+        (folder / "cmdline").write_bytes(cmdline.replace(" ", "\0").encode() + b"\0")
+    return root
+
+
+def test_a_settled_command_line_is_read_once_and_again_after_an_exec(tmp_path: Path) -> None:
+    from alertctl.metrics.proctable import CLOCK_TICKS
+
+    old = 1 * CLOCK_TICKS  # started at second 1 of a 1000 s uptime: long settled
+    proc = _fake_proc(tmp_path, 1000.0, {7: ("gunicorn", old, "gunicorn: master")})
+    table = ProcessTable(str(proc))
+    assert table.scan(with_cmdline=True).rows[0].cmdline == "gunicorn: master"
+    (proc / "7" / "cmdline").write_bytes(b"retitled\0")
+    assert table.scan(with_cmdline=True).rows[0].cmdline == "gunicorn: master"  # not read again
+    _fake_proc(proc, 1001.0, {7: ("python3", old, "python3 app.py")})  # exec: a new name, same pid and start
+    (row,) = table.scan(with_cmdline=True).rows
+    assert (row.name, row.cmdline, row.cpu_ticks, row.start_ticks) == ("python3", "python3 app.py", 10, old)
+
+
+def test_a_young_process_has_its_command_line_read_every_scan(tmp_path: Path) -> None:
+    from alertctl.metrics.proctable import CLOCK_TICKS
+
+    proc = _fake_proc(tmp_path, 1000.0, {8: ("worker", 998 * CLOCK_TICKS, "worker starting")})
+    table = ProcessTable(str(proc))
+    assert table.scan(with_cmdline=True).rows[0].cmdline == "worker starting"
+    (proc / "8" / "cmdline").write_bytes(b"worker: idle\0")
+    assert table.scan(with_cmdline=True).rows[0].cmdline == "worker: idle"
