@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from alertctl.model import Rule, Sample, Transition
+from alertctl.model import Change, Rule, Sample, Transition
 
 _TOP_BY = {"cpu": "cpu", "load": "cpu", "memory": "memory", "swap": "memory"}
 
 TopProcesses = Callable[[str], list[dict[str, object]]]
+
+GATHERED_AT = (Change.OPENED, Change.RAISED)
+"""At open, and again when an alert peaks at a worse level."""
+
+
+def top_wanted(rules: Mapping[str, Rule], transitions: Sequence[Transition]) -> set[str]:
+    """Which top-process lists ("cpu", "memory") the alerts of these transitions will hold.
+
+    Context is gathered when an alert opens or rises, so a long incident or a breach
+    still waiting on its `for` scans nothing, and the scan happens before the write
+    lock is taken: the loop asks with a preview of the cycle's evaluation.
+    """
+    return {
+        by
+        for t in transitions
+        if t.change in GATHERED_AT and (by := _TOP_BY.get(rules[t.key.rule].metric.partition(".")[0])) is not None
+    }
 
 
 def gather(
@@ -22,8 +39,8 @@ def gather(
     if rule.description:
         context["description"] = rule.description
     family = rule.metric.partition(".")[0]
-    if family in _TOP_BY:
-        context["top_processes"] = top_processes(_TOP_BY[family])
+    if family in _TOP_BY and (top := top_processes(_TOP_BY[family])):
+        context["top_processes"] = top
     if family == "disk":
         context["mount"] = {s.metric: s.value for s in samples if s.metric.startswith("disk.") and s.labels == transition.key.labels}
     if family in details:

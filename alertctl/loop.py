@@ -6,22 +6,24 @@ the store are handed `now`.
 
 from __future__ import annotations
 
-import functools
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from alertctl import clock, context, engine
 from alertctl.config.runtime import Config
-from alertctl.metrics.collector import Collector, Reading
+from alertctl.metrics.collector import SYSTEM_FAMILIES, Collector, Reading
 from alertctl.metrics.cpu import CpuTimes
-from alertctl.model import Alert, Change, SeriesKey, Status, Track, Transition
+from alertctl.model import Alert, SeriesKey, Status, Track, Transition
 from alertctl.notify import Notifier
 from alertctl.store import alerts, silences, state, timeshift
 from alertctl.store.db import transaction
 from alertctl.store.fallback import MemoryFallback, cannot_write
+
+Top = dict[str, list[dict[str, object]]]
+"""The heaviest processes by "cpu" and "memory", gathered before the write lock is taken."""
 
 _CPU_BASELINE = "cpu_times"
 _LAST_READING = "clock"
@@ -35,6 +37,8 @@ class Cycle:
     open_alerts: list[Alert]
     tracks: Mapping[SeriesKey, Track] = field(default_factory=dict)
     """Every series' breach runs after this cycle: the live view's pending rules."""
+    lock_seconds: float = 0.0
+    """How long this cycle held the database's write lock."""
 
 
 class Runner:
@@ -49,6 +53,7 @@ class Runner:
         dry_run: bool = False,
         read_clock: Callable[[], clock.Instant] = clock.read,
         fallback: MemoryFallback | None = None,
+        families: Collection[str] = SYSTEM_FAMILIES,
     ) -> None:
         self._conn = conn
         self.notifiers = notifiers
@@ -58,7 +63,8 @@ class Runner:
         self.fallback = fallback
         self._said: set[str] = set()
         baseline = CpuTimes.from_dict(state.get_value(conn, _CPU_BASELINE))
-        self.collector = Collector(config.checks, baseline, warn)
+        self.families = families
+        self.collector = Collector(config.checks, baseline, warn, families)
         self.config = config
         self.configure(config)
 
@@ -67,48 +73,67 @@ class Runner:
         """The file's connection, or while it refuses writes (`watch` only), the in-memory copy's."""
         return self.fallback.conn if self.fallback is not None else self._conn
 
-    def configure(self, config: Config) -> None:
+    def configure(self, config: Config, families: Collection[str] | None = None) -> None:
         """Apply a (re)loaded config; open alerts and tracks of unchanged rules carry on."""
-        if config.checks != self.config.checks:
-            self.collector = Collector(config.checks, self.collector.cpu_baseline, self.warn)
+        if (families is not None and families != self.families) or config.checks != self.config.checks:
+            self.families = families if families is not None else self.families
+            self.collector = Collector(config.checks, self.collector.cpu_baseline, self.warn, self.families)
         self.config = config
         self.rules = {rule.name: rule for rule in config.rules}
         self.policy = engine.Policy(config.agent.hostname, config.agent.expire_after)
 
     def run_once(self, now: float | None = None) -> Cycle:
         """One cycle at `now`, or at the clock's time (then also noticing a step of the wall clock)."""
+        started = time.monotonic()
         instant = self.read_clock() if now is None else None
         at = instant.wall if instant is not None else now
         assert at is not None
         reading = self.collector.collect()
-        cycle = self._record(reading, at, instant)
+        top = self.collector.top_processes(context.top_wanted(self.rules, self._preview(reading, at)), reading)
+        cycle = self._record(reading, at, instant, top)
         if not self.dry_run:
             notifiers = self.notifiers if not self.fallback or not self.fallback.engaged else self._from_memory()
             for notifier in notifiers:
                 notifier.notify(cycle.transitions, at)
+        self.collector.cycle_seconds = time.monotonic() - started
         return cycle
 
-    def _record(self, reading: Reading, now: float, instant: clock.Instant | None) -> Cycle:
+    def _preview(self, reading: Reading, now: float) -> list[Transition]:
+        """What this cycle will change, judged on the record as it is before the write lock.
+
+        Only to know beforehand what is slow to gather (top processes); the cycle judges
+        again under the lock. Another process recording meanwhile costs at most a
+        context without top processes, or a scan nobody needed.
+        """
+        recent = alerts.recently_recovered(self.conn, now - self.config.notify.dedup_window)
+        return engine.evaluate(
+            self.config.rules, reading.samples, state.load_tracks(self.conn), alerts.open_alerts(self.conn),
+            recent, now, self.policy,
+        ).transitions
+
+    def _record(self, reading: Reading, now: float, instant: clock.Instant | None, top: Top) -> Cycle:
         """In one transaction, on the file; in memory while the file refuses writes (`watch` only)."""
         if self.fallback is None:
-            return self._record_on(self.conn, reading, now, instant)
+            return self._record_on(self.conn, reading, now, instant, top)
         if self.fallback.try_catch_up():
             try:
-                return self._record_on(self.conn, reading, now, instant)
+                return self._record_on(self.conn, reading, now, instant, top)
             except sqlite3.Error as error:
                 if not cannot_write(error):
                     raise
                 self.fallback.engage(error)
         self.fallback.cycles_kept += 1
-        return self._record_on(self.fallback.conn, reading, now, instant)
+        return self._record_on(self.fallback.conn, reading, now, instant, top)
 
     def _record_on(
-        self, conn: sqlite3.Connection, reading: Reading, now: float, instant: clock.Instant | None
+        self, conn: sqlite3.Connection, reading: Reading, now: float, instant: clock.Instant | None, top: Top
     ) -> Cycle:
         with transaction(conn, commit=not self.dry_run):
+            started = time.perf_counter()  # the lock is held from here to the commit
             if instant is not None:
                 self._follow_clock_steps(conn, instant)
-            return self._evaluate_and_record(conn, reading, now)
+            cycle = self._evaluate_and_record(conn, reading, now, top)
+        return replace(cycle, lock_seconds=time.perf_counter() - started)
 
     def _follow_clock_steps(self, conn: sqlite3.Connection, instant: clock.Instant) -> None:
         """Shift the open record by a step seen since the stored reading, and store this one.
@@ -143,7 +168,7 @@ class Runner:
             senders.append(AlertmanagerSync(memory, lambda: self.config, warn=self.warn))
         return [*self.notifiers, *senders]
 
-    def _evaluate_and_record(self, conn: sqlite3.Connection, reading: Reading, now: float) -> Cycle:
+    def _evaluate_and_record(self, conn: sqlite3.Connection, reading: Reading, now: float, top: Top) -> Cycle:
         alerts.prune(conn, now - self.config.agent.retention)
         recent = alerts.recently_recovered(conn, now - self.config.notify.dedup_window)
         telling = bool(self.config.notify.channels)
@@ -152,11 +177,10 @@ class Runner:
             self.config.rules, reading.samples, state.load_tracks(conn), alerts.open_alerts(conn),
             recent, now, self.policy,
         )
-        top = functools.cache(_top_processes)  # one scan per kind per cycle, however many alerts open
         contexts = {
-            t.key: context.gather(self.rules[t.key.rule], t, reading.samples, reading.details, top)
+            t.key: context.gather(self.rules[t.key.rule], t, reading.samples, reading.details, lambda by: top.get(by, []))
             for t in outcome.transitions
-            if t.change in (Change.OPENED, Change.RAISED)  # at open, and again when it peaks at critical
+            if t.change in context.GATHERED_AT
         }
         recorded = alerts.record(
             conn, outcome.transitions, self.rules, self.policy.host, contexts, self.config.notify.ack_survives_rise
@@ -179,12 +203,6 @@ class Runner:
         if message not in self._said:
             self._said.add(message)
             self.warn(message)
-
-
-def _top_processes(by: str) -> list[dict[str, object]]:
-    from alertctl.metrics.processes import top_processes
-
-    return top_processes(by)  # type: ignore[arg-type,return-value]
 
 
 def run_forever(

@@ -20,7 +20,6 @@ from alertctl.cli.present import alert_subject, value_text
 from alertctl.cli.tables import SEVERITY_STYLE, STATUS_STYLE
 from alertctl.loop import Cycle, Runner
 from alertctl.messages import subject
-from alertctl.metrics.own import OwnMeter
 from alertctl.model import Rule, Severity, Status, Unit
 from alertctl.units import human, human_seconds, metric_value
 
@@ -161,7 +160,6 @@ class LiveView:
     def __init__(self, runner: Runner, interval: Callable[[], float]) -> None:
         self.runner = runner
         self.interval = interval
-        self.meter = OwnMeter()
         self.live = Live(Text("sampling ..."), auto_refresh=False, screen=False)
 
     def __enter__(self) -> LiveView:
@@ -173,6 +171,6 @@ class LiveView:
 
     def update(self, cycle: Cycle) -> None:
         runner = self.runner
-        screen = screen_of(cycle, runner.config.rules, runner.policy.host, self.interval(), self.meter.read())
+        screen = screen_of(cycle, runner.config.rules, runner.policy.host, self.interval())
         width, height = self.live.console.size
         self.live.update(render(screen, width, height), refresh=True)

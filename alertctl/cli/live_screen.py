@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from alertctl.loop import Cycle
-from alertctl.metrics.own import OwnCost
 from alertctl.model import Alert, Labels, Rule, SeriesKey, Severity, Status, Track, make_labels
 
 
@@ -52,6 +51,14 @@ class Watched:
 
 
 @dataclass(frozen=True)
+class Cost:
+    """What watching costs, from the cycle's `alertctl.*` samples."""
+
+    cpu_percent: float
+    rss: float
+
+
+@dataclass(frozen=True)
 class Screen:
     host: str
     at: float
@@ -60,7 +67,7 @@ class Screen:
     """Open alerts, worst first, then newest first."""
     pending: Sequence[Pending] = ()
     watched: Sequence[Watched] = ()
-    cost: OwnCost | None = None
+    cost: Cost | None = None
     nodata: int = 0
     """Rules that could not judge this cycle (no sample)."""
     failing_channels: Sequence[str] = ()
@@ -70,7 +77,7 @@ class Screen:
         return sum(1 for alert in self.alerts if alert.status is status)
 
 
-def screen_of(cycle: Cycle, rules: Sequence[Rule], host: str, interval: float, cost: OwnCost | None) -> Screen:
+def screen_of(cycle: Cycle, rules: Sequence[Rule], host: str, interval: float) -> Screen:
     """The screen for `cycle`: open alerts sorted, pending rules from the tracks, watched metrics."""
     alerts = sorted(
         (alert.effective(cycle.at) for alert in cycle.open_alerts),
@@ -79,7 +86,14 @@ def screen_of(cycle: Cycle, rules: Sequence[Rule], host: str, interval: float, c
     firing = {SeriesKey(alert.rule, make_labels(alert.series)) for alert in alerts}
     pending = pending_rules(rules, cycle.tracks, firing, cycle.at, _values(cycle))
     waiting = {SeriesKey(p.rule.name, p.labels) for p in pending}
-    return Screen(host, cycle.at, interval, alerts, pending, watched(rules, cycle, firing, waiting), cost)
+    return Screen(host, cycle.at, interval, alerts, pending, watched(rules, cycle, firing, waiting), _cost(cycle))
+
+
+def _cost(cycle: Cycle) -> Cost | None:
+    own = {sample.metric: sample.value for sample in cycle.reading.samples if sample.metric.startswith("alertctl.")}
+    if "alertctl.cpu_percent" not in own or "alertctl.rss" not in own:
+        return None
+    return Cost(own["alertctl.cpu_percent"], own["alertctl.rss"])
 
 
 def _values(cycle: Cycle) -> dict[tuple[str, Labels], float]:

@@ -20,6 +20,7 @@ from alertctl.config import load_config
 from alertctl.durations import iso, parse_duration
 from alertctl.errors import AlertctlError, UsageError
 from alertctl.loop import Cycle, Runner, run_forever
+from alertctl.metrics.demand import families_for
 from alertctl.model import Transition
 from alertctl.notify.worker import BackgroundDelivery
 from alertctl.store.fallback import open_or_keep_in_memory
@@ -72,13 +73,15 @@ def watch(
     from alertctl.cli.watch_export import Export  # a cron `check` loads this module too, and never exports
 
     export = Export.from_options(textfile, listen, error_line)
+    exporting = textfile is not None or listen is not None
     settings, db_path = config_and_database(config, db)
     database = open_or_keep_in_memory(db_path, error_line)
     stop, reload_wanted = threading.Event(), RELOAD  # a SIGHUP during start-up is a reload owed
     _install_signals(stop, reload_wanted)
     live = sys.stdout.isatty()
     log = _say if not live else (lambda line: None)
-    runner = Runner(settings, database.conn, warn=error_line, fallback=database)
+    runner = Runner(settings, database.conn, warn=error_line, fallback=database,
+                    families=families_for(settings.rules, exporting))
 
     def every() -> float:
         return fixed_interval or runner.config.agent.interval
@@ -90,11 +93,11 @@ def watch(
     def reload_if_asked() -> None:
         if reload_wanted.is_set():
             reload_wanted.clear()
-            _reload(runner, config, log)
+            _reload(runner, config, log, exporting)
 
     log(f"{iso(_now())} watching {runner.policy.host}: {len(runner.config.rules)} rules, "
-        f"{len(runner.config.checks)} checks, every {every():g}s, database {db_path}"
-        f"{replaced_note(runner.config.rules)}")
+        f"{len(runner.config.checks)} checks, every {every():g}s (sampling {', '.join(sorted(runner.families))}), "
+        f"database {db_path}{replaced_note(runner.config.rules)}")
     report = _reporter(debug, lambda: export.cycle_failed(runner))
     delivery.start()
     export.start()
@@ -103,10 +106,10 @@ def watch(
             from alertctl.cli.live import LiveView
 
             with LiveView(runner, every) as view:
-                on_cycle = _exporting(view.update, export, runner)
+                on_cycle = _exporting(_costing(view.update, debug), export, runner)
                 run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
         else:
-            on_cycle = _exporting(lambda cycle: None, export, runner)
+            on_cycle = _exporting(_costing(lambda cycle: None, debug), export, runner)
             done = run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
             log(f"{iso(_now())} stopped after {done} cycles")
     finally:
@@ -123,6 +126,19 @@ def _exporting(show: Callable[[Cycle], None], export: "Export", runner: Runner) 
         export.cycle_done(runner, cycle)
 
     return on_cycle
+
+
+def _costing(show: Callable[[Cycle], None], debug: bool) -> Callable[[Cycle], None]:
+    """With `--debug`, one stderr line per cycle: what each collector and the write lock cost."""
+    if not debug:
+        return show
+
+    def show_with_costs(cycle: Cycle) -> None:
+        show(cycle)
+        costs = ", ".join(f"{name} {seconds * 1000:.1f}ms" for name, seconds in cycle.reading.costs.items())
+        error_line(f"cycle costs: {costs}; write lock {cycle.lock_seconds * 1000:.1f}ms")
+
+    return show_with_costs
 
 
 def _reporter(debug: bool, also: Callable[[], None]) -> Callable[[Exception], None]:
@@ -150,13 +166,13 @@ def _install_signals(stop: threading.Event, reload_wanted: threading.Event) -> N
     signal.signal(signal.SIGHUP, lambda *_: reload_wanted.set())
 
 
-def _reload(runner: Runner, config: Path | None, log: Callable[[str], None]) -> None:
+def _reload(runner: Runner, config: Path | None, log: Callable[[str], None], exporting: bool) -> None:
     try:
         fresh = load_config(config)
     except AlertctlError as error:
         first = str(error).splitlines()[0]
         error_line(f"config reload failed, keeping the running config: {first}")
         return
-    runner.configure(fresh)
+    runner.configure(fresh, families_for(fresh.rules, exporting))
     log(f"{iso(_now())} config reloaded from {fresh.source}: {len(fresh.rules)} rules, {len(fresh.checks)} checks"
         f"{replaced_note(fresh.rules)}")

@@ -42,6 +42,9 @@ SYSTEM_METRICS: tuple[MetricSpec, ...] = (
     _percent("disk.inodes_percent", "inodes used", ("mount",)),
     MetricSpec("processes.total", Unit.NONE, "processes running"),
     MetricSpec("processes.zombie", Unit.NONE, "zombie processes"),
+    MetricSpec("alertctl.cpu_percent", Unit.PERCENT, "alertctl's own CPU use since the last cycle"),
+    MetricSpec("alertctl.rss", Unit.BYTES, "alertctl's own resident memory"),
+    MetricSpec("alertctl.cycle_seconds", Unit.SECONDS, "how long alertctl's last cycle took"),
 )
 
 CHECK_METRICS: dict[CheckType, tuple[tuple[str, Unit, str], ...]] = {

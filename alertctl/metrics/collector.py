@@ -4,17 +4,26 @@ A collector that raises costs only its own metrics: it is named once through
 `warn` (a broken disk must not flood the log every cycle, nor silence CPU alerts)
 and listed in `Reading.failed` each time. Check modules are imported only when a
 check of their type is configured, keeping a cron `alertctl check` start lean.
+
+Cost follows need: given `families`, only those system areas are sampled (`watch`
+passes what its rules, checks and exports use; `check` and `metrics` take all).
+The process table is scanned at most once a cycle and only when `processes.*`, a
+`process` check or an alert's top-process context wants it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from alertctl.metrics import cpu, disk, load, memory, processes
 from alertctl.metrics.check_result import CheckResult, seconds
 from alertctl.metrics.cpu import CpuTimes
+from alertctl.metrics.own import OwnCost
+from alertctl.metrics.process_check import ProcessWatcher
+from alertctl.metrics.proctable import ProcessTable, Scan
 from alertctl.model import Check, CommandCheck, HttpCheck, ProcessCheck, Sample, TcpCheck
 
 if TYPE_CHECKING:
@@ -25,6 +34,12 @@ DEADLINE_GRACE_SECONDS = 1.0
 does not (a hanging DNS lookup, a server dripping its headers), so it is generous:
 twice the slowest timeout plus this."""
 
+SYSTEM_FAMILIES = ("cpu", "memory", "load", "disk", "processes", "alertctl")
+"""The system areas, by the first part of their metric names (`swap.*` is `memory`'s)."""
+
+TOP_SAMPLE_SECONDS = 0.1
+"""CPU % needs two scans; when there is no earlier one, the second follows this much later."""
+
 
 @dataclass
 class Reading:
@@ -33,6 +48,10 @@ class Reading:
     """Per check name: context for its alerts (command output, HTTP error, ...)."""
     failed: list[str] = field(default_factory=list)
     """Names of the collectors (system areas or checks) that raised this time."""
+    costs: dict[str, float] = field(default_factory=dict)
+    """Seconds each system area and check took, for `--debug`."""
+    processes: Scan | None = None
+    """The cycle's scan of the process table, when anything needed one."""
 
 
 class Collector:
@@ -41,50 +60,96 @@ class Collector:
         checks: Sequence[Check],
         cpu_baseline: CpuTimes | None = None,
         warn: Callable[[str], None] = lambda message: None,
+        families: Collection[str] = SYSTEM_FAMILIES,
     ) -> None:
         self.cpu_baseline = cpu_baseline
         """The latest CPU reading, to persist and hand to the next Collector."""
+        self.cycle_seconds: float | None = None
+        """How long the last whole cycle took, set by the loop; None before the first."""
+        self.table = ProcessTable()
+        self._own = OwnCost()
         self._warn = warn
         self._warned: set[str] = set()
-        self._system: dict[str, Callable[[], list[Sample]]] = {
-            "cpu": self._cpu,
-            "memory": memory.collect,
-            "load": load.collect,
-            "disk": disk.collect,
-            "processes": processes.collect,
+        sources: dict[str, Callable[[Reading], list[Sample]]] = {
+            "cpu": lambda reading: self._cpu(),
+            "memory": lambda reading: memory.collect(),
+            "load": lambda reading: load.collect(),
+            "disk": lambda reading: disk.collect(),
+            "processes": lambda reading: processes.collect(self._scanned(reading)),
+            "alertctl": lambda reading: self._own.collect(self._cycle_seconds()),
         }
-        self._checks = {check.name: _check_source(check) for check in checks}
+        self._system = {name: source for name, source in sources.items() if name in families}
+        self._watchers = [ProcessWatcher(check) for check in checks if isinstance(check, ProcessCheck)]
+        self._checks = {check.name: _check_source(check) for check in checks if not isinstance(check, ProcessCheck)}
         self._deadline = 2 * max((check.timeout for check in checks), default=0.0)
         self._deadline += DEADLINE_GRACE_SECONDS
 
     def collect(self) -> Reading:
         reading = Reading()
         if not self._checks:
-            self._collect_system(reading)
+            self._collect_local(reading)
             return reading
         from concurrent.futures import ThreadPoolExecutor
 
         pool = ThreadPoolExecutor(len(self._checks), thread_name_prefix="alertctl-check")
         try:
-            futures = {name: pool.submit(source) for name, source in self._checks.items()}
-            self._collect_system(reading)  # while the checks run
+            futures = {name: pool.submit(_timed, source) for name, source in self._checks.items()}
+            self._collect_local(reading)  # while the checks run
             self._gather(reading, futures)
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         return reading
 
+    def top_processes(self, wanted: Collection[str], reading: Reading) -> dict[str, list[dict[str, object]]]:
+        """The heaviest processes by each of `wanted` ("cpu", "memory"), for alert context.
+
+        Called before the cycle's write transaction, never inside it: without an
+        earlier scan to measure CPU % against, it scans twice, briefly apart.
+        """
+        if not wanted:
+            return {}
+        scan = reading.processes
+        if scan is None or scan.interval is None:
+            if scan is None:
+                self.table.scan()
+            time.sleep(TOP_SAMPLE_SECONDS)
+            scan = self.table.scan()
+        return {by: scan.top(by) for by in wanted}
+
     def _cpu(self) -> list[Sample]:
         samples, self.cpu_baseline = cpu.collect(self.cpu_baseline)
         return samples
 
-    def _collect_system(self, reading: Reading) -> None:
+    def _cycle_seconds(self) -> float:
+        """A one-shot `check` has no earlier cycle: its own run so far (start-up included) stands in."""
+        return self.cycle_seconds if self.cycle_seconds is not None else self._own.age()
+
+    def _scanned(self, reading: Reading) -> Scan:
+        if reading.processes is None:
+            reading.processes = self.table.scan(with_cmdline=bool(self._watchers))
+        return reading.processes
+
+    def _collect_local(self, reading: Reading) -> None:
+        """System areas, then `process` checks on the same scan of the process table."""
         for name, source in self._system.items():
+            started = time.perf_counter()
             try:
-                reading.samples.extend(source())
+                reading.samples.extend(source(reading))
             except Exception as exc:
                 self._fail(reading, name, f"{type(exc).__name__}: {exc}")
+            reading.costs[name] = time.perf_counter() - started
+        for watcher in self._watchers:
+            started = time.perf_counter()
+            try:
+                result = watcher(self._scanned(reading))
+            except Exception as exc:
+                self._fail(reading, watcher.check.name, f"{type(exc).__name__}: {exc}")
+            else:
+                reading.samples.extend(result.samples)
+                reading.details[watcher.check.name] = result.details
+            reading.costs[watcher.check.name] = time.perf_counter() - started
 
-    def _gather(self, reading: Reading, futures: dict[str, Future[CheckResult]]) -> None:
+    def _gather(self, reading: Reading, futures: dict[str, Future[tuple[CheckResult, float]]]) -> None:
         from concurrent.futures import wait
 
         wait(futures.values(), timeout=self._deadline)
@@ -94,7 +159,7 @@ class Collector:
             elif (exc := future.exception()) is not None:
                 self._fail(reading, name, f"{type(exc).__name__}: {exc}")
             else:
-                result = future.result()
+                result, reading.costs[name] = future.result()
                 reading.samples.extend(result.samples)
                 reading.details[name] = result.details
 
@@ -103,6 +168,12 @@ class Collector:
         if name not in self._warned:
             self._warned.add(name)
             self._warn(f"metrics from {name} unavailable: {reason} (reported once)")
+
+
+def _timed(source: Callable[[], CheckResult]) -> tuple[CheckResult, float]:
+    started = time.perf_counter()
+    result = source()
+    return result, time.perf_counter() - started
 
 
 def _check_source(check: Check) -> Callable[[], CheckResult]:
@@ -118,8 +189,4 @@ def _check_source(check: Check) -> Callable[[], CheckResult]:
         from alertctl.metrics import tcp
 
         return lambda: tcp.collect(check)
-    if isinstance(check, ProcessCheck):
-        from alertctl.metrics.process_check import ProcessWatcher
-
-        return ProcessWatcher(check)
     raise TypeError(f"unknown check type: {check!r}")

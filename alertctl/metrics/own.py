@@ -1,27 +1,41 @@
-"""What watching costs: this process's CPU share and resident memory, for the live view's header."""
+"""`alertctl.*`: what this process itself costs, so a rule can watch the watcher."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import time
 
 import psutil
 
+from alertctl.model import Sample
 
-@dataclass(frozen=True)
+
 class OwnCost:
-    cpu_percent: float
-    """Of one core, since the previous reading (a busy cycle with threads may pass 100)."""
-    rss: float
-    """Bytes."""
-
-
-class OwnMeter:
-    """Read once per cycle: psutil measures CPU between two calls on the same Process."""
+    """CPU % between two collections (the first one: since the process started), and RSS."""
 
     def __init__(self) -> None:
         self._process = psutil.Process()
-        self._process.cpu_percent(interval=None)  # the first call only sets the baseline
+        self._last: tuple[float, float] | None = None
 
-    def read(self) -> OwnCost:
-        with self._process.oneshot():
-            return OwnCost(self._process.cpu_percent(interval=None), float(self._process.memory_info().rss))
+    def collect(self, cycle_seconds: float) -> list[Sample]:
+        now, used = time.monotonic(), _cpu_seconds()
+        if self._last is None:
+            elapsed, spent = self.age(), used
+        else:
+            elapsed, spent = now - self._last[0], used - self._last[1]
+        self._last = (now, used)
+        return [
+            Sample("alertctl.cpu_percent", spent / elapsed * 100.0 if elapsed > 0 else 0.0),
+            Sample("alertctl.rss", float(self._process.memory_info().rss)),
+            Sample("alertctl.cycle_seconds", cycle_seconds),
+        ]
+
+
+    def age(self) -> float:
+        """Seconds since this process started."""
+        return time.time() - self._process.create_time()
+
+
+def _cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system

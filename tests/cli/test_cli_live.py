@@ -11,11 +11,10 @@ from rich.console import Console
 
 from alertctl import engine
 from alertctl.cli.live import render
-from alertctl.cli.live_screen import Pending, Screen, State, Watched, screen_of
+from alertctl.cli.live_screen import Cost, Pending, Screen, State, Watched, screen_of
 from alertctl.config import load_config
 from alertctl.loop import Cycle
 from alertctl.metrics.collector import Reading
-from alertctl.metrics.own import OwnCost
 from alertctl.model import Alert, Rule, Sample, Severity, Status
 from alertctl.store import alerts
 from alertctl.store.db import open_database, transaction
@@ -57,7 +56,7 @@ def _screen(**changes: object) -> Screen:
     ]
     pending = [Pending(rules["cpu-high"], (), Severity.WARNING, 91.3, AT - 30, 3)]
     fields: dict[str, object] = {"host": "web-01", "at": AT, "interval": 10.0, "alerts": OPEN[::-1],
-                                 "pending": pending, "watched": watched, "cost": OwnCost(0.3, 42e6)}
+                                 "pending": pending, "watched": watched, "cost": Cost(0.3, 42e6)}
     return Screen(**(fields | changes))  # type: ignore[arg-type]
 
 
@@ -131,7 +130,7 @@ def test_the_screen_of_a_cycle_sorts_alerts_and_finds_pending_rules() -> None:
     second = engine.evaluate(list(rules.values()), samples, first.tracks, {}, {}, AT, engine.Policy("web-01"))
     cycle = Cycle(AT, Reading(samples), [], OPEN, second.tracks)
 
-    screen = screen_of(cycle, list(rules.values()), "web-01", 10.0, None)
+    screen = screen_of(cycle, list(rules.values()), "web-01", 10.0)
 
     assert [a.id for a in screen.alerts] == [3, 2, 1]
     pending = {p.rule.name: p for p in screen.pending}

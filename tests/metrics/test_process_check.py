@@ -14,11 +14,24 @@ from pathlib import Path
 
 import pytest
 
+from alertctl.metrics.check_result import CheckResult
 from alertctl.metrics.process_check import ProcessWatcher
+from alertctl.metrics.proctable import ProcessTable
 from alertctl.model import ProcessCheck
 
 
-def values(watcher: ProcessWatcher) -> dict[str, float]:
+class Watcher:
+    """A process check as the collector runs it: on a fresh scan of a table kept across calls."""
+
+    def __init__(self, check: ProcessCheck) -> None:
+        self.watcher = ProcessWatcher(check)
+        self.table = ProcessTable()
+
+    def __call__(self) -> CheckResult:
+        return self.watcher(self.table.scan(with_cmdline=True))
+
+
+def values(watcher: Watcher) -> dict[str, float]:
     return {s.metric: s.value for s in watcher().samples}
 
 
@@ -29,7 +42,7 @@ def token() -> str:
 
 def test_count_follows_a_process_from_start_to_end(token: str) -> None:
     argv = ["sleep", "30", f"0.{token}"]
-    watcher = ProcessWatcher(ProcessCheck("sleeper", re.escape(" ".join(argv))))
+    watcher = Watcher(ProcessCheck("sleeper", re.escape(" ".join(argv))))
     assert values(watcher) == {
         "sleeper.count": 0.0,
         "sleeper.cpu_percent": 0.0,
@@ -38,7 +51,7 @@ def test_count_follows_a_process_from_start_to_end(token: str) -> None:
     proc = subprocess.Popen(argv)
     try:
         first = watcher()
-        second = values(watcher)  # now from the cached Process: interval CPU %
+        second = values(watcher)  # now against the table's last scan: interval CPU %
     finally:
         proc.kill()
         proc.wait()
@@ -53,7 +66,7 @@ def test_the_pattern_is_searched_in_the_process_name(tmp_path: Path, token: str)
     program = tmp_path / f"zz{token}"
     shutil.copy(shutil.which("sleep") or "/bin/sleep", program)
     # anchored on both ends, the pattern can only match the bare name, not the command line
-    watcher = ProcessWatcher(ProcessCheck("named", f"^zz{token}$"))
+    watcher = Watcher(ProcessCheck("named", f"^zz{token}$"))
     proc = subprocess.Popen([str(program), "30"])
     try:
         assert values(watcher)["named.count"] == 1.0
@@ -64,7 +77,7 @@ def test_the_pattern_is_searched_in_the_process_name(tmp_path: Path, token: str)
 
 def test_alertctl_never_counts_itself() -> None:
     own_cmdline = Path("/proc/self/cmdline").read_bytes().rstrip(b"\0").replace(b"\0", b" ")
-    watcher = ProcessWatcher(ProcessCheck("me", re.escape(own_cmdline.decode())))
+    watcher = Watcher(ProcessCheck("me", re.escape(own_cmdline.decode())))
     assert os.getpid() not in watcher().details["pids"]  # type: ignore[operator]
 
 
@@ -80,7 +93,7 @@ def spinner(token: str) -> Iterator[subprocess.Popen[bytes]]:
 def test_first_sight_reports_the_lifetime_cpu_average(
     spinner: subprocess.Popen[bytes], token: str
 ) -> None:
-    watcher = ProcessWatcher(ProcessCheck("spin", f"while True: pass {token}"))
+    watcher = Watcher(ProcessCheck("spin", f"while True: pass {token}"))
     first = values(watcher)
     time.sleep(0.3)
     second = values(watcher)

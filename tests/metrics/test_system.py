@@ -13,6 +13,7 @@ from collections import namedtuple
 import pytest
 
 from alertctl.metrics import cpu, disk, load, memory, processes
+from alertctl.metrics.proctable import ProcessTable
 from alertctl.metrics.cpu import CpuTimes
 from alertctl.model import Sample
 
@@ -171,7 +172,7 @@ def test_process_counts_see_a_zombie_child() -> None:
     child = subprocess.Popen(["true"])  # not waited for: it stays a zombie until reaped
     try:
         deadline = time.monotonic() + 5
-        while (values := by_name(processes.collect()))["processes.zombie"] < 1:
+        while (values := by_name(processes.collect(ProcessTable().scan())))["processes.zombie"] < 1:
             assert time.monotonic() < deadline, "the exited child never showed as a zombie"
             time.sleep(0.05)
         assert values["processes.total"] > values["processes.zombie"]
@@ -184,9 +185,12 @@ def test_top_processes_by_cpu_finds_a_busy_child() -> None:
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     idle = subprocess.Popen(["sleep", "60"])
     try:
+        table = ProcessTable()
+        table.scan()
         time.sleep(0.2)
-        top = processes.top_processes("cpu", limit=100_000)
-        five = processes.top_processes("cpu", limit=5)
+        scan = table.scan()
+        top = scan.top("cpu", limit=100_000)
+        five = scan.top("cpu", limit=5)
     finally:
         for child in (busy, idle):
             child.kill()
@@ -200,7 +204,7 @@ def test_top_processes_by_cpu_finds_a_busy_child() -> None:
 
 
 def test_top_processes_by_memory_is_sorted_and_limited() -> None:
-    top = processes.top_processes("memory", limit=3)
+    top = ProcessTable().scan().top("memory", limit=3)
     assert len(top) == 3
     shares = [row["memory_percent"] for row in top]
     assert shares == sorted(shares, reverse=True) and shares[0] > 0.0

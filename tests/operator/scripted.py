@@ -25,6 +25,9 @@ class ScriptedCollector:
     def collect(self) -> Reading:
         return Reading([Sample("disk.percent", v, make_labels({"mount": m})) for m, v in self.values.items()])
 
+    def top_processes(self, wanted: set[str], reading: Reading) -> dict[str, list[dict[str, object]]]:
+        return {}  # disk rules never ask for them
+
 
 class Disks:
     """Two mounts, `/` and `/var`, each alerting from 0 % (warning) and at 90 % (critical)."""
