@@ -8,10 +8,11 @@ replay a stream of samples through it without a database.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from alertctl import messages
+from alertctl import messages, nodata
 from alertctl.model import (
+    Blind,
     Change,
     LevelTrack,
     Op,
@@ -22,6 +23,7 @@ from alertctl.model import (
     Severity,
     Track,
     Transition,
+    Unavailable,
 )
 
 
@@ -41,6 +43,8 @@ class Policy:
 class Outcome:
     tracks: dict[SeriesKey, Track]
     transitions: list[Transition]
+    blind: dict[str, Blind] = field(default_factory=dict)
+    """Rules without a sample in this run (state `nodata`), by name, with since when and why."""
 
 
 def evaluate(
@@ -51,8 +55,11 @@ def evaluate(
     recent: Mapping[SeriesKey, OpenAlert],
     now: float,
     policy: Policy,
+    unavailable: Sequence[Unavailable] = (),
+    blind: Mapping[str, Blind] | None = None,
 ) -> Outcome:
-    """`recent` maps series to alerts resolved within the dedup window (reopened, not re-announced)."""
+    """`recent` maps series to alerts resolved within the dedup window (reopened, not re-announced);
+    `unavailable` says why metrics are missing, `blind` is the previous outcome's."""
     samples = list(samples)
     new_tracks: dict[SeriesKey, Track] = {}
     transitions: list[Transition] = []
@@ -66,8 +73,12 @@ def evaluate(
             transition = judge(rule, sample, track, open_alerts.get(key), recent.get(key), now, policy.host)
             if transition is not None:
                 transitions.append(transition)
-    transitions += _expire(rules, new_tracks.keys(), open_alerts, now, policy)
-    return Outcome(_carry_over(rules, tracks, new_tracks, open_alerts, now, policy), transitions)
+    spells = nodata.follow(
+        rules, samples, unavailable, blind or {}, open_alerts, recent, now, policy.host, policy.expire_after
+    )
+    transitions += spells.transitions
+    transitions += _expire(rules, new_tracks.keys() | spells.watched, open_alerts, now, policy)
+    return Outcome(_carry_over(rules, tracks, new_tracks, open_alerts, now, policy), transitions, spells.blind)
 
 
 def advance(rule: Rule, track: Track, value: float, now: float, max_gap: float) -> Track:
@@ -178,7 +189,9 @@ def _breach(
     )
 
 
-def _worse(rule: Rule, peak: float, value: float) -> float:
+def _worse(rule: Rule, peak: float | None, value: float) -> float:
+    if peak is None:
+        return value
     return max(peak, value) if rule.op.rises else min(peak, value)
 
 
