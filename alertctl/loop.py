@@ -11,13 +11,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from alertctl import clock, context, engine
 from alertctl.config.runtime import Config
-from alertctl.metrics.collector import Collector, Reading
+from alertctl.metrics.collector import Collector, Reading, pinned_mounts
 from alertctl.metrics.cpu import CpuTimes
-from alertctl.model import Alert, Change, Status, Transition
+from alertctl.model import Alert, Blind, Change, Status, Transition
 from alertctl.notify import Notifier
 from alertctl.store import alerts, silences, state, timeshift
 from alertctl.store.db import transaction
@@ -33,6 +33,8 @@ class Cycle:
     reading: Reading
     transitions: list[Transition]
     open_alerts: list[Alert]
+    blind: dict[str, Blind] = field(default_factory=dict)
+    """Rules without a sample in this cycle (state `nodata`), by name."""
 
 
 class Runner:
@@ -55,7 +57,7 @@ class Runner:
         self.read_clock = read_clock
         self.fallback = fallback
         baseline = CpuTimes.from_dict(state.get_value(conn, _CPU_BASELINE))
-        self.collector = Collector(config.checks, baseline, warn)
+        self.collector = Collector(config.checks, baseline, warn, pinned_mounts(config.rules))
         self.config = config
         self.configure(config)
 
@@ -66,8 +68,9 @@ class Runner:
 
     def configure(self, config: Config) -> None:
         """Apply a (re)loaded config; open alerts and tracks of unchanged rules carry on."""
-        if config.checks != self.config.checks:
-            self.collector = Collector(config.checks, self.collector.cpu_baseline, self.warn)
+        mounts = pinned_mounts(config.rules)
+        if config.checks != self.config.checks or mounts != self.collector.mounts:
+            self.collector = Collector(config.checks, self.collector.cpu_baseline, self.warn, mounts)
         self.config = config
         self.rules = {rule.name: rule for rule in config.rules}
         self.policy = engine.Policy(config.agent.hostname, config.agent.expire_after)
@@ -147,7 +150,7 @@ class Runner:
         status_before = _open_statuses(conn) if telling else {}
         outcome = engine.evaluate(
             self.config.rules, reading.samples, state.load_tracks(conn), alerts.open_alerts(conn),
-            recent, now, self.policy,
+            recent, now, self.policy, reading.unavailable, state.load_blind(conn),
         )
         top = functools.cache(_top_processes)  # one scan per kind per cycle, however many alerts open
         contexts = {
@@ -159,6 +162,7 @@ class Runner:
             conn, outcome.transitions, self.rules, self.policy.host, contexts, self.config.notify.ack_survives_rise
         )
         state.save_tracks(conn, outcome.tracks)
+        state.save_blind(conn, outcome.blind)
         if self.collector.cpu_baseline is not None:
             state.set_value(conn, _CPU_BASELINE, self.collector.cpu_baseline.to_dict())
         lifted = silences.apply(conn, now)  # after recording: a new alert under a silence opens suppressed
@@ -168,7 +172,7 @@ class Runner:
 
             unsilenced = {item.alert_id: item.silence_id for item in lifted if item.silence_id is not None}
             queue_notices(conn, self.config, self.rules, recorded, current, status_before, now, unsilenced)
-        return Cycle(now, reading, recorded, current)
+        return Cycle(now, reading, recorded, current, outcome.blind)
 
 
 def _top_processes(by: str) -> list[dict[str, object]]:

@@ -133,4 +133,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX outbox_claimed ON outbox(claimed_by) WHERE claimed_by IS NOT NULL
         """,
     ),
+    (
+        "m008_nodata",
+        """
+        ALTER TABLE alerts ADD COLUMN nodata INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX alerts_one_open;
+        CREATE UNIQUE INDEX alerts_one_open ON alerts(rule, series, nodata) WHERE status != 'resolved'
+        """,
+    ),
 ]
