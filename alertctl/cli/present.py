@@ -17,7 +17,7 @@ FIELDS = (
     "id", "rule", "metric", "labels", "host", "severity", "peak_severity", "status", "resolution",
     "value", "peak", "threshold", "message", "started_at", "last_seen_at", "acked_at", "resolved_at",
     "suppressed_until", "acked_by", "ack_note", "suppress_reason", "resolve_note", "occurrences",
-    "reopened", "notifications", "context",
+    "reopened", "notifications", "context", "nodata",
 )
 _TIMES = {"started_at", "last_seen_at", "acked_at", "resolved_at", "suppressed_until"}
 
