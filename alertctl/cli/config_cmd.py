@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, load_checked
+from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, error_line, guarded, load_checked
 from alertctl.cli.present import to_json
 from alertctl.config import locate
 from alertctl.errors import AlertctlError
@@ -50,11 +50,17 @@ def validate(
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Check a config file; exit 2 with the key and what is wrong.
+    """Check a config file; exit 2 with the key and what is wrong. Warns (on stderr, exit 0)
+    about what would leave a rule without data: a pinned mount that is not mounted, shell
+    syntax in a command that runs without a shell.
 
     Example: alertctl config validate /etc/alertctl/config.toml
     """
+    from alertctl.config.advice import warnings
+
     checked = load_checked(path or config, use_cache=False)
+    for warning in warnings(checked):
+        error_line(f"warning: {checked.source}: {warning}")
     print(
         f"{checked.source}: ok ({len(checked.rules)} rules, {len(checked.checks)} checks, "
         f"{len(checked.notify.channels) + len(checked.notify.alertmanagers)} channels)"

@@ -16,7 +16,7 @@ from alertctl.cli.present import alert_subject, local_time, value_text
 from alertctl.durations import iso
 from alertctl.messages import subject
 from alertctl.metrics.catalog import MetricSpec
-from alertctl.model import Alert, Sample, Severity, Status
+from alertctl.model import Alert, Sample, Severity, Status, Unavailable
 from alertctl.units import human
 
 SEVERITY_STYLE = {Severity.WARNING: "yellow", Severity.CRITICAL: "bold red"}
@@ -49,7 +49,10 @@ def alerts_table(alerts: Sequence[Alert], title: str | None = None, worst: bool 
     return table
 
 
-def metrics_table(samples: Sequence[Sample], specs: dict[str, MetricSpec]) -> Table:
+def metrics_table(
+    samples: Sequence[Sample], specs: dict[str, MetricSpec], unavailable: Sequence[Unavailable] = ()
+) -> Table:
+    """Values first, then what could not be read this time, each with why."""
     table = Table(expand=False)
     table.add_column("Metric")
     table.add_column("Value", justify="right")
@@ -59,6 +62,9 @@ def metrics_table(samples: Sequence[Sample], specs: dict[str, MetricSpec]) -> Ta
         unit = spec.unit if spec else None
         shown = human(sample.value, unit) if unit is not None else f"{sample.value:g}"
         table.add_row(Text(subject(sample.metric, sample.labels)), shown, spec.description if spec else "")
+    for gap in unavailable:
+        table.add_row(Text(subject(gap.metric, gap.labels)), Text("no data", style="yellow"),
+                      Text(f"unavailable: {gap.reason}"))
     return table
 
 

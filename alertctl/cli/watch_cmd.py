@@ -39,6 +39,23 @@ class EventLog:
                 self.write(event_line(t))
 
 
+class BlindLog:
+    """One line when a rule loses its data, one when it has data again: not one per cycle."""
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self.write = write
+        self._blind: dict[str, str] = {}
+
+    def __call__(self, cycle: Cycle) -> None:
+        now = {rule: spell.reason for rule, spell in cycle.blind.items()}
+        for rule, reason in now.items():
+            if rule not in self._blind:
+                self.write(f"{iso(cycle.at)} nodata {rule}: {reason}")
+        for rule in self._blind.keys() - now.keys():
+            self.write(f"{iso(cycle.at)} data {rule}: samples again")
+        self._blind = now
+
+
 def _say(line: str) -> None:
     print(line, flush=True)
 
@@ -105,7 +122,7 @@ def watch(
                 on_cycle = _exporting(view.update, export, runner)
                 run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
         else:
-            on_cycle = _exporting(lambda cycle: None, export, runner)
+            on_cycle = _exporting(BlindLog(_say), export, runner)
             done = run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
             log(f"{iso(_now())} stopped after {done} cycles")
     finally:
