@@ -22,9 +22,10 @@ def gather(
     if rule.description:
         context["description"] = rule.description
     family = rule.metric.partition(".")[0]
-    if family in _TOP_BY:
+    measured = not transition.key.nodata  # a no-data alert has no reading for top processes to explain
+    if family in _TOP_BY and measured:
         context["top_processes"] = top_processes(_TOP_BY[family])
-    if family == "disk":
+    if family == "disk" and measured:
         context["mount"] = {s.metric: s.value for s in samples if s.metric.startswith("disk.") and s.labels == transition.key.labels}
     if family in details:
         values = {s.metric: s.value for s in samples if s.metric.startswith(f"{family}.")}

@@ -25,6 +25,11 @@ FIELDS = (
 
 DEFAULT_TITLE = "{tag} {rule} on {host}: {subject} is {value} (threshold {threshold}){note}"
 DEFAULT_BODY = "{details}"
+NODATA_TITLES = {
+    "open": "{tag} {rule} on {host}: no data for {subject}{note}",
+    "back": "{tag} {rule} on {host}: {subject} is reporting again",
+}
+"""A no-data alert has no value or threshold to show: its title says what it is about."""
 
 
 @dataclass(frozen=True)
@@ -51,9 +56,15 @@ def render(
     alert: Alert, kind: str, reason: str, title_template: str | None = None, body_template: str | None = None
 ) -> Rendered:
     values = fields(alert, kind, reason)
-    title = (title_template or DEFAULT_TITLE).format_map(_Safe(values))
+    title = (title_template or _default_title(alert, kind)).format_map(_Safe(values))
     body = (body_template or DEFAULT_BODY).format_map(_Safe(values))
     return Rendered(title, body, notify_type(kind, alert.severity))
+
+
+def _default_title(alert: Alert, kind: str) -> str:
+    if not alert.nodata:
+        return DEFAULT_TITLE
+    return NODATA_TITLES["back" if kind == Kind.RESOLVED else "open"]
 
 
 def fields(alert: Alert, kind: str, reason: str) -> dict[str, str]:

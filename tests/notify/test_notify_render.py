@@ -90,3 +90,13 @@ def test_a_digest_lists_every_notice_and_takes_the_worst_type() -> None:
     assert shown.title == "[DIGEST] 2 alert notices on h"
     assert shown.body == "- [WARNING] a on h: a line\n- [CRITICAL] b on h: b line"
     assert shown.notify_type == "failure"
+
+
+def test_a_no_data_notice_says_so_instead_of_a_value_it_does_not_have() -> None:
+    blind = replace(ALERT, severity=Severity.WARNING, value=None, peak=None, threshold=None, nodata=True,
+                    message="no data for disk.percent /var: disk: /var is not mounted on web-01")
+    opened = render(blind, "opened", "first_notification")
+    back = render(replace(blind, status=Status.RESOLVED), "resolved", "recovered")
+    assert opened.title == "[WARNING] disk-full on web-01: no data for disk.percent /var"
+    assert opened.body.startswith("no data for disk.percent /var: disk: /var is not mounted on web-01\n")
+    assert back.title == "[RESOLVED] disk-full on web-01: disk.percent /var is reporting again"
