@@ -69,7 +69,7 @@ class Runner:
     def configure(self, config: Config) -> None:
         """Apply a (re)loaded config; open alerts and tracks of unchanged rules carry on."""
         mounts = pinned_mounts(config.rules)
-        if config.checks != self.config.checks or mounts != self.collector.mounts:
+        if config.checks != self.config.checks or mounts != pinned_mounts(self.config.rules):
             self.collector = Collector(config.checks, self.collector.cpu_baseline, self.warn, mounts)
         self.config = config
         self.rules = {rule.name: rule for rule in config.rules}

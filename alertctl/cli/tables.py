@@ -80,8 +80,8 @@ def alert_detail(alert: Alert, notices: list[str] | None = None) -> Table:
         ("Status", alert.status.value + (f" ({alert.resolution.value})" if alert.resolution else "")),
         ("Message", alert.message),
         ("Metric", f"{alert.metric} {_labels(alert.labels)}".strip()),
-        ("Value", f"{value_text(alert, alert.value)} (peak {value_text(alert, alert.peak)}, "
-                  f"threshold {value_text(alert, alert.threshold)})"),
+        ("Value", "no data" if alert.nodata else f"{value_text(alert, alert.value)} (peak "
+                  f"{value_text(alert, alert.peak)}, threshold {value_text(alert, alert.threshold)})"),
         ("Started", iso(alert.started_at)),
         ("Last seen", iso(alert.last_seen_at)),
         ("Occurrences", f"{alert.occurrences} samples in breach, reopened {alert.reopened}x"),

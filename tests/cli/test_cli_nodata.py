@@ -200,6 +200,8 @@ def test_an_open_no_data_alert_sets_the_exit_status_by_its_severity(
     [alert] = rig.open_alerts()
     assert alert["nodata"] is True and alert["severity"] == severity
     assert alert["message"].startswith(f"no data for gone.value: gone: not found: {MISSING}")
+    assert "no data" in next(line for line in rig.invoke("show", str(alert["id"])).stdout.splitlines()
+                             if line.startswith("Value"))
 
 
 def test_resolving_a_no_data_alert_by_hand_restarts_the_wait(rig: Rig) -> None:
