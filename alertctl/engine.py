@@ -25,12 +25,7 @@ from alertctl.model import (
     Transition,
     Unavailable,
 )
-
-
-FOR_SLACK = 1.0
-"""Seconds a `for` may fall short by and still count (at most a tenth of it): cron
-starts `check` a few milliseconds early or late, and `for = "3m"` should mean three
-runs apart."""
+from alertctl.waits import waited
 
 
 @dataclass(frozen=True)
@@ -106,7 +101,7 @@ def qualified(rule: Rule, track: Track, now: float) -> Severity | None:
         if run.since is None or run.count < rule.consecutive:
             continue
         wait = rule.for_level(level)
-        if now - run.since >= wait - min(FOR_SLACK, wait / 10):
+        if waited(run.since, wait, now):
             worst = severity
     return worst
 

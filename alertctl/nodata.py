@@ -14,9 +14,7 @@ from dataclasses import dataclass
 
 from alertctl import messages
 from alertctl.model import Blind, Change, OpenAlert, Rule, Sample, SeriesKey, Severity, Transition, Unavailable
-
-FOR_SLACK = 1.0
-"""As the engine's: cron starts a run a little early or late; `5m` means five runs a minute apart."""
+from alertctl.waits import waited
 
 
 @dataclass(frozen=True)
@@ -87,8 +85,7 @@ def _judge(
         if severity != alert.severity:
             change = Change.RAISED if severity > alert.severity else Change.LOWERED
         return Transition(change, alert.key, rule.metric, severity, now, message=message, alert_id=alert.id)
-    wait = rule.nodata_after
-    if now - spell.since < wait - min(FOR_SLACK, wait / 10):
+    if not waited(spell.since, rule.nodata_after, now):
         return None
     change, alert_id = (Change.OPENED, None) if recovered is None else (Change.REOPENED, recovered.id)
     return Transition(change, key_of(rule), rule.metric, severity, now, message=message, alert_id=alert_id)

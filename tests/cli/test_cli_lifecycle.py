@@ -82,7 +82,7 @@ def test_a_sample_out_of_breach_restarts_the_consecutive_count(rig: Rig) -> None
 
 
 def test_for_fires_only_once_the_duration_has_passed_across_processes(rig: Rig) -> None:
-    # `for` allows engine.FOR_SLACK (1 s) for cron's jitter: "3s" fires from 2 s on.
+    # `for` allows waits.FOR_SLACK (1 s) for cron's jitter: "3s" fires from 2 s on.
     rig.configure(rig.q_rule(extra='for = "3s"'))
     rig.set_value(90)
 
