@@ -77,12 +77,14 @@ def watched_blind(rules: Sequence[Rule], cycle: Cycle) -> dict[str, str]:
 
 def rule_states(rules: Sequence[Rule], cycle: Cycle) -> list[dict[str, object]]:
     """Per rule and label set: ok, pending (breached, waiting on `for`/`consecutive`) or firing;
-    a rule without a sample is one entry, `nodata`, with the reason."""
+    a rule without a sample is one entry, `nodata`, with the reason (and, once its no-data
+    alert is open, that alert's severity)."""
     firing = {(a.rule, make_labels(a.series)): a for a in cycle.open_alerts if not a.nodata}
+    unseen = {a.rule: a.severity.label for a in cycle.open_alerts if a.nodata}
     states: list[dict[str, object]] = []
     for rule in rules:
         if rule.name in cycle.blind:
-            states.append({"rule": rule.name, "state": "nodata", "severity": None, "value": None,
+            states.append({"rule": rule.name, "state": "nodata", "severity": unseen.get(rule.name), "value": None,
                            "labels": dict(rule.match), "reason": cycle.blind[rule.name].reason})
             continue
         for sample in (s for s in cycle.reading.samples if rule.selects(s)):

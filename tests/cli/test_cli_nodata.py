@@ -97,39 +97,38 @@ def test_a_command_that_prints_no_number_is_no_data(rig: Rig, value: str, reason
     assert (state["state"], state["reason"]) == ("nodata", reason)
 
 
-def test_a_command_that_times_out_is_no_data(rig: Rig) -> None:
-    rig.configure("""
-        [[checks]]
-        name = "slow"
-        type = "command"
-        command = ["sleep", "10"]
-        timeout = "200ms"
+SLOW = """
+    [[checks]]
+    name = "slow"
+    type = "command"
+    command = ["sleep", "10"]
+    timeout = "200ms"
 
-        [[rules]]
-        name = "slow-high"
-        metric = "slow.value"
-        warning = 1
-        """)
+    [[rules]]
+    name = "slow-high"
+    metric = "slow.value"
+    warning = 1
+    """
+VAAR = """
+    [[rules]]
+    name = "vaar-full"
+    metric = "disk.percent"
+    warning = 90
+    mount = "/vaar"
+    """
+
+
+@pytest.mark.parametrize(("rules", "summary"), [
+    (SLOW, "no data: slow-high (slow: timed out after 0.2s)"),
+    (VAAR, "no data: vaar-full (disk: /vaar is not mounted)"),
+], ids=["command-times-out", "mount-not-mounted"])
+def test_what_else_gives_no_data(rig: Rig, rules: str, summary: str) -> None:
+    rig.configure(rules)
 
     result = rig.check()
 
     assert result.returncode == 3
-    assert result.stdout.startswith("ALERTCTL UNKNOWN - no data: slow-high (slow: timed out after 0.2s) | ")
-
-
-def test_a_rule_pinned_to_a_mount_that_is_not_mounted_is_no_data(rig: Rig) -> None:
-    rig.configure("""
-        [[rules]]
-        name = "vaar-full"
-        metric = "disk.percent"
-        warning = 90
-        mount = "/vaar"
-        """)
-
-    result = rig.check()
-
-    assert result.returncode == 3
-    assert result.stdout.startswith("ALERTCTL UNKNOWN - no data: vaar-full (disk: /vaar is not mounted) | ")
+    assert result.stdout.startswith(f"ALERTCTL UNKNOWN - {summary} | ")
 
 
 def test_a_refused_tcp_port_is_data_not_no_data(rig: Rig) -> None:
@@ -199,6 +198,8 @@ def test_an_open_no_data_alert_sets_the_exit_status_by_its_severity(
     assert result.stdout.startswith(f"ALERTCTL {name} - gone-high [no data]; no data: gone-high (")
     [alert] = rig.open_alerts()
     assert alert["nodata"] is True and alert["severity"] == severity
+    [state] = json.loads(rig.check("--json").stdout)["rules"]
+    assert (state["state"], state["severity"]) == ("nodata", severity)
     assert alert["message"].startswith(f"no data for gone.value: gone: not found: {MISSING}")
     assert "no data" in next(line for line in rig.invoke("show", str(alert["id"])).stdout.splitlines()
                              if line.startswith("Value"))
