@@ -63,8 +63,8 @@ def follow(
                 spells.transitions.append(_back(rule, alert, seen, now, host))
             continue
         previous = blind.get(rule.name)
-        fresh = previous is None or now - previous.last_at > max_gap
-        spell = Blind(now if fresh else previous.since, now, reason_for(rule, unavailable))
+        since = previous.since if previous is not None and now - previous.last_at <= max_gap else now
+        spell = Blind(since, now, reason_for(rule, unavailable))
         spells.blind[rule.name] = spell
         if rule.nodata is None:
             continue

@@ -47,13 +47,13 @@ class BlindLog:
         self._blind: dict[str, str] = {}
 
     def __call__(self, cycle: Cycle) -> None:
-        now = {rule: spell.reason for rule, spell in cycle.blind.items()}
-        for rule, reason in now.items():
+        current = {rule: spell.reason for rule, spell in cycle.blind.items()}
+        for rule, reason in current.items():
             if rule not in self._blind:
                 self.write(f"{iso(cycle.at)} nodata {rule}: {reason}")
-        for rule in self._blind.keys() - now.keys():
+        for rule in sorted(self._blind.keys() - current.keys()):
             self.write(f"{iso(cycle.at)} data {rule}: samples again")
-        self._blind = now
+        self._blind = current
 
 
 def _say(line: str) -> None:
