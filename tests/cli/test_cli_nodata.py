@@ -13,6 +13,7 @@ from alertctl.model import Severity
 from alertctl.store.db import open_database
 from tests.cli.conftest import Rig
 from tests.conftest import run_cli
+from tests.notify.receivers import http_receiver
 
 MISSING = "/nonexistent/alertctl-probe"
 
@@ -302,3 +303,20 @@ def test_config_validate_warns_of_an_unmounted_mount_and_of_shell_syntax(rig: Ri
     assert 'checks[1].command (piped): "|" is shell syntax' in warnings[1]
     assert 'checks[2].command (lone): ">" is shell syntax' in warnings[2]
     assert "s3cret" not in result.stderr and "redis-cli" not in result.stderr
+
+
+def test_the_no_data_alert_is_notified_and_its_recovery_too(rig: Rig) -> None:
+    with http_receiver() as receiver:
+        rig.configure(rig.q_rule(extra='nodata_after = "1ms"'),
+                      preamble=f'[notify.channels.ops]\nurls = ["{receiver.url()}"]\n')
+        rig.set_value("")
+        rig.check()
+        assert rig.check().returncode == 1
+        rig.set_value(3)
+        assert rig.check().returncode == 0
+
+    host = rig.alerts()[0]["host"]
+    assert receiver.titles() == [f"[WARNING] q-high on {host}: no data for q.value",
+                                 f"[RESOLVED] q-high on {host}: q.value is reporting again"]
+    assert receiver.types() == ["warning", "success"]
+    assert str(receiver.payloads[0]["message"]).startswith(f"no data for q.value: q: no number on stdout on {host}")

@@ -112,3 +112,12 @@ def test_a_rule_with_any_sample_is_not_blind() -> None:
     gap = Unavailable("disk.percent", "disk: /x is not mounted", make_labels({"mount": "/x"}))
     replay.step(0, [Sample("disk.percent", 10, make_labels({"mount": "/"}))], [gap])
     assert replay.blind == {}
+
+
+def test_a_changed_nodata_severity_raises_the_open_alert() -> None:
+    replay = Replay([rule(nodata_after=60)])
+    replay.step(0, [], [GAP])
+    replay.step(60, [], [GAP])
+    replay.rules = [rule(nodata=Severity.CRITICAL, nodata_after=60)]  # a reload
+    [raised] = replay.step(90, [], [GAP])
+    assert (raised.change, raised.severity) == (Change.RAISED, Severity.CRITICAL)
