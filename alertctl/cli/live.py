@@ -43,7 +43,7 @@ class LiveView:
         specs = {s.metric: spec for s in cycle.reading.samples if (spec := catalog.find(s.metric, checks))}
         parts = [
             Text(f"alertctl watch - {self.runner.policy.host} - {iso(cycle.at)} - Ctrl-C to stop", style="bold"),
-            metrics_table(cycle.reading.samples, specs),
+            metrics_table(cycle.reading.samples, specs, cycle.reading.unavailable),
             alerts_table(cycle.open_alerts, title="Open alerts") if cycle.open_alerts else Text("No open alerts.", style="green"),
             Panel("\n".join(self.events) or "none yet", title="Recent events"),
         ]
