@@ -47,7 +47,7 @@ def to_csv(alerts: Sequence[Alert]) -> str:
     for alert in alerts:
         row = alert_dict(alert)
         writer.writerow(
-            json.dumps(row[f], sort_keys=True) if isinstance(row[f], dict) else ("" if row[f] is None else row[f])
+            json.dumps(row[f], sort_keys=True) if isinstance(row[f], dict | bool) else ("" if row[f] is None else row[f])
             for f in FIELDS
         )
     return out.getvalue()

@@ -136,6 +136,7 @@ def test_csv_has_a_header_and_one_row_per_alert(seeded: Rig) -> None:
     first = dict(zip(rows[0], rows[1], strict=True))
     assert json.loads(first["labels"]) == {"team": "db", "tier": "2"}
     assert first["resolution"] == ""
+    assert first["nodata"] == "false"
 
 
 def test_text_table_lists_the_alerts(seeded: Rig) -> None:
