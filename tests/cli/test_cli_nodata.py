@@ -13,7 +13,7 @@ from alertctl.model import Severity
 from alertctl.store.db import open_database
 from tests.cli.conftest import Rig
 from tests.conftest import run_cli
-from tests.notify.receivers import http_receiver
+from tests.notify.receivers import free_port, http_receiver
 
 MISSING = "/nonexistent/alertctl-probe"
 
@@ -133,12 +133,12 @@ def test_what_else_gives_no_data(rig: Rig, rules: str, summary: str) -> None:
 
 
 def test_a_refused_tcp_port_is_data_not_no_data(rig: Rig) -> None:
-    rig.configure("""
+    rig.configure(f"""
         [[checks]]
         name = "db"
         type = "tcp"
         host = "127.0.0.1"
-        port = 9
+        port = {free_port()}
         timeout = "1s"
 
         [[rules]]
