@@ -24,7 +24,7 @@ def top_wanted(rules: Mapping[str, Rule], transitions: Sequence[Transition]) -> 
     return {
         by
         for t in transitions
-        if t.change in GATHERED_AT and (by := _TOP_BY.get(rules[t.key.rule].metric.partition(".")[0])) is not None
+        if t.change in GATHERED_AT and not t.key.nodata and (by := _TOP_BY.get(rules[t.key.rule].metric.partition(".")[0])) is not None
     }
 
 
@@ -39,9 +39,10 @@ def gather(
     if rule.description:
         context["description"] = rule.description
     family = rule.metric.partition(".")[0]
-    if family in _TOP_BY and (top := top_processes(_TOP_BY[family])):
+    measured = not transition.key.nodata  # a no-data alert has no reading for top processes to explain
+    if family in _TOP_BY and measured and (top := top_processes(_TOP_BY[family])):
         context["top_processes"] = top
-    if family == "disk":
+    if family == "disk" and measured:
         context["mount"] = {s.metric: s.value for s in samples if s.metric.startswith("disk.") and s.labels == transition.key.labels}
     if family in details:
         values = {s.metric: s.value for s in samples if s.metric.startswith(f"{family}.")}

@@ -8,11 +8,12 @@ replay a stream of samples through it without a database.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from alertctl import messages
+from alertctl import messages, nodata
 from alertctl.model import (
+    Blind,
     Change,
     LevelTrack,
     Op,
@@ -23,13 +24,9 @@ from alertctl.model import (
     Severity,
     Track,
     Transition,
+    Unavailable,
 )
-
-
-FOR_SLACK = 1.0
-"""Seconds a `for` may fall short by and still count (at most a tenth of it): cron
-starts `check` a few milliseconds early or late, and `for = "3m"` should mean three
-runs apart."""
+from alertctl.waits import waited
 
 
 @dataclass(frozen=True)
@@ -42,6 +39,8 @@ class Policy:
 class Outcome:
     tracks: dict[SeriesKey, Track]
     transitions: list[Transition]
+    blind: dict[str, Blind] = field(default_factory=dict)
+    """Rules without a sample in this run (state `nodata`), by name, with since when and why."""
 
 
 def evaluate(
@@ -52,8 +51,11 @@ def evaluate(
     recent: Mapping[SeriesKey, OpenAlert],
     now: float,
     policy: Policy,
+    unavailable: Sequence[Unavailable] = (),
+    blind: Mapping[str, Blind] | None = None,
 ) -> Outcome:
-    """`recent` maps series to alerts resolved within the dedup window (reopened, not re-announced)."""
+    """`recent` maps series to alerts resolved within the dedup window (reopened, not re-announced);
+    `unavailable` says why metrics are missing, `blind` is the previous outcome's."""
     samples = list(samples)
     new_tracks: dict[SeriesKey, Track] = {}
     transitions: list[Transition] = []
@@ -67,8 +69,12 @@ def evaluate(
             transition = judge(rule, sample, track, open_alerts.get(key), recent.get(key), now, policy.host)
             if transition is not None:
                 transitions.append(transition)
-    transitions += _expire(rules, new_tracks.keys(), open_alerts, now, policy)
-    return Outcome(_carry_over(rules, tracks, new_tracks, open_alerts, now, policy), transitions)
+    spells = nodata.follow(
+        rules, samples, unavailable, blind or {}, open_alerts, recent, now, policy.host, policy.expire_after
+    )
+    transitions += spells.transitions
+    transitions += _expire(rules, new_tracks.keys() | spells.watched, open_alerts, now, policy)
+    return Outcome(_carry_over(rules, tracks, new_tracks, open_alerts, now, policy), transitions, spells.blind)
 
 
 def advance(rule: Rule, track: Track, value: float, now: float, max_gap: float) -> Track:
@@ -96,7 +102,7 @@ def qualified(rule: Rule, track: Track, now: float) -> Severity | None:
         if run.since is None or run.count < rule.consecutive:
             continue
         wait = rule.for_level(level)
-        if now - run.since >= wait - min(FOR_SLACK, wait / 10):
+        if waited(run.since, wait, now):
             worst = severity
     return worst
 
@@ -139,7 +145,7 @@ def judge(
     severity, change = _next_severity(rule, current, qualified(rule, track, now), now_breached)
     if change is Change.ONGOING and severity != alert.severity:
         change = Change.RAISED if severity > alert.severity else Change.LOWERED
-    peak = _worse(rule, alert.peak, value) if now_breached else alert.peak
+    peak = _worse(rule, alert.peak, value) if now_breached or alert.peak is None else alert.peak
     return _breach(change, rule, sample, severity, peak, now, host, int(now_breached is not None), alert.id)
 
 
@@ -182,7 +188,9 @@ def _breach(
     )
 
 
-def _worse(rule: Rule, peak: float, value: float) -> float:
+def _worse(rule: Rule, peak: float | None, value: float) -> float:
+    if peak is None:
+        return value
     return max(peak, value) if rule.op.rises else min(peak, value)
 
 

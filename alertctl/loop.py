@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 
 from alertctl import clock, context, engine
 from alertctl.config.runtime import Config
-from alertctl.metrics.collector import SYSTEM_FAMILIES, Collector, Reading
+from alertctl.metrics.collector import SYSTEM_FAMILIES, Collector, Reading, pinned_mounts
 from alertctl.metrics.cpu import CpuTimes
-from alertctl.model import Alert, SeriesKey, Status, Track, Transition
+from alertctl.model import Alert, Blind, SeriesKey, Status, Track, Transition
 from alertctl.notify import Notifier
 from alertctl.store import alerts, silences, state, timeshift
 from alertctl.store.db import transaction
@@ -39,6 +39,8 @@ class Cycle:
     """Every series' breach runs after this cycle: the live view's pending rules."""
     lock_seconds: float = 0.0
     """How long this cycle held the database's write lock."""
+    blind: dict[str, Blind] = field(default_factory=dict)
+    """Rules without a sample in this cycle (state `nodata`), by name."""
 
 
 class Runner:
@@ -64,7 +66,7 @@ class Runner:
         self._said: set[str] = set()
         baseline = CpuTimes.from_dict(state.get_value(conn, _CPU_BASELINE))
         self.families = families
-        self.collector = Collector(config.checks, baseline, warn, families)
+        self.collector = Collector(config.checks, baseline, warn, families, pinned_mounts(config.rules))
         self.config = config
         self.configure(config)
 
@@ -75,9 +77,11 @@ class Runner:
 
     def configure(self, config: Config, families: Collection[str] | None = None) -> None:
         """Apply a (re)loaded config; open alerts and tracks of unchanged rules carry on."""
-        if (families is not None and families != self.families) or config.checks != self.config.checks:
+        mounts = pinned_mounts(config.rules)
+        resampled = families is not None and families != self.families
+        if resampled or config.checks != self.config.checks or mounts != pinned_mounts(self.config.rules):
             self.families = families if families is not None else self.families
-            self.collector = Collector(config.checks, self.collector.cpu_baseline, self.warn, self.families)
+            self.collector = Collector(config.checks, self.collector.cpu_baseline, self.warn, self.families, mounts)
         self.config = config
         self.rules = {rule.name: rule for rule in config.rules}
         self.policy = engine.Policy(config.agent.hostname, config.agent.expire_after)
@@ -175,7 +179,7 @@ class Runner:
         status_before = _open_statuses(conn) if telling else {}
         outcome = engine.evaluate(
             self.config.rules, reading.samples, state.load_tracks(conn), alerts.open_alerts(conn),
-            recent, now, self.policy,
+            recent, now, self.policy, reading.unavailable, state.load_blind(conn),
         )
         contexts = {
             t.key: context.gather(self.rules[t.key.rule], t, reading.samples, reading.details, lambda by: top.get(by, []))
@@ -186,6 +190,7 @@ class Runner:
             conn, outcome.transitions, self.rules, self.policy.host, contexts, self.config.notify.ack_survives_rise
         )
         state.save_tracks(conn, outcome.tracks)
+        state.save_blind(conn, outcome.blind)
         if self.collector.cpu_baseline is not None:
             state.set_value(conn, _CPU_BASELINE, self.collector.cpu_baseline.to_dict())
         lifted = silences.apply(conn, now)  # after recording: a new alert under a silence opens suppressed
@@ -196,7 +201,7 @@ class Runner:
             unsilenced = {item.alert_id: item.silence_id for item in lifted if item.silence_id is not None}
             queue_notices(conn, self.config, self.rules, recorded, current, status_before, now, unsilenced,
                           self._warn_once)
-        return Cycle(now, reading, recorded, current, outcome.tracks)
+        return Cycle(now, reading, recorded, current, tracks=outcome.tracks, blind=outcome.blind)
 
     def _warn_once(self, message: str) -> None:
         """A template that cannot be rendered fails every notice alike: said once per process."""

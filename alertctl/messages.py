@@ -53,3 +53,11 @@ def still_breached(rule: Rule, labels: Labels, value: float) -> str:
 def expired(metric: str, labels: Labels, host: str, rule_gone: bool) -> str:
     why = "its rule is no longer configured" if rule_gone else "the metric stopped reporting"
     return f"{subject(metric, labels)}: alert expired, {why}, on {host}"
+
+
+def no_data(metric: str, labels: Labels, reason: str, host: str) -> str:
+    return f"no data for {subject(metric, labels)}: {reason} on {host}"
+
+
+def data_back(metric: str, labels: Labels, value: float, host: str) -> str:
+    return f"{subject(metric, labels)} is reporting again ({_number(value, metric)}) on {host}"

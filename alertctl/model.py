@@ -105,6 +105,24 @@ class Sample:
 
 
 @dataclass(frozen=True)
+class Unavailable:
+    """A metric a collector could not read this time, and why (`queue: not found: redis-cli`).
+
+    Reported rather than left out, so that a rule on it is `nodata`, never silently ok.
+    Labels left out cover every label set (a whole family failed); a `mount` names one.
+    """
+
+    metric: str
+    reason: str
+    labels: Labels = ()
+
+    def covers(self, metric: str, match: Labels) -> bool:
+        """Whether this explains the absence of `metric` samples carrying `match`."""
+        mine = dict(self.labels)
+        return metric == self.metric and all(mine.get(key, value) == value for key, value in match)
+
+
+@dataclass(frozen=True)
 class Level:
     """A threshold, optionally with its own wait (`{ value = 1, for = "15m" }`)."""
 
@@ -132,6 +150,9 @@ class Rule:
     description: str = ""
     runbook: str = ""
     recommendations: tuple[str, ...] = ()
+    nodata: Severity | None = Severity.WARNING
+    """The level of the alert that opens after `nodata_after` without a sample; None: ignore no data."""
+    nodata_after: float = 300.0
 
     def levels(self) -> list[tuple[Severity, Level]]:
         """Configured levels, mildest first."""
@@ -161,6 +182,8 @@ class SeriesKey:
 
     rule: str
     labels: Labels = ()
+    nodata: bool = False
+    """The rule's no-data incident, apart from its breaches (both may be open for a while)."""
 
 
 @dataclass(frozen=True)
@@ -186,6 +209,15 @@ class Track:
 
 
 @dataclass(frozen=True)
+class Blind:
+    """A rule that got no sample: since when (against `nodata_after`), last judged so when, and why."""
+
+    since: float
+    last_at: float
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class OpenAlert:
     """The part of an open alert the engine needs to decide what happens next."""
 
@@ -193,7 +225,8 @@ class OpenAlert:
     key: SeriesKey
     metric: str
     severity: Severity
-    peak: float
+    peak: float | None
+    """None for a no-data alert, which has no value."""
     last_seen_at: float
 
 
@@ -268,6 +301,8 @@ class Alert:
     context: dict[str, object] = field(default_factory=dict)
     silence_id: int | None = None
     """The silence that muted it, while (or since) it was `suppressed` by one."""
+    nodata: bool = False
+    """Opened because the rule had no sample for `nodata_after`, not by a breach."""
 
     def effective(self, now: float) -> Alert:
         """As it stands at `now`: a suppression whose time has passed no longer holds,

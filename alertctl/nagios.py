@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from alertctl.messages import subject
 from alertctl.metrics.catalog import SYSTEM_METRICS
@@ -20,6 +20,8 @@ from alertctl.units import unit_of
 _MAXIMUM = {spec.name: spec.maximum for spec in SYSTEM_METRICS if spec.maximum is not None}
 _UNSAFE = re.compile(r"[=|\x00-\x1f\x7f]")
 """`=` ends a label, `|` starts perfdata in the status line, a line break ends the output."""
+_CONTROL = re.compile(r"[|\x00-\x1f\x7f]")
+"""In text before the perfdata: `|` would start it, a line break would end the output."""
 _PLAIN = re.compile(r"[A-Za-z0-9_.:/@%+,-]+")
 
 
@@ -30,27 +32,42 @@ class State(enum.IntEnum):
     UNKNOWN = 3
 
 
-def state_of(open_alerts: Sequence[Alert]) -> State:
-    """Worst severity among open alerts, acknowledged and suppressed ones included."""
+def state_of(open_alerts: Sequence[Alert], blind: Mapping[str, str] | None = None) -> State:
+    """Worst severity among open alerts, acknowledged and suppressed ones included; with none,
+    UNKNOWN while any rule (`blind`: rule name to reason, ignored rules left out) has no data."""
     worst = max((alert.severity for alert in open_alerts), default=None)
     if worst is None:
-        return State.OK
+        return State.UNKNOWN if blind else State.OK
     return State.CRITICAL if worst is Severity.CRITICAL else State.WARNING
 
 
-def status_line(state: State, open_alerts: Sequence[Alert], samples: Sequence[Sample], rules: Sequence[Rule]) -> str:
+def status_line(
+    state: State, open_alerts: Sequence[Alert], samples: Sequence[Sample], rules: Sequence[Rule],
+    blind: Mapping[str, str] | None = None,
+) -> str:
+    """The firing rules first; the rules without data after them (or alone: `UNKNOWN - no data: …`)."""
+    parts = []
     if open_alerts:
         ordered = sorted(open_alerts, key=lambda a: (-a.severity, a.rule))
-        summary = ", ".join(_alert_name(alert) for alert in ordered)
-    else:
-        summary = f"{len(rules)} rules, no open alerts"
+        parts.append(", ".join(_alert_name(alert) for alert in ordered))
+    if blind:
+        parts.append("no data: " + ", ".join(f"{rule} ({_one_line(why)})" for rule, why in sorted(blind.items())))
+    summary = "; ".join(parts) or f"{len(rules)} rules, no open alerts"
     perf = " ".join(perfdata(sample, rules) for sample in samples)
     return f"ALERTCTL {state.name} - {summary}" + (f" | {perf}" if perf else "")
+
+
+def _one_line(text: str) -> str:
+    """A reason is the operator's text: keep it from ending the line or starting perfdata."""
+    return _CONTROL.sub("_", text)
+
 
 
 def _alert_name(alert: Alert) -> str:
     values = [_UNSAFE.sub("_", v) for k, v in sorted(alert.labels.items()) if k == "mount"]
     name = f"{alert.rule} ({', '.join(values)})" if values else alert.rule
+    if alert.nodata:
+        name += " [no data]"
     return name if alert.status.value == "firing" else f"{name} [{alert.status.value}]"
 
 

@@ -39,7 +39,8 @@ def check(
     runner = Runner(session.config, session.conn, warn=error_line, dry_run=dry_run)
     runner.notifiers = [_delivery(runner), *_alertmanagers(runner)]
     cycle = runner.run_once()
-    state = state_of(cycle.open_alerts)
+    blind = watched_blind(session.config.rules, cycle)
+    state = state_of(cycle.open_alerts, blind)
     if json_:
         print(to_json({
             "status": state.name,
@@ -48,7 +49,7 @@ def check(
             "rules": rule_states(session.config.rules, cycle),
         }))
     else:
-        print(status_line(state, cycle.open_alerts, cycle.reading.samples, session.config.rules))
+        print(status_line(state, cycle.open_alerts, cycle.reading.samples, session.config.rules, blind))
     raise typer.Exit(int(state))
 
 
@@ -70,11 +71,24 @@ def _alertmanagers(runner: Runner) -> list[Notifier]:
     return [AlertmanagerSync(runner.conn, lambda: runner.config, warn=error_line)]
 
 
+def watched_blind(rules: Sequence[Rule], cycle: Cycle) -> dict[str, str]:
+    """Rules without data that make `check` UNKNOWN, with why: all but those with `nodata = "ignore"`."""
+    return {rule.name: cycle.blind[rule.name].reason for rule in rules
+            if rule.name in cycle.blind and rule.nodata is not None}
+
+
 def rule_states(rules: Sequence[Rule], cycle: Cycle) -> list[dict[str, object]]:
-    """Per rule and label set: ok, pending (breached, waiting on `for`/`consecutive`) or firing."""
-    firing = {(a.rule, make_labels(a.series)): a for a in cycle.open_alerts}
+    """Per rule and label set: ok, pending (breached, waiting on `for`/`consecutive`) or firing;
+    a rule without a sample is one entry, `nodata`, with the reason (and, once its no-data
+    alert is open, that alert's severity)."""
+    firing = {(a.rule, make_labels(a.series)): a for a in cycle.open_alerts if not a.nodata}
+    unseen = {a.rule: a.severity.label for a in cycle.open_alerts if a.nodata}
     states: list[dict[str, object]] = []
     for rule in rules:
+        if rule.name in cycle.blind:
+            states.append({"rule": rule.name, "state": "nodata", "severity": unseen.get(rule.name), "value": None,
+                           "labels": dict(rule.match), "reason": cycle.blind[rule.name].reason})
+            continue
         for sample in (s for s in cycle.reading.samples if rule.selects(s)):
             alert = firing.get((rule.name, sample.labels))
             severity = alert.severity if alert else breached(rule, sample.value)

@@ -52,14 +52,20 @@ def validate(
     debug: DebugOption = False,
 ) -> None:
     """Check a config file; exit 2 naming every key that is wrong, and what is wrong with it.
+    Warns (on stderr, exit 0) about what would leave a rule without data: a pinned mount that
+    is not mounted, shell syntax in a command that runs without a shell.
 
     Example: alertctl config validate /etc/alertctl/config.toml
     """
+    from alertctl.config.advice import warnings
+
     try:
         checked = load_checked(path or config, use_cache=False)
     except ConfigError as error:
         raise ConfigError("\n".join(error.problems)) from None
     _check_channel_urls(checked)
+    for warning in warnings(checked):
+        error_line(f"warning: {checked.source}: {warning}")
     print(
         f"{checked.source}: ok ({len(checked.rules)} rules, {len(checked.checks)} checks, "
         f"{len(checked.notify.channels) + len(checked.notify.alertmanagers)} channels){replaced_note(checked.rules)}"

@@ -170,7 +170,10 @@ class LiveView:
         self.live.__exit__(None, None, None)
 
     def update(self, cycle: Cycle) -> None:
+        from alertctl.store.outbox import failing_channels
+
         runner = self.runner
-        screen = screen_of(cycle, runner.config.rules, runner.policy.host, self.interval())
+        failing = [channel.channel for channel in failing_channels(runner.conn)]
+        screen = screen_of(cycle, runner.config.rules, runner.policy.host, self.interval(), failing)
         width, height = self.live.console.size
         self.live.update(render(screen, width, height), refresh=True)

@@ -77,8 +77,11 @@ class Screen:
         return sum(1 for alert in self.alerts if alert.status is status)
 
 
-def screen_of(cycle: Cycle, rules: Sequence[Rule], host: str, interval: float) -> Screen:
-    """The screen for `cycle`: open alerts sorted, pending rules from the tracks, watched metrics."""
+def screen_of(
+    cycle: Cycle, rules: Sequence[Rule], host: str, interval: float, failing_channels: Sequence[str] = (),
+) -> Screen:
+    """The screen for `cycle`: open alerts sorted, pending rules from the tracks, watched metrics,
+    rules without data and the channels whose last delivery failed."""
     alerts = sorted(
         (alert.effective(cycle.at) for alert in cycle.open_alerts),
         key=lambda alert: (alert.severity, alert.started_at, alert.id), reverse=True,
@@ -86,7 +89,8 @@ def screen_of(cycle: Cycle, rules: Sequence[Rule], host: str, interval: float) -
     firing = {SeriesKey(alert.rule, make_labels(alert.series)) for alert in alerts}
     pending = pending_rules(rules, cycle.tracks, firing, cycle.at, _values(cycle))
     waiting = {SeriesKey(p.rule.name, p.labels) for p in pending}
-    return Screen(host, cycle.at, interval, alerts, pending, watched(rules, cycle, firing, waiting), _cost(cycle))
+    return Screen(host, cycle.at, interval, alerts, pending, watched(rules, cycle, firing, waiting), _cost(cycle),
+                  nodata=len(cycle.blind), failing_channels=failing_channels)
 
 
 def _cost(cycle: Cycle) -> Cost | None:

@@ -17,7 +17,7 @@ from alertctl.cli.columns import Cell, Column, lay_out
 from alertctl.cli.present import alert_subject, detail_fields, short_time, timeline_fields, value_text
 from alertctl.messages import subject
 from alertctl.metrics.catalog import MetricSpec
-from alertctl.model import Alert, Sample, Severity, Status, Unit
+from alertctl.model import Alert, Sample, Severity, Status, Unavailable, Unit
 from alertctl.readable import aligned
 from alertctl.units import human
 
@@ -52,7 +52,10 @@ def history_lines(alerts: Sequence[Alert], width: int | None, now: float) -> lis
     return lay_out(HISTORY_COLUMNS, rows, width)
 
 
-def metrics_table(samples: Sequence[Sample], specs: dict[str, MetricSpec]) -> Table:
+def metrics_table(
+    samples: Sequence[Sample], specs: dict[str, MetricSpec], unavailable: Sequence[Unavailable] = ()
+) -> Table:
+    """Values first, then what could not be read this time, each with why."""
     table = Table(expand=False)
     table.add_column("Metric")
     table.add_column("Value", justify="right")
@@ -61,6 +64,9 @@ def metrics_table(samples: Sequence[Sample], specs: dict[str, MetricSpec]) -> Ta
         spec = specs.get(sample.metric)
         shown = human(sample.value, spec.unit if spec else Unit.NONE)
         table.add_row(Text(subject(sample.metric, sample.labels)), shown, spec.description if spec else "")
+    for gap in unavailable:
+        table.add_row(Text(subject(gap.metric, gap.labels)), Text("no data", style="yellow"),
+                      Text(f"unavailable: {gap.reason}"))
     return table
 
 

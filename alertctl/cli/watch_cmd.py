@@ -41,6 +41,23 @@ class EventLog:
                 self.write(event_line(t))
 
 
+class BlindLog:
+    """One line when a rule loses its data, one when it has data again: not one per cycle."""
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self.write = write
+        self._blind: dict[str, str] = {}
+
+    def __call__(self, cycle: Cycle) -> None:
+        current = {rule: spell.reason for rule, spell in cycle.blind.items()}
+        for rule, reason in current.items():
+            if rule not in self._blind:
+                self.write(f"{iso(cycle.at)} nodata {rule}: {reason}")
+        for rule in sorted(self._blind.keys() - current.keys()):
+            self.write(f"{iso(cycle.at)} data {rule}: samples again")
+        self._blind = current
+
+
 def _say(line: str) -> None:
     print(line, flush=True)
 
@@ -109,7 +126,7 @@ def watch(
                 on_cycle = _exporting(_costing(view.update, debug), export, runner)
                 run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
         else:
-            on_cycle = _exporting(_costing(lambda cycle: None, debug), export, runner)
+            on_cycle = _exporting(_costing(BlindLog(_say), debug), export, runner)
             done = run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
             log(f"{iso(_now())} stopped after {done} cycles")
     finally:

@@ -72,6 +72,9 @@ DEFAULT_RULES: list[dict[str, object]] = [
         "critical": 95,
         "description": "A file system is running out of inodes",
         "recommendations": ["Look for directories with millions of small files (caches, sessions)"],
+        # btrfs, ZFS and others allocate inodes on demand and report no count: on a host
+        # with only such file systems this rule never has a sample, which is not a fault.
+        "nodata": "ignore",
     },
 ]
 

@@ -13,7 +13,7 @@ import tomli_w
 
 from alertctl.config.runtime import AlertmanagerChannel, Channel, Config
 from alertctl.durations import format_duration
-from alertctl.model import Check, Rule
+from alertctl.model import Check, Rule, Severity
 from alertctl.secrets import redact_argv, redact_check_url, redact_http
 
 Redact = Callable[[str], str]
@@ -108,6 +108,10 @@ def rule_document(rule: Rule) -> dict[str, object]:
     data["description"] = rule.description or None
     data["runbook"] = rule.runbook or None
     data["recommendations"] = list(rule.recommendations) or None
+    if rule.nodata is not Severity.WARNING:
+        data["nodata"] = rule.nodata.label if rule.nodata else "ignore"
+    if rule.nodata_after != Rule.nodata_after:
+        data["nodata_after"] = format_duration(rule.nodata_after)
     return _without_none(data)
 
 
@@ -174,7 +178,9 @@ _RULES = """
 # [[rules]] replace the built-in rules as a whole once you write one. Keys: name,
 # metric, op (> >= < <= == !=), warning, critical (a number, or
 # { value = N, for = "15m" }), for, consecutive, clear (hysteresis), mount,
-# channels, labels, description, runbook, recommendations.
+# channels, labels, description, runbook, recommendations, nodata ("warning",
+# "critical" or "ignore": the alert when the metric gives no sample) and
+# nodata_after (how long without a sample before that alert opens, default "5m").
 """
 
 

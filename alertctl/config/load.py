@@ -306,6 +306,8 @@ def _rule(section: schema.RuleSection) -> Rule:
         description=section.description,
         runbook=section.runbook,
         recommendations=tuple(section.recommendations),
+        nodata=None if section.nodata == "ignore" else Severity.parse(section.nodata),
+        nodata_after=section.nodata_after,
     )
 
 

@@ -265,6 +265,8 @@ class RuleSection(Strict):
     description: str = ""
     runbook: str = ""
     recommendations: list[str] = []
+    nodata: Literal["warning", "critical", "ignore"] = "warning"
+    nodata_after: PositiveDuration = 300.0
 
     @model_validator(mode="after")
     def _levels_make_sense(self) -> RuleSection:

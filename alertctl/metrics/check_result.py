@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from alertctl.model import Sample
+from alertctl.model import Sample, Unavailable
 
 ERROR_CHARS = 200
 _ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|\r")
@@ -20,9 +20,16 @@ class CheckResult:
     details: dict[str, object]
     """Shown in an alert's context: what was tried and what went wrong."""
     samples: list[Sample] = field(default_factory=list)
+    unavailable: list[Unavailable] = field(default_factory=list)
+    """Metrics this run could not give, each with why, so rules on them say `nodata`."""
 
     def add(self, suffix: str, value: float) -> None:
         self.samples.append(Sample(f"{self.name}.{suffix}", float(value)))
+
+    def lack(self, error: str, *suffixes: str) -> None:
+        """`NAME.suffix` has no value this time; the reason names the check and the error."""
+        for suffix in suffixes:
+            self.unavailable.append(Unavailable(f"{self.name}.{suffix}", f"{self.name}: {error}"))
 
 
 def seconds(value: float) -> str:

@@ -14,20 +14,24 @@ The process table is scanned at most once a cycle and only when `processes.*`, a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from alertctl.metrics import cpu, disk, load, memory, processes
+from alertctl.metrics import catalog, cpu, disk, load, memory, processes
 from alertctl.metrics.check_result import CheckResult, seconds
 from alertctl.metrics.cpu import CpuTimes
 from alertctl.metrics.own import OwnCost
 from alertctl.metrics.process_check import ProcessWatcher
 from alertctl.metrics.proctable import ProcessTable, Scan
-from alertctl.model import Check, CommandCheck, HttpCheck, ProcessCheck, Sample, TcpCheck
+from alertctl.model import Check, CommandCheck, HttpCheck, ProcessCheck, Rule, Sample, TcpCheck, Unavailable
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+
+_FAMILIES = {"cpu": ("cpu.",), "memory": ("memory.", "swap."), "load": ("load.",), "disk": ("disk.",),
+             "processes": ("processes.",), "alertctl": ("alertctl.",)}
+"""The metrics each system collector yields: what a failure of it leaves without a value."""
 
 DEADLINE_GRACE_SECONDS = 1.0
 """Checks bound themselves by their timeout; this is only a safety net for one that
@@ -52,6 +56,13 @@ class Reading:
     """Seconds each system area and check took, for `--debug`."""
     processes: Scan | None = None
     """The cycle's scan of the process table, when anything needed one."""
+    unavailable: list[Unavailable] = field(default_factory=list)
+    """Metrics without a value this time, and why (a missing program, an unmounted pinned mount)."""
+
+
+def pinned_mounts(rules: Iterable[Rule]) -> tuple[str, ...]:
+    """Mounts that rules name (`mount = "/var"`): sampled, or said to be missing."""
+    return tuple(sorted({dict(rule.match)["mount"] for rule in rules if "mount" in dict(rule.match)}))
 
 
 class Collector:
@@ -61,6 +72,7 @@ class Collector:
         cpu_baseline: CpuTimes | None = None,
         warn: Callable[[str], None] = lambda message: None,
         families: Collection[str] = SYSTEM_FAMILIES,
+        mounts: Sequence[str] = (),
     ) -> None:
         self.cpu_baseline = cpu_baseline
         """The latest CPU reading, to persist and hand to the next Collector."""
@@ -81,6 +93,11 @@ class Collector:
         self._system = {name: source for name, source in sources.items() if name in families}
         self._watchers = [ProcessWatcher(check) for check in checks if isinstance(check, ProcessCheck)]
         self._checks = {check.name: _check_source(check) for check in checks if not isinstance(check, ProcessCheck)}
+        self.mounts = tuple(mounts)
+        """Mounts that rules pin, reported even when the usual list leaves them out."""
+        self._yields = {name: tuple(spec.name for spec in catalog.SYSTEM_METRICS if spec.name.startswith(prefixes))
+                        for name, prefixes in _FAMILIES.items()}
+        self._yields |= {c.name: tuple(s.name for s in catalog.check_metrics(c.name, c.type)) for c in checks}
         self._deadline = 2 * max((check.timeout for check in checks), default=0.0)
         self._deadline += DEADLINE_GRACE_SECONDS
 
@@ -130,7 +147,7 @@ class Collector:
         return reading.processes
 
     def _collect_local(self, reading: Reading) -> None:
-        """System areas, then `process` checks on the same scan of the process table."""
+        """System areas, pinned mounts, then `process` checks on the same scan of the process table."""
         for name, source in self._system.items():
             started = time.perf_counter()
             try:
@@ -138,6 +155,11 @@ class Collector:
             except Exception as exc:
                 self._fail(reading, name, f"{type(exc).__name__}: {exc}")
             reading.costs[name] = time.perf_counter() - started
+        if self.mounts and "disk" not in reading.failed:
+            sampled = {dict(s.labels).get("mount", "") for s in reading.samples if s.metric == "disk.percent"}
+            samples, gaps = disk.pinned(self.mounts, sampled)
+            reading.samples += samples
+            reading.unavailable += gaps
         for watcher in self._watchers:
             started = time.perf_counter()
             try:
@@ -146,6 +168,7 @@ class Collector:
                 self._fail(reading, watcher.check.name, f"{type(exc).__name__}: {exc}")
             else:
                 reading.samples.extend(result.samples)
+                reading.unavailable.extend(result.unavailable)
                 reading.details[watcher.check.name] = result.details
             reading.costs[watcher.check.name] = time.perf_counter() - started
 
@@ -161,10 +184,12 @@ class Collector:
             else:
                 result, reading.costs[name] = future.result()
                 reading.samples.extend(result.samples)
+                reading.unavailable.extend(result.unavailable)
                 reading.details[name] = result.details
 
     def _fail(self, reading: Reading, name: str, reason: str) -> None:
         reading.failed.append(name)
+        reading.unavailable += [Unavailable(metric, f"{name}: {reason}") for metric in self._yields[name]]
         if name not in self._warned:
             self._warned.add(name)
             self._warn(f"metrics from {name} unavailable: {reason} (reported once)")

@@ -57,7 +57,8 @@ def collect(check: CommandCheck) -> CheckResult:
     try:
         finished = run(check.command, check.timeout)
     except OSError as exc:
-        details["error"] = _cannot_run(check.command[0], exc)
+        details["error"] = error = _cannot_run(check.command[0], exc)
+        result.lack(error, "value", "exit_code")
     else:
         _record(result, finished, check.timeout)
     result.add("duration", time.monotonic() - started)
@@ -68,14 +69,21 @@ def _record(result: CheckResult, finished: Finished, timeout: float) -> None:
     result.details["output"] = _context(finished)
     result.details["exit_code"] = finished.exit_code
     if finished.exit_code is None:
-        result.details["error"] = f"timed out after {seconds(timeout)}"
+        result.details["error"] = error = f"timed out after {seconds(timeout)}"
+        result.lack(error, "value", "exit_code")
         return
     result.add("exit_code", finished.exit_code)
     value = first_number(printable(finished.stdout.decode(errors="replace")))  # not the 31 of a colour
     if value is None:
         result.details["error"] = "no number on stdout"
+        result.lack(_no_number(finished.exit_code), "value")
     else:
         result.add("value", value)
+
+
+def _no_number(exit_code: int) -> str:
+    """A failing program that printed nothing useful is the likelier story: say how it ended."""
+    return "no number on stdout" + (f" (exit status {exit_code})" if exit_code else "")
 
 
 def _cannot_run(program: str, exc: OSError) -> str:

@@ -9,19 +9,48 @@ here: `disk_partitions(all=False)` keeps only those backed by a device.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 import psutil
 
-from alertctl.model import Sample, make_labels
+from alertctl.metrics.catalog import SYSTEM_METRICS
+from alertctl.model import Sample, Unavailable, make_labels
 
 IMAGE_FILESYSTEMS = frozenset({"squashfs", "iso9660", "udf", "erofs", "cramfs"})
 
 
 def collect() -> list[Sample]:
+    """A mount that vanished or cannot be read gives nothing, rather than failing every disk;
+    a rule that pins it learns why from `pinned`."""
     samples: list[Sample] = []
     for mount in mounts():
-        samples.extend(_usage(mount))
+        try:
+            samples.extend(_usage(mount))
+        except OSError:
+            continue
     return samples
+
+
+def pinned(wanted: Iterable[str], sampled: set[str]) -> tuple[list[Sample], list[Unavailable]]:
+    """Mounts that rules pin and `collect` did not sample: sampled when they are mount points
+    after all (a bind mount, a second mount of one device), else unavailable with the reason."""
+    samples: list[Sample] = []
+    gaps: list[Unavailable] = []
+    for mount in sorted(set(wanted) - sampled):
+        if not os.path.ismount(mount):
+            gaps += _unavailable(mount, "is not mounted")
+            continue
+        try:
+            samples.extend(_usage(mount))
+        except OSError as error:
+            gaps += _unavailable(mount, f"cannot be read ({error.strerror or error})")
+    return samples, gaps
+
+
+def _unavailable(mount: str, why: str) -> list[Unavailable]:
+    labels = make_labels({"mount": mount})
+    return [Unavailable(spec.name, f"disk: {mount} {why}", labels) for spec in SYSTEM_METRICS
+            if spec.name.startswith("disk.")]
 
 
 def mounts() -> list[str]:
@@ -46,12 +75,8 @@ def _is_image(device: str, mountpoint: str, fstype: str) -> bool:
 
 
 def _usage(mount: str) -> list[Sample]:
-    """Nothing for a mount that vanished or cannot be read, rather than failing every disk."""
-    try:
-        usage = psutil.disk_usage(mount)
-        inodes = os.statvfs(mount)
-    except OSError:
-        return []
+    usage = psutil.disk_usage(mount)
+    inodes = os.statvfs(mount)
     labels = make_labels({"mount": mount})
     samples = [
         Sample("disk.percent", float(usage.percent), labels),

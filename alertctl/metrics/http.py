@@ -37,7 +37,8 @@ def collect(check: HttpCheck) -> CheckResult:
         except (OSError, http.client.HTTPException, ValueError) as exc:
             error = _describe(TimeoutError() if cutoff.fired else exc, check.timeout)
             result.details["error"] = scrub(error, credentials.secrets)
-            result.add("up", 0)
+            result.add("up", 0)  # data, not a gap: a rule on `up` fires
+            result.lack(str(result.details["error"]), "status", "response_time")
             return result
     up = status == check.expect_status if check.expect_status is not None else status < 400
     result.details.update(status=status, error=None if up else f"unexpected status {status}")

@@ -17,7 +17,8 @@ def collect(check: TcpCheck) -> CheckResult:
             elapsed = time.monotonic() - started
     except OSError as exc:
         result.details["error"] = describe(exc, check.timeout)
-        result.add("up", 0)
+        result.add("up", 0)  # data, not a gap: a rule on `up` fires
+        result.lack(str(result.details["error"]), "connect_time")
         return result
     result.add("up", 1)
     result.add("connect_time", elapsed)

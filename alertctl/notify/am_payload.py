@@ -30,10 +30,12 @@ def label_name(name: str) -> str:
 def labels(alert: Alert) -> dict[str, str]:
     """The metric's and the rule's labels, then `alertname`, `host` and `severity`, which win a clash.
 
-    Empty values are left out: to Alertmanager an empty label is no label.
+    Empty values are left out: to Alertmanager an empty label is no label. A no-data alert
+    carries `nodata="true"`, or it would share its identity with the rule's breach alert.
     """
     found = {label_name(key): value for key, value in sorted(alert.labels.items()) if value}
-    return found | {"alertname": alert.rule, "host": alert.host, "severity": alert.severity.label}
+    own = {"alertname": alert.rule, "host": alert.host, "severity": alert.severity.label}
+    return found | own | ({"nodata": "true"} if alert.nodata else {})
 
 
 def annotations(alert: Alert) -> dict[str, str]:

@@ -31,6 +31,11 @@ FIELDS = (
 
 DEFAULT_TITLE = "{tag} {rule} on {host}: {subject} is {value} (threshold {threshold}){note}"
 DEFAULT_BODY = "{details}"
+NODATA_TITLES = {
+    "open": "{tag} {rule} on {host}: no data for {subject}{note}",
+    "back": "{tag} {rule} on {host}: {subject} is reporting again",
+}
+"""A no-data alert has no value or threshold to show: its title says what it is about."""
 
 
 MAX_WIDTH = 1000
@@ -77,7 +82,7 @@ def render(
     alert: Alert, kind: str, reason: str, title_template: str | None = None, body_template: str | None = None
 ) -> Rendered:
     values = _Safe(fields(alert, kind, reason))
-    title, title_problem = _fill("title", title_template, DEFAULT_TITLE, values)
+    title, title_problem = _fill("title", title_template, _default_title(alert, kind), values)
     body, body_problem = _fill("body", body_template, DEFAULT_BODY, values)
     problems = tuple(p for p in (title_problem, body_problem) if p)
     return Rendered(title, body, notify_type(kind, alert.severity), problems)
@@ -114,6 +119,12 @@ def _format(template: str, values: _Safe) -> str:
 
 def _named(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
+
+
+def _default_title(alert: Alert, kind: str) -> str:
+    if not alert.nodata:
+        return DEFAULT_TITLE
+    return NODATA_TITLES["back" if kind == Kind.RESOLVED else "open"]
 
 
 def fields(alert: Alert, kind: str, reason: str) -> dict[str, str]:

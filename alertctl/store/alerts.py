@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from alertctl.model import Alert, Change, OpenAlert, Rule, SeriesKey, Severity, Transition
-from alertctl.store import events
+from alertctl.store import events, state
 from alertctl.store.codec import alert_from_row, labels_from_json, labels_json
 
 _BREACH_UPDATE = """
@@ -35,23 +35,22 @@ _CLOSE = """
 """
 _INSERT = """
     INSERT INTO alerts (rule, metric, series, labels, host, severity, peak_severity, status,
-        value, peak, threshold, message, started_at, last_seen_at, occurrences, context)
+        value, peak, threshold, message, started_at, last_seen_at, occurrences, context, nodata)
     VALUES (:rule, :metric, :series, :labels, :host, :severity, :severity, 'firing',
-        :value, :peak, :threshold, :message, :at, :at, :breaches, :context)
+        :value, :peak, :threshold, :message, :at, :at, :breaches, :context, :nodata)
 """
+_OPEN_COLUMNS = "id, rule, series, nodata, metric, severity, peak, last_seen_at"
 
 
 def open_alerts(conn: sqlite3.Connection) -> dict[SeriesKey, OpenAlert]:
-    rows = conn.execute(
-        "SELECT id, rule, series, metric, severity, peak, last_seen_at FROM alerts WHERE status != 'resolved'"
-    )
+    rows = conn.execute(f"SELECT {_OPEN_COLUMNS} FROM alerts WHERE status != 'resolved'")
     return {_key(row): _open_alert(row) for row in rows}
 
 
 def recently_recovered(conn: sqlite3.Connection, since: float) -> dict[SeriesKey, OpenAlert]:
     """Alerts that recovered after `since`: a re-fire reopens them instead of opening a new one."""
     rows = conn.execute(
-        "SELECT id, rule, series, metric, severity, peak, last_seen_at FROM alerts "
+        f"SELECT {_OPEN_COLUMNS} FROM alerts "
         "WHERE resolved_at >= ? AND resolution = 'recovered' ORDER BY resolved_at",
         (since,),
     )
@@ -59,7 +58,7 @@ def recently_recovered(conn: sqlite3.Connection, since: float) -> dict[SeriesKey
 
 
 def _key(row: sqlite3.Row) -> SeriesKey:
-    return SeriesKey(row["rule"], labels_from_json(row["series"]))
+    return SeriesKey(row["rule"], labels_from_json(row["series"]), bool(row["nodata"]))
 
 
 def _open_alert(row: sqlite3.Row) -> OpenAlert:
@@ -89,6 +88,7 @@ def record(
                 "labels": labels_json(dict(transition.key.labels) | dict(rule.labels)),
                 "host": host,
                 "context": json.dumps(contexts.get(transition.key, {})),
+                "nodata": transition.key.nodata,
             }
             transition = replace(transition, alert_id=conn.execute(_INSERT, params).lastrowid)
         elif transition.change in (Change.RESOLVED, Change.EXPIRED):
@@ -204,11 +204,15 @@ def acknowledge(conn: sqlite3.Connection, alert_id: int, by: str, note: str | No
 
 
 def resolve_by_hand(conn: sqlite3.Connection, alert_id: int, note: str | None, now: float) -> Alert | None:
-    """Close it, and restart the rule's `for`/`consecutive` count: a breach that goes on must
-    qualify again before a new alert opens, instead of reopening on the very next sample."""
+    """Close it, and restart the rule's `for`/`consecutive` count (or its `nodata_after` wait): a
+    breach or a blind spell that goes on must qualify again before a new alert opens, instead of
+    reopening on the very next sample."""
+    found = get(conn, alert_id)
+    if found is not None and found.nodata and found.resolved_at is None:
+        state.forget_blind(conn, found.rule)
     conn.execute(
         "DELETE FROM tracks WHERE (rule, series) IN "
-        "(SELECT rule, series FROM alerts WHERE id = ? AND status != 'resolved')",
+        "(SELECT rule, series FROM alerts WHERE id = ? AND status != 'resolved' AND nodata = 0)",
         (alert_id,),
     )
     conn.execute(

@@ -46,4 +46,5 @@ def alert_from_row(row: sqlite3.Row) -> Alert:
         notifications=row["notifications"],
         context=json.loads(row["context"]),
         silence_id=row["silence_id"] if "silence_id" in row.keys() else None,
+        nodata=bool(row["nodata"]) if "nodata" in row.keys() else False,
     )

@@ -142,4 +142,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         UPDATE outbox SET notice_id = lower(hex(randomblob(8)))
         """,
     ),
+    (
+        "m008_nodata",
+        """
+        ALTER TABLE alerts ADD COLUMN nodata INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX alerts_one_open;
+        CREATE UNIQUE INDEX alerts_one_open ON alerts(rule, series, nodata) WHERE status != 'resolved'
+        """,
+    ),
 ]

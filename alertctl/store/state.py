@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Mapping
 
-from alertctl.model import LevelTrack, SeriesKey, Track
+from alertctl.model import Blind, LevelTrack, SeriesKey, Track
 from alertctl.store.codec import labels_from_json, labels_json
 
 
@@ -39,6 +39,28 @@ def save_tracks(conn: sqlite3.Connection, tracks: Mapping[SeriesKey, Track]) -> 
             for key, t in tracks.items()
         ],
     )
+
+
+_BLIND = "nodata"
+
+
+def load_blind(conn: sqlite3.Connection) -> dict[str, Blind]:
+    """Rules without a sample, since when: a cron `check` counts `nodata_after` as `watch` does."""
+    saved = get_value(conn, _BLIND)
+    if not isinstance(saved, dict):
+        return {}
+    return {rule: Blind(since, last_at) for rule, (since, last_at) in saved.items()}
+
+
+def save_blind(conn: sqlite3.Connection, blind: Mapping[str, Blind]) -> None:
+    set_value(conn, _BLIND, {rule: [b.since, b.last_at] for rule, b in blind.items()})
+
+
+def forget_blind(conn: sqlite3.Connection, rule: str) -> None:
+    """A no-data alert resolved by hand must wait `nodata_after` again before it reopens."""
+    saved = load_blind(conn)
+    if saved.pop(rule, None) is not None:
+        save_blind(conn, saved)
 
 
 def get_value(conn: sqlite3.Connection, key: str) -> object | None:

@@ -160,14 +160,14 @@ def test_dry_run_does_not_advance_consecutive_counts(rig: Rig) -> None:
     assert rig.invoke("check").exit_code == 1
 
 
-def test_an_unavailable_command_value_is_not_unknown(rig: Rig) -> None:
+def test_an_unavailable_command_value_is_unknown_with_the_reason(rig: Rig) -> None:
     rig.configure(rig.q_rule())
     rig.set_value("")
 
     result = rig.check()
 
-    assert result.returncode == 0
-    assert result.stdout.startswith("ALERTCTL OK - ")
+    assert result.returncode == 3
+    assert result.stdout.startswith("ALERTCTL UNKNOWN - no data: q-high (q: no number on stdout) | ")
     assert "q.value=" not in result.stdout
 
 

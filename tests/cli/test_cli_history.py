@@ -138,6 +138,7 @@ def test_csv_has_a_header_and_one_row_per_alert(seeded: Rig) -> None:
     first = dict(zip(rows[0], rows[1], strict=True))
     assert json.loads(first["labels"]) == {"team": "db", "tier": "2"}
     assert first["resolution"] == ""
+    assert first["nodata"] == "false"
 
 
 def test_into_a_pipe_it_is_tab_separated_with_a_header(seeded: Rig) -> None:

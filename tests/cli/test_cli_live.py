@@ -15,7 +15,7 @@ from alertctl.cli.live_screen import Cost, Pending, Screen, State, Watched, scre
 from alertctl.config import load_config
 from alertctl.loop import Cycle
 from alertctl.metrics.collector import Reading
-from alertctl.model import Alert, Rule, Sample, Severity, Status
+from alertctl.model import Unavailable, Alert, Rule, Sample, Severity, Status
 from alertctl.store import alerts
 from alertctl.store.db import open_database, transaction
 from tests.terminal import tmux_pane, wait_for
@@ -128,7 +128,7 @@ def test_the_screen_of_a_cycle_sorts_alerts_and_finds_pending_rules() -> None:
     samples = [Sample("cpu.percent", 90.0), Sample("memory.percent", 20.0), Sample("disk.percent", 97.0, (("mount", "/srv/a"),))]
     first = engine.evaluate(list(rules.values()), samples, {}, {}, {}, AT - 30, engine.Policy("web-01"))
     second = engine.evaluate(list(rules.values()), samples, first.tracks, {}, {}, AT, engine.Policy("web-01"))
-    cycle = Cycle(AT, Reading(samples), [], OPEN, second.tracks)
+    cycle = Cycle(AT, Reading(samples), [], OPEN, tracks=second.tracks)
 
     screen = screen_of(cycle, list(rules.values()), "web-01", 10.0)
 
@@ -139,6 +139,21 @@ def test_the_screen_of_a_cycle_sorts_alerts_and_finds_pending_rules() -> None:
     states = {(w.rule.name, w.labels): w.state for w in screen.watched}
     assert states[(cpu.name, ())] is State.PENDING and states[("memory-high", ())] is State.OK
     assert states[("disk-full", (("mount", "/srv/a"),))] is State.FIRING
+
+
+def test_the_header_counts_rules_without_data_and_failing_channels_from_the_cycle() -> None:
+    rules = _builtin_rules()
+    unseen = [Unavailable("swap.percent", "memory: OSError: no /proc/swaps")]
+    samples = [Sample("cpu.percent", 10.0), Sample("alertctl.cpu_percent", 1.5), Sample("alertctl.rss", 30e6)]
+    outcome = engine.evaluate(list(rules.values()), samples, {}, {}, {}, AT, engine.Policy("web-01"), unseen)
+    cycle = Cycle(AT, Reading(samples, unavailable=unseen), [], [], tracks=outcome.tracks, blind=outcome.blind)
+
+    screen = screen_of(cycle, list(rules.values()), "web-01", 10.0, ["pager"])
+
+    assert set(outcome.blind) >= {"swap-high"} and screen.nodata == len(outcome.blind)
+    assert screen.failing_channels == ["pager"] and screen.cost == Cost(1.5, 30e6)
+    header = _shown(screen)[:2]
+    assert "1 failing channel: pager" in "\n".join(header) and f"{screen.nodata} no data" in "\n".join(header)
 
 
 def _seed_open_alerts(db: Path) -> None:

@@ -79,7 +79,7 @@ def test_cycles_without_a_tty_log_one_plain_line_per_event(rig: Rig) -> None:
 
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert re.match(r"^\S+ watching \S+: 1 rules, 1 checks, every 0.2s, database ", lines[0])
+    assert re.match(r"^\S+ watching \S+: 1 rules, 1 checks, every 0.2s \(sampling alertctl\), database ", lines[0])
     events = [line for line in lines if " opened " in line]
     assert len(events) == 1  # the second cycle is ongoing: not an event
     assert re.match(r"^\d{4}-\d\d-\d\dT\S+ opened #1 q-high warning: q\.value is 90 \(warning above 80", events[0])

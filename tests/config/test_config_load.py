@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from alertctl.config import load_config
-from alertctl.config.document import starter
+from alertctl.config.document import rule_document, starter
 from alertctl.config.load import defaults
 from alertctl.errors import ConfigError
-from alertctl.model import CommandCheck, Op
+from alertctl.model import CommandCheck, Op, Severity
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample-configs"
 
@@ -174,3 +174,21 @@ def test_cache_written_by_someone_else_is_ignored(tmp_path: Path, isolated_home:
     assert cache.read(path) is None
     cached.chmod(0o600)
     assert cache.read(path) is not None
+
+
+def test_only_the_inodes_rule_may_go_without_data_among_the_built_ins() -> None:
+    """btrfs and ZFS report no inode count; every other built-in metric exists on any Linux host,
+    so its absence is a failed collector and worth an UNKNOWN."""
+    rules = defaults().rules
+    assert [rule.name for rule in rules if rule.nodata is None] == ["inodes-full"]
+    assert {rule.nodata_after for rule in rules} == {300.0}
+
+
+def test_nodata_settings_are_read_and_written_back(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[[rules]]\nname = "r"\nmetric = "cpu.percent"\nwarning = 1\n'
+                    'nodata = "critical"\nnodata_after = "90s"\n')
+    (rule,) = load_config(path, use_cache=False).rules
+    assert (rule.nodata, rule.nodata_after) == (Severity.CRITICAL, 90.0)
+    assert rule_document(rule) == {"name": "r", "metric": "cpu.percent", "warning": 1.0,
+                                   "nodata": "critical", "nodata_after": "90s"}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from itertools import count
 
 from alertctl.engine import Policy, evaluate
-from alertctl.model import Change, OpenAlert, Rule, Sample, SeriesKey, Track, Transition
+from alertctl.model import Blind, Change, OpenAlert, Rule, Sample, SeriesKey, Track, Transition, Unavailable
 
 
 @dataclass
@@ -20,11 +20,16 @@ class Replay:
     open: dict[SeriesKey, OpenAlert] = field(default_factory=dict)
     recovered: dict[SeriesKey, tuple[OpenAlert, float]] = field(default_factory=dict)
     ids: count = field(default_factory=lambda: count(1))
+    blind: dict[str, Blind] = field(default_factory=dict)
 
-    def step(self, now: float, samples: Sequence[Sample]) -> list[Transition]:
+    def step(
+        self, now: float, samples: Sequence[Sample], unavailable: Sequence[Unavailable] = ()
+    ) -> list[Transition]:
         recent = {k: a for k, (a, at) in self.recovered.items() if now - at <= self.dedup_window}
-        outcome = evaluate(self.rules, samples, self.tracks, self.open, recent, now, Policy(self.host, self.expire_after))
+        outcome = evaluate(self.rules, samples, self.tracks, self.open, recent, now,
+                           Policy(self.host, self.expire_after), unavailable, self.blind)
         self.tracks = outcome.tracks
+        self.blind = outcome.blind
         return [self._apply(t) for t in outcome.transitions]
 
     def _apply(self, t: Transition) -> Transition:

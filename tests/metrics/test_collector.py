@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -112,3 +113,52 @@ def test_a_check_that_overruns_its_timeout_is_abandoned(
     assert time.monotonic() - started < 3.0
     assert reading.failed == ["db"] and "cpu.percent" in {s.metric for s in reading.samples}
     assert warnings == ["metrics from db unavailable: did not finish within 1.2s (reported once)"]
+
+
+def test_a_failing_collector_leaves_its_metrics_unavailable_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> list[object]:
+        raise OSError("no /proc/meminfo")
+
+    monkeypatch.setattr(memory, "collect", broken)
+    reading = Collector([]).collect()
+    gaps = {gap.metric: gap.reason for gap in reading.unavailable}
+    assert gaps == dict.fromkeys(("memory.percent", "memory.available", "swap.percent"), "memory: OSError: no /proc/meminfo")
+
+
+def test_a_check_that_raises_leaves_every_metric_of_it_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(check: TcpCheck) -> None:
+        raise RuntimeError("cannot read the process table")
+
+    monkeypatch.setattr(tcp, "collect", broken)
+    reading = Collector([TcpCheck("db", "db.internal", 5432)]).collect()
+    assert {(g.metric, g.reason) for g in reading.unavailable} == {
+        ("db.up", "db: RuntimeError: cannot read the process table"),
+        ("db.connect_time", "db: RuntimeError: cannot read the process table"),
+    }
+
+
+def test_a_missing_program_is_reported_for_value_and_exit_code() -> None:
+    reading = Collector([CommandCheck("gone", ("/nonexistent/alertctl-probe",))]).collect()
+    assert {(g.metric, g.reason) for g in reading.unavailable} == {
+        ("gone.value", "gone: not found: /nonexistent/alertctl-probe"),
+        ("gone.exit_code", "gone: not found: /nonexistent/alertctl-probe"),
+    }
+    assert "gone.duration" in {s.metric for s in reading.samples}
+
+
+def test_a_pinned_mount_is_sampled_when_mounted_and_said_to_be_missing_when_not() -> None:
+    reading = Collector([], mounts=("/", "/vaar")).collect()
+    roots = [s for s in reading.samples if s.metric == "disk.percent" and dict(s.labels) == {"mount": "/"}]
+    assert len(roots) == 1  # pinning a mount the usual list has does not sample it twice
+    gaps = {(g.metric, g.reason) for g in reading.unavailable if dict(g.labels) == {"mount": "/vaar"}}
+    assert ("disk.percent", "disk: /vaar is not mounted") in gaps and len(gaps) == 5
+    assert {dict(g.labels)["mount"] for g in reading.unavailable} == {"/vaar"}
+
+
+def test_a_pinned_mount_the_usual_list_leaves_out_is_sampled() -> None:
+    extra = next((m for m in ("/dev/shm", "/proc", "/dev") if os.path.ismount(m)), None)
+    if extra is None:
+        pytest.skip("no extra mount point on this host")
+    reading = Collector([], mounts=(extra,)).collect()
+    assert ("disk.percent", (("mount", extra),)) in {(s.metric, s.labels) for s in reading.samples}
+    assert reading.unavailable == []

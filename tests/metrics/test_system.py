@@ -204,7 +204,15 @@ def test_top_processes_by_cpu_finds_a_busy_child() -> None:
 
 
 def test_top_processes_by_memory_is_sorted_and_limited() -> None:
-    top = ProcessTable().scan().top("memory", limit=3)
-    assert len(top) == 3
+    """A child holding 256 MiB heads the list (1 % of 24 GiB: a share that shows at one decimal)."""
+    hog = subprocess.Popen([sys.executable, "-c", "import sys; b = bytearray(256 << 20); print(flush=True); sys.stdin.read()"],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert hog.stdout is not None and hog.stdout.readline() == "\n"
+        top = ProcessTable().scan().top("memory", limit=3)
+    finally:
+        hog.kill()
+        hog.wait()
+    assert len(top) == 3 and top[0]["pid"] == hog.pid
     shares = [row["memory_percent"] for row in top]
     assert shares == sorted(shares, reverse=True) and shares[0] > 0.0

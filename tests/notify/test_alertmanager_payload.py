@@ -98,3 +98,8 @@ def test_a_refused_post_keeps_what_is_owed_and_backs_off() -> None:
     assert failed.refused(raised, T0 + 15, resend=60).retry_at == T0 + 25
     assert failed.refused(raised, T0 + 15, resend=3).retry_at == T0 + 18  # never longer apart than resend
     assert Instance.from_json(failed.to_json()) == failed
+
+
+def test_a_no_data_alert_is_told_apart_from_the_rules_breach_alert() -> None:
+    assert am_payload.labels(alert(nodata=True))["nodata"] == "true"
+    assert "nodata" not in am_payload.labels(alert())

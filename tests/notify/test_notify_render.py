@@ -119,3 +119,13 @@ def test_values_carry_units_and_the_context_reads_as_aligned_fields_not_reprs() 
     assert QUEUE_CONTEXT in body
     assert "None" not in body and "pid=" not in body and "0.00314199" not in body
     assert not [line for line in body.splitlines() if line != line.rstrip()]
+
+
+def test_a_no_data_notice_says_so_instead_of_a_value_it_does_not_have() -> None:
+    blind = replace(ALERT, severity=Severity.WARNING, value=None, peak=None, threshold=None, nodata=True,
+                    message="no data for disk.percent /var: disk: /var is not mounted on web-01")
+    opened = render(blind, "opened", "first_notification")
+    back = render(replace(blind, status=Status.RESOLVED), "resolved", "recovered")
+    assert opened.title == "[WARNING] disk-full on web-01: no data for disk.percent /var"
+    assert opened.body.startswith("no data for disk.percent /var: disk: /var is not mounted on web-01\n")
+    assert back.title == "[RESOLVED] disk-full on web-01: disk.percent /var is reporting again"

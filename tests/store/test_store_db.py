@@ -116,3 +116,31 @@ def test_a_copy_includes_commits_still_in_the_write_ahead_log(tmp_path: Path) ->
     writer.close()
     assert [tuple(row) for row in copy.execute("SELECT value FROM state WHERE key = 'kept'")] == [("1",)]
     assert said == []
+
+
+def test_a_database_from_before_m008_upgrades_and_a_no_data_alert_opens_beside_a_breach(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE alertctl_migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+    for name, script in MIGRATIONS[:4]:
+        old.executescript(script)
+        old.execute("INSERT INTO alertctl_migrations VALUES (?, 0)", (name,))
+    old.commit()
+    old.close()
+    conn = open_database(path)
+    rule = Rule("disk", "disk.percent", Op.GT, warning=Level(80), match=make_labels({"mount": "/"}))
+    with transaction(conn):
+        (breach,) = alerts.record(conn, [_opened(rule, 90, 1.0)], {"disk": rule}, "h", {})
+    blind = Transition(Change.OPENED, SeriesKey("disk", make_labels({"mount": "/"}), nodata=True), rule.metric,
+                       Severity.WARNING, 2.0, message="no data for disk.percent /: disk: / is not mounted on h")
+    with transaction(conn):
+        (opened,) = alerts.record(conn, [blind], {"disk": rule}, "h", {})
+    assert set(alerts.open_alerts(conn)) == {breach.key, blind.key}
+    stored = alerts.get(conn, opened.alert_id or 0)
+    assert stored is not None and stored.nodata and stored.value is None
+    earlier = alerts.get(conn, breach.alert_id or 0)
+    assert earlier is not None and not earlier.nodata
+    with pytest.raises(sqlite3.IntegrityError), transaction(conn):
+        alerts.record(conn, [blind], {"disk": rule}, "h", {})
+    conn.close()
+    assert open_database(path).execute("SELECT COUNT(*) FROM alertctl_migrations").fetchone()[0] == len(MIGRATIONS)

@@ -1,0 +1,98 @@
+"""The engine's half for rules that got no sample: a rule that cannot see is never silently green.
+
+Pure, like the engine that calls it: the samples, what the collectors could not read
+(`Unavailable`, with a reason), the rules' blind spells so far and `now` in; the new
+spells and the no-data alerts' transitions out. A rule is `nodata` in any run with
+no sample of its metric (and pinned labels); after `nodata_after` of that, one alert
+opens for it at its `nodata` severity, and it resolves when samples return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from alertctl import messages
+from alertctl.model import Blind, Change, OpenAlert, Rule, Sample, SeriesKey, Severity, Transition, Unavailable
+from alertctl.waits import waited
+
+
+@dataclass(frozen=True)
+class Spells:
+    blind: dict[str, Blind]
+    """Per rule name, every rule without a sample in this run (ignored ones too: they are shown)."""
+    transitions: list[Transition]
+    watched: set[SeriesKey]
+    """No-data alerts this run speaks for (kept open or resolved), so the engine does not expire them."""
+
+
+def key_of(rule: Rule) -> SeriesKey:
+    """A rule's no-data incident: one per rule, labelled with what the rule pins (a mount)."""
+    return SeriesKey(rule.name, rule.match, nodata=True)
+
+
+def reason_for(rule: Rule, unavailable: Iterable[Unavailable]) -> str:
+    """The collector's word for why, or plainly that nothing came."""
+    for gap in unavailable:
+        if gap.covers(rule.metric, rule.match):
+            return gap.reason
+    return f"no sample of {messages.subject(rule.metric, rule.match)}"
+
+
+def follow(
+    rules: Sequence[Rule],
+    samples: Sequence[Sample],
+    unavailable: Sequence[Unavailable],
+    blind: Mapping[str, Blind],
+    open_alerts: Mapping[SeriesKey, OpenAlert],
+    recent: Mapping[SeriesKey, OpenAlert],
+    now: float,
+    host: str,
+    max_gap: float,
+) -> Spells:
+    """A spell older runs saw continues unless nobody looked for `max_gap` (a paused cron):
+    time nobody sampled is not time without data, just as it is not time in breach."""
+    spells = Spells({}, [], set())
+    for rule in rules:
+        key = key_of(rule)
+        alert = open_alerts.get(key)
+        seen = next((s for s in samples if rule.selects(s)), None)
+        if seen is not None:
+            if alert is not None:
+                spells.watched.add(key)
+                spells.transitions.append(_back(rule, alert, seen, now, host))
+            continue
+        previous = blind.get(rule.name)
+        since = previous.since if previous is not None and now - previous.last_at <= max_gap else now
+        spell = Blind(since, now, reason_for(rule, unavailable))
+        spells.blind[rule.name] = spell
+        if rule.nodata is None:
+            continue
+        spells.watched.add(key)
+        transition = _judge(rule, rule.nodata, spell, alert, recent.get(key), now, host)
+        if transition is not None:
+            spells.transitions.append(transition)
+    return spells
+
+
+def _judge(
+    rule: Rule, severity: Severity, spell: Blind, alert: OpenAlert | None, recovered: OpenAlert | None,
+    now: float, host: str,
+) -> Transition | None:
+    message = messages.no_data(rule.metric, rule.match, spell.reason, host)
+    if alert is not None:
+        change = Change.ONGOING
+        if severity != alert.severity:
+            change = Change.RAISED if severity > alert.severity else Change.LOWERED
+        return Transition(change, alert.key, rule.metric, severity, now, message=message, alert_id=alert.id)
+    if not waited(spell.since, rule.nodata_after, now):
+        return None
+    change, alert_id = (Change.OPENED, None) if recovered is None else (Change.REOPENED, recovered.id)
+    return Transition(change, key_of(rule), rule.metric, severity, now, message=message, alert_id=alert_id)
+
+
+def _back(rule: Rule, alert: OpenAlert, sample: Sample, now: float, host: str) -> Transition:
+    return Transition(
+        Change.RESOLVED, alert.key, rule.metric, alert.severity, now,
+        message=messages.data_back(rule.metric, rule.match, sample.value, host), alert_id=alert.id,
+    )
