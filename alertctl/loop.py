@@ -11,13 +11,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from alertctl import clock, context, engine
 from alertctl.config.runtime import Config
 from alertctl.metrics.collector import Collector, Reading
 from alertctl.metrics.cpu import CpuTimes
-from alertctl.model import Alert, Change, Status, Transition
+from alertctl.model import Alert, Change, SeriesKey, Status, Transition
 from alertctl.notify import Notifier
 from alertctl.store import alerts, silences, state, timeshift
 from alertctl.store.db import transaction
@@ -30,9 +30,12 @@ _LAST_READING = "clock"
 @dataclass(frozen=True)
 class Cycle:
     at: float
+    """When the reading was taken (read before sampling began)."""
     reading: Reading
     transitions: list[Transition]
     open_alerts: list[Alert]
+    superseded: list[SeriesKey] = field(default_factory=list)
+    """Series this reading was too old for: another process judged a later sample first."""
 
 
 class Runner:
@@ -73,7 +76,14 @@ class Runner:
         self.policy = engine.Policy(config.agent.hostname, config.agent.expire_after)
 
     def run_once(self, now: float | None = None) -> Cycle:
-        """One cycle at `now`, or at the clock's time (then also noticing a step of the wall clock)."""
+        """One cycle at `now`, or at the clock's time (then also noticing a step of the wall clock).
+
+        The time is read before sampling: it is when the values were taken, and it is what
+        orders them against another process's under the write lock. A slow command check can
+        print its value and commit seconds later, after a `check` that started later has
+        judged a newer value; the engine leaves such a series alone. Notices go out at the
+        time they are sent, read again after the commit.
+        """
         instant = self.read_clock() if now is None else None
         at = instant.wall if instant is not None else now
         assert at is not None
@@ -81,8 +91,9 @@ class Runner:
         cycle = self._record(reading, at, instant)
         if not self.dry_run:
             notifiers = self.notifiers if not self.fallback or not self.fallback.engaged else self._from_memory()
+            sent_at = now if now is not None else self.read_clock().wall
             for notifier in notifiers:
-                notifier.notify(cycle.transitions, at)
+                notifier.notify(cycle.transitions, sent_at)
         return cycle
 
     def _record(self, reading: Reading, now: float, instant: clock.Instant | None) -> Cycle:
@@ -168,7 +179,7 @@ class Runner:
 
             unsilenced = {item.alert_id: item.silence_id for item in lifted if item.silence_id is not None}
             queue_notices(conn, self.config, self.rules, recorded, current, status_before, now, unsilenced)
-        return Cycle(now, reading, recorded, current)
+        return Cycle(now, reading, recorded, current, outcome.superseded)
 
 
 def _top_processes(by: str) -> list[dict[str, object]]:
