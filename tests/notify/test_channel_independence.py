@@ -46,8 +46,7 @@ def test_the_healthy_channel_hears_every_notice_in_the_first_check_run(tmp_path:
     assert query(db, "SELECT count(*) FROM deliveries WHERE channel = 'c' AND ok = 1") == [(ALERTS,)]
     failed = dict(query(db, "SELECT channel, count(*) FROM deliveries WHERE ok = 0 GROUP BY channel"))
     assert failed.keys() == {"a", "b"}  # they were tried, side by side with c
-    assert query(db, "SELECT count(*) FROM outbox WHERE claimed_by IS NOT NULL") == [(0,)]  # the run settled all it took
-    assert "notice to a" not in result.stdout
+    assert query(db, "SELECT count(*) FROM outbox WHERE claimed_by IS NOT NULL") == [(0,)]  # it settled what it took
 
 
 def test_under_watch_the_healthy_channel_hears_within_one_cycle(tmp_path: Path) -> None:
