@@ -123,3 +123,33 @@ def test_a_slow_check_committing_an_older_sample_neither_reopens_nor_resolves_tw
     assert receiver.types() == ["failure", "success"]  # one opening, one recovery
     assert query(db, "SELECT kind FROM alert_events ORDER BY id") == [("opened",), ("resolved",)]
     assert query(db, "SELECT count(*), sum(reopened) FROM alerts") == [(1, 0)]
+
+
+def test_a_sample_taken_before_a_manual_resolve_does_not_open_a_new_alert(tmp_path: Path) -> None:
+    from alertctl.store import alerts
+    from alertctl.store.db import transaction
+
+    gate = Gate(tmp_path)
+    db = tmp_path / "a.db"
+    fast = Runner(_config(("cat", str(gate.value))), open_database(db))
+    gate.value.write_text("99\n")
+    fast.run_once(100.0)
+
+    late: list[Cycle] = []
+
+    def slow_cycle() -> None:
+        late.append(Runner(_config(gate.command()), open_database(db)).run_once(110.0))
+
+    worker = threading.Thread(target=slow_cycle)
+    worker.start()
+    gate.wait_taken()  # 99, taken at 110
+    with transaction(fast.conn):
+        alerts.resolve_by_hand(fast.conn, 1, "fixed it", 115.0)
+    gate.open()
+    worker.join(30)
+
+    (cycle,) = late
+    assert cycle.transitions == [] and cycle.superseded == [SeriesKey("q-high")]
+    assert query(db, "SELECT id, resolution FROM alerts") == [(1, "manual")]
+    (reopened,) = fast.run_once(120.0).transitions  # the breach goes on after the resolve: a new incident
+    assert (reopened.change.value, reopened.at) == ("opened", 120.0)
