@@ -41,6 +41,8 @@ class Outcome:
     transitions: list[Transition]
     blind: dict[str, Blind] = field(default_factory=dict)
     """Rules without a sample in this run (state `nodata`), by name, with since when and why."""
+    superseded: list[SeriesKey] = field(default_factory=list)
+    """Series whose sample is older than the one they last judged: not applied (see `superseded`)."""
 
 
 def evaluate(
@@ -55,16 +57,25 @@ def evaluate(
     blind: Mapping[str, Blind] | None = None,
 ) -> Outcome:
     """`recent` maps series to alerts resolved within the dedup window (reopened, not re-announced);
-    `unavailable` says why metrics are missing, `blind` is the previous outcome's."""
+    `unavailable` says why metrics are missing, `blind` is the previous outcome's.
+
+    `now` is when the samples were taken.
+    """
     samples = list(samples)
     new_tracks: dict[SeriesKey, Track] = {}
     transitions: list[Transition] = []
+    behind: list[SeriesKey] = []
     for rule in rules:
         for sample in samples:
             if not rule.selects(sample):
                 continue
             key = SeriesKey(rule.name, sample.labels)
-            track = advance(rule, tracks.get(key) or Track(key), sample.value, now, policy.expire_after)
+            previous = tracks.get(key) or Track(key)
+            if superseded(previous, now):
+                new_tracks[key] = previous
+                behind.append(key)
+                continue
+            track = advance(rule, previous, sample.value, now, policy.expire_after)
             new_tracks[key] = track
             transition = judge(rule, sample, track, open_alerts.get(key), recent.get(key), now, policy.host)
             if transition is not None:
@@ -74,7 +85,19 @@ def evaluate(
     )
     transitions += spells.transitions
     transitions += _expire(rules, new_tracks.keys() | spells.watched, open_alerts, now, policy)
-    return Outcome(_carry_over(rules, tracks, new_tracks, open_alerts, now, policy), transitions, spells.blind)
+    tracks_now = _carry_over(rules, tracks, new_tracks, open_alerts, now, policy)
+    return Outcome(tracks_now, transitions, spells.blind, behind)
+
+
+def superseded(track: Track, taken_at: float) -> bool:
+    """Whether a sample taken at `taken_at` is older than the last one this series judged.
+
+    `watch` and cron `check`s share one file, and a slow check can commit a value after
+    another process has judged a later one: applying it would undo what the later value
+    decided (a recovery followed by a reopen nobody's values justified, then a second
+    recovery). The series keeps what the newer sample made of it.
+    """
+    return track.last_at is not None and taken_at < track.last_at
 
 
 def advance(rule: Rule, track: Track, value: float, now: float, max_gap: float) -> Track:

@@ -32,6 +32,7 @@ _LAST_READING = "clock"
 @dataclass(frozen=True)
 class Cycle:
     at: float
+    """When the reading was taken (read before sampling began)."""
     reading: Reading
     transitions: list[Transition]
     open_alerts: list[Alert]
@@ -41,6 +42,8 @@ class Cycle:
     """How long this cycle held the database's write lock."""
     blind: dict[str, Blind] = field(default_factory=dict)
     """Rules without a sample in this cycle (state `nodata`), by name."""
+    superseded: list[SeriesKey] = field(default_factory=list)
+    """Series this reading was too old for: another process judged a later sample first."""
 
 
 class Runner:
@@ -87,7 +90,14 @@ class Runner:
         self.policy = engine.Policy(config.agent.hostname, config.agent.expire_after)
 
     def run_once(self, now: float | None = None) -> Cycle:
-        """One cycle at `now`, or at the clock's time (then also noticing a step of the wall clock)."""
+        """One cycle at `now`, or at the clock's time (then also noticing a step of the wall clock).
+
+        The time is read before sampling: it is when the values were taken, and it is what
+        orders them against another process's under the write lock. A slow command check can
+        print its value and commit seconds later, after a `check` that started later has
+        judged a newer value; the engine leaves such a series alone. Notices go out at the
+        time they are sent, read again after the commit.
+        """
         started = time.monotonic()
         instant = self.read_clock() if now is None else None
         at = instant.wall if instant is not None else now
@@ -97,8 +107,9 @@ class Runner:
         cycle = self._record(reading, at, instant, top)
         if not self.dry_run:
             notifiers = self.notifiers if not self.fallback or not self.fallback.engaged else self._from_memory()
+            sent_at = now if now is not None else self.read_clock().wall
             for notifier in notifiers:
-                notifier.notify(cycle.transitions, at)
+                notifier.notify(cycle.transitions, sent_at)
         self.collector.cycle_seconds = time.monotonic() - started
         return cycle
 
@@ -201,7 +212,8 @@ class Runner:
             unsilenced = {item.alert_id: item.silence_id for item in lifted if item.silence_id is not None}
             queue_notices(conn, self.config, self.rules, recorded, current, status_before, now, unsilenced,
                           self._warn_once)
-        return Cycle(now, reading, recorded, current, tracks=outcome.tracks, blind=outcome.blind)
+        return Cycle(now, reading, recorded, current, tracks=outcome.tracks, blind=outcome.blind,
+                     superseded=outcome.superseded)
 
     def _warn_once(self, message: str) -> None:
         """A template that cannot be rendered fails every notice alike: said once per process."""

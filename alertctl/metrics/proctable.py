@@ -25,6 +25,8 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 ZOMBIE = "Z"
 SETTLED_SECONDS = 10.0
+MIN_INTERVAL_SECONDS = 0.1
+"""CPU time is counted in clock ticks (10 ms): over a shorter interval one tick reads as 100 %."""
 
 Identity = tuple[int, int]
 """pid and start time in clock ticks since boot: a reused pid is a different process."""
@@ -99,9 +101,9 @@ class ProcessTable:
         return scan
 
     def _cpu_percent(self, row: ProcessRow, at: float, uptime: float) -> float:
-        """Since the last scan; a process not seen then gets its lifetime average."""
+        """Since the last scan; a process not seen then (or scans too close) gets its lifetime average."""
         before = self._previous.get(row.identity)
-        if before is not None and self._previous_at is not None and at > self._previous_at:
+        if before is not None and self._previous_at is not None and at - self._previous_at >= MIN_INTERVAL_SECONDS:
             return (row.cpu_ticks - before.cpu_ticks) / CLOCK_TICKS / (at - self._previous_at) * 100.0
         age = uptime - row.start_ticks / CLOCK_TICKS
         return row.cpu_ticks / CLOCK_TICKS / age * 100.0 if age > 0 else 0.0

@@ -1,4 +1,4 @@
-"""Delivering what the outbox holds: retries with backoff, digests, per-channel caps.
+"""Delivering what the outbox holds: channels side by side, retries with backoff, digests, caps.
 
 Retry schedule (the contract): first retry 5 s after a failure, doubling, at
 most 5 minutes apart, until delivered or 24 h after the notice was queued;
@@ -6,16 +6,23 @@ then it is marked given up. Storm control: more than `digest_after` notices
 due for one channel, or more than the channel's remaining `max_per_minute`
 budget, go out as one digest; a channel over its budget waits, and whatever
 waited is folded into the next digest. Nothing is ever dropped.
+
+Each channel sends on a thread of its own, one send at a time: a channel that
+hangs holds up its own notices and nobody else's. All SQL stays on the caller's
+thread and connection; a channel's thread only sends and hands the outcome back.
 """
 
 from __future__ import annotations
 
+import math
+import queue
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from alertctl.config.runtime import Config
+from alertctl.config.runtime import Channel, Config
 from alertctl.durations import iso
 from alertctl.errors import ConfigError
 from alertctl.notify import claims, ids, render
@@ -27,10 +34,13 @@ FIRST_RETRY = 5.0
 MAX_RETRY_GAP = 300.0
 GIVE_UP_AFTER = 86400.0
 LEASE = 60.0
-"""How long a claimed notice is hidden from other processes while it is being sent (a pass
-spends at most its budget plus one send). The claims of a process that died mid-send are
+"""How long a claimed notice is hidden from other processes while it is being sent: one send
+(at most SEND_TIMEOUT) with room to spare. The claims of a process that died mid-send are
 taken back by the next sender (see `claims`)."""
 SEND_TIMEOUT = 8.0
+GRACE = 1.0
+"""Seconds past a run's budget to wait for sends in flight; each is bounded by its own timeout,
+so this only matters when a plugin ignores it."""
 
 Sender = Callable[..., Sent]
 
@@ -46,6 +56,20 @@ class Report:
     failed: int = 0
     deferred: int = 0
 
+    def __add__(self, other: Report) -> Report:
+        return Report(self.delivered + other.delivered, self.failed + other.failed, self.deferred + other.deferred)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One send to one channel: a single notice, or a digest covering several."""
+
+    channel: Channel
+    title: str
+    body: str
+    notify_type: str
+    rows: tuple[outbox.Pending, ...]
+
 
 class Deliverer:
     """Sends due outbox rows over one connection; `config()` is read each time (SIGHUP reloads)."""
@@ -53,7 +77,8 @@ class Deliverer:
     def __init__(
         self, conn: sqlite3.Connection, config: Callable[[], Config], host: Callable[[], str],
         sender: Sender = send, warn: Callable[[str], None] = lambda message: None,
-        log: Callable[[str], None] = lambda line: None, failed: Callable[[str], None] = lambda line: None,
+        log: Callable[[str], None] = lambda line: None, on_sent: Callable[[], None] = lambda: None,
+        failed: Callable[[str], None] = lambda line: None,
     ) -> None:
         self.conn = conn
         self.config = config
@@ -64,110 +89,144 @@ class Deliverer:
         """`watch`'s log: each delivery, and a failing channel once when it starts failing and once when it recovers."""
         self.failed = failed
         """Told of every failed attempt (`check` says each on stderr: cron mails nobody otherwise)."""
+        self.on_sent = on_sent
+        """Called from a channel's thread when its send is over (a `watch` wakes its delivery thread)."""
+        self._in_flight: dict[str, Batch] = {}
+        self._outcomes: queue.SimpleQueue[tuple[Batch, Sent]] = queue.SimpleQueue()
 
     def deliver_due(self, now: float, budget: float = 30.0) -> Report:
-        """Send everything due at `now`, spending at most about `budget` seconds of wall time.
+        """Send everything due at `now`, channels side by side, for about `budget` seconds at most.
 
-        Passes repeat while they deliver something: a notice held back behind an earlier one
-        for the same alert and channel goes out as soon as that one has.
+        A channel's next notice goes out as soon as its previous send is settled (so one held
+        back behind an earlier notice of the same alert follows it at once). A send still
+        unanswered `GRACE` seconds past the budget is recorded as failed, to be retried.
         """
         deadline = time.monotonic() + budget
-        totals = Report()
         claims.release_orphans(self.conn, now)
-        while time.monotonic() < deadline and outbox.any_due(self.conn, now):
-            done = self._pass(now, deadline)
-            totals = Report(totals.delivered + done.delivered, totals.failed + done.failed,
-                            totals.deferred + done.deferred)
-            if not done.delivered:
+        report = self._dispatch(now, deadline)
+        while self._in_flight:
+            try:
+                batch, sent = self._outcomes.get(timeout=max(deadline + GRACE - time.monotonic(), 0.0))
+            except queue.Empty:
+                return report + self._abandon(now, budget)
+            report += self._settle(batch, sent, now) + self._dispatch(now, deadline)
+        return report
+
+    def pump(self, now: float) -> Report:
+        """Without waiting: record the sends that are over, and start what is due on idle channels.
+
+        For a `watch`'s delivery thread, woken by every cycle and by every finished send.
+        """
+        report = Report()
+        while True:
+            try:
+                batch, sent = self._outcomes.get_nowait()
+            except queue.Empty:
                 break
-        return totals
+            report += self._settle(batch, sent, now)
+        claims.release_orphans(self.conn, now)
+        return report + self._dispatch(now, math.inf)
 
-    def _pass(self, now: float, deadline: float) -> Report:
+    def _dispatch(self, now: float, deadline: float) -> Report:
+        """Claim one send's worth of due notices for every idle channel, and start each send."""
+        if time.monotonic() >= deadline or not outbox.any_due(self.conn, now):
+            return Report()
         with transaction(self.conn):
-            due = outbox.claim_due(self.conn, now, LEASE, claims.this_process())
-        totals = Report()
-        for channel, rows in _by_channel(due).items():
-            if time.monotonic() >= deadline:
-                with transaction(self.conn):
-                    outbox.reschedule(self.conn, [r.id for r in rows], now)
-                continue
-            done = self._channel(channel, rows, now, deadline)
-            totals = Report(totals.delivered + done.delivered, totals.failed + done.failed,
-                            totals.deferred + done.deferred)
-        return totals
+            due = outbox.due(self.conn, now, skip_channels=self._in_flight)
+            report, batches = self._plan(due, now)
+            outbox.claim(self.conn, [r.id for b in batches for r in b.rows], now + LEASE, claims.this_process())
+        for batch in batches:
+            self._start(batch, min(SEND_TIMEOUT, max(deadline - time.monotonic(), 0.5)))
+        return report
 
-    def _channel(self, name: str, rows: list[outbox.Pending], now: float, deadline: float) -> Report:
+    def _plan(self, due: Sequence[outbox.Pending], now: float) -> tuple[Report, list[Batch]]:
+        report, batches = Report(), []
+        for name, rows in _by_channel(due).items():
+            outcome = self._next_batch(name, rows, now)
+            if isinstance(outcome, Batch):
+                batches.append(outcome)
+            else:
+                report += outcome
+        return report, batches
+
+    def _next_batch(self, name: str, rows: list[outbox.Pending], now: float) -> Batch | Report:
+        """The channel's next send, or why there is none (gone from the config, over its cap)."""
         notify = self.config().notify
         channel = notify.channel(name)
         if channel is None:
             gone, since = Sent(False, f"channel {name} is no longer configured"), outbox.failing_since(self.conn, name)
-            self._record(rows, gone, now, give_up=True)
+            for row in rows:
+                outbox.record_attempt(self.conn, row, _outcome(row, gone, now, give_up=True), now)
             self._tell(name, rows, gone, False, since, now)
             return Report(failed=len(rows))
         recent = outbox.sends_since(self.conn, name, now - 60.0)
         allowance = notify.max_per_minute - len(recent)
         if allowance <= 0:
-            with transaction(self.conn):
-                outbox.reschedule(self.conn, [r.id for r in rows], recent[0] + 60.0)
+            outbox.reschedule(self.conn, [r.id for r in rows], recent[0] + 60.0)
             return Report(deferred=len(rows))
         if len(rows) > notify.digest_after or len(rows) > allowance:
             shown = render.digest([(r.title, r.body, r.notify_type) for r in rows], self.host())
-            batches = [(shown.title, shown.body, shown.notify_type, rows)]
-        else:
-            batches = [(r.title, r.body, r.notify_type, [r]) for r in rows]
-        report = Report()
-        failing_since = outbox.failing_since(self.conn, name)
-        for index, (title, body, kind, covered) in enumerate(batches):
-            if time.monotonic() >= deadline:
-                rest = [r.id for batch in batches[index:] for r in batch[3]]
-                with transaction(self.conn):
-                    outbox.reschedule(self.conn, rest, now)
-                return Report(report.delivered, report.failed, report.deferred + len(rest))
-            sent = self._send(channel, title, body, kind, deadline, covered)
-            retrying = self._record(covered, sent, now)
-            failing_since = self._tell(name, covered, sent, retrying, failing_since, now)
-            report = Report(report.delivered + len(covered) * sent.ok,
-                            report.failed + len(covered) * (not sent.ok), report.deferred)
-        return report
+            return Batch(channel, shown.title, shown.body, shown.notify_type, tuple(rows))
+        first = rows[0]
+        return Batch(channel, first.title, first.body, first.notify_type, (first,))
 
-    def _send(  # type: ignore[no-untyped-def]
-        self, channel, title: str, body: str, kind: str, deadline: float, rows: Sequence[outbox.Pending]
-    ) -> Sent:
-        timeout = min(SEND_TIMEOUT, max(deadline - time.monotonic(), 0.5))
+    def _start(self, batch: Batch, timeout: float) -> None:
+        self._in_flight[batch.channel.name] = batch
+        threading.Thread(target=self._send, args=(batch, timeout), daemon=True,
+                         name=f"alertctl-send-{batch.channel.name}").start()
+
+    def _send(self, batch: Batch, timeout: float) -> None:
+        """On the channel's thread: send, and always hand an outcome back."""
+        sent = Sent(False, "the send did not complete")
         try:
-            return self.sender(channel, title, ids.stamped(body, rows), kind, timeout, notice_id=ids.of_batch(rows))
+            sent = self.sender(batch.channel, batch.title, ids.stamped(batch.body, batch.rows), batch.notify_type,
+                               timeout, notice_id=ids.of_batch(batch.rows))
         except ConfigError as error:
             self.warn(str(error))
-            return Sent(False, str(error))
+            sent = Sent(False, str(error))
+        finally:
+            self._outcomes.put((batch, sent))
+            self.on_sent()
 
-    def _record(self, rows: Sequence[outbox.Pending], sent: Sent, now: float, give_up: bool = False) -> bool:
-        """Record the attempt for every notice it covered; True when one of them will be tried again."""
-        outcomes = [(row, _outcome(row, sent, now, give_up)) for row in rows]
+    def _settle(self, batch: Batch, sent: Sent, now: float) -> Report:
+        """Record a send's outcome (also one that arrives after it was given up on: it is the truth)."""
+        name = batch.channel.name
+        if self._in_flight.get(name) is batch:
+            del self._in_flight[name]
+        since = outbox.failing_since(self.conn, name)
+        outcomes = [(row, _outcome(row, sent, now, give_up=False)) for row in batch.rows]
         with transaction(self.conn):
             for row, outcome in outcomes:
                 outbox.record_attempt(self.conn, row, outcome, now)
-        return any(outcome.next_attempt_at is not None for _, outcome in outcomes)
+        retrying = any(outcome.next_attempt_at is not None for _, outcome in outcomes)
+        self._tell(name, batch.rows, sent, retrying, since, now)
+        covered = len(batch.rows)
+        return Report(delivered=covered * sent.ok, failed=covered * (not sent.ok))
 
     def _tell(
         self, name: str, rows: Sequence[outbox.Pending], sent: Sent, retrying: bool, failing_since: float | None,
         now: float,
-    ) -> float | None:
-        """Say how the attempt went; returns since when the channel has been failing (None: it works).
-
-        Every failure goes to `failed`; the log gets every delivery, but a failing channel only
-        once per streak (retries of a long outage would bury everything else) and once more
-        when it recovers."""
+    ) -> None:
+        """Say how the attempt went. Every failure goes to `failed`; the log gets every delivery,
+        but a failing channel only once per streak (retries of a long outage would bury everything
+        else) and once more when it recovers."""
         line = _outcome_line(name, rows, sent, retrying)
         if not sent.ok:
             self.failed(line)
             if failing_since is None:
                 self.log(f"{iso(now)} {line} (channel {name} failing; further failures are not logged until "
                          "it recovers)")
-            return failing_since if failing_since is not None else now
+            return
         if failing_since is not None:
             self.log(f"{iso(now)} channel {name} recovered (failing since {iso(failing_since)})")
         self.log(f"{iso(now)} {line}")
-        return None
+
+    def _abandon(self, now: float, budget: float) -> Report:
+        """Sends still in flight when the run must end: failed attempts, retried with backoff."""
+        report = Report()
+        for batch in list(self._in_flight.values()):
+            report += self._settle(batch, Sent(False, f"no answer within {budget:g}s"), now)
+        return report
 
 
 def _outcome(row: outbox.Pending, sent: Sent, now: float, give_up: bool) -> outbox.Outcome:

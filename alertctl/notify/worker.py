@@ -68,17 +68,21 @@ class BackgroundDelivery:
         self.host = host
         self.warn = warn
         self.clock = clock
-        self.last_warnings: list[str] = []
+        self.last_warnings: dict[str, str | None] = {}
         self.wake = threading.Event()
+        self.cycled = threading.Event()
+        """Set by each cycle (and at start): Alertmanager is synced then, not after every send."""
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="alertctl-delivery", daemon=True)
 
     def start(self) -> BackgroundDelivery:
+        self.cycled.set()
         self.wake.set()
         self.thread.start()
         return self
 
     def notify(self, transitions: Sequence[Transition], now: float) -> None:
+        self.cycled.set()
         self.wake.set()
 
     def stop(self, wait: float = 3.0) -> None:
@@ -94,12 +98,12 @@ class BackgroundDelivery:
         except Exception as error:  # e.g. the database vanished: say so once; the outbox keeps the rest
             self.warn(f"notification delivery stopped: {type(error).__name__}: {error}")
 
-    def _warn_once(self, messages: list[str]) -> None:
+    def _warn_once(self, problems: dict[str, str | None]) -> None:
         """A full disk fails every pass the same way: say it when it changes, not every cycle."""
-        for message in messages:
-            if message not in self.last_warnings:
+        for what, message in problems.items():
+            if message is not None and message != self.last_warnings.get(what):
                 self.warn(message)
-        self.last_warnings = messages
+            self.last_warnings[what] = message
 
     @staticmethod
     def _attempt(what: str, step: Callable[[], object]) -> str | None:
@@ -112,6 +116,9 @@ class BackgroundDelivery:
         return None
 
     def _deliver_until_stopped(self) -> None:
+        """Woken by every cycle and by every finished send: each channel's next notice goes out
+        as soon as that channel is free, whatever the others are doing; Alertmanager is synced
+        once per cycle."""
         from alertctl.notify.alertmanager import AlertmanagerSync
         from alertctl.notify.deliver import Deliverer
         from alertctl.store.db import open_database
@@ -125,6 +132,8 @@ class BackgroundDelivery:
             self.wake.wait()
             self.wake.clear()
             last = self.stopping.is_set()
+            cycled = self.cycled.is_set()
+            self.cycled.clear()
             if self.paused():
                 if last:
                     break
@@ -132,22 +141,25 @@ class BackgroundDelivery:
             try:  # opened here, not before the loop: the file may only become writable later
                 if senders is None:
                     conn = open_database(self.db_path)
-                    senders = (Deliverer(conn, self.config, self.host, warn=self.warn, log=self.log),
+                    senders = (Deliverer(conn, self.config, self.host, warn=self.warn, log=self.log,
+                                         on_sent=self.wake.set),
                                AlertmanagerSync(conn, self.config, warn=self.warn, log=self.log,
                                                 interval=self.interval))
             except Exception as error:
-                self._warn_once([f"notification delivery failed: {type(error).__name__}: {error}"])
+                self._warn_once({"open": f"notification delivery failed: {type(error).__name__}: {error}"})
                 if last:
                     break
                 continue
             deliverer, alertmanagers = senders
-            problems = [
-                self._attempt("notification delivery",
-                              lambda: deliverer.deliver_due(self.clock(), budget=2.0 if last else 30.0)),
-                self._attempt("alertmanager sync",
-                              lambda: alertmanagers.sync(self.clock(), timeout=2.0 if last else None)),
-            ]
-            self._warn_once([problem for problem in problems if problem])
+            if last:  # this process's final notices, then stop (what is in flight waits at most 2.5 s)
+                problems = {"delivery": self._attempt(
+                    "notification delivery", lambda: deliverer.deliver_due(self.clock(), budget=1.5))}
+            else:
+                problems = {"delivery": self._attempt("notification delivery", lambda: deliverer.pump(self.clock()))}
+            if cycled or last:
+                problems["alertmanager"] = self._attempt(
+                    "alertmanager sync", lambda: alertmanagers.sync(self.clock(), timeout=2.0 if last else None))
+            self._warn_once(problems)
             if last:
                 break
         if senders is not None:

@@ -206,14 +206,17 @@ def acknowledge(conn: sqlite3.Connection, alert_id: int, by: str, note: str | No
 def resolve_by_hand(conn: sqlite3.Connection, alert_id: int, note: str | None, now: float) -> Alert | None:
     """Close it, and restart the rule's `for`/`consecutive` count (or its `nodata_after` wait): a
     breach or a blind spell that goes on must qualify again before a new alert opens, instead of
-    reopening on the very next sample."""
+    reopening on the very next sample. The count restarts at `now`, so a sample taken before the
+    operator closed it (a slow `check` committing late) is older than the series' last judgement
+    and is not applied."""
     found = get(conn, alert_id)
     if found is not None and found.nodata and found.resolved_at is None:
         state.forget_blind(conn, found.rule)
     conn.execute(
-        "DELETE FROM tracks WHERE (rule, series) IN "
-        "(SELECT rule, series FROM alerts WHERE id = ? AND status != 'resolved' AND nodata = 0)",
-        (alert_id,),
+        "UPDATE tracks SET warning_since = NULL, warning_count = 0, critical_since = NULL, critical_count = 0, "
+        "last_at = MAX(COALESCE(last_at, :now), :now) WHERE (rule, series) IN "
+        "(SELECT rule, series FROM alerts WHERE id = :id AND status != 'resolved' AND nodata = 0)",
+        {"now": now, "id": alert_id},
     )
     conn.execute(
         "UPDATE alerts SET status = 'resolved', resolution = 'manual', resolved_at = ?, resolve_note = ?, "

@@ -119,24 +119,27 @@ class _Told:
         return NoticeLog(self.at, self.escalated, frozenset(self.severity), known)
 
 
-def claim_due(conn: sqlite3.Connection, now: float, lease: float, owner: str, limit: int = 500) -> list[Pending]:
-    """Due rows, pushed `lease` seconds ahead so a concurrent process does not send them too.
+def due(conn: sqlite3.Connection, now: float, skip_channels: Iterable[str] = (), limit: int = 500) -> list[Pending]:
+    """Rows due at `now`, oldest due first, leaving out channels that are busy sending."""
+    skip = list(skip_channels)
+    rows = conn.execute(
+        "SELECT id, alert_id, channel, kind, title, body, notify_type, created_at, attempts, notice_id FROM outbox o "
+        f"WHERE {_DUE} AND o.channel NOT IN ({','.join('?' * len(skip))}) ORDER BY next_attempt_at, id LIMIT ?",
+        (now, *skip, limit),
+    ).fetchall()
+    return [Pending(**dict(row)) for row in rows]
+
+
+def claim(conn: sqlite3.Connection, ids: Iterable[int], until: float, owner: str) -> None:
+    """Hide these rows from other processes until `until` while `owner` sends them.
 
     `owner` names the claiming process, so that a later one can take back the claims of a
     process that died mid-send instead of waiting out the lease. The caller must hold a
-    write transaction when it wants the claim to be exclusive.
+    write transaction (the one it read the rows in) for the claim to be exclusive.
     """
-    rows = conn.execute(
-        "SELECT id, alert_id, channel, kind, title, body, notify_type, created_at, attempts, notice_id FROM outbox o "
-        f"WHERE {_DUE} ORDER BY next_attempt_at, id LIMIT ?",
-        (now, limit),
-    ).fetchall()
-    if rows:
-        conn.executemany(
-            "UPDATE outbox SET next_attempt_at = ?, claimed_by = ? WHERE id = ?",
-            [(now + lease, owner, r["id"]) for r in rows],
-        )
-    return [Pending(**dict(row)) for row in rows]
+    conn.executemany(
+        "UPDATE outbox SET next_attempt_at = ?, claimed_by = ? WHERE id = ?", [(until, owner, i) for i in ids]
+    )
 
 
 def claim_owners(conn: sqlite3.Connection) -> set[str]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from alertctl.model import Change, Level, Op, Rule, Sample, Severity, make_labels
+from alertctl.engine import Policy, evaluate
+from alertctl.model import Change, Level, Op, Rule, Sample, SeriesKey, Severity, make_labels
 from tests.engine.replay import Replay, changes, run
 
 
@@ -203,3 +204,36 @@ def test_a_gap_in_sampling_is_not_time_in_breach() -> None:
 def test_short_for_keeps_most_of_its_wait() -> None:
     assert changes(rule(for_seconds=2), [90, 90, 90, 90], step=0.5) == ["-", "-", "-", "-"]
     assert changes(rule(for_seconds=2), [90] * 5, step=0.5)[-1] == "opened"
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        # (time the sample was taken, value): a late commit of an older sample changes nothing
+        ([(0, 99), (20, 10), (10, 99), (30, 10)], ["opened", "resolved", "-", "-"]),
+        ([(0, 99), (20, 99), (10, 10), (30, 10)], ["opened", "-", "-", "resolved"]),
+        ([(0, 90), (20, 99), (10, 90), (30, 99)], ["opened", "raised", "-", "-"]),
+    ],
+)
+def test_a_sample_older_than_the_last_judged_one_is_not_applied(
+    steps: list[tuple[float, float]], expected: list[str]
+) -> None:
+    replay = Replay([rule()], dedup_window=0.0)
+    got = [
+        ",".join(t.change.value for t in replay.step(at, [Sample("cpu.percent", value)]) if t.notable) or "-"
+        for at, value in steps
+    ]
+    assert got == expected
+
+
+def test_a_superseded_sample_is_named_and_leaves_the_series_as_the_newer_one_made_it() -> None:
+    replay = Replay([rule(for_seconds=30)])
+    replay.step(0, [Sample("cpu.percent", 90)])
+    replay.step(20, [Sample("cpu.percent", 90)])
+    before = dict(replay.tracks)
+    outcome = evaluate(
+        replay.rules, [Sample("cpu.percent", 10)], replay.tracks, replay.open, {}, 10, Policy("web-01")
+    )
+    assert outcome.transitions == []
+    assert outcome.superseded == [SeriesKey("r")]
+    assert outcome.tracks == before  # the 20 s run of breach goes on: the later sample said 90
