@@ -9,9 +9,9 @@ import math
 import re
 from datetime import datetime
 
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0, "y": 365 * 86400.0}
 _LONGEST = 100 * 365 * 86400.0
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w|y)?\s*$")
 
 
 def parse_duration(text: str | int | float) -> float:
@@ -38,7 +38,7 @@ def format_duration(seconds: float) -> str:
     """The shortest exact spelling, so a written config reads as a person would write it."""
     if seconds == 0:
         return "0s"
-    for unit in ("w", "d", "h", "m", "s"):
+    for unit in ("y", "w", "d", "h", "m", "s"):
         size = _UNITS[unit]
         if seconds >= size and seconds % size == 0:
             return f"{int(seconds // size)}{unit}"

@@ -19,7 +19,7 @@ from alertctl.metrics.collector import Collector, Reading
 from alertctl.metrics.cpu import CpuTimes
 from alertctl.model import Alert, Change, Status, Transition
 from alertctl.notify import Notifier
-from alertctl.store import alerts, silences, state, timeshift
+from alertctl.store import alerts, history, silences, state, timeshift
 from alertctl.store.db import transaction
 from alertctl.store.fallback import MemoryFallback, cannot_write
 
@@ -168,7 +168,20 @@ class Runner:
 
             unsilenced = {item.alert_id: item.silence_id for item in lifted if item.silence_id is not None}
             queue_notices(conn, self.config, self.rules, recorded, current, status_before, now, unsilenced)
+        self._keep_samples(conn, reading, now)
         return Cycle(now, reading, recorded, current)
+
+    def _keep_samples(self, conn: sqlite3.Connection, reading: Reading, now: float) -> None:
+        """The cycle's samples into the history, in the cycle's transaction; while the file refuses
+        writes, into the fallback's bounded buffer (the in-memory copy has no history)."""
+        settings = self.config.history
+        if not settings.enabled or self.dry_run:
+            return
+        keep = history.Retention(settings.keep_raw, settings.keep_5m, settings.keep_1h)
+        if self.fallback is not None and self.fallback.engaged:
+            self.fallback.keep_samples(now, reading.samples, keep)
+        else:
+            history.record(conn, reading.samples, now, keep)
 
 
 def _top_processes(by: str) -> list[dict[str, object]]:

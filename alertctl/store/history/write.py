@@ -1,0 +1,146 @@
+"""Writing history: the cycle's samples, the hourly seal, and pruning by age."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+
+from alertctl.model import Sample
+from alertctl.store import state
+from alertctl.store.codec import labels_json
+from alertctl.store.history import chunk
+
+TICKS = 10
+"""Ticks per second: sample times are kept to a tenth of a second."""
+HOUR = 3600
+ROLLUP_STEPS = (300, 3600)
+_SEALED_HOUR = "history_hour"
+"""State key: the hour (epoch seconds // 3600) whose start last sealed the hot samples."""
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long each tier is kept, in seconds (`[history] keep_raw`, `keep_5m`, `keep_1h`)."""
+
+    raw: float = 32 * 86400.0
+    five_minutes: float = 90 * 86400.0
+    hourly: float = 2 * 365 * 86400.0
+
+    def of_step(self, step: int) -> float:
+        return self.five_minutes if step == 300 else self.hourly
+
+
+def record(conn: sqlite3.Connection, samples: Iterable[Sample], now: float, keep: Retention) -> None:
+    """The cycle's samples into the open hour; the first cycle of a new hour seals the ones before.
+
+    Runs inside the cycle's transaction. Non-finite values are not kept (SQLite would turn
+    a NaN into NULL), and a sample at the same tenth of a second as a kept one replaces it.
+    """
+    kept = [s for s in samples if math.isfinite(s.value)]
+    tick = round(now * TICKS)
+    names = [(s.metric, labels_json(s.labels)) for s in kept]
+    conn.executemany(
+        "INSERT INTO series (metric, labels, first_at, last_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (metric, labels) DO UPDATE SET last_at = max(last_at, excluded.last_at)",
+        [(metric, labels, now, now) for metric, labels in names],
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO sample_hot (series, ts, value) "
+        "SELECT id, ?, ? FROM series WHERE metric = ? AND labels = ?",
+        [(tick, s.value, metric, labels) for s, (metric, labels) in zip(kept, names, strict=True)],
+    )
+    hour = int(now // HOUR)
+    if state.get_value(conn, _SEALED_HOUR) != hour:
+        seal(conn, hour * HOUR, now - keep.raw)
+        prune(conn, now, keep)
+        state.set_value(conn, _SEALED_HOUR, hour)
+
+
+def seal(conn: sqlite3.Connection, before: float, oldest: float) -> int:
+    """Every open sample before `before` into its hour's chunk and rollups; returns the chunks written.
+
+    An hour that already has a chunk (the clock was set back into it) is merged with it,
+    decoded and encoded again, so a chunk always holds its hour in time order. Samples of
+    hours older than `oldest` (the raw retention) are dropped, never written over rollups
+    whose chunk has been pruned.
+    """
+    limit = round(before * TICKS)
+    rows = conn.execute(
+        "SELECT series, ts, value FROM sample_hot WHERE ts < ? ORDER BY series, ts", (limit,)
+    ).fetchall()
+    written = 0
+    for (series, t0), group in groupby(rows, key=lambda row: (row[0], _hour_of(row[1]))):
+        if t0 + HOUR > oldest:
+            _write_hour(conn, series, t0, {row[1]: row[2] for row in group})
+            written += 1
+    conn.executemany(
+        "DELETE FROM sample_hot WHERE series = ? AND ts < ?",
+        [(series, limit) for series in {row[0] for row in rows}],
+    )
+    return written
+
+
+def _hour_of(tick: int) -> int:
+    return tick // (TICKS * HOUR) * HOUR
+
+
+def _write_hour(conn: sqlite3.Connection, series: int, t0: int, fresh: dict[int, float]) -> None:
+    found = conn.execute(
+        "SELECT ts, vals FROM sample_chunk WHERE series = ? AND t0 = ?", (series, t0)
+    ).fetchone()
+    merged = dict(zip(chunk.decode_times(found[0]), chunk.decode_values(found[1]), strict=True)) if found else {}
+    merged.update(fresh)
+    ticks = sorted(merged)
+    values = [merged[tick] for tick in ticks]
+    conn.execute(
+        "INSERT OR REPLACE INTO sample_chunk (series, t0, n, vmin, vmax, ts, vals) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (series, t0, len(values), min(values), max(values), chunk.encode_times(ticks), chunk.encode_values(values)),
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO sample_rollup (series, step, t0, vmin, vmax, vsum, n) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(series, step, *bucket) for step in ROLLUP_STEPS for bucket in rollups(ticks, values, step)],
+    )
+
+
+def rollups(ticks: Sequence[int], values: Sequence[float], step: int) -> list[tuple[int, float, float, float, int]]:
+    """`(t0, min, max, sum, count)` per `step`-second bucket of time-ordered samples."""
+    out = []
+    pairs = zip(ticks, values, strict=True)
+    for t0, group in groupby(pairs, key=lambda pair: pair[0] // (TICKS * step) * step):
+        bucket = [value for _, value in group]
+        out.append((t0, min(bucket), max(bucket), math.fsum(bucket), len(bucket)))
+    return out
+
+
+@dataclass(frozen=True)
+class Pruned:
+    chunks: int
+    rollups: int
+    series: int
+
+
+def prune(conn: sqlite3.Connection, now: float, keep: Retention) -> Pruned:
+    """Drop whole chunks and buckets that ended longer ago than their tier keeps, then empty series.
+
+    Per series, so every delete is a range of the primary key rather than a scan.
+    """
+    ids = [row[0] for row in conn.execute("SELECT id FROM series")]
+    chunks = _delete_each(conn, "DELETE FROM sample_chunk WHERE series = ? AND t0 <= ?",
+                          [(i, now - keep.raw - HOUR) for i in ids])
+    rolled = _delete_each(
+        conn, "DELETE FROM sample_rollup WHERE series = ? AND step = ? AND t0 <= ?",
+        [(i, step, now - keep.of_step(step) - step) for i in ids for step in ROLLUP_STEPS],
+    )
+    longest = max(keep.raw, keep.five_minutes, keep.hourly)
+    series = conn.execute(
+        "DELETE FROM series WHERE last_at <= ? AND NOT EXISTS (SELECT 1 FROM sample_hot WHERE series = series.id)",
+        (now - longest,),
+    ).rowcount
+    return Pruned(chunks, rolled, series)
+
+
+def _delete_each(conn: sqlite3.Connection, statement: str, rows: list[tuple[object, ...]]) -> int:
+    return sum(conn.execute(statement, row).rowcount for row in rows)
