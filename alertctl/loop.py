@@ -177,11 +177,10 @@ class Runner:
         settings = self.config.history
         if not settings.enabled or self.dry_run:
             return
-        keep = history.Retention(settings.keep_raw, settings.keep_5m, settings.keep_1h)
         if self.fallback is not None and self.fallback.engaged:
-            self.fallback.keep_samples(now, reading.samples, keep)
+            self.fallback.keep_samples(now, reading.samples, settings)
         else:
-            history.record(conn, reading.samples, now, keep)
+            history.record(conn, reading.samples, now, settings)
 
 
 def _top_processes(by: str) -> list[dict[str, object]]:

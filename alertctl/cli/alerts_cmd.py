@@ -15,6 +15,7 @@ from alertctl.durations import iso, parse_duration, parse_time_point
 from alertctl.errors import NotFoundError, UsageError
 from alertctl.model import Alert
 from alertctl.store import alerts
+from alertctl.store import history as samples_store
 from alertctl.store.db import transaction
 
 
@@ -217,7 +218,7 @@ def prune(
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Delete resolved alerts that resolved longer ago than this.
+    """Delete resolved alerts that resolved longer ago than this, and history past [history] keep_*.
 
     Example: alertctl prune --older-than 30d
     """
@@ -226,6 +227,10 @@ def prune(
         age = parse_duration(older_than) if older_than is not None else session.config.agent.retention
     except ValueError as error:
         raise UsageError(f"--older-than: {error}") from None
+    now = time.time()
     with transaction(session.conn):
-        removed = alerts.prune(session.conn, time.time() - age)
+        removed = alerts.prune(session.conn, now - age)
+        samples = samples_store.prune(session.conn, now, session.config.history)
     print(f"Pruned {removed} resolved alerts older than {older_than or 'the retention'}.")
+    print(f"Pruned metric history past [history] keep_*: {samples.chunks} hourly chunks, "
+          f"{samples.rollups} rollup buckets, {samples.series} unused series.")

@@ -63,18 +63,16 @@ class MemoryFallback:
         self._operator_baseline: OperatorState = {}
         """Operator fields as the file held them when last compared: only what differs since is theirs."""
         self._started_empty = False
-        self.samples: deque[tuple[float, Sequence[Sample]]] = deque(maxlen=sample_buffer)
-        """Recent cycles' samples, for the history once the file takes writes again."""
+        self.samples: deque[tuple[float, Sequence[Sample], history.Retention]] = deque(maxlen=sample_buffer)
+        """Recent cycles' samples (with the retention then in force), for the history once the file
+        takes writes again."""
         self.samples_dropped = 0
-        self.keep = history.Retention()
-        """The history's retention, applied when the buffered samples are written back."""
 
     def keep_samples(self, at: float, samples: Sequence[Sample], keep: history.Retention) -> None:
         """One cycle's samples, while recording in memory; the oldest cycle goes when the buffer is full."""
-        self.keep = keep
         if len(self.samples) == self.samples.maxlen:
             self.samples_dropped += 1
-        self.samples.append((at, samples))
+        self.samples.append((at, samples, keep))
 
     @property
     def engaged(self) -> bool:
@@ -150,8 +148,8 @@ class MemoryFallback:
         return True
 
     def _write_samples(self, disk: sqlite3.Connection) -> None:
-        for at, samples in self.samples:
-            history.record(disk, samples, at, self.keep)
+        for at, samples, keep in self.samples:
+            history.record(disk, samples, at, keep)
 
     def _samples_said(self) -> str:
         if not self.samples_dropped:

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from alertctl.config.runtime import History
 from alertctl.model import Sample, make_labels
 from alertctl.store import history
 from alertctl.store.db import open_database, transaction
 from alertctl.store.history import chunk
 
 HOUR0 = 1_800_000_000.0  # an hour boundary: 1_800_000_000 / 3600 = 500_000
-KEEP = history.Retention(raw=2 * 86400.0, five_minutes=4 * 86400.0, hourly=8 * 86400.0)
+KEEP = History(keep_raw=2 * 86400.0, keep_5m=4 * 86400.0, keep_1h=8 * 86400.0)
 ROOT = make_labels({"mount": "/"})
 
 

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Protocol
 
 from alertctl.model import Sample
 from alertctl.store import state
@@ -21,16 +22,16 @@ _SEALED_HOUR = "history_hour"
 """State key: the hour (epoch seconds // 3600) whose start last sealed the hot samples."""
 
 
-@dataclass(frozen=True)
-class Retention:
-    """How long each tier is kept, in seconds (`[history] keep_raw`, `keep_5m`, `keep_1h`)."""
+class Retention(Protocol):
+    """How long each tier is kept, in seconds: `[history]` as the config holds it."""
 
-    raw: float = 32 * 86400.0
-    five_minutes: float = 90 * 86400.0
-    hourly: float = 2 * 365 * 86400.0
+    keep_raw: float
+    keep_5m: float
+    keep_1h: float
 
-    def of_step(self, step: int) -> float:
-        return self.five_minutes if step == 300 else self.hourly
+
+def _kept_for(keep: Retention, step: int) -> float:
+    return keep.keep_5m if step == 300 else keep.keep_1h
 
 
 def record(conn: sqlite3.Connection, samples: Iterable[Sample], now: float, keep: Retention) -> None:
@@ -54,7 +55,7 @@ def record(conn: sqlite3.Connection, samples: Iterable[Sample], now: float, keep
     )
     hour = int(now // HOUR)
     if state.get_value(conn, _SEALED_HOUR) != hour:
-        seal(conn, hour * HOUR, now - keep.raw)
+        seal(conn, hour * HOUR, now - keep.keep_raw)
         prune(conn, now, keep)
         state.set_value(conn, _SEALED_HOUR, hour)
 
@@ -129,12 +130,12 @@ def prune(conn: sqlite3.Connection, now: float, keep: Retention) -> Pruned:
     """
     ids = [row[0] for row in conn.execute("SELECT id FROM series")]
     chunks = _delete_each(conn, "DELETE FROM sample_chunk WHERE series = ? AND t0 <= ?",
-                          [(i, now - keep.raw - HOUR) for i in ids])
+                          [(i, now - keep.keep_raw - HOUR) for i in ids])
     rolled = _delete_each(
         conn, "DELETE FROM sample_rollup WHERE series = ? AND step = ? AND t0 <= ?",
-        [(i, step, now - keep.of_step(step) - step) for i in ids for step in ROLLUP_STEPS],
+        [(i, step, now - _kept_for(keep, step) - step) for i in ids for step in ROLLUP_STEPS],
     )
-    longest = max(keep.raw, keep.five_minutes, keep.hourly)
+    longest = max(keep.keep_raw, keep.keep_5m, keep.keep_1h)
     series = conn.execute(
         "DELETE FROM series WHERE last_at <= ? AND NOT EXISTS (SELECT 1 FROM sample_hot WHERE series = series.id)",
         (now - longest,),
