@@ -100,21 +100,27 @@ def show(
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """One alert in full: values, times, operator notes, context and recommendations.
+    """One alert in full: values, times, operator notes, context, recommendations, and its metric around it.
 
     Example: alertctl show 42
     """
+    from alertctl.cli import metric_history
+
     conn = open_session(config, db).conn
-    alert = _existing(conn, alert_id).effective(time.time())
+    now = time.time()
+    alert = _existing(conn, alert_id).effective(now)
     steps = timeline(conn, alert.id)
+    signal = metric_history.alert_signal(conn, alert, now)
     if json_:
-        print(to_json(alert_dict(alert) | notices_dict(conn, alert.id) | {"timeline": steps}))
+        drawn = None if signal is None else {"step": signal.step, "points": metric_history.points_json(signal.points)}
+        print(to_json(alert_dict(alert) | notices_dict(conn, alert.id) | {"timeline": steps, "signal": drawn}))
         return
     from alertctl.cli.tables import alert_detail, console, timeline_table
 
     out = console()
     out.print(alert_detail(alert))
     out.print(timeline_table(steps))
+    out.print(metric_history.alert_chart(alert, signal, now, out.width))
 
 
 def timeline(conn: sqlite3.Connection, alert_id: int) -> list[dict[str, object]]:
