@@ -166,8 +166,7 @@ MIGRATIONS: list[tuple[str, str]] = [
             t0 INTEGER NOT NULL,
             vmin REAL NOT NULL,
             vmax REAL NOT NULL,
-            vsum REAL NOT NULL,
-            n INTEGER NOT NULL,
+            buckets BLOB NOT NULL,
             PRIMARY KEY (series, step, t0)
         ) WITHOUT ROWID
         """,

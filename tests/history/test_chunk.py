@@ -33,6 +33,13 @@ def test_times_round_trip(times: list[int]) -> None:
     assert chunk.decode_times(chunk.encode_times(times)) == times
 
 
+@given(st.lists(st.tuples(st.integers(0, 10**10), st.floats(), st.floats(), st.floats(), st.integers(0, 10**6))))
+def test_rollup_buckets_round_trip(buckets: list[chunk.Bucket]) -> None:
+    decoded = chunk.decode_buckets(chunk.encode_buckets(buckets))
+    assert [(b[0], b[4]) for b in decoded] == [(b[0], b[4]) for b in buckets]
+    assert [_bits(list(b[1:4])) for b in decoded] == [_bits(list(b[1:4])) for b in buckets]
+
+
 def test_percentages_use_one_decimal_and_bytes_none() -> None:
     assert chunk.decimal_scale([12.5, 3.0, 99.9]) == 1
     assert chunk.decimal_scale([8_000_000_000.0, 7_999_999_488.0]) == 0

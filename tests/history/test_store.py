@@ -57,19 +57,30 @@ def test_the_first_cycle_of_a_new_hour_seals_the_last_into_one_chunk_per_series(
     assert [v for _, v in _raw(conn, "cpu.percent", HOUR0, HOUR0 + 3600)] == [*values, 99.0]
 
 
-def test_rollups_hold_min_max_average_and_count_per_bucket(conn: sqlite3.Connection) -> None:
+def test_rollups_hold_min_max_sum_and_count_per_bucket(conn: sqlite3.Connection) -> None:
     for i in range(360):
         _cycle(conn, HOUR0 + 10 * i, float(i))
     _cycle(conn, HOUR0 + 3600, 0.0)
     series = conn.execute("SELECT id FROM series WHERE metric = 'cpu.percent'").fetchone()[0]
-    rows = conn.execute(
-        "SELECT step, t0, vmin, vmax, vsum / n, n FROM sample_rollup WHERE series = ? ORDER BY step, t0", (series,)
-    ).fetchall()
-    five = [tuple(r) for r in rows if r[0] == 300]
-    assert len(five) == 12
-    assert five[0] == (300, HOUR0, 0.0, 29.0, 14.5, 30)
-    assert five[11] == (300, HOUR0 + 3300, 330.0, 359.0, 344.5, 30)
-    assert [tuple(r) for r in rows if r[0] == 3600] == [(3600, HOUR0, 0.0, 359.0, 179.5, 360)]
+    rows = {
+        (row[0], row[1]): (row[2], row[3], chunk.decode_buckets(row[4]))
+        for row in conn.execute("SELECT step, t0, vmin, vmax, buckets FROM sample_rollup WHERE series = ?", (series,))
+    }
+    day = HOUR0 // 86400 * 86400
+    assert set(rows) == {(300, HOUR0), (3600, day)}  # an hour of 5-minute buckets, a day of hourly ones
+    low, high, five = rows[(300, HOUR0)]
+    assert (low, high, len(five)) == (0.0, 359.0, 12)
+    assert five[0] == (HOUR0, 0.0, 29.0, sum(range(30)), 30)
+    assert five[11] == (HOUR0 + 3300, 330.0, 359.0, sum(range(330, 360)), 30)
+    assert rows[(3600, day)][2] == [(HOUR0, 0.0, 359.0, sum(range(360)), 360)]
+
+
+def test_the_day_of_hourly_buckets_grows_an_hour_at_a_time(conn: sqlite3.Connection) -> None:
+    for hour in range(3):
+        _cycle(conn, HOUR0 + 3600 * hour, float(hour))
+    _cycle(conn, HOUR0 + 3 * 3600, 0.0)
+    [blob] = conn.execute("SELECT buckets FROM sample_rollup WHERE series = 1 AND step = 3600").fetchone()
+    assert chunk.decode_buckets(blob) == [(HOUR0 + 3600 * h, float(h), float(h), float(h), 1) for h in range(3)]
 
 
 def test_steps_read_the_rollups_and_agree_with_the_raw_samples(conn: sqlite3.Connection) -> None:
@@ -125,8 +136,8 @@ def test_a_clock_set_back_into_a_sealed_hour_merges_into_its_chunk_in_time_order
     ).fetchone()
     assert chunk.decode_times(ticks) == sorted(chunk.decode_times(ticks))
     assert chunk.decode_values(values) == [0.0, 1.0, 30.0, 20.0, 3.0, 4.0, 5.0]
-    rollup = conn.execute("SELECT vmax, n FROM sample_rollup WHERE series = 1 AND step = 3600 AND t0 = ?", (HOUR0,))
-    assert tuple(rollup.fetchone()) == (30.0, 7)
+    [blob] = conn.execute("SELECT buckets FROM sample_rollup WHERE series = 1 AND step = 3600").fetchone()
+    assert [(b[2], b[4]) for b in chunk.decode_buckets(blob) if b[0] == HOUR0] == [(30.0, 7)]
     assert [v for _, v in _raw(conn, "cpu.percent", HOUR0, HOUR0 + 7200)] == [
         0.0, 1.0, 30.0, 20.0, 3.0, 4.0, 5.0, 10.0, 11.0, 12.0]
 
@@ -141,7 +152,7 @@ def test_retention_prunes_whole_chunks_and_buckets_per_tier(conn: sqlite3.Connec
     t0s = [row[0] for row in conn.execute("SELECT t0 FROM sample_chunk WHERE series = 1 ORDER BY t0")]
     assert t0s[0] == now - 2 * 86400 and t0s[-1] == now - 3600  # whole hours within keep_raw (2 days)
     oldest = dict(conn.execute("SELECT step, min(t0) FROM sample_rollup WHERE series = 1 GROUP BY step").fetchall())
-    assert oldest == {300: now - 4 * 86400, 3600: now - 8 * 86400}
+    assert oldest == {300: now - 4 * 86400, 3600: (now - 8 * 86400) // 86400 * 86400}  # whole hours, whole days
     with transaction(conn):
         pruned = history.prune(conn, now + 86400, KEEP)
     assert pruned.chunks == 2 * 24  # a day later, one more day of chunks per series
@@ -156,6 +167,9 @@ def test_an_unused_series_goes_once_every_tier_has_let_it_go(conn: sqlite3.Conne
     assert _count(conn, "series") == 2
     with transaction(conn):
         history.prune(conn, HOUR0 + 8 * 86400 + 3600, KEEP)
+    assert _count(conn, "series") == 2  # its day of hourly rollups ends later: kept whole
+    with transaction(conn):
+        history.prune(conn, HOUR0 + 9 * 86400, KEEP)
     assert [row[0] for row in conn.execute("SELECT metric FROM series")] == ["load.1"]  # its sample is open
     assert _count(conn, "sample_rollup") == 0
 

@@ -1,16 +1,20 @@
 """One closed hour of one series as two small blobs: lossless, standard library only.
 
-Times are ticks (tenths of a second since the epoch), stored as deltas through zlib: a
-steady interval compresses to almost nothing. Values are stored as decimal deltas
-when one decimal scale (at most 6 digits) holds every value of the hour exactly, as
-psutil's percentages (one decimal) and byte counts (integers) do; otherwise as the
-XOR of each value's bits with the previous one's, as Gorilla does. Either way a
-decoded value is the very float that was stored. Measured figures: ../shared/HISTORY.md.
+Times are ticks (tenths of a second since the epoch), stored as the first one and
+then deltas. Values are stored the same way as integers when one decimal scale (at
+most 6 digits) holds every value of the hour exactly, as psutil's percentages (one
+decimal) and byte counts (integers) do; otherwise as the XOR of each value's bits
+with the previous one's, as Gorilla does. Either way a decoded value is the very
+float that was stored. Deltas are packed at the narrowest width that holds them
+all (1, 2, 4 or 8 bytes, so the packing stays in C), then through raw deflate
+(zlib without its 6-byte header and checksum: a blob is a few hundred bytes, and
+SQLite checks its pages itself). Measured figures: docs/history.md.
 """
 
 from __future__ import annotations
 
 import math
+import struct
 import sys
 import zlib
 from array import array
@@ -20,6 +24,12 @@ from enum import IntEnum
 MAX_SCALE = 6
 _LARGEST = 2**62
 """Scaled values stay below this, so that the difference of two of them fits in an int64."""
+_WIDTHS = (("b", 2**7), ("h", 2**15), ("i", 2**31), ("q", 2**63))
+_HEAD = struct.Struct("<qc")
+"""A segment starts with its first integer and the array type code of its deltas."""
+
+Bucket = tuple[int, float, float, float, int]
+"""A rollup bucket: `(t0, min, max, sum, count)`, t0 in epoch seconds."""
 
 
 class Encoding(IntEnum):
@@ -30,73 +40,120 @@ class Encoding(IntEnum):
 
 
 def encode_times(ticks: Sequence[int]) -> bytes:
-    """Ascending ticks as zlib'd int64 deltas (the first delta is from 0)."""
-    return zlib.compress(_little(array("q", _deltas(ticks))).tobytes())
+    """Integers (ascending ticks, or any) as their first one and narrow deltas, deflated."""
+    return _deflate(_segment(ticks))
 
 
 def decode_times(blob: bytes) -> list[int]:
-    return _running_sum(_from_little("q", zlib.decompress(blob)))
+    body = _inflate(blob)
+    return _unsegment(body, 0, None)[0]
 
 
 def encode_values(values: Sequence[float]) -> bytes:
     """Decimal deltas at the smallest scale that is exact for every value, else XOR."""
-    scale = decimal_scale(values)
-    if scale is None:
-        return bytes([Encoding.XOR]) + zlib.compress(_little(array("Q", _xor_chain(values))).tobytes())
-    factor = 10**scale
-    scaled = [round(value * factor) for value in values]
-    body = _little(array("q", _deltas(scaled))).tobytes()
-    return bytes([Encoding.DECIMAL | scale]) + zlib.compress(body)
+    kind, body = _numbers(values)
+    return bytes([kind]) + _deflate(body)
 
 
 def decode_values(blob: bytes) -> list[float]:
-    kind, body = blob[0] & 0xF0, zlib.decompress(blob[1:])
-    if kind == Encoding.XOR:
-        bits = _from_little("Q", body)
-        previous = 0
-        for index, word in enumerate(bits):
-            previous ^= word
-            bits[index] = previous
-        return array("d", bits.tobytes()).tolist()
-    if kind != Encoding.DECIMAL:
-        raise ValueError(f"unknown history chunk encoding {blob[0]:#x}")
-    factor = 10 ** (blob[0] & 0x0F)
-    return [scaled / factor for scaled in _running_sum(_from_little("q", body))]
+    return _from_numbers(blob[0], _inflate(blob[1:]), 0, None)[0]
+
+
+def encode_buckets(buckets: Sequence[Bucket]) -> bytes:
+    """Rollup buckets as one blob: their count, starts and counts, then mins, maxes and sums."""
+    columns = list(zip(*buckets, strict=True)) or [(), (), (), (), ()]
+    ints = _segment(columns[0]) + _segment(columns[4])
+    kinds, parts = zip(*(_numbers(column) for column in columns[1:4]), strict=True)
+    return struct.pack("<H", len(buckets)) + bytes(kinds) + _deflate(ints + b"".join(parts))
+
+
+def decode_buckets(blob: bytes) -> list[Bucket]:
+    (n,) = struct.unpack_from("<H", blob)
+    kinds, body = blob[2:5], _inflate(blob[5:])
+    starts, at = _unsegment(body, 0, n)
+    counts, at = _unsegment(body, at, n)
+    columns = []
+    for kind in kinds:
+        column, at = _from_numbers(kind, body, at, n)
+        columns.append(column)
+    return list(zip(starts, columns[0], columns[1], columns[2], counts, strict=True))
 
 
 def decimal_scale(values: Sequence[float]) -> int | None:
-    """The fewest decimal digits that represent every value exactly; None if more than 6 would."""
-    for scale in range(MAX_SCALE + 1):
-        if all(_exact_at(value, 10**scale) for value in values):
+    """The fewest decimal digits that represent every value exactly; None if more than 6 would.
+
+    Guessed from the shortest spelling of each value (what `repr` gives, which reads back
+    as the same float), then checked: the guess is cheap, the check is what makes it safe.
+    """
+    guess = 0
+    for value in values:
+        text = repr(value)
+        point = text.find(".")
+        if point < 0 or "e" in text or text == "-0.0":
+            return None  # inf, nan, 1e-07, -0.0: none has a short decimal spelling that decodes to itself
+        if not text.endswith(".0"):
+            guess = max(guess, len(text) - point - 1)
+    for scale in range(guess, MAX_SCALE + 1):
+        if _exact_at(values, 10**scale):
             return scale
     return None
 
 
-def _exact_at(value: float, factor: int) -> bool:
-    if not math.isfinite(value) or (value == 0 and math.copysign(1.0, value) < 0):
-        return False  # inf, nan and -0.0 have no decimal spelling that decodes to themselves
-    product = value * factor
-    if not abs(product) < _LARGEST:
+def _exact_at(values: Sequence[float], factor: int) -> bool:
+    products = [value * factor for value in values]
+    if products and not max(max(products), -min(products)) < _LARGEST:
         return False
-    return round(product) / factor == value
+    return all(round(product) / factor == value for product, value in zip(products, values))
 
 
-def _deltas(numbers: Sequence[int]) -> list[int]:
-    previous = 0
-    out = []
-    for number in numbers:
-        out.append(number - previous)
-        previous = number
-    return out
+def _numbers(values: Sequence[float]) -> tuple[int, bytes]:
+    """`(kind byte, body)`: decimal integers as a segment, or one XOR word per value."""
+    scale = decimal_scale(values)
+    if scale is None:
+        return Encoding.XOR, _little(array("Q", _xor_chain(values))).tobytes()
+    factor = 10**scale
+    return Encoding.DECIMAL | scale, _segment([round(value * factor) for value in values])
 
 
-def _running_sum(deltas: array) -> list[int]:
-    total = 0
-    out = []
-    for delta in deltas:
+def _from_numbers(kind: int, body: bytes, at: int, n: int | None) -> tuple[list[float], int]:
+    if kind & 0xF0 == Encoding.XOR:
+        end = len(body) if n is None else at + 8 * n
+        bits = _from_little("Q", body[at:end])
+        previous = 0
+        for index, word in enumerate(bits):
+            previous ^= word
+            bits[index] = previous
+        return array("d", bits.tobytes()).tolist(), end
+    if kind & 0xF0 != Encoding.DECIMAL:
+        raise ValueError(f"unknown history chunk encoding {kind:#x}")
+    factor = 10 ** (kind & 0x0F)
+    scaled, end = _unsegment(body, at, n)
+    return [number / factor for number in scaled], end
+
+
+def _segment(numbers: Sequence[int]) -> bytes:
+    """The first integer, then the deltas at the narrowest width that holds all of them."""
+    if not numbers:
+        return b""
+    deltas = [b - a for a, b in zip(numbers, numbers[1:])]
+    widest = max(max(deltas), -min(deltas)) if deltas else 0
+    code = next(code for code, limit in _WIDTHS if widest < limit)
+    return _HEAD.pack(numbers[0], code.encode()) + _little(array(code, deltas)).tobytes()
+
+
+def _unsegment(body: bytes, at: int, n: int | None) -> tuple[list[int], int]:
+    """`n` integers from `body` at `at` (None: all that is left), and where the segment ends."""
+    if n == 0 or at >= len(body):
+        return [], at
+    first, code = _HEAD.unpack_from(body, at)
+    start = at + _HEAD.size
+    width = array(code.decode()).itemsize
+    end = len(body) if n is None else start + width * (n - 1)
+    total, out = first, [first]
+    for delta in _from_little(code.decode(), body[start:end]):
         total += delta
         out.append(total)
-    return out
+    return out, end
 
 
 def _xor_chain(values: Sequence[float]) -> list[int]:
@@ -107,6 +164,14 @@ def _xor_chain(values: Sequence[float]) -> list[int]:
         out.append(word ^ previous)
         previous = word
     return out
+
+
+def _deflate(data: bytes) -> bytes:
+    return zlib.compress(data, 9, wbits=-15)
+
+
+def _inflate(blob: bytes) -> bytes:
+    return zlib.decompress(blob, wbits=-15)
 
 
 def _little(numbers: array) -> array:

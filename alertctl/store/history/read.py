@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from alertctl.model import Labels
 from alertctl.store.codec import labels_from_json
 from alertctl.store.history import chunk
-from alertctl.store.history.write import HOUR, TICKS
+from alertctl.store.history.write import HOUR, ROLLUP_BLOCKS, TICKS
 
 MAX_POINTS = 1000
 NICE_STEPS = (10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400)
@@ -74,17 +74,20 @@ def _points(conn: sqlite3.Connection, series: int, since: float, until: float, s
     tier = next((t for t in (HOUR, 300) if step % t == 0), 0)
     start = since // step * step
     if tier:
-        parts = [
-            (row[0], row[1], row[2], row[3], row[4]) for row in conn.execute(
-                "SELECT t0, vmin, vmax, vsum, n FROM sample_rollup WHERE series = ? AND step = ? AND t0 >= ? AND t0 <= ?",
-                (series, tier, start, until),
-            )
-        ]
+        parts = [(float(b[0]), b[1], b[2], b[3], b[4]) for b in _rollups(conn, series, tier, start, until)]
         hot = _hot(conn, series, start, until)
     else:
         parts, hot = [], _raw(conn, series, start, until)
     parts += [(tick / TICKS, value, value, value, 1) for tick, value in hot]
     return _buckets(parts, step)
+
+
+def _rollups(conn: sqlite3.Connection, series: int, step: int, since: float, until: float) -> list[chunk.Bucket]:
+    rows = conn.execute(
+        "SELECT buckets FROM sample_rollup WHERE series = ? AND step = ? AND t0 > ? AND t0 <= ? ORDER BY t0",
+        (series, step, since - ROLLUP_BLOCKS[step], until),
+    )
+    return [b for row in rows for b in chunk.decode_buckets(row[0]) if since <= b[0] <= until]
 
 
 def _buckets(parts: Iterable[tuple[float, float, float, float, int]], step: int) -> list[Point]:

@@ -17,7 +17,8 @@ from alertctl.store.history import chunk
 TICKS = 10
 """Ticks per second: sample times are kept to a tenth of a second."""
 HOUR = 3600
-ROLLUP_STEPS = (300, 3600)
+ROLLUP_BLOCKS = {300: HOUR, 3600: 86400}
+"""Rollup step: the span one row holds (an hour of 5-minute buckets, a UTC day of hourly ones)."""
 _SEALED_HOUR = "history_hour"
 """State key: the hour (epoch seconds // 3600) whose start last sealed the hot samples."""
 
@@ -100,13 +101,12 @@ def _write_hour(conn: sqlite3.Connection, series: int, t0: int, fresh: dict[int,
         "INSERT OR REPLACE INTO sample_chunk (series, t0, n, vmin, vmax, ts, vals) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (series, t0, len(values), min(values), max(values), chunk.encode_times(ticks), chunk.encode_values(values)),
     )
-    conn.executemany(
-        "INSERT OR REPLACE INTO sample_rollup (series, step, t0, vmin, vmax, vsum, n) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(series, step, *bucket) for step in ROLLUP_STEPS for bucket in rollups(ticks, values, step)],
-    )
+    _write_buckets(conn, series, 300, t0, rollups(ticks, values, 300))
+    day = t0 // 86400 * 86400
+    _write_buckets(conn, series, 3600, day, [*_buckets_of(conn, series, 3600, day, but=t0), *rollups(ticks, values, 3600)])
 
 
-def rollups(ticks: Sequence[int], values: Sequence[float], step: int) -> list[tuple[int, float, float, float, int]]:
+def rollups(ticks: Sequence[int], values: Sequence[float], step: int) -> list[chunk.Bucket]:
     """`(t0, min, max, sum, count)` per `step`-second bucket of time-ordered samples."""
     out = []
     pairs = zip(ticks, values, strict=True)
@@ -116,15 +116,33 @@ def rollups(ticks: Sequence[int], values: Sequence[float], step: int) -> list[tu
     return out
 
 
+def _buckets_of(conn: sqlite3.Connection, series: int, step: int, t0: int, but: int) -> list[chunk.Bucket]:
+    """The buckets already in a rollup row, less the one starting at `but` (being rewritten)."""
+    found = conn.execute(
+        "SELECT buckets FROM sample_rollup WHERE series = ? AND step = ? AND t0 = ?", (series, step, t0)
+    ).fetchone()
+    return [b for b in chunk.decode_buckets(found[0]) if b[0] != but] if found else []
+
+
+def _write_buckets(conn: sqlite3.Connection, series: int, step: int, t0: int, buckets: list[chunk.Bucket]) -> None:
+    buckets.sort()
+    conn.execute(
+        "INSERT OR REPLACE INTO sample_rollup (series, step, t0, vmin, vmax, buckets) VALUES (?, ?, ?, ?, ?, ?)",
+        (series, step, t0, min(b[1] for b in buckets), max(b[2] for b in buckets), chunk.encode_buckets(buckets)),
+    )
+
+
 @dataclass(frozen=True)
 class Pruned:
     chunks: int
     rollups: int
+    """Rollup rows: an hour of 5-minute buckets, or a day of hourly ones."""
     series: int
 
 
 def prune(conn: sqlite3.Connection, now: float, keep: Retention) -> Pruned:
-    """Drop whole chunks and buckets that ended longer ago than their tier keeps, then empty series.
+    """Drop whole chunks and rollup rows that ended longer ago than their tier keeps, then series left
+    with no samples at all.
 
     Per series, so every delete is a range of the primary key rather than a scan.
     """
@@ -133,12 +151,13 @@ def prune(conn: sqlite3.Connection, now: float, keep: Retention) -> Pruned:
                           [(i, now - keep.keep_raw - HOUR) for i in ids])
     rolled = _delete_each(
         conn, "DELETE FROM sample_rollup WHERE series = ? AND step = ? AND t0 <= ?",
-        [(i, step, now - _kept_for(keep, step) - step) for i in ids for step in ROLLUP_STEPS],
+        [(i, step, now - _kept_for(keep, step) - block) for i in ids for step, block in ROLLUP_BLOCKS.items()],
     )
-    longest = max(keep.keep_raw, keep.keep_5m, keep.keep_1h)
     series = conn.execute(
-        "DELETE FROM series WHERE last_at <= ? AND NOT EXISTS (SELECT 1 FROM sample_hot WHERE series = series.id)",
-        (now - longest,),
+        "DELETE FROM series WHERE " + " AND ".join(
+            f"NOT EXISTS (SELECT 1 FROM {table} WHERE series = series.id)"
+            for table in ("sample_hot", "sample_chunk", "sample_rollup")
+        )
     ).rowcount
     return Pruned(chunks, rolled, series)
 
