@@ -141,7 +141,6 @@ MIGRATIONS: list[tuple[str, str]] = [
             metric TEXT NOT NULL,
             labels TEXT NOT NULL,
             first_at REAL NOT NULL,
-            last_at REAL NOT NULL,
             UNIQUE (metric, labels)
         );
         CREATE TABLE sample_hot (

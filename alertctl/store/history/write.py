@@ -45,9 +45,8 @@ def record(conn: sqlite3.Connection, samples: Iterable[Sample], now: float, keep
     tick = round(now * TICKS)
     names = [(s.metric, labels_json(s.labels)) for s in kept]
     conn.executemany(
-        "INSERT INTO series (metric, labels, first_at, last_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (metric, labels) DO UPDATE SET last_at = max(last_at, excluded.last_at)",
-        [(metric, labels, now, now) for metric, labels in names],
+        "INSERT OR IGNORE INTO series (metric, labels, first_at) VALUES (?, ?, ?)",
+        [(metric, labels, now) for metric, labels in names],
     )
     conn.executemany(
         "INSERT OR REPLACE INTO sample_hot (series, ts, value) "
