@@ -13,7 +13,6 @@ SQLite checks its pages itself). Measured figures: docs/history.md.
 
 from __future__ import annotations
 
-import math
 import struct
 import sys
 import zlib
