@@ -13,6 +13,7 @@ SQLite checks its pages itself). Measured figures: docs/history.md.
 
 from __future__ import annotations
 
+import math
 import struct
 import sys
 import zlib
@@ -81,28 +82,26 @@ def decode_buckets(blob: bytes) -> list[Bucket]:
 def decimal_scale(values: Sequence[float]) -> int | None:
     """The fewest decimal digits that represent every value exactly; None if more than 6 would.
 
-    Guessed from the shortest spelling of each value (what `repr` gives, which reads back
-    as the same float), then checked: the guess is cheap, the check is what makes it safe.
+    Each candidate scale is checked on every value (a non-integer fails scale 0 at once);
+    inf, nan, -0.0 and values too large to scale have no decimal form that decodes to themselves.
     """
-    guess = 0
-    for value in values:
-        text = repr(value)
-        point = text.find(".")
-        if point < 0 or "e" in text or text == "-0.0":
-            return None  # inf, nan, 1e-07, -0.0: none has a short decimal spelling that decodes to itself
-        if not text.endswith(".0"):
-            guess = max(guess, len(text) - point - 1)
-    for scale in range(guess, MAX_SCALE + 1):
-        if _exact_at(values, 10**scale):
+    if not values:
+        return 0
+    try:
+        if not math.isfinite(math.fsum(values)):
+            return None
+    except (OverflowError, ValueError):
+        return None
+    if 0.0 in values and any(math.copysign(1.0, value) < 0 for value in values if value == 0):
+        return None
+    largest = max(map(abs, values))
+    for scale in range(MAX_SCALE + 1):
+        factor = 10**scale
+        if largest * factor >= _LARGEST:
+            return None
+        if all(round(value * factor) / factor == value for value in values):
             return scale
     return None
-
-
-def _exact_at(values: Sequence[float], factor: int) -> bool:
-    products = [value * factor for value in values]
-    if products and not max(max(products), -min(products)) < _LARGEST:
-        return False
-    return all(round(product) / factor == value for product, value in zip(products, values))
 
 
 def _numbers(values: Sequence[float]) -> tuple[int, bytes]:

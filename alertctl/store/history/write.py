@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -108,10 +109,13 @@ def _write_hour(conn: sqlite3.Connection, series: int, t0: int, fresh: dict[int,
 def rollups(ticks: Sequence[int], values: Sequence[float], step: int) -> list[chunk.Bucket]:
     """`(t0, min, max, sum, count)` per `step`-second bucket of time-ordered samples."""
     out = []
-    pairs = zip(ticks, values, strict=True)
-    for t0, group in groupby(pairs, key=lambda pair: pair[0] // (TICKS * step) * step):
-        bucket = [value for _, value in group]
-        out.append((t0, min(bucket), max(bucket), math.fsum(bucket), len(bucket)))
+    start = 0
+    while start < len(ticks):
+        t0 = ticks[start] // (TICKS * step) * step
+        end = bisect_left(ticks, (t0 + step) * TICKS, start)
+        bucket = values[start:end]
+        out.append((t0, min(bucket), max(bucket), math.fsum(bucket), end - start))
+        start = end
     return out
 
 
