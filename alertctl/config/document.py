@@ -153,7 +153,7 @@ _NOTIFY = """
 _HISTORY = """
 # [history] every sample `watch` and `check` take, kept in the same database: raw
 # samples for keep_raw, 5-minute and hourly min/max/average for keep_5m and keep_1h.
-# About half a byte per sample: 30 series every 10s add about 0.15 MB a day, and the
+# About half a byte per sample: 30 series every 10s add about 0.16 MB a day, and the
 # file settles near 16 MB with these defaults (docs/history.md has the figures).
 """
 _CHECKS = """
