@@ -9,12 +9,12 @@ import math
 import re
 from datetime import datetime
 
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0, "y": 365 * 86400.0}
 _LONGEST = 100 * 365 * 86400.0
 _NUMBER = r"\d+(?:\.\d+)?"
 _SECONDS = re.compile(rf"^\s*({_NUMBER})\s*$")
-_COMPOUND = re.compile(rf"^\s*(?:{_NUMBER}\s*(?:ms|s|m|h|d|w)\s*)+$")
-_PART = re.compile(rf"({_NUMBER})\s*(ms|s|m|h|d|w)")
+_COMPOUND = re.compile(rf"^\s*(?:{_NUMBER}\s*(?:ms|s|m|h|d|w|y)\s*)+$")
+_PART = re.compile(rf"({_NUMBER})\s*(ms|s|m|h|d|w|y)")
 
 
 def parse_duration(text: str | int | float) -> float:
@@ -45,7 +45,7 @@ def format_duration(seconds: float) -> str:
     """The shortest exact spelling, so a written config reads as a person would write it."""
     if seconds == 0:
         return "0s"
-    for unit in ("w", "d", "h", "m", "s"):
+    for unit in ("y", "w", "d", "h", "m", "s"):
         size = _UNITS[unit]
         if seconds >= size and seconds % size == 0:
             return f"{int(seconds // size)}{unit}"

@@ -18,7 +18,7 @@ from alertctl.metrics.collector import SYSTEM_FAMILIES, Collector, Reading, pinn
 from alertctl.metrics.cpu import CpuTimes
 from alertctl.model import Alert, Blind, SeriesKey, Status, Track, Transition
 from alertctl.notify import Notifier
-from alertctl.store import alerts, silences, state, timeshift
+from alertctl.store import alerts, history, silences, state, timeshift
 from alertctl.store.db import transaction
 from alertctl.store.fallback import MemoryFallback, cannot_write
 
@@ -212,6 +212,7 @@ class Runner:
             unsilenced = {item.alert_id: item.silence_id for item in lifted if item.silence_id is not None}
             queue_notices(conn, self.config, self.rules, recorded, current, status_before, now, unsilenced,
                           self._warn_once)
+        self._keep_samples(conn, reading, now)
         return Cycle(now, reading, recorded, current, tracks=outcome.tracks, blind=outcome.blind,
                      superseded=outcome.superseded)
 
@@ -220,6 +221,18 @@ class Runner:
         if message not in self._said:
             self._said.add(message)
             self.warn(message)
+
+    def _keep_samples(self, conn: sqlite3.Connection, reading: Reading, now: float) -> None:
+        """The cycle's samples into the history, in the cycle's transaction; while the file refuses
+        writes, into the fallback's bounded buffer (the in-memory copy has no history)."""
+        settings = self.config.history
+        if not settings.enabled or self.dry_run:
+            return
+        if self.fallback is not None and self.fallback.engaged:
+            self.fallback.keep_samples(now, reading.samples, settings)
+        else:
+            history.record(conn, reading.samples, now, settings)
+
 
 
 def run_forever(

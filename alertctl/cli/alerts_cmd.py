@@ -20,6 +20,7 @@ from alertctl.errors import NotFoundError, UsageError
 from alertctl.messages import level_crossing, still_breached
 from alertctl.model import Alert, Rule, make_labels
 from alertctl.store import alerts
+from alertctl.store import history as samples_store
 from alertctl.store.db import transaction
 
 
@@ -120,20 +121,26 @@ def show(
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """One alert in full: values, times, operator notes, context and recommendations.
+    """One alert in full: values, times, operator notes, context, recommendations, and its metric around it.
 
     Example: alertctl show 42
     """
+    from alertctl.cli import metric_history
+
     conn, _ = open_records(config, db)
-    alert = _existing(conn, alert_id).effective(time.time())
+    now = time.time()
+    alert = _existing(conn, alert_id).effective(now)
     steps = timeline(conn, alert.id)
+    signal = metric_history.alert_signal(conn, alert, now)
     if json_:
-        print(to_json(alert_dict(alert) | notices_dict(conn, alert.id) | {"timeline": steps}))
+        drawn = None if signal is None else {"step": signal.step, "points": metric_history.points_json(signal.points)}
+        print(to_json(alert_dict(alert) | notices_dict(conn, alert.id) | {"timeline": steps, "signal": drawn}))
         return
     from alertctl.cli.tables import alert_detail, console
 
     out = console()
     out.print(alert_detail(alert, steps, out.width), soft_wrap=True)
+    out.print(metric_history.alert_chart(alert, signal, now, out.width))
 
 
 def timeline(conn: sqlite3.Connection, alert_id: int) -> list[dict[str, object]]:
@@ -264,7 +271,7 @@ def prune(
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Delete resolved alerts that resolved longer ago than this.
+    """Delete resolved alerts that resolved longer ago than this, and history past [history] keep_*.
 
     Example: alertctl prune --older-than 30d
     """
@@ -273,11 +280,15 @@ def prune(
         age = parse_duration(older_than) if older_than is not None else session.config.agent.retention
     except ValueError as error:
         raise UsageError(f"--older-than: {error}") from None
-    before = time.time() - age
+    now = time.time()
+    before = now - age
     with transaction(session.conn):
         removed = alerts.prune(session.conn, before)
         kept = alerts.kept_for_notices(session.conn, before)
+        samples = samples_store.prune(session.conn, now, session.config.history)
     said = f"Pruned {removed} resolved alerts older than {older_than or 'the retention'}"
     if kept:
         said += f"; kept {len(kept)} whose notices are still being retried ({', '.join(f'#{i}' for i in kept)})"
     print(f"{said}.")
+    print(f"Pruned metric history past [history] keep_*: {samples.chunks} hourly chunks, "
+          f"{samples.rollups} rollup buckets, {samples.series} unused series.")

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsError, TomlConfigSettingsSource
 
 from alertctl.config import schema
-from alertctl.config.runtime import Agent, AlertmanagerChannel, Channel, Config, Notify
+from alertctl.config.runtime import Agent, AlertmanagerChannel, Channel, Config, History, Notify
 from alertctl.errors import ConfigError
 from alertctl.model import (
     Check,
@@ -270,6 +270,7 @@ def to_runtime(settings: schema.Settings, source: str) -> Config:
             title_template=notify.title_template,
             body_template=notify.body_template,
         ),
+        history=History(**settings.history.model_dump()),
         checks=tuple(_check(c) for c in settings.checks),
         rules=tuple(_rule(r) for r in settings.rules),
         source=source,

@@ -28,6 +28,16 @@ class Agent:
 
 
 @dataclass(frozen=True)
+class History:
+    """`[history]`: whether samples are kept, and how long each tier is."""
+
+    enabled: bool = True
+    keep_raw: float = 32 * 86400.0
+    keep_5m: float = 90 * 86400.0
+    keep_1h: float = 2 * 365 * 86400.0
+
+
+@dataclass(frozen=True)
 class Channel:
     """One named destination: Apprise URLs (or a config file) and the mildest severity it hears."""
 
@@ -84,6 +94,7 @@ class Config:
 
     agent: Agent = field(default_factory=Agent)
     notify: Notify = field(default_factory=Notify)
+    history: History = field(default_factory=History)
     checks: tuple[Check, ...] = ()
     rules: tuple[Rule, ...] = ()
     source: str = "built-in defaults"

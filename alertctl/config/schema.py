@@ -79,6 +79,19 @@ class AgentSection(Strict):
     expire_after: PositiveDuration = 600.0
 
 
+class HistorySection(Strict):
+    enabled: bool = True
+    keep_raw: PositiveDuration = 32 * 86400.0
+    keep_5m: PositiveDuration = 90 * 86400.0
+    keep_1h: PositiveDuration = 2 * 365 * 86400.0
+
+    @model_validator(mode="after")
+    def _whole_hours(self) -> HistorySection:
+        if self.keep_raw < 3600:
+            raise KeyProblem("keep_raw", "must be at least 1h: raw samples are kept and pruned an hour at a time")
+        return self
+
+
 class ChannelSection(Strict):
     urls: list[str] = []
     config: str | None = None
@@ -322,6 +335,7 @@ class Settings(BaseSettings):
 
     agent: AgentSection = AgentSection()
     notify: NotifySection = NotifySection()
+    history: HistorySection = HistorySection()
     checks: list[CheckSection] = []
     rules: list[RuleSection] = Field(default_factory=lambda: [RuleSection.model_validate(r) for r in DEFAULT_RULES])
 

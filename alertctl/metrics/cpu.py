@@ -79,8 +79,11 @@ def usage(previous: CpuTimes | None, current: CpuTimes) -> list[Sample] | None:
 
 
 def _share(part: float, whole: float) -> float:
+    """To one decimal, as psutil gives every other percentage: the kernel's counters tick in
+    hundredths of a second, so more digits are noise, and they would cost the history 5 to 8
+    bytes a sample instead of about one."""
     # Counters are sampled field by field, so a part can exceed the whole slightly.
-    return min(100.0, max(0.0, part / whole * 100.0))
+    return round(min(100.0, max(0.0, part / whole * 100.0)), 1)
 
 
 def collect(previous: CpuTimes | None) -> tuple[list[Sample], CpuTimes]:

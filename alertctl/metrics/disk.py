@@ -86,5 +86,5 @@ def _usage(mount: str) -> list[Sample]:
     ]
     if inodes.f_files:  # btrfs and friends allocate inodes on demand and report 0
         used = inodes.f_files - inodes.f_ffree
-        samples.append(Sample("disk.inodes_percent", used / inodes.f_files * 100.0, labels))
+        samples.append(Sample("disk.inodes_percent", round(used / inodes.f_files * 100.0, 1), labels))
     return samples

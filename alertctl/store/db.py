@@ -52,7 +52,8 @@ def cannot_write(error: BaseException) -> bool:
 
 
 def open_copy(path: Path, say: Callable[[str], None]) -> sqlite3.Connection:
-    """An in-memory copy of a file that cannot be opened for writing (a read-only file system).
+    """An in-memory copy of a file that cannot be opened for writing (a read-only file system),
+    its metric history left on disk.
 
     Read-only first, which reads the write-ahead log too. Where SQLite cannot create the log's
     shared-memory file beside it, `immutable` reads the main file alone: commits still in the
@@ -76,9 +77,11 @@ def open_copy(path: Path, say: Callable[[str], None]) -> sqlite3.Connection:
 
 
 def _copy(path: Path, query: str, memory: sqlite3.Connection) -> None:
+    from alertctl.store.copy import copy_without_history
+
     source = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True)
     try:
-        source.backup(memory)
+        copy_without_history(source, memory)
     finally:
         source.close()
 

@@ -6,19 +6,30 @@ into memory (reading still works), goes on recording and notifying there, and
 tries the file again every cycle; once a write goes through, the copy is written
 back whole and the file is used again. Only `watch` does this: a cron `check`
 that cannot write answers UNKNOWN instead, so that Nagios or cron's mail says so.
+
+Metric history stays on disk (it would cost as much memory as the file): the copy
+leaves it out, and the samples taken meanwhile wait in a bounded buffer, written to
+the history when the copy is written back; the oldest are dropped beyond it.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from alertctl.errors import StoreError
+from alertctl.model import Sample
+from alertctl.store import history
+from alertctl.store.copy import copy_without_history, write_back
 from alertctl.store.db import cannot_write, open_copy, open_database, transaction
 
 __all__ = ["MemoryFallback", "cannot_write", "open_or_keep_in_memory"]
+
+SAMPLE_BUFFER_CYCLES = 360
+"""Cycles of samples kept for the history while the file refuses writes: an hour at 10s."""
 
 
 def open_or_keep_in_memory(path: Path, say: Callable[[str], None]) -> MemoryFallback:
@@ -37,7 +48,10 @@ def open_or_keep_in_memory(path: Path, say: Callable[[str], None]) -> MemoryFall
 class MemoryFallback:
     """The connection a `watch` writes through: the file's, or while it refuses writes, a copy's."""
 
-    def __init__(self, disk: sqlite3.Connection | None, path: Path, say: Callable[[str], None]) -> None:
+    def __init__(
+        self, disk: sqlite3.Connection | None, path: Path, say: Callable[[str], None],
+        sample_buffer: int = SAMPLE_BUFFER_CYCLES,
+    ) -> None:
         self.disk = disk
         self.path = path
         self.where = str(path)
@@ -49,6 +63,16 @@ class MemoryFallback:
         self._operator_baseline: OperatorState = {}
         """Operator fields as the file held them when last compared: only what differs since is theirs."""
         self._started_empty = False
+        self.samples: deque[tuple[float, Sequence[Sample], history.Retention]] = deque(maxlen=sample_buffer)
+        """Recent cycles' samples (with the retention then in force), for the history once the file
+        takes writes again."""
+        self.samples_dropped = 0
+
+    def keep_samples(self, at: float, samples: Sequence[Sample], keep: history.Retention) -> None:
+        """One cycle's samples, while recording in memory; the oldest cycle goes when the buffer is full."""
+        if len(self.samples) == self.samples.maxlen:
+            self.samples_dropped += 1
+        self.samples.append((at, samples, keep))
 
     @property
     def engaged(self) -> bool:
@@ -75,7 +99,7 @@ class MemoryFallback:
         assert self.disk is not None
         memory = sqlite3.connect(":memory:", isolation_level=None)
         memory.row_factory = sqlite3.Row
-        self.disk.backup(memory)
+        copy_without_history(self.disk, memory)
         self._disk_version = _data_version(self.disk)
         self._operator_baseline = _operator_state(self.disk)
         self.memory = memory
@@ -93,16 +117,20 @@ class MemoryFallback:
             disk = self.disk or open_database(self.path)
             self.disk = disk
             if self._started_empty and disk.execute("SELECT 1 FROM alerts LIMIT 1").fetchone():
+                with transaction(disk):
+                    self._write_samples(disk)  # history only adds: the samples can still go in
                 self.say(f"database {self.where} was created by another process meanwhile: using it; "
                          f"the {self.cycles_kept} cycles kept in memory are not written over it")
             else:
                 self._take_operator_changes(disk)
                 if not _room_for(self.memory, self.path):
                     return False
-                self.memory.backup(disk)
+                with transaction(disk):
+                    write_back(self.memory, disk)
+                    self._write_samples(disk)
                 disk.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copy went through the log: give it back
                 self.say(f"database {self.where} accepts writes again: "
-                         f"{self.cycles_kept} cycles kept in memory written")
+                         f"{self.cycles_kept} cycles kept in memory written{self._samples_said()}")
         except StoreError as error:
             if error.refuses_writes:
                 return False
@@ -115,7 +143,19 @@ class MemoryFallback:
         self.memory.close()
         self.memory = None
         self._started_empty = False
+        self.samples.clear()
+        self.samples_dropped = 0
         return True
+
+    def _write_samples(self, disk: sqlite3.Connection) -> None:
+        for at, samples, keep in self.samples:
+            history.record(disk, samples, at, keep)
+
+    def _samples_said(self) -> str:
+        if not self.samples_dropped:
+            return ""
+        return (f"; the metric history misses the {self.samples_dropped} oldest cycles' samples "
+                f"(only the last {self.samples.maxlen} are kept in memory)")
 
 
     def _take_operator_changes(self, disk: sqlite3.Connection) -> None:

@@ -150,4 +150,41 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE UNIQUE INDEX alerts_one_open ON alerts(rule, series, nodata) WHERE status != 'resolved'
         """,
     ),
+    (
+        "m011_history",
+        """
+        CREATE TABLE series (
+            id INTEGER PRIMARY KEY,
+            metric TEXT NOT NULL,
+            labels TEXT NOT NULL,
+            first_at REAL NOT NULL,
+            UNIQUE (metric, labels)
+        );
+        CREATE TABLE sample_hot (
+            series INTEGER NOT NULL,
+            ts INTEGER NOT NULL,
+            value REAL NOT NULL,
+            PRIMARY KEY (series, ts)
+        ) WITHOUT ROWID;
+        CREATE TABLE sample_chunk (
+            series INTEGER NOT NULL,
+            t0 INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            vmin REAL NOT NULL,
+            vmax REAL NOT NULL,
+            ts BLOB NOT NULL,
+            vals BLOB NOT NULL,
+            PRIMARY KEY (series, t0)
+        ) WITHOUT ROWID;
+        CREATE TABLE sample_rollup (
+            series INTEGER NOT NULL,
+            step INTEGER NOT NULL,
+            t0 INTEGER NOT NULL,
+            vmin REAL NOT NULL,
+            vmax REAL NOT NULL,
+            buckets BLOB NOT NULL,
+            PRIMARY KEY (series, step, t0)
+        ) WITHOUT ROWID
+        """,
+    ),
 ]

@@ -51,6 +51,14 @@ def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.Monk
     assert (config.agent.interval, config.agent.host) == (5, "a")
 
 
+def test_history_keys_with_years_and_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, '[history]\nkeep_raw = "7d"\nkeep_1h = "5y"\n')
+    monkeypatch.setenv("ALERTCTL_HISTORY__ENABLED", "false")
+    history = load_config(path).history
+    assert (history.enabled, history.keep_raw, history.keep_5m, history.keep_1h) == (
+        False, 7 * 86400, 90 * 86400, 5 * 365 * 86400)
+
+
 def test_command_string_is_split_without_a_shell(tmp_path: Path) -> None:
     path = write(tmp_path, '[[checks]]\nname = "q"\ntype = "command"\ncommand = "echo \'a b\' c"\n')
     assert load_config(path).checks == (CommandCheck("q", ("echo", "a b", "c")),)
@@ -76,6 +84,8 @@ BAD = [
     ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\ncritical = { value = 1, for = "soon" }\n', "rules[0].critical.for: must be a duration"),
     ('[notify]\nescalate_to = ["pager"]\n', "notify.escalate_to: unknown channel 'pager'"),
     ("x = [", "not valid TOML"),
+    ('[history]\nkeep_raw = "30m"\n', "history.keep_raw: must be at least 1h"),
+    ('[history]\nkeep_5min = "30d"\n', "history.keep_5min: unknown key"),
 ]
 
 

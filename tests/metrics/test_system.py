@@ -67,6 +67,11 @@ def test_usage_refuses_an_unusable_baseline(previous: CpuTimes | None) -> None:
     assert cpu.usage(previous, CpuTimes(busy=150.0, iowait=0.0, total=1000.0)) is None
 
 
+def test_usage_is_given_to_one_decimal_as_psutil_gives_percentages() -> None:
+    samples = cpu.usage(CpuTimes(0.0, 0.0, 0.0), CpuTimes(1.0, 2.0, 3.0))
+    assert by_name(samples or []) == {"cpu.percent": 33.3, "cpu.iowait": 66.7}
+
+
 def test_usage_clamps_counter_skew_into_0_to_100() -> None:
     samples = cpu.usage(CpuTimes(10.0, 5.0, 100.0), CpuTimes(30.0, 4.0, 110.0))
     assert by_name(samples or []) == {"cpu.percent": 100.0, "cpu.iowait": 0.0}

@@ -21,7 +21,7 @@ import pytest
 from alertctl.config.runtime import Agent, AlertmanagerChannel, Config, Notify
 from alertctl.loop import Runner
 from alertctl.model import CommandCheck
-from alertctl.store import alerts, silences
+from alertctl.store import alerts, history, silences
 from alertctl.store.db import open_database, transaction
 from alertctl.store.fallback import MemoryFallback
 from tests.notify.harness import q_rule
@@ -57,7 +57,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 def _fill(disk: Path) -> Path:
     """Take every free byte, as a runaway log would."""
     filler = disk / "filler"
-    with filler.open("wb") as handle:
+    with filler.open("wb", buffering=0) as handle:  # unbuffered: a partial write leaves nothing to flush at close
         try:
             while True:
                 handle.write(b"\0" * 65536)
@@ -236,12 +236,12 @@ def _free_some(filler: Path, size: int) -> None:
     os.truncate(filler, filler.stat().st_size - size)
 
 
-def _runner_on(disk: Path, said: list[str]) -> tuple[Runner, MemoryFallback]:
+def _runner_on(disk: Path, said: list[str], sample_buffer: int = 360) -> tuple[Runner, MemoryFallback]:
     value = disk / "value"
     value.write_text("90\n")
     config = Config(agent=Agent(host="web-01"), checks=(CommandCheck("q", ("cat", str(value))),), rules=(q_rule(),))
     conn = open_database(disk / "a.db")
-    fallback = MemoryFallback(conn, disk / "a.db", said.append)
+    fallback = MemoryFallback(conn, disk / "a.db", said.append, sample_buffer)
     return Runner(config, conn, fallback=fallback), fallback
 
 
@@ -332,3 +332,30 @@ def test_alertmanager_hears_of_alerts_while_the_disk_is_full(small_disk: Path) -
         runner.run_once(1_800_000_005.0)
         ended = receiver.payloads[-1][0]  # type: ignore[index]
         assert ended["endsAt"].startswith("2027-01-15T08:00:05")  # resolved then, said at once
+
+
+def test_history_stays_on_disk_and_the_outage_s_samples_are_written_back(small_disk: Path) -> None:
+    """The in-memory copy leaves the history out; the samples taken meanwhile wait in a bounded
+    buffer and reach the history when the copy is written back, the oldest beyond it dropped."""
+    said: list[str] = []
+    runner, fallback = _runner_on(small_disk, said, sample_buffer=2)
+    t = 1_800_000_000.0
+    for at, value in ((t, "10"), (t + 1800, "20"), (t + 3600, "30")):  # the third seals an hour
+        (small_disk / "value").write_text(value)
+        runner.run_once(at)
+    runner.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    filler = _fill(small_disk)
+    for at, value in ((t + 3605, "41"), (t + 3610, "42"), (t + 3615, "43")):
+        (small_disk / "value").write_text(value)
+        runner.run_once(at)
+    assert fallback.engaged
+    assert fallback.conn.execute("SELECT count(*) FROM series").fetchone()[0] == 0
+    filler.unlink()
+    (small_disk / "value").write_text("50")
+    runner.run_once(t + 3620)
+    assert not fallback.engaged
+    [signal] = history.signals(runner.conn, "q.value", (), t, t + 3620, step=0)
+    assert [(p.at - t, p.value) for p in signal.points] == [
+        (0, 10.0), (1800, 20.0), (3600, 30.0), (3610, 42.0), (3615, 43.0), (3620, 50.0)]
+    assert "the metric history misses the 1 oldest cycles' samples (only the last 2" in said[-1]
+    assert query(small_disk / "a.db", "SELECT count(*) FROM sample_chunk") != [(0,)]

@@ -1,0 +1,108 @@
+"""Time left until a metric reaches a value, from its recent history: a pure function.
+
+A forecast rule judges this derived value with the unchanged engine (`for`,
+`clear`, reopen and renotify as for any rule), so the only new decision is here:
+a least-squares line over `window`, guarded the way the design notes measured
+(../shared/HISTORY.md): at least half the window covered and 10 samples, else no
+data; optionally the net change over a longer `confirm` span (all of it covered)
+must point the same way by more than the fit's own noise (twice the
+residuals' standard deviation: a net-zero sawtooth is not a trend whichever way
+its noise falls), and the value must already be past `from`. A series that is not heading for
+the value gets `NEVER`, which clears like any value far from its threshold.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+NEVER = 100 * 365 * 86400.0
+"""Seconds left for a series that is not heading for the value: a century, not infinity,
+so it stays a number in JSON and in the database."""
+MIN_SAMPLES = 10
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """`forecast = { reaches, window, confirm, from }` on a rule."""
+
+    reaches: float
+    window: float
+    confirm: float | None = None
+    past: float | None = None
+    """`from`: the value must already be past this (on its way to `reaches`)."""
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What the fit says: seconds left (NEVER when not heading there) and the rate per hour."""
+
+    seconds_left: float
+    per_hour: float
+
+
+@dataclass(frozen=True)
+class NoData:
+    reason: str
+
+
+def outlook(forecast: Forecast, times: Sequence[float], values: Sequence[float], now: float) -> Outlook | NoData:
+    """Seconds until the fitted line over `window` reaches `forecast.reaches`, judged at `now`.
+
+    `times` ascending; samples after `now` are ignored (a backtest hands in the whole series).
+    """
+    start = now - forecast.window
+    inside = [(t, v) for t, v in zip(times, values, strict=True) if start <= t <= now]
+    if len(inside) < MIN_SAMPLES:
+        return NoData(f"{len(inside)} samples in the last {_span(forecast.window)}, a forecast needs {MIN_SAMPLES}")
+    covered = inside[-1][0] - inside[0][0]
+    if covered < forecast.window / 2:
+        return NoData(f"samples cover {_span(covered)} of the {_span(forecast.window)} window, a forecast needs half")
+    slope, level, noise = _fit(inside, now)
+    rising = forecast.reaches >= (forecast.past if forecast.past is not None else inside[0][1])
+    if (level >= forecast.reaches) if rising else (level <= forecast.reaches):
+        return Outlook(0.0, slope * 3600)  # there already
+    toward = slope if rising else -slope
+    confirmed = _confirmed(forecast, times, values, now, 2 * noise if rising else -2 * noise)
+    if toward <= 0 or not _past(forecast, inside[-1][1], rising) or not confirmed:
+        return Outlook(NEVER, slope * 3600)
+    return Outlook(min((forecast.reaches - level) / slope, NEVER), slope * 3600)
+
+
+def _fit(points: Sequence[tuple[float, float]], now: float) -> tuple[float, float, float]:
+    """Least squares: the slope per second, the line's value at `now`, the residuals' deviation."""
+    n = len(points)
+    mean_t = math.fsum(t for t, _ in points) / n
+    mean_v = math.fsum(v for _, v in points) / n
+    spread = math.fsum((t - mean_t) ** 2 for t, _ in points)
+    slope = math.fsum((t - mean_t) * (v - mean_v) for t, v in points) / spread if spread else 0.0
+    residuals = math.fsum((v - mean_v - slope * (t - mean_t)) ** 2 for t, v in points)
+    return slope, mean_v + slope * (now - mean_t), math.sqrt(residuals / n)
+
+
+def _past(forecast: Forecast, latest: float, rising: bool) -> bool:
+    if forecast.past is None:
+        return True
+    return latest >= forecast.past if rising else latest <= forecast.past
+
+
+def _confirmed(forecast: Forecast, times: Sequence[float], values: Sequence[float], now: float, beyond: float) -> bool:
+    """The net change over `confirm` exceeds `beyond` (a rise) or is below it (a fall, `beyond` < 0).
+
+    A span not covered (its first sample later than a hundredth of it after its start) is not
+    confirmed: a log that has not yet been rotated once looks like a disk filling up.
+    """
+    if forecast.confirm is None:
+        return True
+    start = now - forecast.confirm
+    span = [(t, v) for t, v in zip(times, values, strict=True) if start <= t <= now]
+    if len(span) < 2 or span[0][0] - start > forecast.confirm / 100:
+        return False
+    change = span[-1][1] - span[0][1]
+    return change > beyond if beyond >= 0 else change < beyond
+
+
+def _span(seconds: float) -> str:
+    hours, rest = divmod(round(seconds), 3600)
+    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"

@@ -1,0 +1,51 @@
+"""`watch` and `check` cycles keep their samples in the history, in the cycle's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from alertctl.config.runtime import Agent, Config, History
+from alertctl.loop import Runner
+from alertctl.model import CommandCheck, Level, Rule
+from alertctl.store import history
+from alertctl.store.db import open_database
+
+T = 1_800_000_000.0
+
+
+def _runner(tmp_path: Path, value: str, **kwargs: object) -> Runner:
+    (tmp_path / "value").write_text(value)
+    config = Config(
+        agent=Agent(host="web-01"),
+        checks=(CommandCheck("q", ("cat", str(tmp_path / "value"))),),
+        rules=(Rule("q-high", "q.value", warning=Level(80)),),
+    )
+    return Runner(config, open_database(tmp_path / "a.db"), **kwargs)  # type: ignore[arg-type]
+
+
+def _values(runner: Runner) -> list[float]:
+    found = history.signals(runner.conn, "q.value", (), T - 86400, T + 86400, step=0)
+    return [p.value for s in found for p in s.points]
+
+
+def test_each_cycle_keeps_its_samples(tmp_path: Path) -> None:
+    runner = _runner(tmp_path, "12.5")
+    runner.run_once(T)
+    (tmp_path / "value").write_text("13.5")
+    runner.run_once(T + 10)
+    assert _values(runner) == [12.5, 13.5]
+    assert history.signals(runner.conn, "cpu.percent", (), T - 1, T + 11, step=0)[0].points  # system metrics too
+
+
+def test_a_dry_run_keeps_nothing(tmp_path: Path) -> None:
+    runner = _runner(tmp_path, "12.5", dry_run=True)
+    runner.run_once(T)
+    assert runner.conn.execute("SELECT count(*) FROM series").fetchone()[0] == 0
+
+
+def test_history_can_be_turned_off(tmp_path: Path) -> None:
+    runner = _runner(tmp_path, "12.5")
+    runner.configure(replace(runner.config, history=History(enabled=False)))
+    runner.run_once(T)
+    assert _values(runner) == []
