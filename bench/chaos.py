@@ -53,9 +53,9 @@ VALUES = (10.0, 90.0, 99.0)
 WARNING = 80.0
 READ_SLACK = 2.5
 """Seconds between a sample's time (read before sampling) and its command reading the value file."""
-NOTICE_KEY = ("alert", "kind", "channel")
-"""What tells one notice from another. Once notices carry a stable id (a header or a body field,
-`notice`), make this ("notice",)."""
+NOTICE_KEY = ("notice",)
+"""What tells one notice from another: the stable id every notice carries (its body's last line,
+and the `X-Alertctl-Notice-Id` header); a digest lists the ids it covers."""
 JUDGED = ("opened", "reopened", "raised", "lowered", "resolved")
 """Events the engine records at the time of the sample that caused them."""
 BODY_TEMPLATE = '{{"alert": {id}, "kind": "{kind}"}}'
@@ -98,10 +98,9 @@ class Receiver:
             def do_POST(self) -> None:
                 payload = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 channel = self.path.strip("/")
-                body = json.loads(str(payload.get("message") or "{}"))
-                notice = self.headers.get("X-Alertctl-Notice") or body.get("notice")
+                message = str(payload.get("message") or "")
                 with receiver.lock:
-                    receiver.arrivals.append({"channel": channel, "notice": notice, **body})
+                    receiver.arrivals += [{"channel": channel, "notice": notice} for notice in _notice_ids(message)]
                 if channel == "slow":
                     receiver.answering.set()
                     time.sleep(SLOW_ANSWER)
@@ -262,7 +261,7 @@ class Chaos:
 
 def count_notices(chaos: Chaos) -> None:
     """Lost and duplicated, by NOTICE_KEY: the outbox says what was owed, the receiver what came."""
-    rows = chaos.query("SELECT id, alert_id, kind, channel FROM outbox")
+    rows = chaos.query("SELECT notice_id, alert_id, kind, channel FROM outbox")
     queued = Counter(_key({"notice": i, "alert": a, "kind": k, "channel": c}) for i, a, k, c in rows)
     with chaos.receiver.lock:
         received = Counter(_key(arrival) for arrival in chaos.receiver.arrivals)
@@ -270,6 +269,16 @@ def count_notices(chaos: Chaos) -> None:
     figures.queued, figures.received = sum(queued.values()), sum(received.values())
     figures.lost = sum((queued - received).values())
     figures.duplicated = sum((received - queued).values())
+
+
+def _notice_ids(message: str) -> list[str]:
+    """The ids a body carries: a digest's covered ones, else its own (`Notice id: ...`)."""
+    found = {}
+    for line in message.splitlines():
+        name, _, value = line.partition(": ")
+        if name in ("Notice id", "Covers notice ids"):
+            found[name] = value.split()
+    return found.get("Covers notice ids") or found.get("Notice id") or []
 
 
 def _key(notice: dict[str, object]) -> tuple[object, ...]:
