@@ -159,7 +159,7 @@ def tour_outputs() -> dict[Path, str]:
 # `/tmp/` in the page stands for the scratch folder and `/home/alice` for the scratch home.
 
 _FENCE = re.compile(r"(?P<head><!-- tour: (?P<file>[\w.-]+) -->\n)?```(?P<lang>console|toml)\n(?P<body>.*?)```", re.S)
-_SYSTEM = r"(?:cpu|memory|swap|load|disk|processes)\.\w+"
+_SYSTEM = r"(?:cpu|memory|swap|load|disk|processes|alertctl)\.\w+"
 _PERFDATA_ITEM = re.compile(r"(?:'[^']*'|[^\s=']+)=\S*")
 
 
