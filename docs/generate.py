@@ -244,6 +244,8 @@ def masked(page: str) -> str:
     the machine's own readings, and the column widths and wrapping that follow from them."""
     page = re.sub(r"(?:\d{4}-)?\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?(?:[+-]\d\d:\d\d|Z)?", "<time>", page)
     page = re.sub(r"((?:duration|response_time|connect_time)\S*?[=:] ?)[\d.]+", r"\1#", page)
+    page = re.sub(r"((?:duration|response_time|connect_time) +)[\d.]+ ?(?:µs|ms|s)\b", r"\1#", page)
+    page = re.sub(r"(?m)^.*[┤└].*$|^[ \d:]*\d\d:\d\d[ \d:]*$", "", page)  # a chart's plot and axes: where the points fall
     page = "\n".join(_without_readings(line) for line in page.splitlines())
     page = re.sub(r"[─━]+", "─", page)
     return re.sub(r"\s+", " ", page)  # where a line wraps follows from the widths masked above
