@@ -20,7 +20,6 @@ from alertctl.errors import NotFoundError, UsageError
 from alertctl.messages import level_crossing, still_breached
 from alertctl.model import Alert, Rule, make_labels
 from alertctl.store import alerts
-from alertctl.store import history as samples_store
 from alertctl.store.db import transaction
 
 
@@ -275,6 +274,8 @@ def prune(
 
     Example: alertctl prune --older-than 30d
     """
+    from alertctl.store import history
+
     session = open_session(config, db)
     try:
         age = parse_duration(older_than) if older_than is not None else session.config.agent.retention
@@ -285,7 +286,7 @@ def prune(
     with transaction(session.conn):
         removed = alerts.prune(session.conn, before)
         kept = alerts.kept_for_notices(session.conn, before)
-        samples = samples_store.prune(session.conn, now, session.config.history)
+        samples = history.prune(session.conn, now, session.config.history)
     said = f"Pruned {removed} resolved alerts older than {older_than or 'the retention'}"
     if kept:
         said += f"; kept {len(kept)} whose notices are still being retried ({', '.join(f'#{i}' for i in kept)})"

@@ -14,7 +14,7 @@ from datetime import datetime
 from rich.text import Text
 
 from alertctl.model import Unit
-from alertctl.store.history import Point
+from alertctl.store.history.read import Point
 from alertctl.units import human
 
 HEIGHT = 12

@@ -13,7 +13,7 @@ from alertctl.config.runtime import Config
 from alertctl.durations import format_duration, iso, parse_duration, parse_time_point
 from alertctl.errors import NotFoundError, UsageError
 from alertctl.model import Alert, Labels, Rule, Severity
-from alertctl.store import history
+from alertctl.store.history import read as history
 from alertctl.units import unit_of
 
 if TYPE_CHECKING:

@@ -16,7 +16,6 @@ cost of a `process` check on a host with many processes.
 from __future__ import annotations
 
 import os
-import pwd
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -182,6 +181,8 @@ def _memory_total(proc: str) -> int:
 
 
 def _user(pid: int) -> str | None:
+    import pwd  # only when an alert's context names the heaviest processes
+
     try:
         uid = os.stat(f"/proc/{pid}").st_uid
         return pwd.getpwuid(uid).pw_name

@@ -8,7 +8,7 @@ from rich.console import Console
 
 from alertctl.cli.chart import HEIGHT, Threshold, draw
 from alertctl.model import Unit
-from alertctl.store.history import Point
+from alertctl.store.history.read import Point
 
 
 def _render(points: list[Point], since: float, until: float, thresholds: list[Threshold] = ()) -> list[str]:  # type: ignore[assignment]

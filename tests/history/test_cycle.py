@@ -8,7 +8,7 @@ from pathlib import Path
 from alertctl.config.runtime import Agent, Config, History
 from alertctl.loop import Runner
 from alertctl.model import CommandCheck, Level, Rule
-from alertctl.store import history
+from alertctl.store.history import read as history
 from alertctl.store.db import open_database
 
 T = 1_800_000_000.0

@@ -11,7 +11,7 @@ from alertctl.config.runtime import History
 from alertctl.model import Sample, make_labels
 from alertctl.store import history
 from alertctl.store.db import open_database, transaction
-from alertctl.store.history import chunk
+from alertctl.store.history import chunk, read
 
 HOUR0 = 1_800_000_000.0  # an hour boundary: 1_800_000_000 / 3600 = 500_000
 KEEP = History(keep_raw=2 * 86400.0, keep_5m=4 * 86400.0, keep_1h=8 * 86400.0)
@@ -29,7 +29,7 @@ def _cycle(conn: sqlite3.Connection, at: float, cpu: float, disk: float = 50.0) 
 
 
 def _raw(conn: sqlite3.Connection, metric: str, since: float, until: float) -> list[tuple[float, float]]:
-    [signal] = history.signals(conn, metric, (), since, until, step=0)
+    [signal] = read.signals(conn, metric, (), since, until, step=0)
     return [(point.at, point.value) for point in signal.points]
 
 
@@ -90,33 +90,33 @@ def test_steps_read_the_rollups_and_agree_with_the_raw_samples(conn: sqlite3.Con
     until = HOUR0 + 7200
     raw = [v for _, v in _raw(conn, "cpu.percent", HOUR0, until)]
     for step in (60, 300, 3600):
-        [signal] = history.signals(conn, "cpu.percent", (), HOUR0, until, step=step)
+        [signal] = read.signals(conn, "cpu.percent", (), HOUR0, until, step=step)
         per_bucket = step // 10
         assert [p.at for p in signal.points] == [HOUR0 + step * k for k in range(7200 // step + 1)]
         for k, point in enumerate(signal.points[:-1]):
             bucket = raw[k * per_bucket:(k + 1) * per_bucket]
             assert (point.min, point.max) == (min(bucket), max(bucket))
             assert point.value == pytest.approx(sum(bucket) / len(bucket))
-        assert signal.points[-1] == history.Point(until, 5.0, 5.0, 5.0)  # the open hour, from its raw rows
+        assert signal.points[-1] == read.Point(until, 5.0, 5.0, 5.0)  # the open hour, from its raw rows
 
 
 def test_a_step_is_chosen_for_at_most_a_thousand_points(conn: sqlite3.Connection) -> None:
     for i in range(1500):
         _cycle(conn, HOUR0 + 10 * i, 1.0)
-    [few] = history.signals(conn, "cpu.percent", (), HOUR0, HOUR0 + 9990)
+    [few] = read.signals(conn, "cpu.percent", (), HOUR0, HOUR0 + 9990)
     assert few.step == 0 and len(few.points) == 1000
-    [many] = history.signals(conn, "cpu.percent", (), HOUR0, HOUR0 + 15000)
+    [many] = read.signals(conn, "cpu.percent", (), HOUR0, HOUR0 + 15000)
     assert many.step == 30 and len(many.points) == 500  # 15s would give 1,001 buckets
-    assert history.choose_step(10**6, HOUR0 - 30 * 86400, HOUR0) == 3600
+    assert read.choose_step(10**6, HOUR0 - 30 * 86400, HOUR0) == 3600
 
 
 def test_labels_select_series(conn: sqlite3.Connection) -> None:
     with transaction(conn):
         history.record(conn, [Sample("disk.percent", 1.0, ROOT), Sample("disk.percent", 2.0, make_labels({"mount": "/var"}))],
                        HOUR0, KEEP)
-    both = history.signals(conn, "disk.percent", (), HOUR0 - 1, HOUR0 + 1)
+    both = read.signals(conn, "disk.percent", (), HOUR0 - 1, HOUR0 + 1)
     assert [(s.labels, s.points[0].value) for s in both] == [(ROOT, 1.0), (make_labels({"mount": "/var"}), 2.0)]
-    [var] = history.signals(conn, "disk.percent", make_labels({"mount": "/var"}), HOUR0 - 1, HOUR0 + 1)
+    [var] = read.signals(conn, "disk.percent", make_labels({"mount": "/var"}), HOUR0 - 1, HOUR0 + 1)
     assert var.points[0].value == 2.0
 
 

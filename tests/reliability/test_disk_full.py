@@ -21,7 +21,8 @@ import pytest
 from alertctl.config.runtime import Agent, AlertmanagerChannel, Config, Notify
 from alertctl.loop import Runner
 from alertctl.model import CommandCheck
-from alertctl.store import alerts, history, silences
+from alertctl.store import alerts, silences
+from alertctl.store.history import read
 from alertctl.store.db import open_database, transaction
 from alertctl.store.fallback import MemoryFallback
 from tests.notify.harness import q_rule
@@ -354,7 +355,7 @@ def test_history_stays_on_disk_and_the_outage_s_samples_are_written_back(small_d
     (small_disk / "value").write_text("50")
     runner.run_once(t + 3620)
     assert not fallback.engaged
-    [signal] = history.signals(runner.conn, "q.value", (), t, t + 3620, step=0)
+    [signal] = read.signals(runner.conn, "q.value", (), t, t + 3620, step=0)
     assert [(p.at - t, p.value) for p in signal.points] == [
         (0, 10.0), (1800, 20.0), (3600, 30.0), (3610, 42.0), (3615, 43.0), (3620, 50.0)]
     assert "the metric history misses the 1 oldest cycles' samples (only the last 2" in said[-1]

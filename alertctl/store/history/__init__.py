@@ -6,10 +6,11 @@ seals the hours before it into one compressed chunk per series and hour
 (`sample_rollup`). Each tier is pruned by age, in whole chunks and buckets.
 """
 
-from alertctl.store.history.read import Point, Signal, choose_step, signals
 from alertctl.store.history.write import Retention, prune, record, seal
 
-__all__ = ["Point", "Retention", "Signal", "choose_step", "prune", "record", "seal", "signals"]
+__all__ = ["Retention", "prune", "record", "seal"]
+"""The write side only: a cron `check` records and never reads, so the read side (`read.py`:
+`signals`, `Point`, `Signal`) is imported by the commands that draw."""
 
 TABLES = ("series", "sample_hot", "sample_chunk", "sample_rollup")
 """Left out of `watch`'s in-memory copy while the file refuses writes (see `store/copy.py`)."""
