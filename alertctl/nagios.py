@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from alertctl.messages import subject
-from alertctl.metrics.catalog import SYSTEM_METRICS
+from alertctl.catalog import SYSTEM_METRICS
 from alertctl.model import Alert, Level, Op, Rule, Sample, Severity, Unit
 from alertctl.units import unit_of
 

@@ -11,7 +11,7 @@ from alertctl.cli.common import (
 )
 from alertctl.cli.present import to_json
 from alertctl.errors import UsageError
-from alertctl.metrics import catalog
+from alertctl import catalog
 from alertctl.metrics.collector import Collector, pinned_mounts
 
 

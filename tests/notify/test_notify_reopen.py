@@ -6,7 +6,8 @@ from pathlib import Path
 
 from alertctl.config.runtime import Notify
 from alertctl.model import Change, NoticeLog, SeriesKey, Severity, Transition
-from alertctl.notify.policy import Decision, Kind, Reason, decide
+from alertctl.notice_reasons import Kind, Reason
+from alertctl.notify.policy import Decision, decide
 from tests.conftest import run_cli
 from tests.notify.harness import channel, q_rule
 from tests.notify.receivers import http_receiver
