@@ -15,8 +15,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "alertctl"
 
 PURE = ("alertctl.engine", "alertctl.nodata", "alertctl.waits", "alertctl.messages", "alertctl.units",
-        "alertctl.model", "alertctl.catalog")
-"""The engine and what it reads: samples, state and `now` in, transitions out."""
+        "alertctl.model", "alertctl.catalog", "alertctl.silencing")
+"""The engine and what it reads (samples, state and `now` in, transitions out), and silence matching."""
 
 BELOW_CONFIG = ("alertctl.secrets", "alertctl.notice_text", "alertctl.notice_reasons")
 """Read by config validation as well as by notify, so they sit below both."""
