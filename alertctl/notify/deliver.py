@@ -22,10 +22,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from alertctl import notice_text
 from alertctl.config.runtime import Channel, Config
 from alertctl.durations import iso
 from alertctl.errors import ConfigError
-from alertctl import notice_text
 from alertctl.notify import claims, ids
 from alertctl.notify.send import Sent, send
 from alertctl.store import outbox

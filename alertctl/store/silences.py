@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+
 from alertctl import silencing
 from alertctl.durations import iso
 from alertctl.model import Silence, make_labels
