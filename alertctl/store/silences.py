@@ -96,13 +96,8 @@ def apply(conn: sqlite3.Connection, now: float) -> list[Lifted]:
 
     Returns the alerts lifted and left unmuted, so the cycle can announce those a silence held back.
     """
-    active = not_over(conn, now)  # without one, only a suppression that has ended can change
-    query = _OPEN if active else _OPEN + " AND status = 'suppressed' AND suppressed_until <= ?"
-    rows = conn.execute(query, () if active else (now,)).fetchall()
-    held = [Held(row["id"], row["rule"], json.loads(row["labels"]),
-                 row["suppressed_until"] if row["status"] == "suppressed" else None, row["silence_id"])
-            for row in rows]
-    decided = silencing.plan(held, active, now)
+    active = not_over(conn, now)
+    decided = silencing.plan(_held(conn, now, everything=bool(active)), active, now)
     for item in decided.lift:
         conn.execute(
             "UPDATE alerts SET status = CASE WHEN acked_at IS NULL THEN 'firing' ELSE 'acknowledged' END, "
@@ -118,3 +113,12 @@ def apply(conn: sqlite3.Connection, now: float) -> list[Lifted]:
         )
         events.add(conn, mute.alert_id, now, "silenced", mute.why)
     return decided.announce
+
+
+def _held(conn: sqlite3.Connection, now: float, everything: bool) -> list[Held]:
+    """The open alerts; with no active silence only those whose suppression has ended can change."""
+    query = _OPEN if everything else _OPEN + " AND status = 'suppressed' AND suppressed_until <= ?"
+    rows = conn.execute(query, () if everything else (now,))
+    return [Held(row["id"], row["rule"], json.loads(row["labels"]),
+                 row["suppressed_until"] if row["status"] == "suppressed" else None, row["silence_id"])
+            for row in rows]
