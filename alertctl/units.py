@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from alertctl.metrics.catalog import CHECK_METRICS, SYSTEM_METRICS
+from alertctl.catalog import CHECK_METRICS, SYSTEM_METRICS
 from alertctl.model import Unit
 
 SIGNIFICANT = 3

@@ -29,8 +29,8 @@ _REGION = re.compile(r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-
 
 
 def metric_tables() -> str:
-    """The built-in metrics and the metrics each check type yields, from metrics/catalog.py."""
-    from alertctl.metrics import catalog
+    """The built-in metrics and the metrics each check type yields, from alertctl/catalog.py."""
+    from alertctl import catalog
 
     lines = ["| metric | unit | meaning | labels |", "|---|---|---|---|"]
     for spec in catalog.SYSTEM_METRICS:

@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
+from alertctl import catalog
 from alertctl.cli.common import (
     ConfigOption, DbOption, DebugOption, JsonOption, error_line, guarded, load_checked, open_session, parse_labels,
 )
 from alertctl.cli.present import to_json
 from alertctl.errors import UsageError
-from alertctl.metrics import catalog
 from alertctl.metrics.collector import Collector, pinned_mounts
 
 

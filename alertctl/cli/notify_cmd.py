@@ -24,7 +24,7 @@ def test(
 
     Example: alertctl notify test --channel ops
     """
-    from alertctl.notify.render import test_notice
+    from alertctl.notice_text import test_notice
     from alertctl.notify.send import expand, send
 
     effective = load_checked(config)

@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from alertctl.catalog import MetricSpec
 from alertctl.cli.columns import Cell, Column, lay_out
 from alertctl.cli.present import alert_subject, detail_fields, short_time, timeline_fields, value_text
 from alertctl.messages import subject
-from alertctl.metrics.catalog import MetricSpec
 from alertctl.model import Alert, Sample, Severity, Status, Unavailable, Unit
 from alertctl.readable import aligned
 from alertctl.units import human

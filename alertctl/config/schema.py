@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from alertctl import catalog
 from alertctl.config.defaults import DEFAULT_RULES
 from alertctl.durations import parse_duration
-from alertctl.metrics import catalog
 from alertctl.model import CheckType, Op
 
 
@@ -147,7 +147,7 @@ def _template(value: object) -> object:
     if isinstance(value, str):
         import string
 
-        from alertctl.notify.render import template_problem
+        from alertctl.notice_text import template_problem
 
         try:
             list(string.Formatter().parse(value))

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from alertctl.metrics import catalog
+from alertctl import catalog
 from alertctl.model import Alert, CheckType, Sample, Severity, Unit
 from alertctl.units import unit_of
 

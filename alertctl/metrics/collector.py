@@ -18,7 +18,8 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from alertctl.metrics import catalog, cpu, disk, load, memory, processes
+from alertctl import catalog
+from alertctl.metrics import cpu, disk, load, memory, processes
 from alertctl.metrics.check_result import CheckResult, seconds
 from alertctl.metrics.cpu import CpuTimes
 from alertctl.metrics.own import OwnCost

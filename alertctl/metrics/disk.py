@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import psutil
 
-from alertctl.metrics.catalog import SYSTEM_METRICS
+from alertctl.catalog import SYSTEM_METRICS
 from alertctl.model import Sample, Unavailable, make_labels
 
 IMAGE_FILESYSTEMS = frozenset({"squashfs", "iso9660", "udf", "erofs", "cramfs"})

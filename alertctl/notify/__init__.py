@@ -1,7 +1,7 @@
 """Telling people: the seam the loop hands recorded transitions to.
 
 The loop only knows this interface. Inside the cycle's transaction `queue.py`
-turns transitions into outbox rows (`policy.py` decides, `render.py` writes);
+turns transitions into outbox rows (`policy.py` decides, `alertctl/notice_text.py` writes);
 after the commit a `Notifier` from `worker.py` delivers them (`deliver.py`:
 retries, digests, caps; `send.py`: the only importer of apprise).
 """

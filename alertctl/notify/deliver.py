@@ -22,10 +22,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from alertctl import notice_text
 from alertctl.config.runtime import Channel, Config
 from alertctl.durations import iso
 from alertctl.errors import ConfigError
-from alertctl.notify import claims, ids, render
+from alertctl.notify import claims, ids
 from alertctl.notify.send import Sent, send
 from alertctl.store import outbox
 from alertctl.store.db import transaction
@@ -165,7 +166,7 @@ class Deliverer:
             outbox.reschedule(self.conn, [r.id for r in rows], recent[0] + 60.0)
             return Report(deferred=len(rows))
         if len(rows) > notify.digest_after or len(rows) > allowance:
-            shown = render.digest([(r.title, r.body, r.notify_type) for r in rows], self.host())
+            shown = notice_text.digest([(r.title, r.body, r.notify_type) for r in rows], self.host())
             return Batch(channel, shown.title, shown.body, shown.notify_type, tuple(rows))
         first = rows[0]
         return Batch(channel, first.title, first.body, first.notify_type, (first,))

@@ -9,41 +9,15 @@ each alert was already told, the `[notify]` config and `now`. Output: one
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from alertctl.config.runtime import AlertmanagerChannel, Channel, Notify
 from alertctl.model import Alert, Change, NoticeLog, Rule, Severity, Status, Transition
+from alertctl.notice_reasons import Kind, Reason
 
 SLACK = 1.0
 """Seconds a repeat or escalation may come early: cron's minute is not exact."""
-
-
-class Kind(enum.StrEnum):
-    OPENED = "opened"
-    RAISED = "raised"
-    RENOTIFY = "renotify"
-    ESCALATED = "escalated"
-    RESOLVED = "resolved"
-    TEST = "test"
-
-
-class Reason(enum.StrEnum):
-    FIRST_NOTIFICATION = "first_notification"
-    SEVERITY_RAISED = "severity_raised"
-    REPEAT_INTERVAL_ELAPSED = "repeat_interval_elapsed"
-    ESCALATION_DUE = "escalation_due"
-    RECOVERED = "recovered"
-    TEST = "test"
-    SILENCE_ENDED = "silence_ended"
-    REOPENED_SEVERITY_RAISED = "reopened_severity_raised"
-    MUTED_SUPPRESSED = "muted_suppressed"
-    MUTED_SILENCED = "muted_silenced"
-    MUTED_NO_CHANNEL = "muted_no_channel"
-    MUTED_REOPENED_IN_DEDUP_WINDOW = "muted_reopened_in_dedup_window"
-    MUTED_RESOLVED_DISABLED = "muted_resolved_disabled"
-    MUTED_NEVER_ANNOUNCED = "muted_never_announced"
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 from alertctl.config.runtime import Config
 from alertctl.model import Alert, Change, Rule, Status, Transition
+from alertctl.notice_text import render
 from alertctl.notify.policy import Decision, decide
-from alertctl.notify.render import render
 from alertctl.store import alerts, outbox
 
 

@@ -1,4 +1,4 @@
-"""Silences and single-alert suppressions: the rows, and applying them to open alerts.
+"""Silences and single-alert suppressions: the rows, and writing what `silencing` decides.
 
 A silence's state (pending, active, expired, lifted) is computed from time by
 `Silence.state`, never stored; lifting sets `lifted_at` and keeps the row.
@@ -8,22 +8,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 
+from alertctl import silencing
 from alertctl.durations import iso
 from alertctl.model import Silence, make_labels
+from alertctl.silencing import Held, Lifted
 from alertctl.store import events
 from alertctl.store.codec import labels_json
 
-_OPEN_UNMUTED = "SELECT id, rule, labels, silence_id FROM alerts WHERE status IN ('firing', 'acknowledged')"
-
-
-@dataclass(frozen=True)
-class Lifted:
-    """An alert a cycle put back to firing (or acknowledged) because its suppression ended."""
-
-    alert_id: int
-    silence_id: int | None
+_OPEN = ("SELECT id, rule, labels, status, suppressed_until, silence_id FROM alerts "
+         "WHERE status IN ('firing', 'acknowledged', 'suppressed')")
 
 
 def create(
@@ -98,42 +92,33 @@ def unsuppress_alert(conn: sqlite3.Connection, alert_id: int, now: float) -> boo
 
 
 def apply(conn: sqlite3.Connection, now: float) -> list[Lifted]:
-    """One cycle's suppression bookkeeping: lift what has ended, then mute what an active silence covers.
+    """One cycle's suppression bookkeeping, decided by `silencing.plan` and written here.
 
     Returns the alerts lifted and left unmuted, so the cycle can announce those a silence held back.
     """
-    lifted = _lift_ended(conn, now)
     active = not_over(conn, now)
-    muted: set[int] = set()
-    for row in conn.execute(_OPEN_UNMUTED).fetchall() if active else ():
-        labels = json.loads(row["labels"])
-        # not again by the silence someone lifted it from by hand (`unsuppress ID`)
-        silence = next((s for s in active if s.matches(row["rule"], labels) and s.id != row["silence_id"]), None)
-        if silence is not None:
-            _mute(conn, row["id"], silence, now)
-            muted.add(row["id"])
-    return [item for item in lifted if item.alert_id not in muted]
-
-
-def _lift_ended(conn: sqlite3.Connection, now: float) -> list[Lifted]:
-    rows = conn.execute(
-        "SELECT id, silence_id FROM alerts WHERE status = 'suppressed' AND suppressed_until <= ?", (now,)
-    ).fetchall()
-    for row in rows:
+    decided = silencing.plan(_held(conn, now, everything=bool(active)), active, now)
+    for item in decided.lift:
         conn.execute(
             "UPDATE alerts SET status = CASE WHEN acked_at IS NULL THEN 'firing' ELSE 'acknowledged' END, "
             "suppressed_until = NULL WHERE id = ?",
-            (row["id"],),
+            (item.alert_id,),
         )
-        why = f"silence #{row['silence_id']} ended" if row["silence_id"] else "suppression ended"
-        events.add(conn, row["id"], now, "unsuppressed", why)
-    return [Lifted(row["id"], row["silence_id"]) for row in rows]
+        events.add(conn, item.alert_id, now, "unsuppressed", item.why)
+    for mute in decided.mute:
+        conn.execute(
+            "UPDATE alerts SET status = 'suppressed', suppressed_until = ?, suppress_reason = ?, silence_id = ? "
+            "WHERE id = ?",
+            (mute.silence.ends_at, mute.silence.reason, mute.silence.id, mute.alert_id),
+        )
+        events.add(conn, mute.alert_id, now, "silenced", mute.why)
+    return decided.announce
 
 
-def _mute(conn: sqlite3.Connection, alert_id: int, silence: Silence, now: float) -> None:
-    conn.execute(
-        "UPDATE alerts SET status = 'suppressed', suppressed_until = ?, suppress_reason = ?, silence_id = ? "
-        "WHERE id = ?",
-        (silence.ends_at, silence.reason, silence.id, alert_id),
-    )
-    events.add(conn, alert_id, now, "silenced", f"silence #{silence.id} until {iso(silence.ends_at)}: {silence.reason}")
+def _held(conn: sqlite3.Connection, now: float, everything: bool) -> list[Held]:
+    """The open alerts; with no active silence only those whose suppression has ended can change."""
+    query = _OPEN if everything else _OPEN + " AND status = 'suppressed' AND suppressed_until <= ?"
+    rows = conn.execute(query, () if everything else (now,))
+    return [Held(row["id"], row["rule"], json.loads(row["labels"]),
+                 row["suppressed_until"] if row["status"] == "suppressed" else None, row["silence_id"])
+            for row in rows]

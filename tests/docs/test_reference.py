@@ -8,8 +8,8 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
+from alertctl import catalog
 from alertctl.cli.app import app
-from alertctl.metrics import catalog
 from tests.docs.generator import generate
 
 FIX = "stale: run `python3 docs/generate.py --reference` and commit the result"

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from alertctl.catalog import SYSTEM_METRICS
 from alertctl.metrics import memory, tcp
-from alertctl.metrics.catalog import SYSTEM_METRICS
 from alertctl.metrics.collector import Collector
 from alertctl.metrics.cpu import CpuTimes
 from alertctl.model import CommandCheck, ProcessCheck, TcpCheck

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from alertctl.metrics.catalog import SYSTEM_METRICS, check_metrics
+from alertctl.catalog import SYSTEM_METRICS, check_metrics
 from alertctl.model import CheckType, Level, Op, Rule, Sample, Severity, make_labels
 from alertctl.nagios import State, perfdata, status_line
 from tests.alerts import open_alert

@@ -6,7 +6,8 @@ from dataclasses import replace
 
 from alertctl.config.runtime import Channel, Notify
 from alertctl.model import Alert, Change, NoticeLog, SeriesKey, Severity, Status, Transition
-from alertctl.notify.policy import Decision, Kind, Reason, decide, route
+from alertctl.notice_reasons import Kind, Reason
+from alertctl.notify.policy import Decision, decide, route
 from tests.notify.harness import q_rule
 
 NOTIFY = Notify(

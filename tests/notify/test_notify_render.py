@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from alertctl.model import Alert, Severity, Status
-from alertctl.notify.render import digest, notify_type, render
+from alertctl.notice_text import digest, notify_type, render
 
 ALERT = Alert(
     id=7, rule="disk-full", metric="disk.percent", labels={"mount": "/var", "team": "web"}, series={"mount": "/var"},

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from alertctl.config.runtime import Notify
 from alertctl.model import Change, NoticeLog, SeriesKey, Severity, Transition
-from alertctl.notify.policy import Decision, Kind, Reason, decide
+from alertctl.notice_reasons import Kind, Reason
+from alertctl.notify.policy import Decision, decide
 from tests.conftest import run_cli
 from tests.notify.harness import channel, q_rule
 from tests.notify.receivers import http_receiver
-from tests.notify.test_notify_process import _config
 from tests.notify.test_notify_policy import ALERT, NOTIFY, RULES
+from tests.notify.test_notify_process import _config
 
 
 def test_a_reopen_at_a_higher_severity_reaches_the_pager_through_check(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from alertctl.config.runtime import Notify
-from alertctl.notify.render import SAMPLE, render, template_problem
+from alertctl.notice_text import SAMPLE, render, template_problem
 from alertctl.store import alerts
 from tests.conftest import run_cli
 from tests.notify.harness import Harness, channel, q_rules

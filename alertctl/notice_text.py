@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from alertctl.durations import iso
 from alertctl.messages import subject
 from alertctl.model import Alert, Severity, Status, make_labels
-from alertctl.notify.policy import Kind, Reason
+from alertctl.notice_reasons import Kind, Reason
 from alertctl.readable import aligned, context_fields, labels_text
 from alertctl.units import metric_value
 

@@ -1,7 +1,9 @@
 """Every metric alertctl can report, declared as data.
 
-Config validation, `alertctl metrics`, perfdata units and the README all read
-this one table, so a metric is added in exactly one place.
+Config validation, `alertctl metrics`, perfdata units and the manual all read
+this one table, so a metric is added in exactly one place. It sits beside the
+model and imports only the model, so the pure engine (through `units`) can read
+it without importing anything that collects.
 """
 
 from __future__ import annotations
