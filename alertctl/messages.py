@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from alertctl.model import Labels, Op, Rule, Severity, Unit
-from alertctl.units import human, percent_number, unit_of
+from alertctl.forecast import NEVER
+from alertctl.model import Labels, Op, Rule, Sample, Severity, Unit
+from alertctl.units import human, human_seconds, percent_number, plain, unit_of
 
 
 def _number(value: float, metric: str) -> str:
@@ -17,7 +18,10 @@ def subject(metric: str, labels: Labels) -> str:
     return " ".join([metric, *(value for _, value in labels)])
 
 
-def breach(rule: Rule, labels: Labels, value: float, severity: Severity, host: str) -> str:
+def breach(rule: Rule, sample: Sample, severity: Severity, host: str) -> str:
+    if rule.forecast is not None:
+        return _heading(rule, sample, host)
+    labels, value = sample.labels, sample.value
     threshold = rule.level(severity).value
     detail = f"{severity.label} {rule.op.words} {_number(threshold, rule.metric)}"
     distance = _distance(rule.op, value, threshold)
@@ -33,17 +37,60 @@ def _distance(op: Op, value: float, threshold: float) -> str:
     return f"exceeded by {share:.1f}%" if op.rises else f"short by {share:.1f}%"
 
 
+def _heading(rule: Rule, sample: Sample, host: str) -> str:
+    """`disk.percent on / will reach 100 in 9h 10m (+1.2%/h over 6h) on web1`: when, and how fast."""
+    assert rule.forecast is not None
+    reaches = _number(rule.forecast.reaches, rule.metric)
+    when = f"has reached {reaches}" if sample.value <= 0 else f"will reach {reaches} in {human_seconds(sample.value)}"
+    trend = f" ({_rate(sample.trend.per_hour, rule.metric)} over {human_seconds(rule.forecast.window)})" if sample.trend else ""
+    return f"{_where(rule.metric, sample.labels)} {when}{trend} on {host}"
+
+
+def _where(metric: str, labels: Labels) -> str:
+    """`disk.percent on /`, as the forecast's sentence reads."""
+    return " on ".join([metric, *(value for _, value in labels)][:2]) if labels else metric
+
+
+def _rate(per_hour: float, metric: str) -> str:
+    """`+1.2%/h`, `+2 GiB/h`: the fitted change per hour, signed."""
+    sign = "+" if per_hour >= 0 else "-"
+    unit = unit_of(metric)
+    if unit is Unit.PERCENT:
+        amount = f"{abs(per_hour):.1f}%" if abs(per_hour) >= 0.1 else f"{abs(per_hour):.2g}%"
+    elif unit is Unit.NONE:
+        amount = plain(abs(per_hour))
+    else:
+        amount = human(abs(per_hour), unit)
+    return f"{sign}{amount}/h"
+
+
+def _time_left(rule: Rule, seconds: float) -> str:
+    """A forecast's value: the time left, or that it is not heading there."""
+    assert rule.forecast is not None
+    if seconds >= NEVER:
+        return f"not heading for {_number(rule.forecast.reaches, rule.metric)}"
+    return f"{human_seconds(seconds)} from {_number(rule.forecast.reaches, rule.metric)}"
+
+
 def recovered(rule: Rule, labels: Labels, value: float, host: str) -> str:
+    if rule.forecast is not None:
+        clears = f"clears with more than {human_seconds(rule.clear_threshold)} left"
+        return f"{subject(rule.metric, labels)} is {_time_left(rule, value)} ({clears}) on {host}"
     clears = f"clears when not {rule.op.words} {_number(rule.clear_threshold, rule.metric)}"
     return f"{subject(rule.metric, labels)} is back to {_number(value, rule.metric)} ({clears}) on {host}"
 
 
 def level_crossing(rule: Rule, severity: Severity) -> str:
     """`above the warning level (80)`"""
+    if rule.forecast is not None:
+        return f"within the {severity.label} level ({human_seconds(rule.level(severity).value)} left)"
     return f"{rule.op.words} the {severity.label} level ({_number(rule.level(severity).value, rule.metric)})"
 
 
 def still_breached(rule: Rule, labels: Labels, value: float) -> str:
+    if rule.forecast is not None:
+        clears = f"clears with more than {human_seconds(rule.clear_threshold)} left"
+        return f"{subject(rule.metric, labels)} was still {_time_left(rule, value)} at the last check ({clears})"
     clears = f"clears when not {rule.op.words} {_number(rule.clear_threshold, rule.metric)}"
     if rule.op in (Op.EQ, Op.NE):
         clears = "a level still holds"
@@ -59,5 +106,7 @@ def no_data(metric: str, labels: Labels, reason: str, host: str) -> str:
     return f"no data for {subject(metric, labels)}: {reason} on {host}"
 
 
-def data_back(metric: str, labels: Labels, value: float, host: str) -> str:
-    return f"{subject(metric, labels)} is reporting again ({_number(value, metric)}) on {host}"
+def data_back(rule: Rule, sample: Sample, host: str) -> str:
+    if rule.forecast is not None:
+        return f"{subject(rule.metric, rule.match)} has a forecast again ({_time_left(rule, sample.value)}) on {host}"
+    return f"{subject(rule.metric, rule.match)} is reporting again ({_number(sample.value, rule.metric)}) on {host}"

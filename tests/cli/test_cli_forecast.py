@@ -1,0 +1,121 @@
+"""Forecast rules (the contract's "Forecast rules"): the time left until a metric reaches a value,
+derived from the stored history each cycle and judged by the unchanged engine.
+
+Cycles run as a `check` process runs them (`Rig.cycle_at`: config, database, Runner) at
+injected times a second apart, so a 20-second window fills without waiting.
+"""
+
+from __future__ import annotations
+
+from alertctl.forecast import NEVER
+from tests.cli.conftest import Rig
+
+T = 1_800_000_000.0
+
+FILLING = """
+[agent]
+host = "web-01"
+
+[[rules]]
+name = "q-filling"
+metric = "q.value"
+forecast = { reaches = 100, window = "20s" }
+warning = "60s"
+critical = "10s"
+clear = "90s"
+"""
+
+
+def _climb(rig: Rig, start: float, per_second: float, seconds: int) -> list[str]:
+    """One cycle a second while the value climbs; the rules without data after each cycle."""
+    blind = []
+    for i in range(seconds):
+        rig.set_value(round(start + per_second * i, 3))
+        cycle = rig.cycle_at(T + i)
+        blind.append(cycle.blind["q-filling"].reason if "q-filling" in cycle.blind else "")
+    return blind
+
+
+def test_a_climbing_value_opens_a_warning_before_it_reaches_the_limit(rig: Rig) -> None:
+    rig.configure(FILLING)
+
+    blind = _climb(rig, 50, 1.0, 12)  # 100 at second 50
+
+    assert blind[0].startswith("forecast: 1 sample in the last 20s")  # no data until 10 samples
+    assert blind[-1] == ""
+    (alert,) = rig.open_alerts()
+    assert alert["rule"] == "q-filling" and alert["severity"] == "warning"
+    assert alert["metric"] == "q.value"
+    assert 38 <= alert["value"] <= 41  # seconds left, at a value of 59-61: far from 100
+    assert alert["threshold"] == 60
+    assert alert["message"] == "q.value will reach 100 in 39s (+3600/h over 20s) on web-01"
+
+
+def test_the_alert_rises_to_critical_and_clears_only_past_clear(rig: Rig) -> None:
+    rig.configure(FILLING)
+    _climb(rig, 50, 1.0, 45)  # 5 seconds left at the end
+    assert rig.open_alerts()[0]["severity"] == "critical"
+
+    for i in range(45, 70):  # it stops growing: the trend flattens and time left grows past `clear`
+        rig.set_value(94)
+        rig.cycle_at(T + i)
+
+    (alert,) = rig.alerts()
+    assert alert["status"] == "resolved"
+    assert alert["peak"] < 10  # the worst is the shortest time left
+
+
+def test_a_flat_series_opens_nothing_and_has_data(rig: Rig) -> None:
+    rig.configure(FILLING)
+
+    blind = _climb(rig, 97, 0.0, 25)  # close to the limit, but not heading there
+
+    assert rig.alerts() == []
+    assert blind[-1] == ""
+
+
+def test_a_falling_series_opens_nothing(rig: Rig) -> None:
+    rig.configure(FILLING)
+
+    _climb(rig, 90, -1.0, 25)
+
+    assert rig.alerts() == []
+
+
+def test_check_says_unknown_while_the_history_is_too_short(rig: Rig) -> None:
+    rig.configure(FILLING)
+
+    result = rig.check()
+
+    assert result.returncode == 3, result.stdout
+    assert "no data: q-filling (forecast: 1 sample in the last 20s, a forecast needs 10)" in result.stdout
+
+
+def test_config_validate_names_the_bad_forecast_key(rig: Rig) -> None:
+    for bad, key in (
+        ('{ reaches = 100, window = "soon" }', "rules[0].forecast.window: must be a duration"),
+        ('{ reaches = 100 }', "rules[0].forecast.window: is required"),
+        ('{ reaches = 100, window = "20s", confrim = "1h" }', "rules[0].forecast.confrim: unknown key"),
+        ('{ reaches = 100, window = "1h", confirm = "20s" }', "rules[0].forecast.confirm: must be at least"),
+    ):
+        rig.configure(FILLING.replace('{ reaches = 100, window = "20s" }', bad))
+
+        result = rig.run("config", "validate")
+
+        assert result.returncode == 2, result.stdout
+        assert key in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_config_validate_refuses_levels_in_the_wrong_order(rig: Rig) -> None:
+    rig.configure(FILLING.replace('critical = "10s"', 'critical = "2m"'))
+
+    result = rig.run("config", "validate")
+
+    assert result.returncode == 2
+    assert "rules[0].warning: must be longer than critical (2m)" in result.stderr
+
+
+def test_never_is_a_number_not_a_breach(rig: Rig) -> None:
+    """A series heading nowhere reads as a century left: a value, judged, never a breach."""
+    assert NEVER > 90 * 365 * 86400
