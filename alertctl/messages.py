@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from alertctl.forecast import NEVER
-from alertctl.model import Labels, Op, Rule, Sample, Severity, Unit
-from alertctl.units import human, human_seconds, percent_number, plain, unit_of
+from alertctl.model import Alert, Labels, Op, Rule, Sample, Severity, Unit
+from alertctl.units import human, human_seconds, metric_value, percent_number, plain, unit_of
 
 
 def _number(value: float, metric: str) -> str:
@@ -62,6 +62,16 @@ def _rate(per_hour: float, metric: str) -> str:
     else:
         amount = human(abs(per_hour), unit)
     return f"{sign}{amount}/h"
+
+
+def time_left(seconds: float) -> str:
+    """A forecast's value as people read it: `9h 10m`, or `never` for a series not heading there."""
+    return "never" if seconds >= NEVER else human_seconds(seconds)
+
+
+def alert_value(alert: Alert, value: float) -> str:
+    """One of an alert's values in its unit: a forecast rule's alert (its context says so) holds time left."""
+    return time_left(value) if "forecast" in alert.context else metric_value(alert.metric, value)
 
 
 def _time_left(rule: Rule, seconds: float) -> str:

@@ -7,7 +7,8 @@ injected times a second apart, so a 20-second window fills without waiting.
 
 from __future__ import annotations
 
-from alertctl.forecast import NEVER
+import time
+
 from tests.cli.conftest import Rig
 
 T = 1_800_000_000.0
@@ -26,12 +27,12 @@ clear = "90s"
 """
 
 
-def _climb(rig: Rig, start: float, per_second: float, seconds: int) -> list[str]:
-    """One cycle a second while the value climbs; the rules without data after each cycle."""
+def _climb(rig: Rig, start: float, per_second: float, seconds: int, at: float = T) -> list[str]:
+    """One cycle a second from `at` while the value climbs; the rules without data after each cycle."""
     blind = []
     for i in range(seconds):
         rig.set_value(round(start + per_second * i, 3))
-        cycle = rig.cycle_at(T + i)
+        cycle = rig.cycle_at(at + i)
         blind.append(cycle.blind["q-filling"].reason if "q-filling" in cycle.blind else "")
     return blind
 
@@ -66,7 +67,9 @@ def test_the_alert_rises_to_critical_and_clears_only_past_clear(rig: Rig) -> Non
 
 
 def test_a_flat_series_opens_nothing_and_has_data(rig: Rig) -> None:
-    rig.configure(FILLING)
+    """Its time left is a century (forecast.NEVER): a value far past any level. The plain rule
+    beside it judges only the measured values, never the forecast's seconds."""
+    rig.configure(FILLING + rig.q_rule("q-huge", warning=1_000_000, critical=2_000_000))
 
     blind = _climb(rig, 97, 0.0, 25)  # close to the limit, but not heading there
 
@@ -116,6 +119,14 @@ def test_config_validate_refuses_levels_in_the_wrong_order(rig: Rig) -> None:
     assert "rules[0].warning: must be longer than critical (2m)" in result.stderr
 
 
-def test_never_is_a_number_not_a_breach(rig: Rig) -> None:
-    """A series heading nowhere reads as a century left: a value, judged, never a breach."""
-    assert NEVER > 90 * 365 * 86400
+def test_show_reads_the_values_as_time_left_and_draws_the_value_forecast(rig: Rig) -> None:
+    rig.configure(FILLING)
+    _climb(rig, 50, 1.0, 12, at=time.time() - 60)  # in the past: `show` draws up to the real now
+    (alert,) = rig.open_alerts()
+
+    result = rig.invoke("show", str(alert["id"]))
+
+    assert result.exit_code == 0, result.output
+    assert "Forecast       reaches  100" in result.output
+    assert "39s (peak 39s, threshold 1m)" in result.output
+    assert "reaches 100" in result.output
