@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from alertctl.forecast import NoData, outlook
 from alertctl.model import Forecast, Labels, Rule, Sample, Trend, Unavailable
 from alertctl.store import history
+from alertctl.store.history import Point
 
+ROLLUP_STEP = 300
+"""Seconds per bucket of the finest rollup (`store/history`)."""
 UNREADABLE = "forecast: the history cannot be read while the database refuses writes"
 
 
@@ -56,8 +59,22 @@ def derive(conn: sqlite3.Connection | None, rules: Sequence[Rule], samples: Sequ
 def _before(
     conn: sqlite3.Connection, metric: str, labels: Labels, forecast: Forecast, now: float
 ) -> tuple[list[float], list[float]]:
-    """The series' raw samples over the longer of `window` and `confirm`, taken before `now`."""
-    span = max(forecast.window, forecast.confirm or 0.0)
-    own = [s for s in history.signals(conn, metric, labels, now - span, now, step=0) if s.labels == labels]
-    points = [p for s in own for p in s.points if p.at < now]
+    """The series' samples taken before `now`: raw over `window` (what the line is fitted to),
+    5-minute averages over the rest of `confirm` when a bucket fits in its slack.
+
+    `confirm` only compares its first and last values, and needs its first one within a
+    hundredth of the span of its start; a 24-hour span read raw at 10 s is 8,640 samples
+    decoded every cycle (about 8 ms a mount, measured), as 5-minute buckets 288.
+    """
+    points = []
+    earliest = now - forecast.window
+    if forecast.confirm is not None and forecast.confirm > forecast.window:
+        coarse = forecast.confirm / 100 >= ROLLUP_STEP
+        older = _points(conn, metric, labels, now - forecast.confirm, earliest, ROLLUP_STEP if coarse else 0)
+        points += [p for p in older if p.at < earliest]
+    points += [p for p in _points(conn, metric, labels, earliest, now, 0) if earliest <= p.at < now]
     return [p.at for p in points], [p.value for p in points]
+
+
+def _points(conn: sqlite3.Connection, metric: str, labels: Labels, since: float, until: float, step: int) -> list[Point]:
+    return [p for s in history.signals(conn, metric, labels, since, until, step) if s.labels == labels for p in s.points]

@@ -8,6 +8,7 @@ injected times a second apart, so a 20-second window fills without waiting.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from tests.cli.conftest import Rig
 
@@ -130,3 +131,22 @@ def test_show_reads_the_values_as_time_left_and_draws_the_value_forecast(rig: Ri
     assert "Forecast       reaches  100" in result.output
     assert "39s (peak 39s, threshold 1m)" in result.output
     assert "reaches 100" in result.output
+
+
+def _rotated(rig: Rig, rules: str) -> list[dict[str, object]]:
+    """A log that fell from 100 to 75 (rotated) and has since grown back to 94 over 20 seconds."""
+    rig.configure(rules)
+    for i in range(46):
+        rig.set_value(100 - i if i <= 25 else 75 + (i - 25) * 0.95)
+        rig.cycle_at(T + i)
+    return rig.alerts()
+
+
+def test_confirm_keeps_a_regrowth_after_a_rotation_quiet_and_without_it_warns(rig: Rig, tmp_path: Path) -> None:
+    """The last 20 seconds climb fast, but over the 40 of `confirm` the value went down."""
+    confirmed = FILLING.replace('window = "20s" }', 'window = "20s", confirm = "40s" }')
+    assert _rotated(rig, confirmed) == []
+
+    (tmp_path / "unconfirmed").mkdir()
+    other = Rig(tmp_path / "unconfirmed")
+    assert [a["rule"] for a in _rotated(other, FILLING)] == ["q-filling"]
