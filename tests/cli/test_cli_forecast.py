@@ -150,3 +150,12 @@ def test_confirm_keeps_a_regrowth_after_a_rotation_quiet_and_without_it_warns(ri
     (tmp_path / "unconfirmed").mkdir()
     other = Rig(tmp_path / "unconfirmed")
     assert [a["rule"] for a in _rotated(other, FILLING)] == ["q-filling"]
+
+
+def test_config_validate_refuses_a_forecast_without_history(rig: Rig) -> None:
+    rig.configure(FILLING, preamble="[history]\nenabled = false\n")
+
+    result = rig.run("config", "validate")
+
+    assert result.returncode == 2
+    assert "rules[0].forecast: needs the metric history, and [history] enabled is false" in result.stderr
