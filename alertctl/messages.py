@@ -40,10 +40,8 @@ def _distance(op: Op, value: float, threshold: float) -> str:
 def _heading(rule: Rule, sample: Sample, host: str) -> str:
     """`disk.percent on / will reach 100 in 9h 10m (+1.2%/h over 6h) on web1`: when, and how fast."""
     assert rule.forecast is not None
-    reaches = _number(rule.forecast.reaches, rule.metric)
-    when = f"has reached {reaches}" if sample.value <= 0 else f"will reach {reaches} in {human_seconds(sample.value)}"
     trend = f" ({_rate(sample.trend.per_hour, rule.metric)} over {human_seconds(rule.forecast.window)})" if sample.trend else ""
-    return f"{_where(rule.metric, sample.labels)} {when}{trend} on {host}"
+    return f"{_where(rule.metric, sample.labels)} {_time_left(rule, sample.value)}{trend} on {host}"
 
 
 def _where(metric: str, labels: Labels) -> str:
@@ -75,17 +73,18 @@ def alert_value(alert: Alert, value: float) -> str:
 
 
 def _time_left(rule: Rule, seconds: float) -> str:
-    """A forecast's value: the time left, or that it is not heading there."""
+    """A forecast's value: the time left, that it is there already, or that it is not heading there."""
     assert rule.forecast is not None
-    if seconds >= NEVER:
-        return f"not heading for {_number(rule.forecast.reaches, rule.metric)}"
-    return f"{human_seconds(seconds)} from {_number(rule.forecast.reaches, rule.metric)}"
+    reaches = _number(rule.forecast.reaches, rule.metric)
+    if seconds <= 0:
+        return f"has reached {reaches}"
+    return f"is not heading for {reaches}" if seconds >= NEVER else f"will reach {reaches} in {human_seconds(seconds)}"
 
 
 def recovered(rule: Rule, labels: Labels, value: float, host: str) -> str:
     if rule.forecast is not None:
         clears = f"clears with more than {human_seconds(rule.clear_threshold)} left"
-        return f"{subject(rule.metric, labels)} is {_time_left(rule, value)} ({clears}) on {host}"
+        return f"{subject(rule.metric, labels)} {_time_left(rule, value)} ({clears}) on {host}"
     clears = f"clears when not {rule.op.words} {_number(rule.clear_threshold, rule.metric)}"
     return f"{subject(rule.metric, labels)} is back to {_number(value, rule.metric)} ({clears}) on {host}"
 
@@ -100,7 +99,8 @@ def level_crossing(rule: Rule, severity: Severity) -> str:
 def still_breached(rule: Rule, labels: Labels, value: float) -> str:
     if rule.forecast is not None:
         clears = f"clears with more than {human_seconds(rule.clear_threshold)} left"
-        return f"{subject(rule.metric, labels)} was still {_time_left(rule, value)} at the last check ({clears})"
+        reaches = _number(rule.forecast.reaches, rule.metric)
+        return f"{subject(rule.metric, labels)} had {time_left(value)} left to {reaches} at the last check ({clears})"
     clears = f"clears when not {rule.op.words} {_number(rule.clear_threshold, rule.metric)}"
     if rule.op in (Op.EQ, Op.NE):
         clears = "a level still holds"

@@ -7,6 +7,7 @@ injected times a second apart, so a 20-second window fills without waiting.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -65,6 +66,8 @@ def test_the_alert_rises_to_critical_and_clears_only_past_clear(rig: Rig) -> Non
     (alert,) = rig.alerts()
     assert alert["status"] == "resolved"
     assert alert["peak"] < 10  # the worst is the shortest time left
+    shown = " ".join(rig.invoke("show", "1").output.split())  # the timeline wraps
+    assert re.search(r"resolved .*q\.value will reach 100 in 2m \d+s \(clears with more than 1m 30s left\)", shown)
 
 
 def test_a_flat_series_opens_nothing_and_has_data(rig: Rig) -> None:
