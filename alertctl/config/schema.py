@@ -296,7 +296,7 @@ def _forecast_levels(data: object) -> object:
             elif value is not None and not isinstance(value, dict):
                 data[key] = parse_duration(value)
         except ValueError as error:
-            raise KeyProblem(key, f"{error} (with forecast, the time left)") from None
+            raise KeyProblem(key, f"is time left with forecast, so {error}") from None
     return data
 
 

@@ -114,6 +114,15 @@ def test_config_validate_names_the_bad_forecast_key(rig: Rig) -> None:
         assert "Traceback" not in result.stderr
 
 
+def test_config_validate_wants_levels_as_time_left(rig: Rig) -> None:
+    rig.configure(FILLING.replace('warning = "60s"', 'warning = "soon"'))
+
+    result = rig.run("config", "validate")
+
+    assert result.returncode == 2
+    assert "rules[0].warning: is time left with forecast, so must be a duration like 30s" in result.stderr
+
+
 def test_config_validate_refuses_levels_in_the_wrong_order(rig: Rig) -> None:
     rig.configure(FILLING.replace('critical = "10s"', 'critical = "2m"'))
 
@@ -123,7 +132,7 @@ def test_config_validate_refuses_levels_in_the_wrong_order(rig: Rig) -> None:
     assert "rules[0].warning: must be longer than critical (2m)" in result.stderr
 
 
-def test_show_reads_the_values_as_time_left_and_draws_the_value_forecast(rig: Rig) -> None:
+def test_show_and_metrics_read_the_values_as_time_left_and_draw_the_value_forecast(rig: Rig) -> None:
     rig.configure(FILLING)
     _climb(rig, 50, 1.0, 12, at=time.time() - 60)  # in the past: `show` draws up to the real now
     (alert,) = rig.open_alerts()
@@ -134,6 +143,9 @@ def test_show_reads_the_values_as_time_left_and_draws_the_value_forecast(rig: Ri
     assert "Forecast       reaches  100" in result.output
     assert "39s (peak 39s, threshold 1m)" in result.output
     assert "reaches 100" in result.output
+    charted = rig.invoke("metrics", "q.value", "--since", "5m")
+    assert charted.exit_code == 0, charted.output
+    assert "q-filling reaches 100" in charted.output
 
 
 def _rotated(rig: Rig, rules: str) -> list[dict[str, object]]:
