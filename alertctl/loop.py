@@ -16,7 +16,7 @@ from alertctl import clock, context, engine, trends
 from alertctl.config.runtime import Config
 from alertctl.metrics.collector import SYSTEM_FAMILIES, Collector, Reading, pinned_mounts
 from alertctl.metrics.cpu import CpuTimes
-from alertctl.model import Alert, Blind, SeriesKey, Status, Track, Transition
+from alertctl.model import Alert, Blind, Sample, SeriesKey, Status, Track, Transition
 from alertctl.notify import Notifier
 from alertctl.store import alerts, history, silences, state, timeshift
 from alertctl.store.db import transaction
@@ -44,6 +44,8 @@ class Cycle:
     """Rules without a sample in this cycle (state `nodata`), by name."""
     superseded: list[SeriesKey] = field(default_factory=list)
     """Series this reading was too old for: another process judged a later sample first."""
+    derived: list[Sample] = field(default_factory=list)
+    """Forecast rules' samples (seconds left), judged with the reading's."""
 
 
 class Runner:
@@ -215,7 +217,7 @@ class Runner:
                           self._warn_once)
         self._keep_samples(conn, reading, now)
         return Cycle(now, reading, recorded, current, tracks=outcome.tracks, blind=outcome.blind,
-                     superseded=outcome.superseded)
+                     superseded=outcome.superseded, derived=derived.samples)
 
     def _history_of(self, conn: sqlite3.Connection) -> sqlite3.Connection | None:
         """Where forecast rules read the history: none in the in-memory fallback's copy."""

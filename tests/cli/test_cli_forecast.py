@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import re
 import time
+from io import StringIO
 from pathlib import Path
 
+from rich.console import Console
+
+from alertctl.cli.live import render
+from alertctl.cli.live_screen import screen_of
+from alertctl.config import load_config
 from tests.cli.conftest import Rig
 
 T = 1_800_000_000.0
@@ -174,3 +180,19 @@ def test_config_validate_refuses_a_forecast_without_history(rig: Rig) -> None:
 
     assert result.returncode == 2
     assert "rules[0].forecast: needs the metric history, and [history] enabled is false" in result.stderr
+
+
+def test_the_live_view_watches_the_time_left(rig: Rig) -> None:
+    rig.configure(FILLING)
+    _climb(rig, 50, 1.0, 11)
+    rig.set_value(61)
+    cycle = rig.cycle_at(T + 11)
+
+    screen = screen_of(cycle, load_config(rig.config, use_cache=False).rules, "web-01", 1.0)
+    out = StringIO()
+    Console(file=out, width=120, height=40, color_system=None).print(render(screen, 120, 40))
+
+    shown = out.getvalue()
+    assert "39s" in shown  # the open alert's value and the watched row, as time left
+    row = next(line for line in shown.splitlines() if line.rstrip().endswith("q-filling") and "warn <" in line)
+    assert "39s" in row and "warn < 1m, crit < 10s" in row
