@@ -325,16 +325,16 @@ class RuleSection(Strict):
     def _levels_make_sense(self) -> RuleSection:
         if self.warning is None and self.critical is None:
             raise ValueError("needs a warning or a critical level (or both)")
-        nearest = self.warning or self.critical
         if self.forecast is not None:
             _check_time_left(self.warning, self.critical, self.clear)
-        else:
-            if self.warning and self.critical and not self._escalates_by_time():
-                _check_order(self.op, self.warning.value, self.critical.value)
-            if self.clear is not None and nearest is not None:
-                _check_clear(self.op, self.clear, nearest.value)
-        if self.forecast is not None and "nodata_after" not in self.model_fields_set:
-            self.nodata_after = max(self.nodata_after, self.forecast.window)  # a fresh start needs half of it
+            if "nodata_after" not in self.model_fields_set:
+                self.nodata_after = max(self.nodata_after, self.forecast.window)  # a fresh start needs half of it
+            return self
+        if self.warning and self.critical and not self._escalates_by_time():
+            _check_order(self.op, self.warning.value, self.critical.value)
+        nearest = self.warning or self.critical
+        if self.clear is not None and nearest is not None:
+            _check_clear(self.op, self.clear, nearest.value)
         return self
 
 
