@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from alertctl.model import Change, Rule, Sample, Transition
+from alertctl.durations import format_duration
+from alertctl.model import Change, Forecast, Rule, Sample, Transition
 
 _TOP_BY = {"cpu": "cpu", "load": "cpu", "memory": "memory", "swap": "memory"}
 
@@ -47,8 +48,20 @@ def gather(
     if family in details:
         values = {s.metric: s.value for s in samples if s.metric.startswith(f"{family}.")}
         context["check"] = details[family] | values
+    if rule.forecast is not None:
+        context["forecast"] = forecast_context(rule.forecast)
     if rule.recommendations:
         context["recommendations"] = list(rule.recommendations)
     if rule.runbook:
         context["runbook"] = rule.runbook
     return context
+
+
+def forecast_context(forecast: Forecast) -> dict[str, object]:
+    """What the alert's value (seconds left) was fitted against: `show` reads its values as time left."""
+    found: dict[str, object] = {"reaches": forecast.reaches, "window": format_duration(forecast.window)}
+    if forecast.confirm is not None:
+        found["confirm"] = format_duration(forecast.confirm)
+    if forecast.past is not None:
+        found["from"] = forecast.past
+    return found

@@ -206,7 +206,7 @@ def _breach(
     return Transition(
         change, SeriesKey(rule.name, sample.labels), rule.metric, severity, now,
         value=sample.value, peak=peak, threshold=rule.level(severity).value,
-        message=messages.breach(rule, sample.labels, sample.value, severity, host),
+        message=messages.breach(rule, sample, severity, host),
         breaches=runs, alert_id=alert_id,
     )
 

@@ -17,21 +17,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from alertctl.model import Forecast
+from alertctl.units import human_seconds
+
 NEVER = 100 * 365 * 86400.0
 """Seconds left for a series that is not heading for the value: a century, not infinity,
 so it stays a number in JSON and in the database."""
 MIN_SAMPLES = 10
-
-
-@dataclass(frozen=True)
-class Forecast:
-    """`forecast = { reaches, window, confirm, from }` on a rule."""
-
-    reaches: float
-    window: float
-    confirm: float | None = None
-    past: float | None = None
-    """`from`: the value must already be past this (on its way to `reaches`)."""
 
 
 @dataclass(frozen=True)
@@ -55,10 +47,13 @@ def outlook(forecast: Forecast, times: Sequence[float], values: Sequence[float],
     start = now - forecast.window
     inside = [(t, v) for t, v in zip(times, values, strict=True) if start <= t <= now]
     if len(inside) < MIN_SAMPLES:
-        return NoData(f"{len(inside)} samples in the last {_span(forecast.window)}, a forecast needs {MIN_SAMPLES}")
+        found = f"{len(inside)} sample{'' if len(inside) == 1 else 's'}"
+        return NoData(f"{found} in the last {human_seconds(forecast.window)}, a forecast needs {MIN_SAMPLES}")
     covered = inside[-1][0] - inside[0][0]
     if covered < forecast.window / 2:
-        return NoData(f"samples cover {_span(covered)} of the {_span(forecast.window)} window, a forecast needs half")
+        return NoData(
+            f"samples cover {human_seconds(covered)} of the {human_seconds(forecast.window)} window, a forecast needs half"
+        )
     slope, level, noise = _fit(inside, now)
     rising = forecast.reaches >= (forecast.past if forecast.past is not None else inside[0][1])
     if (level >= forecast.reaches) if rising else (level <= forecast.reaches):
@@ -102,7 +97,3 @@ def _confirmed(forecast: Forecast, times: Sequence[float], values: Sequence[floa
     change = span[-1][1] - span[0][1]
     return change > beyond if beyond >= 0 else change < beyond
 
-
-def _span(seconds: float) -> str:
-    hours, rest = divmod(round(seconds), 3600)
-    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"

@@ -12,11 +12,11 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from alertctl import clock, context, engine
+from alertctl import clock, context, engine, trends
 from alertctl.config.runtime import Config
 from alertctl.metrics.collector import SYSTEM_FAMILIES, Collector, Reading, pinned_mounts
 from alertctl.metrics.cpu import CpuTimes
-from alertctl.model import Alert, Blind, SeriesKey, Status, Track, Transition
+from alertctl.model import Alert, Blind, Sample, SeriesKey, Status, Track, Transition
 from alertctl.notify import Notifier
 from alertctl.store import alerts, history, silences, state, timeshift
 from alertctl.store.db import transaction
@@ -44,6 +44,8 @@ class Cycle:
     """Rules without a sample in this cycle (state `nodata`), by name."""
     superseded: list[SeriesKey] = field(default_factory=list)
     """Series this reading was too old for: another process judged a later sample first."""
+    derived: list[Sample] = field(default_factory=list)
+    """Forecast rules' samples (seconds left), judged with the reading's."""
 
 
 class Runner:
@@ -188,9 +190,10 @@ class Runner:
         recent = alerts.recently_recovered(conn, now - self.config.notify.dedup_window)
         telling = bool(self.config.notify.channels)
         status_before = _open_statuses(conn) if telling else {}
+        derived = trends.derive(self._history_of(conn), self.config.rules, reading.samples, now)
         outcome = engine.evaluate(
-            self.config.rules, reading.samples, state.load_tracks(conn), alerts.open_alerts(conn),
-            recent, now, self.policy, reading.unavailable, state.load_blind(conn),
+            self.config.rules, [*reading.samples, *derived.samples], state.load_tracks(conn), alerts.open_alerts(conn),
+            recent, now, self.policy, [*reading.unavailable, *derived.unavailable], state.load_blind(conn),
         )
         contexts = {
             t.key: context.gather(self.rules[t.key.rule], t, reading.samples, reading.details, lambda by: top.get(by, []))
@@ -214,7 +217,11 @@ class Runner:
                           self._warn_once)
         self._keep_samples(conn, reading, now)
         return Cycle(now, reading, recorded, current, tracks=outcome.tracks, blind=outcome.blind,
-                     superseded=outcome.superseded)
+                     superseded=outcome.superseded, derived=derived.samples)
+
+    def _history_of(self, conn: sqlite3.Connection) -> sqlite3.Connection | None:
+        """Where forecast rules read the history: none in the in-memory fallback's copy."""
+        return None if self.fallback is not None and self.fallback.engaged else conn
 
     def _warn_once(self, message: str) -> None:
         """A template that cannot be rendered fails every notice alike: said once per process."""

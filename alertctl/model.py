@@ -96,12 +96,22 @@ class Unit(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class Trend:
+    """Where a forecast rule's derived sample came from: its rule, and the fitted rate per hour."""
+
+    rule: str
+    per_hour: float
+
+
+@dataclass(frozen=True)
 class Sample:
     """One value of one metric (and label set) from one collection."""
 
     metric: str
     value: float
     labels: Labels = ()
+    trend: Trend | None = None
+    """Set on a forecast rule's derived sample (seconds left, not the metric's value): only that rule judges it."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +142,17 @@ class Level:
 
 
 @dataclass(frozen=True)
+class Forecast:
+    """`forecast = { reaches, window, confirm, from }` on a rule: judge the time left, not the value."""
+
+    reaches: float
+    window: float
+    confirm: float | None = None
+    past: float | None = None
+    """`from`: the value must already be past this (on its way to `reaches`)."""
+
+
+@dataclass(frozen=True)
 class Rule:
     """A validated `[[rules]]` entry: what the engine judges samples against."""
 
@@ -153,6 +174,9 @@ class Rule:
     nodata: Severity | None = Severity.WARNING
     """The level of the alert that opens after `nodata_after` without a sample; None: ignore no data."""
     nodata_after: float = 300.0
+    forecast: Forecast | None = None
+    """Set: the levels and `clear` are seconds left until the metric reaches `forecast.reaches`
+    (op is then "<"), judged on a sample the loop derives from the history."""
 
     def levels(self) -> list[tuple[Severity, Level]]:
         """Configured levels, mildest first."""
@@ -173,7 +197,9 @@ class Rule:
         return self.for_seconds if level.for_seconds is None else level.for_seconds
 
     def selects(self, sample: Sample) -> bool:
-        return sample.metric == self.metric and set(self.match) <= set(sample.labels)
+        """A forecast rule judges only its own derived samples, any other rule only measured ones."""
+        own = sample.trend is None if self.forecast is None else sample.trend is not None and sample.trend.rule == self.name
+        return own and sample.metric == self.metric and set(self.match) <= set(sample.labels)
 
 
 @dataclass(frozen=True)

@@ -94,5 +94,5 @@ def _judge(
 def _back(rule: Rule, alert: OpenAlert, sample: Sample, now: float, host: str) -> Transition:
     return Transition(
         Change.RESOLVED, alert.key, rule.metric, alert.severity, now,
-        message=messages.data_back(rule.metric, rule.match, sample.value, host), alert_id=alert.id,
+        message=messages.data_back(rule, sample, host), alert_id=alert.id,
     )

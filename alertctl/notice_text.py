@@ -15,11 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from alertctl.durations import iso
-from alertctl.messages import subject
+from alertctl.messages import alert_value, subject
 from alertctl.model import Alert, Severity, Status, make_labels
 from alertctl.notice_reasons import Kind, Reason
 from alertctl.readable import aligned, context_fields, labels_text
-from alertctl.units import metric_value
 
 FIELDS = (
     "tag", "rule", "host", "severity", "status", "kind", "reason", "id", "metric", "labels", "subject",
@@ -172,7 +171,7 @@ def _tag(kind: str, severity: Severity) -> str:
 
 
 def _number(alert: Alert, value: float | None) -> str:
-    return "n/a" if value is None else metric_value(alert.metric, value)
+    return "n/a" if value is None else alert_value(alert, value)
 
 
 def _details(v: dict[str, str], kind: str) -> str:

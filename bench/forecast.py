@@ -1,11 +1,12 @@
 """How well a disk-filling forecast warns: lead time, false alarms, accuracy of the time left.
 
 Synthetic 100 GiB disks, sampled every 5 minutes (what the 5-minute rollups give),
-are fed through the real code: `alertctl.forecast.outlook` turns the history up to
-each moment into seconds left, and the unchanged engine (`alertctl.engine.evaluate`)
-judges that with the rule the design notes recommend (../shared/HISTORY.md) and the
-contract's example: `forecast = { reaches = 100, window = "6h", confirm = "24h",
-from = 60 }`, `warning = "24h"`, `for = "30m"`, `clear = "36h"`.
+are fed through the real code: the rule is the contract's example read by the config
+loader (`forecast = { reaches = 100, window = "6h", confirm = "24h", from = 60 }`,
+`warning = "24h"`, `for = "30m"`, `clear = "36h"`, as the design notes recommend,
+../shared/HISTORY.md); `alertctl.forecast.outlook` turns the history up to each moment
+into seconds left, the derived sample `alertctl.trends` would make of it, and the
+unchanged engine (`alertctl.engine.evaluate`) judges that sample with that rule.
 
 Scenarios and the issue's targets:
 
@@ -17,8 +18,8 @@ Scenarios and the issue's targets:
 
 Run: python3 bench/forecast.py   (this checkout's code is put first on sys.path)
 
-Not yet measured here: the rule wired into `check` (the config keys and the built-in
-`disk-filling` rule are still to come); this drives the same two functions directly.
+Not measured here: reading the history back from SQLite each cycle (`alertctl.trends`
+does that in `watch` and `check`); this keeps the samples in a list.
 """
 
 from __future__ import annotations
@@ -32,13 +33,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from alertctl.config.load import to_runtime
+from alertctl.config.schema import Settings
 from alertctl.engine import Policy, evaluate
-from alertctl.forecast import Forecast, NoData, outlook
-from alertctl.model import Change, Level, Op, OpenAlert, Rule, Sample, SeriesKey, Track
+from alertctl.forecast import NoData, Outlook, outlook
+from alertctl.model import Change, OpenAlert, Sample, SeriesKey, Track, Trend
 
 HOUR, DAY, STEP = 3600.0, 86400.0, 300.0
-FORECAST = Forecast(reaches=100.0, window=6 * HOUR, confirm=24 * HOUR, past=60.0)
-RULE = Rule("disk-filling", "disk.time_left", Op.LT, warning=Level(24 * HOUR), for_seconds=1800.0, clear=36 * HOUR)
+RULE = to_runtime(Settings.model_validate({"rules": [{
+    "name": "disk-filling", "metric": "disk.percent", "warning": "24h", "for": "30m", "clear": "36h",
+    "forecast": {"reaches": 100, "window": "6h", "confirm": "24h", "from": 60},
+}]}), "bench").rules[0]
+assert RULE.forecast is not None
+FORECAST = RULE.forecast
 NOISE = random.Random(16)
 
 
@@ -50,8 +57,10 @@ class Judge:
     open: dict[SeriesKey, OpenAlert] = field(default_factory=dict)
     opened_at: list[float] = field(default_factory=list)
 
-    def step(self, now: float, seconds_left: float | None) -> None:
-        samples = [] if seconds_left is None else [Sample(RULE.metric, seconds_left)]
+    def step(self, now: float, found: Outlook | NoData) -> None:
+        """The derived sample `alertctl.trends` makes of `found`, or none (the rule has no data)."""
+        samples = [] if isinstance(found, NoData) else [
+            Sample(RULE.metric, found.seconds_left, (), Trend(RULE.name, found.per_hour))]
         outcome = evaluate([RULE], samples, self.tracks, self.open, {}, now, Policy("bench", 7 * DAY))
         self.tracks = outcome.tracks
         for t in outcome.transitions:
@@ -74,7 +83,7 @@ def replay(curve: Callable[[float], float], days: float) -> tuple[list[float], l
         found = outlook(FORECAST, times[first:i + 1], values[first:i + 1], now)
         left = None if isinstance(found, NoData) else found.seconds_left
         lefts.append(left if left is not None else float("nan"))
-        judge.step(now, left)
+        judge.step(now, found)
     return times, values, lefts, judge
 
 

@@ -19,7 +19,7 @@ from alertctl.cli.live_screen import Screen, State, screen_of
 from alertctl.cli.present import alert_subject, value_text
 from alertctl.cli.tables import SEVERITY_STYLE, STATUS_STYLE
 from alertctl.loop import Cycle, Runner
-from alertctl.messages import subject
+from alertctl.messages import subject, time_left
 from alertctl.model import Rule, Severity, Status, Unit
 from alertctl.units import human, human_seconds, metric_value
 
@@ -126,7 +126,7 @@ def _metrics(screen: Screen, width: int) -> tuple[str, list[Text]]:
     rows: list[list[Cell]] = [
         [
             subject(w.metric, w.labels),
-            Text(metric_value(w.metric, w.value), style=STATE_STYLE[w.state]),
+            Text(_value(w.rule, w.value), style=STATE_STYLE[w.state]),
             Text(w.state.label, style=STATE_STYLE[w.state]),
             _thresholds(w.rule),
             w.rule.name,
@@ -136,9 +136,14 @@ def _metrics(screen: Screen, width: int) -> tuple[str, list[Text]]:
     return "Watched metrics", lay_out(METRIC_COLUMNS, rows, width, HEADER_STYLE) if rows else []
 
 
+def _value(rule: Rule, value: float) -> str:
+    """In the metric's unit; a forecast rule's value is time left."""
+    return time_left(value) if rule.forecast is not None else metric_value(rule.metric, value)
+
+
 def _thresholds(rule: Rule) -> str:
-    """`warn > 85%, crit > 95%`, in the metric's unit."""
-    return ", ".join(f"{_SHORT[severity]} {rule.op.value} {metric_value(rule.metric, level.value)}"
+    """`warn > 85%, crit > 95%`, in the metric's unit; `warn < 1d` for a forecast rule (time left)."""
+    return ", ".join(f"{_SHORT[severity]} {rule.op.value} {_value(rule, level.value)}"
                      for severity, level in rule.levels())
 
 

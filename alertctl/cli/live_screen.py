@@ -128,7 +128,7 @@ def watched(rules: Sequence[Rule], cycle: Cycle, firing: set[SeriesKey], waiting
     """Every sample a rule selects, firing ones first, then pending, then in rule order."""
     rows = []
     for rule in rules:
-        for sample in cycle.reading.samples:
+        for sample in [*cycle.reading.samples, *cycle.derived]:
             if rule.selects(sample):
                 key = SeriesKey(rule.name, sample.labels)
                 state = State.FIRING if key in firing else State.PENDING if key in waiting else State.OK

@@ -118,8 +118,12 @@ def rule_thresholds(config: Config, signal: history.Signal) -> list[Threshold]:
 
 
 def _levels(rule: Rule) -> list[Threshold]:
+    """A forecast rule's levels are time left: its line is the value it forecasts reaching."""
     from alertctl.cli.chart import Threshold
 
+    if rule.forecast is not None:
+        style = _SEVERITY_STYLE[rule.levels()[0][0]]
+        return [Threshold(f"{rule.name} reaches {rule.forecast.reaches:g}", rule.forecast.reaches, style)]
     return [Threshold(f"{rule.name} {severity.label} {level.value:g}", level.value, _SEVERITY_STYLE[severity])
             for severity, level in rule.levels()]
 
@@ -135,16 +139,26 @@ def alert_chart(alert: Alert, signal: history.Signal | None, now: float, width: 
     """The alert's metric around it, with its threshold; or why there is nothing to draw."""
     from rich.text import Text
 
-    from alertctl.cli.chart import Threshold, draw
+    from alertctl.cli.chart import draw
 
     if signal is None:
         return Text(f"No history of {alert.metric} around this alert ([history] off, or pruned).", style="dim")
     span = alert_window(alert, now)
-    lines = [] if alert.threshold is None else [
-        Threshold(f"threshold {alert.threshold:g}", alert.threshold, _SEVERITY_STYLE[alert.severity])]
+    lines = [] if alert.threshold is None else [_alert_line(alert)]
     step = f"step {format_duration(signal.step)}" if signal.step else "raw samples"
     title = Text.assemble(("Signal", "bold"), f" {alert.metric} ({step}, {len(signal.points)} points)\n")
     return Text.assemble(title, draw(signal.points, span.since, span.until, width, unit_of(alert.metric), lines))
+
+
+def _alert_line(alert: Alert) -> Threshold:
+    """The alert's threshold; for a forecast rule's alert (its threshold is time left), the value it forecast."""
+    from alertctl.cli.chart import Threshold
+
+    forecast = alert.context.get("forecast")
+    if isinstance(forecast, dict) and isinstance(reaches := forecast.get("reaches"), int | float):
+        return Threshold(f"reaches {reaches:g}", float(reaches), _SEVERITY_STYLE[alert.severity])
+    assert alert.threshold is not None
+    return Threshold(f"threshold {alert.threshold:g}", alert.threshold, _SEVERITY_STYLE[alert.severity])
 
 
 def alert_signal(conn: sqlite3.Connection, alert: Alert, now: float) -> history.Signal | None:

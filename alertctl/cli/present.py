@@ -9,10 +9,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from alertctl.durations import iso
-from alertctl.messages import subject
+from alertctl.messages import alert_value, subject
 from alertctl.model import Alert, Rule, Transition, make_labels
 from alertctl.readable import Field, context_fields, labels_text
-from alertctl.units import metric_value
 
 FIELDS = (
     "id", "rule", "metric", "labels", "host", "severity", "peak_severity", "status", "resolution",
@@ -140,7 +139,7 @@ def short_time(epoch: float, now: float) -> str:
 
 
 def value_text(alert: Alert, value: float | None) -> str:
-    return "" if value is None else metric_value(alert.metric, value)
+    return "" if value is None else alert_value(alert, value)
 
 
 def alert_subject(alert: Alert) -> str:

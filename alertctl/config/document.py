@@ -13,7 +13,7 @@ import tomli_w
 
 from alertctl.config.runtime import AlertmanagerChannel, Channel, Config
 from alertctl.durations import format_duration
-from alertctl.model import Check, Rule, Severity
+from alertctl.model import Check, Forecast, Rule, Severity
 from alertctl.secrets import redact_argv, redact_check_url, redact_http
 
 Redact = Callable[[str], str]
@@ -91,15 +91,32 @@ def _level(rule: Rule, severity: str) -> object:
     level = getattr(rule, severity)
     if level is None:
         return None
+    value = _threshold(rule, level.value)
     if level.for_seconds is None:
-        return level.value
-    return {"value": level.value, "for": format_duration(level.for_seconds)}
+        return value
+    return {"value": value, "for": format_duration(level.for_seconds)}
+
+
+def _threshold(rule: Rule, value: float) -> object:
+    """A forecast rule's levels are time left, written as durations."""
+    return value if rule.forecast is None else format_duration(value)
+
+
+def _forecast(forecast: Forecast) -> dict[str, object]:
+    return _without_none({
+        "reaches": forecast.reaches,
+        "window": format_duration(forecast.window),
+        "confirm": format_duration(forecast.confirm) if forecast.confirm is not None else None,
+        "from": forecast.past,
+    })
 
 
 def rule_document(rule: Rule) -> dict[str, object]:
     """A rule as a user writes it: defaults left out, so the file stays short."""
     data: dict[str, object] = {"name": rule.name, "metric": rule.metric}
-    if rule.op.value != ">":
+    if rule.forecast is not None:
+        data["forecast"] = _forecast(rule.forecast)
+    elif rule.op.value != ">":
         data["op"] = rule.op.value
     data["warning"] = _level(rule, "warning")
     data["critical"] = _level(rule, "critical")
@@ -107,7 +124,7 @@ def rule_document(rule: Rule) -> dict[str, object]:
         data["for"] = format_duration(rule.for_seconds)
     if rule.consecutive != 1:
         data["consecutive"] = rule.consecutive
-    data["clear"] = rule.clear
+    data["clear"] = None if rule.clear is None else _threshold(rule, rule.clear)
     data["mount"] = dict(rule.match).get("mount")
     data["channels"] = list(rule.channels) or None
     data["labels"] = dict(rule.labels) or None
@@ -191,8 +208,10 @@ _RULES = """
 # metric, op (> >= < <= == !=), warning, critical (a number, or
 # { value = N, for = "15m" }), for, consecutive, clear (hysteresis), mount,
 # channels, labels, description, runbook, recommendations, nodata ("warning",
-# "critical" or "ignore": the alert when the metric gives no sample) and
-# nodata_after (how long without a sample before that alert opens, default "5m").
+# "critical" or "ignore": the alert when the metric gives no sample),
+# nodata_after (how long without a sample before that alert opens, default "5m") and
+# forecast = { reaches, window, confirm, from } (judge the time left until the
+# metric reaches a value; levels and clear are then durations, docs/history.md).
 """
 
 

@@ -22,6 +22,7 @@ from alertctl.errors import ConfigError
 from alertctl.model import (
     Check,
     CommandCheck,
+    Forecast,
     HttpCheck,
     Level,
     Op,
@@ -309,7 +310,14 @@ def _rule(section: schema.RuleSection) -> Rule:
         recommendations=tuple(section.recommendations),
         nodata=None if section.nodata == "ignore" else Severity.parse(section.nodata),
         nodata_after=section.nodata_after,
+        forecast=_forecast(section.forecast),
     )
+
+
+def _forecast(section: schema.ForecastSection | None) -> Forecast | None:
+    if section is None:
+        return None
+    return Forecast(section.reaches, section.window, section.confirm, section.from_)
 
 
 def defaults() -> Config:

@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from alertctl import catalog
 from alertctl.config.defaults import DEFAULT_RULES
-from alertctl.durations import parse_duration
+from alertctl.durations import format_duration, parse_duration
 from alertctl.model import CheckType, Op
 
 
@@ -263,6 +263,43 @@ class LevelSection(Strict):
 Level = Annotated[LevelSection, BeforeValidator(_level)]
 
 
+class ForecastSection(Strict):
+    """`forecast = { reaches, window, confirm, from }`: see alertctl/forecast.py for what each guards."""
+
+    reaches: Number
+    window: PositiveDuration
+    confirm: PositiveDuration | None = None
+    from_: Number | None = Field(default=None, alias="from")
+
+    @model_validator(mode="after")
+    def _confirm_is_longer(self) -> ForecastSection:
+        if self.confirm is not None and self.confirm < self.window:
+            raise KeyProblem("confirm", f"must be at least the window ({format_duration(self.window)})")
+        return self
+
+
+def _forecast_levels(data: object) -> object:
+    """With `forecast`, levels and `clear` are durations of time left ("24h", or seconds) and
+    op is "<" (a shorter time left is worse): turned into seconds here, so the usual checks
+    of order and hysteresis apply to them."""
+    if not isinstance(data, dict) or "forecast" not in data:
+        return data
+    data = dict(data)
+    if data.get("op", "<") != "<":
+        raise KeyProblem("op", "must be left out with forecast: levels are time left, and less is worse")
+    data["op"] = "<"
+    for key in ("warning", "critical", "clear"):
+        value = data.get(key)
+        try:
+            if isinstance(value, dict) and "value" in value:
+                data[key] = value | {"value": parse_duration(value["value"])}
+            elif value is not None and not isinstance(value, dict):
+                data[key] = parse_duration(value)
+        except ValueError as error:
+            raise KeyProblem(key, f"is time left with forecast, so {error}") from None
+    return data
+
+
 class RuleSection(Strict):
     name: Name
     metric: str
@@ -280,11 +317,19 @@ class RuleSection(Strict):
     recommendations: list[str] = []
     nodata: Literal["warning", "critical", "ignore"] = "warning"
     nodata_after: PositiveDuration = 300.0
+    forecast: ForecastSection | None = None
+
+    _durations = model_validator(mode="before")(_forecast_levels)
 
     @model_validator(mode="after")
     def _levels_make_sense(self) -> RuleSection:
         if self.warning is None and self.critical is None:
             raise ValueError("needs a warning or a critical level (or both)")
+        if self.forecast is not None:
+            _check_time_left(self.warning, self.critical, self.clear)
+            if "nodata_after" not in self.model_fields_set:
+                self.nodata_after = max(self.nodata_after, self.forecast.window)  # a fresh start needs half of it
+            return self
         if self.warning and self.critical and not self._escalates_by_time():
             _check_order(self.op, self.warning.value, self.critical.value)
         nearest = self.warning or self.critical
@@ -310,6 +355,16 @@ def _check_order(op: Op, warning: float, critical: float) -> None:
         raise KeyProblem("warning", f"must be above critical ({critical:g}) for op '{op}'{same}")
     if op in (Op.EQ, Op.NE) and warning == critical:
         raise KeyProblem("warning", f"must differ from critical ({critical:g})")
+
+
+def _check_time_left(warning: LevelSection | None, critical: LevelSection | None, clear: float | None) -> None:
+    """A forecast rule's order: less time left is worse, so critical is the shorter span and
+    `clear` (hysteresis in time) at least the longest level."""
+    if warning and critical and not warning.value > critical.value:
+        raise KeyProblem("warning", f"must be longer than critical ({format_duration(critical.value)}): less time left is worse")
+    mildest = warning or critical
+    if clear is not None and mildest is not None and clear < mildest.value:
+        raise KeyProblem("clear", f"must be at least the longest level ({format_duration(mildest.value)})")
 
 
 def _check_clear(op: Op, clear: float, mildest: float) -> None:
@@ -353,6 +408,8 @@ class Settings(BaseSettings):
         check_types = {c.name: CheckType(c.type) for c in self.checks}
         for index, rule in enumerate(self.rules):
             _check_rule_refs(index, rule, check_types, self.notify.channels)
+            if rule.forecast is not None and not self.history.enabled:
+                raise KeyProblem(f"rules[{index}].forecast", "needs the metric history, and [history] enabled is false")
         return self
 
 

@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 from alertctl.config import load_config
 from alertctl.config.document import rule_document, starter
 from alertctl.config.load import defaults
 from alertctl.errors import ConfigError
-from alertctl.model import CommandCheck, Op, Severity
+from alertctl.model import CommandCheck, Forecast, Op, Severity
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample-configs"
 
@@ -202,3 +203,22 @@ def test_nodata_settings_are_read_and_written_back(tmp_path: Path) -> None:
     assert (rule.nodata, rule.nodata_after) == (Severity.CRITICAL, 90.0)
     assert rule_document(rule) == {"name": "r", "metric": "cpu.percent", "warning": 1.0,
                                    "nodata": "critical", "nodata_after": "90s"}
+
+
+def test_a_forecast_rule_reads_durations_and_is_written_back_as_it_reads(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[[rules]]\nname = "disk-filling"\nmetric = "disk.percent"\n'
+                    'forecast = { reaches = 100, window = "6h", confirm = "24h", from = 60 }\n'
+                    'warning = "24h"\ncritical = { value = 7200, for = "5m" }\nclear = "36h"\n')
+    (rule,) = load_config(path, use_cache=False).rules
+    assert rule.forecast == Forecast(100, 6 * 3600, 86400, 60)
+    assert (rule.op, rule.level(Severity.WARNING).value, rule.level(Severity.CRITICAL).value) == (Op.LT, 86400, 7200)
+    assert (rule.clear, rule.nodata_after) == (129600, 6 * 3600)  # no data alerts wait a window by default
+    written = rule_document(rule)
+    assert written == {
+        "name": "disk-filling", "metric": "disk.percent",
+        "forecast": {"reaches": 100, "window": "6h", "confirm": "1d", "from": 60},
+        "warning": "1d", "critical": {"value": "2h", "for": "5m"}, "clear": "36h", "nodata_after": "6h",
+    }
+    path.write_text(tomli_w.dumps({"rules": [written]}))
+    assert load_config(path, use_cache=False).rules == (rule,)

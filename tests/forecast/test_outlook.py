@@ -43,7 +43,7 @@ def test_too_few_samples_or_half_the_window_uncovered_is_no_data() -> None:
     times, values = _series(1.0, 50.0, hours=6, every=2400)  # 10 samples over 6 h
     assert isinstance(outlook(SIX_HOURS, times[1:], values[1:], NOW), NoData)
     short = outlook(SIX_HOURS, *_series(1.0, 50.0, hours=2.9), NOW)
-    assert isinstance(short, NoData) and "cover 2h54m of the 6h00m window" in short.reason
+    assert isinstance(short, NoData) and "cover 2h 54m of the 6h window" in short.reason
 
 
 def test_below_from_it_is_not_judged_yet() -> None:
