@@ -275,7 +275,9 @@ def test_a_process_check_while_processes_start_and_exit_rapidly() -> None:
         steady.kill()
         steady.wait()
     assert len(started) >= 50 and len(counts) >= 10
-    assert all(1 <= count <= 16 for count in counts), counts
+    # at most 15 shells, each with a child forked but not yet exec'd into `sleep` (it still carries
+    # the shell's command line), and the steady one
+    assert all(1 <= count <= 31 for count in counts), counts
     assert slowest <= check.check.timeout + MARGIN
     assert {s.metric: s.value for s in watcher().samples}["churn.count"] == 0.0
 
