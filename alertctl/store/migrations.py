@@ -203,6 +203,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         END;
         CREATE INDEX alerts_report ON alerts(rule, started_at, peak_severity, status, reopened, ack_seconds,
                                              resolve_seconds);
+        DROP INDEX alerts_rule_started;
         CREATE INDEX alerts_rule_resolve_seconds ON alerts(rule, resolve_seconds, started_at)
             WHERE resolve_seconds IS NOT NULL;
         CREATE INDEX alerts_resolve_seconds ON alerts(resolve_seconds, started_at, rule) WHERE resolve_seconds IS NOT NULL;

@@ -75,7 +75,7 @@ class Aggregates:
 def aggregates(conn: sqlite3.Connection, window: Window) -> Aggregates:
     groups = _groups(conn, window)
     rules = _rule_rows(conn, window, groups)
-    hourly, weekday, daily = _local_times(conn, window)
+    hourly, weekday, daily = _local_times(conn, window, sum(g.alerts for g in groups))
     acked, resolved = sum(g.acked for g in groups), sum(g.resolved for g in groups)
     if window.rule is not None:  # one rule: the median time to resolve is its median duration
         ttr_median = rules[0].median_duration if rules else None
@@ -181,18 +181,14 @@ BUCKET_SECONDS = 900
 and every change of it (DST) is a whole quarter-hour, so each bucket lies in one local hour."""
 
 
-def _local_times(conn: sqlite3.Connection, window: Window) -> tuple[dict[int, int], dict[int, int], dict[str, int]]:
+def _local_times(conn: sqlite3.Connection, window: Window, total: int) -> tuple[dict[int, int], dict[int, int], dict[str, int]]:
     """Counts by local hour of day, weekday (0 = Sunday, as SQLite's %w) and date. SQLite counts
-    the buckets along `alerts_started` (or `alerts_rule_started`) with no table lookups; Python
-    gives each bucket its local time, as the C library's localtime does for SQLite (both follow TZ)."""
-    clause, params = window.where()
+    the window's `total` alerts per bucket from an index alone; Python gives each bucket its
+    local time, as the C library's localtime does for SQLite (both follow TZ)."""
     hourly: Counter[int] = Counter()
     weekday: Counter[int] = Counter()
     daily: Counter[str] = Counter()
-    for bucket, count in conn.execute(
-        f"SELECT CAST(started_at / {BUCKET_SECONDS} AS INTEGER), COUNT(*) FROM alerts WHERE {clause} GROUP BY 1",
-        params,
-    ):
+    for bucket, count in _buckets(conn, window, total):
         local = datetime.fromtimestamp(bucket * BUCKET_SECONDS)
         hourly[local.hour] += count
         weekday[local.isoweekday() % 7] += count
@@ -200,22 +196,46 @@ def _local_times(conn: sqlite3.Connection, window: Window) -> tuple[dict[int, in
     return dict(hourly), dict(weekday), dict(daily)
 
 
+def _buckets(conn: sqlite3.Connection, window: Window, total: int) -> list[tuple[int, int]]:
+    """(bucket, alerts) for the window's non-empty buckets. Where the window holds more alerts than
+    buckets (a busy history), each bucket is counted as a range of the index, one seek each;
+    otherwise the alerts are grouped, which sorts them. Either way the cost follows the smaller."""
+    first, last = int(window.since // BUCKET_SECONDS), int(window.until // BUCKET_SECONDS)
+    if last - first + 1 > total:
+        clause, params = window.where()
+        return conn.execute(
+            f"SELECT CAST(started_at / {BUCKET_SECONDS} AS INTEGER), COUNT(*) FROM alerts WHERE {clause} GROUP BY 1",
+            params,
+        ).fetchall()
+    of_rule, rule = ("", []) if window.rule is None else (" AND rule = ?", [window.rule])
+    counted = conn.execute(  # the bounds are one range per bucket (MAX/MIN), so each is a seek, not a filter
+        f"""WITH RECURSIVE b(k) AS (SELECT ? UNION ALL SELECT k + 1 FROM b WHERE k < ?)
+        SELECT k, (SELECT COUNT(*) FROM alerts WHERE started_at >= MAX(k * {BUCKET_SECONDS}, ?)
+                   AND started_at < (k + 1) * {BUCKET_SECONDS} AND started_at <= ?{of_rule}) FROM b""",
+        [first, last, window.since, window.until, *rule],
+    )
+    return [(k, n) for k, n in counted if n]
+
+
 def channel_rows(conn: sqlite3.Connection, window: Window) -> list[ChannelRow]:
     """Delivery attempts made inside the window per channel: succeeded, failed, and failed for the
     last time (the notice was given up at that attempt). With a rule, only notices about its alerts.
-    Each channel is one range of the covering index `deliveries_channel_report`, counted without a sort."""
+    Each channel is one range of the covering index `deliveries_channel_report`, counted without a
+    sort; only the failed attempts look up their notice."""
     about = ""
     params: list[object] = [window.since, window.until]
     if window.rule is not None:
         about = " AND d.alert_id IN (SELECT id FROM alerts WHERE rule = ?)"
         params.append(window.rule)
-    query = f"""SELECT COUNT(*), COUNT(CASE WHEN d.ok = 1 THEN 1 END), COUNT(CASE WHEN d.ok = 0 THEN 1 END), COUNT(o.id)
-        FROM deliveries AS d INDEXED BY deliveries_channel_report
-        LEFT JOIN outbox o ON d.ok = 0 AND o.id = d.outbox_id AND o.given_up_at = d.at
-        WHERE d.channel = ? AND d.at >= ? AND d.at <= ?{about}"""
+    attempts = f"""SELECT COUNT(*), COUNT(CASE WHEN d.ok = 1 THEN 1 END), COUNT(CASE WHEN d.ok = 0 THEN 1 END)
+        FROM deliveries AS d INDEXED BY deliveries_channel_report WHERE d.channel = ? AND d.at >= ? AND d.at <= ?{about}"""
+    given_up = f"""SELECT COUNT(*) FROM deliveries AS d INDEXED BY deliveries_channel_report
+        JOIN outbox o ON o.id = d.outbox_id AND o.given_up_at = d.at
+        WHERE d.channel = ? AND d.at >= ? AND d.at <= ? AND d.ok = 0{about}"""
     found = []
     for channel in distinct(conn, "deliveries", "channel"):
-        attempts, sent, failed, given_up = conn.execute(query, [channel, *params]).fetchone()
-        if attempts:
-            found.append(ChannelRow(channel, sent, failed, given_up))
+        made, sent, failed = conn.execute(attempts, [channel, *params]).fetchone()
+        if made:
+            found.append(ChannelRow(channel, sent, failed,
+                                    conn.execute(given_up, [channel, *params]).fetchone()[0] if failed else 0))
     return found

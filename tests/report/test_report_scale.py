@@ -23,7 +23,9 @@ from tests.report import legacy_sql
 
 NOW = 1_790_000_000.0
 """2026-09-21: inside the northern and southern summer-time changes of the year before."""
-DAY = 86400.0
+DAY, HOUR = 86400.0, 3600.0
+BURST = NOW - 5 * HOUR
+"""A tenth of the alerts start in the hour after this: more alerts than quarter-hours around it."""
 RULES = ["disk-full", "cpu-high", "memory-high", "site-down", "queue-backlog", "rare"]
 STATUSES = ["firing", "acknowledged", "suppressed", "resolved", "resolved", "resolved", "expired"]
 ZONES = ["UTC", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe"]
@@ -35,7 +37,7 @@ def _history(path: Path, count: int, seed: int) -> sqlite3.Connection:
     conn = open_database(path)
     with conn:
         for n in range(count):
-            started = NOW - 400 * DAY + rng.random() * 400 * DAY
+            started = NOW - 400 * DAY + rng.random() * 400 * DAY if n % 10 else BURST + rng.random() * HOUR
             status = rng.choice(STATUSES)
             # durations with ties (whole minutes) and without (fractions), so medians average two
             duration = rng.choice([60.0, 120.0, 600.0, rng.random() * 7200, rng.randrange(1, 50) * 60.0])
@@ -93,6 +95,8 @@ WINDOWS = [
     (NOW - 365 * DAY, NOW, None),
     (NOW - 30 * DAY, NOW, None),
     (NOW - 3 * DAY, NOW - 2 * DAY, None),  # a narrow window: few alerts a rule
+    (BURST - HOUR, BURST + 2 * HOUR, None),  # more alerts than buckets: counted bucket by bucket
+    (BURST - 0.5 * HOUR, BURST + 0.75 * HOUR, "cpu-high"),
     (NOW - 200 * DAY, NOW, "disk-full"),
     (NOW - 400 * DAY, NOW, "rare"),  # one alert
     (NOW - 30 * DAY, NOW, "no-such-rule"),
