@@ -153,12 +153,12 @@ def _migrate(conn: sqlite3.Connection, where: str) -> None:
         for name, script in MIGRATIONS:
             if name in done:
                 continue
-            for statement in statements(script):
+            for statement in _statements(script):
                 conn.execute(statement)
             conn.execute(f"INSERT INTO {_LEDGER} VALUES (?, ?)", (name, time.time()))
 
 
-def statements(script: str) -> list[str]:
+def _statements(script: str) -> list[str]:
     """A migration's statements: split at the semicolons that end one (not those inside a
     trigger's BEGIN ... END), as sqlite3.complete_statement judges."""
     found, pending = [], ""

@@ -111,7 +111,7 @@ class _Group:
     """Alerts by (peak severity, status)."""
 
 
-def distinct(conn: sqlite3.Connection, table: str, column: str) -> list[str]:
+def _distinct(conn: sqlite3.Connection, table: str, column: str) -> list[str]:
     """The values of an indexed column, by one index seek each (not one step per row)."""
     return [row[0] for row in conn.execute(
         f"""WITH RECURSIVE v(x) AS (
@@ -123,8 +123,8 @@ def distinct(conn: sqlite3.Connection, table: str, column: str) -> list[str]:
 def _groups(conn: sqlite3.Connection, window: Window) -> list[_Group]:
     """Per rule, one pass over its range of the covering index `alerts_report`: no table lookups
     and no sort (the severities and statuses are counted by CASE, not grouped)."""
-    rules = distinct(conn, "alerts", "rule") if window.rule is None else [window.rule]
-    kinds = [(s, t) for s in distinct(conn, "alerts", "peak_severity") for t in distinct(conn, "alerts", "status")]
+    rules = _distinct(conn, "alerts", "rule") if window.rule is None else [window.rule]
+    kinds = [(s, t) for s in _distinct(conn, "alerts", "peak_severity") for t in _distinct(conn, "alerts", "status")]
     per_kind = ", ".join("COUNT(CASE WHEN peak_severity = ? AND status = ? THEN 1 END)" for _ in kinds)
     query = f"""SELECT COUNT(*), COUNT(ack_seconds), TOTAL(ack_seconds), COUNT(resolve_seconds),
                        TOTAL(resolve_seconds), COUNT(CASE WHEN resolve_seconds <= ? THEN 1 END), TOTAL(reopened),
@@ -163,11 +163,20 @@ def _rule_rows(conn: sqlite3.Connection, window: Window, groups: list[_Group]) -
     return sorted(rows, key=lambda r: (-r.alerts, r.rule))
 
 
+SORTED_UP_TO = 5000
+"""A median over at most this many alerts is found by sorting them, which takes milliseconds;
+over more, by walking the duration index, whose cost does not grow with the window but is
+tens of milliseconds on a big history however narrow the window."""
+
+
 def _median(conn: sqlite3.Connection, index: str, column: str, window: Window, count: int) -> float | None:
-    """The exact median of `column` over the window's `count` alerts that have it, found by
-    walking `index` in the column's order up to the middle: no sort of the durations."""
+    """The exact median of `column` over the window's `count` alerts that have it: the middle
+    one or two of them in `column` order, walking `index` (kept in that order) up to there
+    rather than sorting them all, unless they are few."""
     if not count:
         return None
+    if count <= SORTED_UP_TO:
+        index = "alerts_started" if window.rule is None else "alerts_report"
     clause, params = window.where()
     return conn.execute(
         f"SELECT AVG({column}) FROM (SELECT {column} FROM alerts INDEXED BY {index} "
@@ -233,7 +242,7 @@ def channel_rows(conn: sqlite3.Connection, window: Window) -> list[ChannelRow]:
         JOIN outbox o ON o.id = d.outbox_id AND o.given_up_at = d.at
         WHERE d.channel = ? AND d.at >= ? AND d.at <= ? AND d.ok = 0{about}"""
     found = []
-    for channel in distinct(conn, "deliveries", "channel"):
+    for channel in _distinct(conn, "deliveries", "channel"):
         made, sent, failed = conn.execute(attempts, [channel, *params]).fetchone()
         if made:
             found.append(ChannelRow(channel, sent, failed,

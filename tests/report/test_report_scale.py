@@ -109,10 +109,13 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
     return _history(tmp_path_factory.mktemp("scale") / "a.db", 3000, seed=15)
 
 
+@pytest.mark.parametrize("sorted_up_to", [0, store_report.SORTED_UP_TO])  # every median walked; the few sorted
 @pytest.mark.parametrize(("since", "until", "rule"), WINDOWS)
 def test_the_report_matches_the_sorting_sql_it_replaces(
-    history: sqlite3.Connection, zone: str, since: float, until: float, rule: str | None
+    history: sqlite3.Connection, zone: str, since: float, until: float, rule: str | None, sorted_up_to: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(store_report, "SORTED_UP_TO", sorted_up_to)
     conn = history
     new = store_report.aggregates(conn, store_report.Window(since, until, rule))
     old = legacy_sql.aggregates(conn, legacy_sql.Window(since, until, rule))

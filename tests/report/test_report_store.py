@@ -14,7 +14,10 @@ from tests.cli.conftest import Rig
 
 
 @pytest.mark.parametrize("rule", [None, "disk-root"])
-def test_the_report_reads_only_index_ranges_and_sorts_no_duration(tmp_path: Path, rule: str | None) -> None:
+def test_the_report_reads_only_index_ranges_and_sorts_no_duration(
+    tmp_path: Path, rule: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_report, "SORTED_UP_TO", 0)  # as over more alerts than one
     conn = open_database(tmp_path / "a.db")
     conn.execute("INSERT INTO alerts (rule, metric, series, labels, host, severity, peak_severity, status, message, "
                  "started_at, last_seen_at, acked_at, resolved_at) "
