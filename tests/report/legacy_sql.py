@@ -3,66 +3,17 @@ reference the new queries must agree with, figure for figure (tests/report/test_
 
 It sorted every duration (window functions, ORDER BY over the window) and read the
 table for every alert; the store now walks indexes instead (alertctl/store/report.py).
+Only the queries are kept here: the window and the rows are the store's.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
 
-QUICK_SECONDS = 120.0
-"""An alert resolved this soon after it started counts as a blip (for suggestions)."""
+from alertctl.store.report import QUICK_SECONDS, Aggregates, ChannelRow, RuleRow, Window
 
-
-@dataclass(frozen=True)
-class Window:
-    since: float
-    until: float
-    rule: str | None = None
-
-    def where(self, alias: str = "") -> tuple[str, list[object]]:
-        a = f"{alias}." if alias else ""
-        clause = f"{a}started_at >= ? AND {a}started_at <= ?"
-        params: list[object] = [self.since, self.until]
-        if self.rule is not None:
-            clause += f" AND {a}rule = ?"
-            params.append(self.rule)
-        return clause, params
-
-
-@dataclass(frozen=True)
-class RuleRow:
-    rule: str
-    alerts: int
-    never_acked: int
-    resolved: int
-    quick: int
-    reopened: int
-    median_duration: float | None
-
-
-@dataclass(frozen=True)
-class ChannelRow:
-    channel: str
-    sent: int
-    failed: int
-    given_up: int
-
-
-@dataclass(frozen=True)
-class Aggregates:
-    """Everything the report needs, as SQLite counted it."""
-
-    rules: list[RuleRow]
-    by_severity: dict[str, int]
-    by_status: dict[str, int]
-    hourly: dict[int, int]
-    weekday: dict[int, int]
-    daily: dict[str, int]
-    tta: tuple[float | None, float | None]
-    ttr: tuple[float | None, float | None]
-    channels: list[ChannelRow]
+__all__ = ["Window", "aggregates"]
 
 
 def aggregates(conn: sqlite3.Connection, window: Window) -> Aggregates:

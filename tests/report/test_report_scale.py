@@ -128,7 +128,7 @@ def test_the_report_matches_the_sorting_sql_it_replaces(
     assert (new.hourly, new.weekday, new.daily) == (old.hourly, old.weekday, old.daily)
     assert [astuple(c) for c in new.channels] == [astuple(c) for c in old.channels]
     assert reporting.to_dict(reporting.build(new, since, until, rule)) == reporting.to_dict(
-        reporting.build(old, since, until, rule))  # type: ignore[arg-type]
+        reporting.build(old, since, until, rule))
     if rule is None and until <= NOW:  # the window holds something to get wrong
         assert new.ttr[1] is not None and sum(new.hourly.values()) == sum(r.alerts for r in new.rules) > 0
 
