@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from _common import REPO, BenchError, find_alertctl, install_warnings, private_env
@@ -140,9 +141,9 @@ def in_process(db: Path, runs: int) -> tuple[dict[int, float], dict[int, float]]
     until = conn.execute("SELECT MAX(started_at) FROM alerts").fetchone()[0]
     old, new = {}, {}
     for days in (30, 365):
-        since = until - days * 86400
-        old[days] = _median_call(lambda: legacy_sql.aggregates(conn, legacy_sql.Window(since, until)), runs)
-        new[days] = _median_call(lambda: store_report.aggregates(conn, store_report.Window(since, until)), runs)
+        window = store_report.Window(until - days * 86400, until)
+        old[days] = _median_call(partial(legacy_sql.aggregates, conn, window), runs)
+        new[days] = _median_call(partial(store_report.aggregates, conn, window), runs)
     conn.close()
     return old, new
 

@@ -134,8 +134,10 @@ def _groups(conn: sqlite3.Connection, window: Window) -> list[_Group]:
     for rule in rules:
         row = conn.execute(query, [QUICK_SECONDS, *(v for kind in kinds for v in kind), rule, window.since,
                                    window.until]).fetchone()
-        if row[0]:
-            found.append(_Group(rule, *row[:6], int(row[6]), dict(zip(kinds, row[7:]))))
+        alerts, acked, ack_sum, resolved, resolve_sum, quick, reopened, *per_kind_counts = row
+        if alerts:
+            found.append(_Group(rule, alerts, acked, ack_sum, resolved, resolve_sum, quick, int(reopened),
+                                dict(zip(kinds, per_kind_counts))))
     return found
 
 
@@ -178,11 +180,12 @@ def _median(conn: sqlite3.Connection, index: str, column: str, window: Window, c
     if count <= SORTED_UP_TO:
         index = "alerts_started" if window.rule is None else "alerts_report"
     clause, params = window.where()
-    return conn.execute(
+    median: float | None = conn.execute(
         f"SELECT AVG({column}) FROM (SELECT {column} FROM alerts INDEXED BY {index} "
         f"WHERE {column} IS NOT NULL AND {clause} ORDER BY {column} LIMIT ? OFFSET ?)",
         [*params, 2 - count % 2, (count - 1) // 2],
     ).fetchone()[0]
+    return median
 
 
 BUCKET_SECONDS = 900
