@@ -153,9 +153,24 @@ def _migrate(conn: sqlite3.Connection, where: str) -> None:
         for name, script in MIGRATIONS:
             if name in done:
                 continue
-            for statement in filter(str.strip, script.split(";")):
+            for statement in _statements(script):
                 conn.execute(statement)
             conn.execute(f"INSERT INTO {_LEDGER} VALUES (?, ?)", (name, time.time()))
+
+
+def _statements(script: str) -> list[str]:
+    """A migration's statements: split at the semicolons that end one (not those inside a
+    trigger's BEGIN ... END), as sqlite3.complete_statement judges."""
+    found, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                found.append(pending)
+            pending = ""
+    if pending.strip(" \n;"):
+        found.append(pending)
+    return found
 
 
 def _refuse_newer(applied: set[str], where: str) -> None:

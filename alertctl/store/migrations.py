@@ -187,4 +187,28 @@ MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID
         """,
     ),
+    (
+        "m013_report",
+        """
+        ALTER TABLE alerts ADD COLUMN ack_seconds REAL;
+        ALTER TABLE alerts ADD COLUMN resolve_seconds REAL;
+        UPDATE alerts SET ack_seconds = acked_at - started_at, resolve_seconds = resolved_at - started_at;
+        CREATE TRIGGER alerts_seconds_insert AFTER INSERT ON alerts BEGIN
+            UPDATE alerts SET ack_seconds = NEW.acked_at - NEW.started_at,
+                              resolve_seconds = NEW.resolved_at - NEW.started_at WHERE id = NEW.id;
+        END;
+        CREATE TRIGGER alerts_seconds_update AFTER UPDATE OF started_at, acked_at, resolved_at ON alerts BEGIN
+            UPDATE alerts SET ack_seconds = NEW.acked_at - NEW.started_at,
+                              resolve_seconds = NEW.resolved_at - NEW.started_at WHERE id = NEW.id;
+        END;
+        CREATE INDEX alerts_report ON alerts(rule, started_at, peak_severity, status, reopened, ack_seconds,
+                                             resolve_seconds);
+        DROP INDEX alerts_rule_started;
+        CREATE INDEX alerts_rule_resolve_seconds ON alerts(rule, resolve_seconds, started_at)
+            WHERE resolve_seconds IS NOT NULL;
+        CREATE INDEX alerts_resolve_seconds ON alerts(resolve_seconds, started_at, rule) WHERE resolve_seconds IS NOT NULL;
+        CREATE INDEX alerts_ack_seconds ON alerts(ack_seconds, started_at, rule) WHERE ack_seconds IS NOT NULL;
+        CREATE INDEX deliveries_channel_report ON deliveries(channel, at, ok, outbox_id)
+        """,
+    ),
 ]

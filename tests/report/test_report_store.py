@@ -13,20 +13,32 @@ from alertctl.store.migrations import MIGRATIONS
 from tests.cli.conftest import Rig
 
 
-@pytest.mark.parametrize(("rule", "index"), [(None, "alerts_started"), ("disk-root", "alerts_rule_started")])
-def test_alert_aggregates_search_a_range_of_an_index(tmp_path: Path, rule: str | None, index: str) -> None:
+@pytest.mark.parametrize("rule", [None, "disk-root"])
+def test_the_report_reads_only_index_ranges_and_sorts_no_duration(
+    tmp_path: Path, rule: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_report, "SORTED_UP_TO", 0)  # as over more alerts than one
     conn = open_database(tmp_path / "a.db")
-    clause, params = store_report.Window(0.0, 1.0, rule).where()
-    for key in ("peak_severity", "strftime('%H', started_at, 'unixepoch', 'localtime')"):
-        plan = " ".join(str(tuple(r)) for r in conn.execute(
-            f"EXPLAIN QUERY PLAN SELECT {key}, COUNT(*) FROM alerts WHERE {clause} GROUP BY 1", params))
-        assert "SEARCH alerts USING" in plan and f"INDEX {index} (" in plan
-        assert "SCAN alerts" not in plan
+    conn.execute("INSERT INTO alerts (rule, metric, series, labels, host, severity, peak_severity, status, message, "
+                 "started_at, last_seen_at, acked_at, resolved_at) "
+                 "VALUES ('disk-root', 'm', 's', '{}', 'h', 'warning', 'warning', 'resolved', 'x', 0.5, 0.5, 0.6, 0.9)")
+    ran: list[str] = []
+    conn.set_trace_callback(ran.append)
+    store_report.aggregates(conn, store_report.Window(0.0, 1.0, rule))
+    conn.set_trace_callback(None)
+    plans = {sql: " ".join(str(r[3]) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}")) for sql in ran}
+    for sql, plan in plans.items():
+        assert "SCAN alerts" not in plan and "SCAN deliveries" not in plan, sql
+        assert "SEARCH alerts USING INDEX" not in plan, sql  # every alerts index used covers the query
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, sql  # medians walk an index in duration order
+    medians = [plan for sql, plan in plans.items() if "LIMIT" in sql]
+    assert len(medians) == (3 if rule is None else 2)  # per rule, time to ack, time to resolve (one rule: its own)
+    grouped = [sql for sql, plan in plans.items() if "TEMP B-TREE FOR GROUP BY" in plan]
+    assert all("/ 900" in sql for sql in grouped)  # only the quarter-hour buckets may be sorted
 
 
-def test_the_report_adds_no_migration() -> None:
-    assert [name for name, _ in MIGRATIONS][:2] == ["m001_initial", "m002_notifications"]
-    assert not any("report" in name for name, _ in MIGRATIONS)
+def test_the_report_adds_one_migration_for_its_indexes() -> None:
+    assert [name for name, _ in MIGRATIONS if "report" in name] == ["m013_report"]
 
 
 @pytest.fixture

@@ -144,3 +144,31 @@ def test_a_database_from_before_m008_upgrades_and_a_no_data_alert_opens_beside_a
         alerts.record(conn, [blind], {"disk": rule}, "h", {})
     conn.close()
     assert open_database(path).execute("SELECT COUNT(*) FROM alertctl_migrations").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_a_database_from_before_m013_gets_its_durations_and_keeps_them_as_the_store_writes(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE alertctl_migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+    for name, script in MIGRATIONS[:-1]:
+        old.executescript(script)
+        old.execute("INSERT INTO alertctl_migrations VALUES (?, 0)", (name,))
+    for started, acked, resolved in ((10.0, 12.5, 70.25), (20.0, None, None)):
+        old.execute("INSERT INTO alerts (rule, metric, series, labels, host, severity, peak_severity, status, message, "
+                    "started_at, last_seen_at, acked_at, resolved_at) VALUES "
+                    "('disk', 'disk.percent', ?, '{}', 'h', 'warning', 'warning', 'firing', 'x', ?, ?, ?, ?)",
+                    (f"s{started}", started, started, acked, resolved))
+    old.commit()
+    old.close()
+    conn = open_database(path)
+    durations = "SELECT ack_seconds, resolve_seconds FROM alerts WHERE id = ?"
+    assert [tuple(conn.execute(durations, (i,)).fetchone()) for i in (1, 2)] == [(2.5, 60.25), (None, None)]
+    rule = Rule("disk", "disk.percent", Op.GT, warning=Level(80), match=make_labels({"mount": "/"}))
+    with transaction(conn):
+        (opened,) = alerts.record(conn, [_opened(rule, 90, 100.0)], {"disk": rule}, "h", {})
+    new_id = opened.alert_id or 0
+    assert tuple(conn.execute(durations, (new_id,)).fetchone()) == (None, None)
+    with transaction(conn):
+        alerts.acknowledge(conn, new_id, "alice", None, 130.0)
+        alerts.resolve_by_hand(conn, new_id, None, 400.0)
+    assert tuple(conn.execute(durations, (new_id,)).fetchone()) == (30.0, 300.0)
