@@ -17,12 +17,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from alertctl.model import Forecast
+from alertctl.model import NEVER, Forecast
 from alertctl.units import human_seconds
 
-NEVER = 100 * 365 * 86400.0
-"""Seconds left for a series that is not heading for the value: a century, not infinity,
-so it stays a number in JSON and in the database."""
 MIN_SAMPLES = 10
 
 

@@ -12,11 +12,11 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from alertctl import clock, context, engine, trends
+from alertctl import clock, context, engine
 from alertctl.config.runtime import Config
 from alertctl.metrics.collector import SYSTEM_FAMILIES, Collector, Reading, pinned_mounts
 from alertctl.metrics.cpu import CpuTimes
-from alertctl.model import Alert, Blind, Sample, SeriesKey, Status, Track, Transition
+from alertctl.model import Alert, Blind, Sample, SeriesKey, Status, Track, Transition, Unavailable
 from alertctl.notify import Notifier
 from alertctl.store import alerts, history, silences, state, timeshift
 from alertctl.store.db import transaction
@@ -190,10 +190,10 @@ class Runner:
         recent = alerts.recently_recovered(conn, now - self.config.notify.dedup_window)
         telling = bool(self.config.notify.channels)
         status_before = _open_statuses(conn) if telling else {}
-        derived = trends.derive(self._history_of(conn), self.config.rules, reading.samples, now)
+        derived, unseen = self._forecasts(conn, reading, now)
         outcome = engine.evaluate(
-            self.config.rules, [*reading.samples, *derived.samples], state.load_tracks(conn), alerts.open_alerts(conn),
-            recent, now, self.policy, [*reading.unavailable, *derived.unavailable], state.load_blind(conn),
+            self.config.rules, [*reading.samples, *derived], state.load_tracks(conn), alerts.open_alerts(conn),
+            recent, now, self.policy, [*reading.unavailable, *unseen], state.load_blind(conn),
         )
         contexts = {
             t.key: context.gather(self.rules[t.key.rule], t, reading.samples, reading.details, lambda by: top.get(by, []))
@@ -217,7 +217,7 @@ class Runner:
                           self._warn_once)
         self._keep_samples(conn, reading, now)
         return Cycle(now, reading, recorded, current, tracks=outcome.tracks, blind=outcome.blind,
-                     superseded=outcome.superseded, derived=derived.samples)
+                     superseded=outcome.superseded, derived=derived)
 
     def _history_of(self, conn: sqlite3.Connection) -> sqlite3.Connection | None:
         """Where forecast rules read the history: none in the in-memory fallback's copy."""
@@ -228,6 +228,17 @@ class Runner:
         if message not in self._said:
             self._said.add(message)
             self.warn(message)
+
+    def _forecasts(
+        self, conn: sqlite3.Connection, reading: Reading, now: float
+    ) -> tuple[list[Sample], list[Unavailable]]:
+        """Forecast rules' time-left samples, from the stored history (`trends`, loaded only for them)."""
+        if not any(rule.forecast is not None for rule in self.config.rules):
+            return [], []
+        from alertctl import trends
+
+        derived = trends.derive(self._history_of(conn), self.config.rules, reading.samples, now)
+        return derived.samples, derived.unavailable
 
     def _keep_samples(self, conn: sqlite3.Connection, reading: Reading, now: float) -> None:
         """The cycle's samples into the history, in the cycle's transaction; while the file refuses

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from alertctl.forecast import NEVER
-from alertctl.model import Alert, Labels, Op, Rule, Sample, Severity, Unit
+from alertctl.model import NEVER, Alert, Labels, Op, Rule, Sample, Severity, Unit
 from alertctl.units import human, human_seconds, metric_value, percent_number, plain, unit_of
 
 

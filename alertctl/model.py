@@ -19,6 +19,11 @@ def make_labels(mapping: Mapping[str, str] | None = None) -> Labels:
     return tuple(sorted((mapping or {}).items()))
 
 
+NEVER = 100 * 365 * 86400.0
+"""A forecast's seconds left for a series not heading for its value: a century, not infinity,
+so it stays a number in JSON and in the database (`forecast.py` computes it, `messages` says it)."""
+
+
 class Severity(enum.IntEnum):
     """Ordered so that `max()` picks the worse one."""
 

@@ -7,11 +7,14 @@ import io
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from alertctl.durations import iso
 from alertctl.messages import alert_value, subject
 from alertctl.model import Alert, Rule, Transition, make_labels
-from alertctl.readable import Field, context_fields, labels_text
+
+if TYPE_CHECKING:
+    from alertctl.readable import Field
 
 FIELDS = (
     "id", "rule", "metric", "labels", "host", "severity", "peak_severity", "status", "resolution",
@@ -65,6 +68,8 @@ TSV_FIELDS = ("id", "started_at", "severity", "worst", "status", "rule", "labels
 
 
 def to_tsv(alerts: Sequence[Alert]) -> str:
+    from alertctl.readable import labels_text
+
     """`history` into a pipe: a header, then one tab-separated line per alert, nothing cut or wrapped."""
     lines = ["\t".join(TSV_FIELDS)]
     for alert in alerts:
@@ -79,6 +84,8 @@ def to_tsv(alerts: Sequence[Alert]) -> str:
 
 def detail_fields(alert: Alert) -> list[Field]:
     """`show`'s fields, one per line, then what the alert's context held."""
+    from alertctl.readable import Field, context_fields, labels_text
+
     fields = [
         Field("Alert", f"#{alert.id} {alert.rule} on {alert.host}"),
         Field("Severity", f"{alert.severity.label} (worst: {alert.peak_severity.label})"),
@@ -97,6 +104,8 @@ def detail_fields(alert: Alert) -> list[Field]:
 
 
 def _operator_fields(alert: Alert) -> list[Field]:
+    from alertctl.readable import Field
+
     fields = []
     if alert.acked_at:
         note = f": {alert.ack_note}" if alert.ack_note else ""
@@ -112,6 +121,8 @@ def _operator_fields(alert: Alert) -> list[Field]:
 
 def timeline_fields(steps: Sequence[dict[str, object]]) -> list[Field]:
     """`show`'s timeline: local date and time and what happened, then the detail under itself."""
+    from alertctl.readable import Field
+
     widest = max((len(str(step["kind"])) for step in steps), default=0)
     fields = []
     for step in steps:

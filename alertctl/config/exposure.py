@@ -13,7 +13,6 @@ from pathlib import Path
 
 from alertctl.config.runtime import Config
 from alertctl.model import Check, CommandCheck, HttpCheck
-from alertctl.secrets import holds_secret, redact_argv, redact_check_url
 
 
 def exposure_warning(path: Path | None, config: Config) -> str | None:
@@ -43,6 +42,8 @@ def _secrets(config: Config) -> Iterator[str]:
         if key is not None:
             yield f"checks[{index}].{key}"
     for channel in config.notify.channels:
+        from alertctl.secrets import holds_secret  # here: a file with no channel or check never loads it
+
         if any(holds_secret(url) for url in channel.urls):
             yield f"notify.channels.{channel.name}.urls"
     for alertmanager in config.notify.alertmanagers:
@@ -57,6 +58,8 @@ def _basic_auth(url: str) -> bool:
 
 def _written_secret(check: Check) -> str | None:
     """The key of a check whose value shows differently redacted: it holds a credential."""
+    from alertctl.secrets import redact_argv, redact_check_url
+
     if isinstance(check, HttpCheck) and redact_check_url(check.url) != check.url:
         return "url"
     if isinstance(check, CommandCheck) and redact_argv(check.command) != check.command:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import TYPE_CHECKING
 
-from alertctl import silencing
 from alertctl.durations import iso
 from alertctl.model import Silence, make_labels
-from alertctl.silencing import Held, Lifted
 from alertctl.store import events
 from alertctl.store.codec import labels_json
+
+if TYPE_CHECKING:
+    from alertctl.silencing import Held, Lifted
 
 _OPEN = ("SELECT id, rule, labels, status, suppressed_until, silence_id FROM alerts "
          "WHERE status IN ('firing', 'acknowledged', 'suppressed')")
@@ -97,7 +99,12 @@ def apply(conn: sqlite3.Connection, now: float) -> list[Lifted]:
     Returns the alerts lifted and left unmuted, so the cycle can announce those a silence held back.
     """
     active = not_over(conn, now)
-    decided = silencing.plan(_held(conn, now, everything=bool(active)), active, now)
+    held = _held(conn, now, everything=bool(active))
+    if not held:
+        return []  # the usual cycle: nothing silenced, nothing to lift
+    from alertctl import silencing
+
+    decided = silencing.plan(held, active, now)
     for item in decided.lift:
         conn.execute(
             "UPDATE alerts SET status = CASE WHEN acked_at IS NULL THEN 'firing' ELSE 'acknowledged' END, "
@@ -118,7 +125,11 @@ def apply(conn: sqlite3.Connection, now: float) -> list[Lifted]:
 def _held(conn: sqlite3.Connection, now: float, everything: bool) -> list[Held]:
     """The open alerts; with no active silence only those whose suppression has ended can change."""
     query = _OPEN if everything else _OPEN + " AND status = 'suppressed' AND suppressed_until <= ?"
-    rows = conn.execute(query, () if everything else (now,))
+    rows = conn.execute(query, () if everything else (now,)).fetchall()
+    if not rows:
+        return []
+    from alertctl.silencing import Held
+
     return [Held(row["id"], row["rule"], json.loads(row["labels"]),
                  row["suppressed_until"] if row["status"] == "suppressed" else None, row["silence_id"])
             for row in rows]
