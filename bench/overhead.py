@@ -44,7 +44,7 @@ from pathlib import Path
 
 import psutil
 
-from _common import BenchError, find_alertctl, install_warnings, private_env, sample_config
+from _common import BenchError, cpu_seconds, find_alertctl, install_warnings, private_env, sample_config
 
 STOP_TIMEOUT_SECONDS = 15.0
 STARTUP_SECONDS = 5.0
@@ -116,16 +116,7 @@ class Child:
         self.proc = psutil.Process(self.popen.pid)
 
     def cpu_seconds(self) -> float:
-        """User + system of the process, its waited-for children and its live descendants."""
-        times = self.proc.cpu_times()
-        total = times.user + times.system + times.children_user + times.children_system
-        for child in self.proc.children(recursive=True):
-            try:
-                child_times = child.cpu_times()
-            except psutil.Error:
-                continue
-            total += child_times.user + child_times.system
-        return total
+        return cpu_seconds(self.proc)
 
     def poll(self, now: float) -> None:
         if self.popen.poll() is not None:

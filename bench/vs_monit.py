@@ -38,7 +38,7 @@ from pathlib import Path
 
 import psutil
 
-from _common import BenchError, find_alertctl, install_warnings, private_env
+from _common import BenchError, cpu_seconds, find_alertctl, install_warnings, private_env
 
 EXTRA_PROCESSES = 1000
 PATTERN = "vs-monit-target"
@@ -76,11 +76,11 @@ def _measure(command: list[str], env: dict[str, str], warmup: float, seconds: fl
         while time.monotonic() < deadline:
             peak = max(peak, _rss(popen, proc, home))
             time.sleep(0.5)
-        start_cpu, start = _cpu(proc), time.monotonic()
+        start_cpu, start = cpu_seconds(proc), time.monotonic()
         while time.monotonic() < start + seconds:
             peak = max(peak, _rss(popen, proc, home))
             time.sleep(0.5)
-        used, span = _cpu(proc) - start_cpu, time.monotonic() - start
+        used, span = cpu_seconds(proc) - start_cpu, time.monotonic() - start
     finally:
         popen.send_signal(signal.SIGTERM)
         try:
@@ -97,18 +97,6 @@ def _rss(popen: subprocess.Popen[bytes], proc: psutil.Process, home: Path) -> in
         raise BenchError(f"{popen.args[0]} exited early ({popen.returncode}): "
                          f"{(home / 'stderr').read_text(errors='replace')[-400:]}")
     return proc.memory_info().rss
-
-
-def _cpu(proc: psutil.Process) -> float:
-    times = proc.cpu_times()
-    total = times.user + times.system + times.children_user + times.children_system
-    for child in proc.children(recursive=True):
-        try:
-            child_times = child.cpu_times()
-        except psutil.Error:
-            continue
-        total += child_times.user + child_times.system
-    return total
 
 
 def _monit() -> str:
