@@ -53,12 +53,8 @@ VALUES = (10.0, 90.0, 99.0)
 WARNING = 80.0
 READ_SLACK = 2.5
 """Seconds between a sample's time (read before sampling) and its command reading the value file."""
-NOTICE_KEY = ("notice",)
-"""What tells one notice from another: the stable id every notice carries (its body's last line,
-and the `X-Alertctl-Notice-Id` header); a digest lists the ids it covers."""
 JUDGED = ("opened", "reopened", "raised", "lowered", "resolved")
 """Events the engine records at the time of the sample that caused them."""
-BODY_TEMPLATE = '{{"alert": {id}, "kind": "{kind}"}}'
 
 
 @dataclass
@@ -151,8 +147,7 @@ class Values:
 def write_config(path: Path, values: Values, receiver: Receiver, linger: bool) -> Path:
     """`linger`: each command waits 0 to 1.9 s after printing (the cron `check`s' config), so it
     commits its sample late; `watch` samples without."""
-    text = (f'[notify]\nrenotify = "0"\ndedup_window = "0s"\nmax_per_minute = 1000\ndigest_after = 1000\n'
-            f"body_template = '{BODY_TEMPLATE}'\n\n")
+    text = '[notify]\nrenotify = "0"\ndedup_window = "0s"\nmax_per_minute = 1000\ndigest_after = 1000\n\n'
     for channel in ("slow", "fast"):
         text += f'[notify.channels.{channel}]\nurls = ["{receiver.url(channel)}"]\n\n'
     for name, file in values.files.items():
@@ -260,11 +255,11 @@ class Chaos:
 
 
 def count_notices(chaos: Chaos) -> None:
-    """Lost and duplicated, by NOTICE_KEY: the outbox says what was owed, the receiver what came."""
-    rows = chaos.query("SELECT notice_id, alert_id, kind, channel FROM outbox")
-    queued = Counter(_key({"notice": i, "alert": a, "kind": k, "channel": c}) for i, a, k, c in rows)
+    """Lost and duplicated, by notice id: the outbox says what was owed, the receiver what came
+    (each notice's body ends with its id; a digest lists the ids it covers)."""
+    queued = Counter(notice_id for (notice_id,) in chaos.query("SELECT notice_id FROM outbox"))
     with chaos.receiver.lock:
-        received = Counter(_key(arrival) for arrival in chaos.receiver.arrivals)
+        received = Counter(arrival["notice"] for arrival in chaos.receiver.arrivals)
     figures = chaos.figures
     figures.queued, figures.received = sum(queued.values()), sum(received.values())
     figures.lost = sum((queued - received).values())
@@ -280,9 +275,6 @@ def _notice_ids(message: str) -> list[str]:
             found[name] = value.split()
     return found.get("Covers notice ids") or found.get("Notice id") or []
 
-
-def _key(notice: dict[str, object]) -> tuple[object, ...]:
-    return tuple(notice.get(part) for part in NOTICE_KEY)
 
 
 def count_timelines(chaos: Chaos) -> None:
