@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from alertctl.durations import format_duration
+from alertctl.engine import breached
 from alertctl.model import Change, Forecast, Rule, Sample, Transition
 
 _TOP_BY = {"cpu": "cpu", "load": "cpu", "memory": "memory", "swap": "memory"}
@@ -13,6 +14,15 @@ TopProcesses = Callable[[str], list[dict[str, object]]]
 
 GATHERED_AT = (Change.OPENED, Change.RAISED)
 """At open, and again when an alert peaks at a worse level."""
+
+
+def breach_with_top(rules: Sequence[Rule], samples: Sequence[Sample]) -> bool:
+    """Whether any cpu, load, memory or swap rule is in breach this cycle: only then can an alert
+    that wants top processes open or rise, so only then is the cycle previewed at all."""
+    return any(
+        rule.metric.partition(".")[0] in _TOP_BY and breached(rule, sample.value) is not None
+        for rule in rules for sample in samples if rule.selects(sample)
+    )
 
 
 def top_wanted(rules: Mapping[str, Rule], transitions: Sequence[Transition]) -> set[str]:

@@ -120,8 +120,11 @@ class Runner:
 
         Only to know beforehand what is slow to gather (top processes); the cycle judges
         again under the lock. Another process recording meanwhile costs at most a
-        context without top processes, or a scan nobody needed.
+        context without top processes, or a scan nobody needed. A quiet cycle (no cpu, load,
+        memory or swap rule in breach) reads nothing for it.
         """
+        if not context.breach_with_top(self.config.rules, reading.samples):
+            return []
         recent = alerts.recently_recovered(self.conn, now - self.config.notify.dedup_window)
         return engine.evaluate(
             self.config.rules, reading.samples, state.load_tracks(self.conn), alerts.open_alerts(self.conn),

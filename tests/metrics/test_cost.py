@@ -191,3 +191,12 @@ def test_a_young_process_has_its_command_line_read_every_scan(tmp_path: Path) ->
     assert table.scan(with_cmdline=True).rows[0].cmdline == "worker starting"
     (proc / "8" / "cmdline").write_bytes(b"worker: idle\0")
     assert table.scan(with_cmdline=True).rows[0].cmdline == "worker: idle"
+
+
+def test_only_a_cpu_load_memory_or_swap_breach_makes_the_cycle_preview_anything() -> None:
+    from alertctl.context import breach_with_top
+    from alertctl.model import Sample
+
+    rules = [Rule("c", "cpu.percent", Op.GT, warning=Level(80)), Rule("d", "disk.percent", Op.GT, warning=Level(80))]
+    assert not breach_with_top(rules, [Sample("cpu.percent", 10.0), Sample("disk.percent", 99.0)])
+    assert breach_with_top(rules, [Sample("cpu.percent", 90.0)])
