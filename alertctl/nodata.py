@@ -56,13 +56,19 @@ def follow(
     for rule in rules:
         key = key_of(rule)
         alert = open_alerts.get(key)
+        previous = blind.get(rule.name)
+        if _judged_later(previous, alert, now):  # a slow run committing late: the newer verdict stands
+            if previous is not None:
+                spells.blind[rule.name] = previous
+            if alert is not None:
+                spells.watched.add(key)
+            continue
         seen = next((s for s in samples if rule.selects(s)), None)
         if seen is not None:
             if alert is not None:
                 spells.watched.add(key)
                 spells.transitions.append(_back(rule, alert, seen, now, host))
             continue
-        previous = blind.get(rule.name)
         since = previous.since if previous is not None and now - previous.last_at <= max_gap else now
         spell = Blind(since, now, reason_for(rule, unavailable))
         spells.blind[rule.name] = spell
@@ -73,6 +79,12 @@ def follow(
         if transition is not None:
             spells.transitions.append(transition)
     return spells
+
+
+def _judged_later(previous: Blind | None, alert: OpenAlert | None, now: float) -> bool:
+    """Whether another run already judged this rule on a reading newer than `now`: samples are
+    applied in the order they were taken, as `engine.superseded` does for breaches."""
+    return (previous is not None and now < previous.last_at) or (alert is not None and now < alert.last_seen_at)
 
 
 def _judge(

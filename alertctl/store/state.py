@@ -49,7 +49,10 @@ def load_blind(conn: sqlite3.Connection) -> dict[str, Blind]:
     saved = get_value(conn, _BLIND)
     if not isinstance(saved, dict):
         return {}
-    return {rule: Blind(since, last_at) for rule, (since, last_at) in saved.items()}
+    return {
+        rule: Blind(float(times[0]), float(times[1])) for rule, times in saved.items()
+        if isinstance(times, list) and len(times) == 2 and all(isinstance(t, int | float) for t in times)
+    }
 
 
 def save_blind(conn: sqlite3.Connection, blind: Mapping[str, Blind]) -> None:

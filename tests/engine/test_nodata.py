@@ -121,3 +121,13 @@ def test_a_changed_nodata_severity_raises_the_open_alert() -> None:
     replay.rules = [rule(nodata=Severity.CRITICAL, nodata_after=60)]  # a reload
     [raised] = replay.step(90, [], [GAP])
     assert (raised.change, raised.severity) == (Change.RAISED, Severity.CRITICAL)
+
+
+def test_a_reading_older_than_one_already_judged_neither_resolves_nor_forgets_the_spell() -> None:
+    replay = Replay([rule(nodata_after=60)])
+    for now in (0, 30, 60, 90):
+        replay.step(now, [], [GAP])
+    assert notable(replay.step(80, [Sample("queue.value", 3)])) == []  # a slow run's older sample commits late
+    assert replay.blind["queue-high"].since == 0
+    [back] = replay.step(120, [Sample("queue.value", 3)])
+    assert back.change is Change.RESOLVED and back.key.nodata
