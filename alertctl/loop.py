@@ -86,7 +86,9 @@ class Runner:
         resampled = families is not None and families != self.families
         if resampled or config.checks != self.config.checks or mounts != pinned_mounts(self.config.rules):
             self.families = families if families is not None else self.families
-            self.collector = Collector(config.checks, self.collector.cpu_baseline, self.warn, self.families, mounts)
+            fresh = Collector(config.checks, None, self.warn, self.families, mounts)
+            fresh.carry_on(self.collector)
+            self.collector = fresh
         self.config = config
         self.rules = {rule.name: rule for rule in config.rules}
         self.policy = engine.Policy(config.agent.hostname, config.agent.expire_after)

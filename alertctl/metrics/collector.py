@@ -102,6 +102,12 @@ class Collector:
         self._deadline = 2 * max((check.timeout for check in checks), default=0.0)
         self._deadline += DEADLINE_GRACE_SECONDS
 
+    def carry_on(self, before: Collector) -> None:
+        """A reloaded config's collector measures on from where the old one was: the CPU and
+        process-table baselines, its own cost, and the last cycle's length."""
+        self.cpu_baseline, self.cycle_seconds = before.cpu_baseline, before.cycle_seconds
+        self.table, self._own = before.table, before._own
+
     def collect(self) -> Reading:
         reading = Reading()
         if not self._checks:

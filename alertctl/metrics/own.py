@@ -7,6 +7,7 @@ import time
 
 import psutil
 
+from alertctl.metrics.proctable import age_of
 from alertctl.model import Sample
 
 
@@ -33,7 +34,7 @@ class OwnCost:
 
     def age(self) -> float:
         """Seconds since this process started."""
-        return time.time() - self._process.create_time()
+        return age_of(os.getpid())
 
 
 def _cpu_seconds() -> float:

@@ -92,6 +92,8 @@ class ProcessTable:
         uptime = _uptime(self._proc)
         rows = list(self._rows(with_cmdline, uptime))
         interval = at - self._previous_at if self._previous_at is not None else None
+        if interval is not None and interval < MIN_INTERVAL_SECONDS:
+            interval = None  # too short to measure: lifetime averages, and `Scan.interval` says so
         scan = Scan(rows, memory_total=_memory_total(self._proc), interval=interval)
         for row in rows:
             scan.cpu_percent[row.identity] = self._cpu_percent(row, at, uptime)
@@ -130,6 +132,14 @@ class ProcessTable:
             yield row
         if with_cmdline:
             self._settled_cmdlines = settled
+
+
+def age_of(pid: int, proc: str = "/proc") -> float:
+    """Seconds since `pid` started, on the kernel's clock (psutil's start time counts from a boot
+    time rounded to the second: most of a 0.3 s cron run); 0 when it cannot be read."""
+    stat = _read(f"{proc}/{pid}/stat")
+    row = _parse_stat(pid, stat) if stat is not None else None
+    return max(_uptime(proc) - row.start_ticks / CLOCK_TICKS, 0.0) if row is not None else 0.0
 
 
 def _parse_stat(pid: int, stat: bytes) -> ProcessRow | None:

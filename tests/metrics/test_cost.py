@@ -200,3 +200,16 @@ def test_only_a_cpu_load_memory_or_swap_breach_makes_the_cycle_preview_anything(
     rules = [Rule("c", "cpu.percent", Op.GT, warning=Level(80)), Rule("d", "disk.percent", Op.GT, warning=Level(80))]
     assert not breach_with_top(rules, [Sample("cpu.percent", 10.0), Sample("disk.percent", 99.0)])
     assert breach_with_top(rules, [Sample("cpu.percent", 90.0)])
+
+
+def test_a_reloaded_config_measures_on_from_the_last_cycle(tmp_path: Path) -> None:
+    value = tmp_path / "value"
+    value.write_text("1")
+    rules = (Rule("c", "cpu.percent", Op.GT, warning=Level(1000)),)
+    runner = Runner(_config(value, *rules), open_database(tmp_path / "a.db"), families=families_for(rules, False))
+    runner.run_once(1000.0)
+    before = runner.collector
+    runner.configure(_config(value, *rules, checks=(ProcessCheck("py", "python"),)))
+    assert runner.collector is not before
+    assert runner.collector.cycle_seconds == before.cycle_seconds is not None
+    assert runner.collector.table is before.table and runner.collector.cpu_baseline == before.cpu_baseline
