@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import sqlite3
 
+from alertctl.model import Blind
+from alertctl.store import state
+
 _OPEN = "(SELECT id FROM alerts WHERE status != 'resolved')"
 
 
@@ -34,3 +37,6 @@ def shift_open_record(conn: sqlite3.Connection, step: float) -> None:
         f"WHERE alert_id IN {_OPEN} OR (delivered_at IS NULL AND given_up_at IS NULL)",
         {"s": step},
     )
+    spells = state.load_blind(conn)  # rules without data: since when, as `for` is for a breach
+    if spells:
+        state.save_blind(conn, {rule: Blind(b.since + step, b.last_at + step, b.reason) for rule, b in spells.items()})

@@ -86,6 +86,23 @@ def test_a_step_neither_fires_a_pending_for_early_nor_restarts_it(tmp_path: Path
 
 
 @pytest.mark.parametrize("step", [HOUR, -HOUR])
+def test_a_step_neither_opens_a_no_data_alert_early_nor_holds_it_back(tmp_path: Path, step: float) -> None:
+    clock = SteppedClock()
+    runner, value = _runner(tmp_path, clock, Rule("q-high", "q.value", Op.GT, warning=Level(80), nodata_after=60.0))
+    value.write_text("")  # no number: q.value has no data
+    for _ in range(3):  # 20 s without data
+        runner.run_once()
+        clock.advance(10)
+    clock.step(step)
+    runner.run_once()  # 30 s: not yet
+    assert _open(runner) == []
+    for _ in range(3):
+        clock.advance(10)
+        runner.run_once()
+    assert len(_open(runner)) == 1  # 60 s without data, counted across the step
+
+
+@pytest.mark.parametrize("step", [HOUR, -HOUR])
 def test_an_alert_open_across_a_step_keeps_a_true_duration(tmp_path: Path, step: float) -> None:
     clock = SteppedClock()
     runner, value = _runner(tmp_path, clock, Rule("q-high", "q.value", Op.GT, warning=Level(80)))
