@@ -142,6 +142,12 @@ def basic_auth(url: str) -> Credentials:
     return Credentials(f"{scheme}://{location}{question}{query}", header, found)
 
 
+def query_secrets(url: str) -> set[str]:
+    """The values of a URL's secret-looking query keys (`?token=...`): what `redact_check_url` hides,
+    to scrub from an error message that quotes the URL."""
+    return {match.group(2) for match in _SECRET_QUERY.finditer(url)}
+
+
 def redact_check_url(url: str) -> str:
     """An http check's URL as shown in alerts and notices: no user info, no secret query values."""
     scheme, separator, rest = url.partition("://")
@@ -153,7 +159,9 @@ def redact_check_url(url: str) -> str:
 
 def redact_argv(argv: Sequence[str]) -> tuple[str, ...]:
     """A command's words as shown: values after `--password`, `-p`, `--api-key` ..., in
-    `--token=x`, `PGPASSWORD=x` and `Authorization: Bearer x`, and URLs' credentials hidden."""
+    `--token=x`, `PGPASSWORD=x` and `Authorization: Bearer x`, and URLs' credentials hidden.
+    A word holding spaces is a command line of its own (`sh -c "redis-cli -a x llen jobs"`,
+    or a whole command written as one word) and is redacted word by word."""
     shown: list[str] = []
     hide_next = False
     for word in argv:
@@ -167,6 +175,8 @@ def redact_argv(argv: Sequence[str]) -> tuple[str, ...]:
             hide_next = not flag.group(2)
         elif (assignment := _ASSIGNMENT.match(word)) and _SECRET_NAME.search(assignment.group(1)):
             shown.append(assignment.group(1) + HIDDEN)
+        elif " " in word.strip():
+            shown.append(" ".join(redact_argv(word.split(" "))))
         else:
             shown.append(redact_check_url(word) if "://" in word else word)
     return tuple(shown)

@@ -32,7 +32,6 @@ from alertctl.model import (
     TcpCheck,
     make_labels,
 )
-from alertctl.secrets import may_echo
 
 
 def validate(path: Path | None) -> Config:
@@ -182,6 +181,8 @@ def _message(item: Any) -> str:
     if kind == "extra_forbidden":
         return _unknown_key(item["loc"])
     text: str = _MESSAGES.get(kind, item["msg"])
+    from alertctl.secrets import may_echo  # only on the error path: a cron `check` never loads it
+
     if kind != "missing" and may_echo(item["loc"], item.get("input")):
         text += f" (got {item['input']!r})"
     return text

@@ -57,7 +57,7 @@ def collect(check: CommandCheck) -> CheckResult:
     try:
         finished = run(check.command, check.timeout)
     except OSError as exc:
-        details["error"] = error = _cannot_run(check.command[0], exc)
+        details["error"] = error = _cannot_run(redact_argv(check.command)[0], exc)
         result.lack(error, "value", "exit_code")
     else:
         _record(result, finished, check.timeout)

@@ -21,7 +21,7 @@ from typing import Any
 from alertctl import __version__
 from alertctl.metrics.check_result import CheckResult, describe
 from alertctl.model import HttpCheck
-from alertctl.secrets import Credentials, basic_auth, redact_check_url, scrub
+from alertctl.secrets import Credentials, basic_auth, query_secrets, redact_check_url, scrub
 
 
 def collect(check: HttpCheck) -> CheckResult:
@@ -36,7 +36,7 @@ def collect(check: HttpCheck) -> CheckResult:
                 raise TimeoutError
         except (OSError, http.client.HTTPException, ValueError) as exc:
             error = _describe(TimeoutError() if cutoff.fired else exc, check.timeout)
-            result.details["error"] = scrub(error, credentials.secrets)
+            result.details["error"] = scrub(error, credentials.secrets | query_secrets(check.url))
             result.add("up", 0)  # data, not a gap: a rule on `up` fires
             result.lack(str(result.details["error"]), "status", "response_time")
             return result

@@ -166,3 +166,19 @@ def _dump(db: Path) -> str:
     finally:
         conn.close()
 
+
+
+def test_an_error_that_quotes_the_check_url_hides_its_secret_query_values() -> None:
+    from alertctl.metrics import http
+    from alertctl.model import HttpCheck
+
+    result = http.collect(HttpCheck("site", "http://127.0.0.1:1/a b?token=SEKRET-ON-ERROR", 1.0))
+    assert "SEKRET-ON-ERROR" not in json.dumps(result.details) and "token=***" in str(result.details["error"])
+
+
+def test_a_command_that_cannot_run_is_named_without_its_secrets() -> None:
+    from alertctl.metrics import command
+    from alertctl.model import CommandCheck
+
+    result = command.collect(CommandCheck("db", ("/nonexistent/probe --password=SEKRET-ARGV",)))
+    assert "SEKRET-ARGV" not in json.dumps(result.details) + " ".join(u.reason for u in result.unavailable)
