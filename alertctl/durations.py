@@ -71,8 +71,9 @@ def parse_time_point(text: str, now: float) -> float:
     return moment.timestamp()
 
 
-def iso(epoch: float | None) -> str | None:
-    """ISO 8601 with the UTC offset, as every JSON field carries time."""
+def iso(epoch: float | None, timespec: str = "seconds") -> str | None:
+    """ISO 8601 with the UTC offset, as every JSON field carries time (a history's samples, kept
+    to the tenth of a second, in milliseconds so that two of them never share a time)."""
     if epoch is None:
         return None
-    return datetime.fromtimestamp(epoch).astimezone().isoformat(timespec="seconds")
+    return datetime.fromtimestamp(epoch).astimezone().isoformat(timespec=timespec)

@@ -132,7 +132,7 @@ def show(
     steps = timeline(conn, alert.id)
     signal = metric_history.alert_signal(conn, alert, now)
     if json_:
-        drawn = None if signal is None else {"step": signal.step, "points": metric_history.points_json(signal.points)}
+        drawn = {"step": signal.step if signal else 0, "points": metric_history.points_json(signal.points if signal else [])}
         print(to_json(alert_dict(alert) | notices_dict(conn, alert.id) | {"timeline": steps, "signal": drawn}))
         return
     from alertctl.cli.tables import alert_detail, console

@@ -71,7 +71,7 @@ def read(conn: sqlite3.Connection, metric: str, labels: Labels, span: Window) ->
 
 
 def points_json(points: Sequence[history.Point]) -> list[dict[str, object]]:
-    return [{"at": iso(p.at), "value": p.value, "min": p.min, "max": p.max} for p in points]
+    return [{"at": iso(p.at, "milliseconds"), "value": p.value, "min": p.min, "max": p.max} for p in points]
 
 
 def signals_json(found: Sequence[history.Signal]) -> list[dict[str, object]]:
@@ -89,7 +89,7 @@ def signals_csv(found: Sequence[history.Signal]) -> str:
     for s in found:
         labels = " ".join(f"{k}={v}" for k, v in s.labels)
         for p in s.points:
-            writer.writerow((s.metric, labels, unit_of(s.metric).value, s.step, iso(p.at), p.value, p.min, p.max))
+            writer.writerow((s.metric, labels, unit_of(s.metric).value, s.step, iso(p.at, "milliseconds"), p.value, p.min, p.max))
     return out.getvalue()
 
 

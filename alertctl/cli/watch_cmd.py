@@ -5,7 +5,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -44,8 +44,10 @@ class EventLog:
 class BlindLog:
     """One line when a rule loses its data, one when it has data again: not one per cycle."""
 
-    def __init__(self, write: Callable[[str], None]) -> None:
+    def __init__(self, write: Callable[[str], None], configured: Callable[[], Collection[str]]) -> None:
         self.write = write
+        self.configured = configured
+        """The rules in the running config: one a reload removed has not found its data again."""
         self._blind: dict[str, str] = {}
 
     def __call__(self, cycle: Cycle) -> None:
@@ -53,7 +55,7 @@ class BlindLog:
         for rule, reason in current.items():
             if rule not in self._blind:
                 self.write(f"{iso(cycle.at)} nodata {rule}: {reason}")
-        for rule in sorted(self._blind.keys() - current.keys()):
+        for rule in sorted((self._blind.keys() - current.keys()) & set(self.configured())):
             self.write(f"{iso(cycle.at)} data {rule}: samples again")
         self._blind = current
 
@@ -126,7 +128,7 @@ def watch(
                 on_cycle = _exporting(_costing(view.update, debug), export, runner)
                 run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
         else:
-            on_cycle = _exporting(_costing(BlindLog(_say), debug), export, runner)
+            on_cycle = _exporting(_costing(BlindLog(_say, lambda: runner.rules), debug), export, runner)
             done = run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
             log(f"{iso(_now())} stopped after {done} cycles")
     finally:

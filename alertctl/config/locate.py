@@ -50,11 +50,33 @@ def database_of_unloadable(explicit: Path | None) -> str | None:
         return from_env
     path = config_path(explicit)
     try:
-        agent = tomllib.loads(path.read_text(encoding="utf-8")).get("agent") if path else None
-    except (OSError, UnicodeDecodeError, RecursionError, tomllib.TOMLDecodeError):
+        text = path.read_text(encoding="utf-8") if path else ""
+    except (OSError, UnicodeDecodeError):
         return None
+    try:
+        agent = tomllib.loads(text).get("agent")
+    except (RecursionError, tomllib.TOMLDecodeError):
+        return _database_line(text)  # a typo elsewhere in the file must not send `ack` to another database
     database = agent.get("database") if isinstance(agent, dict) else None
     return database if isinstance(database, str) and database else None
+
+
+def _database_line(text: str) -> str | None:
+    """`database = "..."` under `[agent]`, read line by line from a file TOML cannot parse whole."""
+    import tomllib
+
+    table = ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            table = stripped
+        elif table == "[agent]" and stripped.startswith("database"):
+            try:
+                database = tomllib.loads(stripped).get("database")
+            except tomllib.TOMLDecodeError:
+                return None
+            return database if isinstance(database, str) and database else None
+    return None
 
 
 def cache_dir() -> Path:

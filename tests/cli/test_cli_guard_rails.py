@@ -57,6 +57,14 @@ def test_with_a_broken_config_the_agent_database_is_read_from_the_file(rig: Rig,
     assert by_env.returncode == 0 and f"using database {rig.db}: " in by_env.stderr
 
 
+def test_a_toml_typo_elsewhere_still_leaves_the_agent_database_readable(rig: Rig, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "state" / "alerts.db"
+    rig.config.write_text(f'[agent]\ndatabase = "{elsewhere}"\ninterval = \n')
+    result = run_cli("silences", "-c", str(rig.config))
+    assert result.returncode == 0 and f"using database {elsewhere}: {rig.config}: not valid TOML" in result.stderr
+    assert elsewhere.exists()
+
+
 def test_with_a_config_that_is_not_even_toml_the_default_database_is_used(rig: Rig, isolated_home: Path) -> None:
     rig.config.write_text("[agent\n")
     result = run_cli("silences", "-c", str(rig.config))

@@ -85,7 +85,7 @@ def test_show_says_when_there_is_no_history(rig: Rig) -> None:
     rig.configure(rig.q_rule(), preamble="[history]\nenabled = false\n")
     rig.set_value(90)
     rig.check()
-    assert json.loads(rig.run("show", "1", "--json").stdout)["signal"] is None
+    assert json.loads(rig.run("show", "1", "--json").stdout)["signal"] == {"step": 0, "points": []}
     assert "No history of q.value around this alert" in rig.run("show", "1").stdout
 
 

@@ -320,3 +320,18 @@ def test_the_no_data_alert_is_notified_and_its_recovery_too(rig: Rig) -> None:
                                  f"[RESOLVED] q-high on {host}: q.value is reporting again"]
     assert receiver.types() == ["warning", "success"]
     assert str(receiver.payloads[0]["message"]).startswith(f"no data for q.value: q: no number on stdout on {host}")
+
+
+def test_the_watch_log_says_data_is_back_only_for_rules_still_configured() -> None:
+    from alertctl.cli.watch_cmd import BlindLog
+    from alertctl.loop import Cycle
+    from alertctl.metrics.collector import Reading
+    from alertctl.model import Blind
+
+    lines: list[str] = []
+    configured = {"qval", "gone"}
+    log = BlindLog(lines.append, lambda: configured)
+    log(Cycle(0.0, Reading(), [], [], blind={"qval": Blind(0.0, 0.0, "q: no number"), "gone": Blind(0.0, 0.0, "x")}))
+    configured.discard("gone")  # a reload removed the rule
+    log(Cycle(10.0, Reading(), [], []))
+    assert [line.split(" ", 1)[1] for line in lines] == ["nodata qval: q: no number", "nodata gone: x", "data qval: samples again"]
