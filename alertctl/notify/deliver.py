@@ -93,6 +93,8 @@ class Deliverer:
         self.on_sent = on_sent
         """Called from a channel's thread when its send is over (a `watch` wakes its delivery thread)."""
         self._in_flight: dict[str, Batch] = {}
+        self._sent_at: dict[str, float] = {}
+        """When each send in flight started (monotonic): `pump` gives up on one a plugin hangs."""
         self._outcomes: queue.SimpleQueue[tuple[Batch, Sent]] = queue.SimpleQueue()
 
     def deliver_due(self, now: float, budget: float = 30.0) -> Report:
@@ -125,6 +127,7 @@ class Deliverer:
             except queue.Empty:
                 break
             report += self._settle(batch, sent, now)
+        report += self._abandon(now, SEND_TIMEOUT + GRACE, stale_only=True)
         claims.release_orphans(self.conn, now)
         return report + self._dispatch(now, math.inf)
 
@@ -173,6 +176,7 @@ class Deliverer:
 
     def _start(self, batch: Batch, timeout: float) -> None:
         self._in_flight[batch.channel.name] = batch
+        self._sent_at[batch.channel.name] = time.monotonic()
         threading.Thread(target=self._send, args=(batch, timeout), daemon=True,
                          name=f"alertctl-send-{batch.channel.name}").start()
 
@@ -222,11 +226,14 @@ class Deliverer:
             self.log(f"{iso(now)} channel {name} recovered (failing since {iso(failing_since)})")
         self.log(f"{iso(now)} {line}")
 
-    def _abandon(self, now: float, budget: float) -> Report:
-        """Sends still in flight when the run must end: failed attempts, retried with backoff."""
+    def _abandon(self, now: float, budget: float, stale_only: bool = False) -> Report:
+        """Sends still in flight when the run must end (or, `stale_only`, that have outlasted
+        `budget`, their plugin ignoring its timeout): failed attempts, retried with backoff, so the
+        channel is free again and its lease never lapses under a send still running."""
         report = Report()
-        for batch in list(self._in_flight.values()):
-            report += self._settle(batch, Sent(False, f"no answer within {budget:g}s"), now)
+        for name, batch in list(self._in_flight.items()):
+            if not stale_only or time.monotonic() - self._sent_at[name] > budget:
+                report += self._settle(batch, Sent(False, f"no answer within {budget:g}s"), now)
         return report
 
 

@@ -85,9 +85,10 @@ class BackgroundDelivery:
         self.cycled.set()
         self.wake.set()
 
-    def stop(self, wait: float = 3.0) -> None:
-        """One last delivery pass (this process's final notices), for up to `wait` s; whatever is
-        still unsent then stays in the outbox for the next run."""
+    def stop(self, wait: float = 5.0) -> None:
+        """One last delivery pass (this process's final notices), for up to `wait` s (room for its
+        1.5 s budget, a second's grace and a 2 s Alertmanager sync); whatever is still unsent then
+        stays in the outbox for the next run."""
         self.stopping.set()
         self.wake.set()
         self.thread.join(wait)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,25 @@ def test_a_recovery_never_overtakes_the_opening_notice_being_retried(tmp_path: P
         assert receiver.types() == ["warning"]  # the failed attempt; the recovery waits its turn
         h.deliver(1006.0)
         assert receiver.types() == ["warning", "warning", "success"]
+
+
+def test_watch_gives_up_on_a_send_whose_plugin_ignores_its_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from alertctl.notify import deliver
+    from alertctl.notify.send import Sent
+
+    h = Harness(tmp_path, Notify(channels=(channel("ops", "json://127.0.0.1:1/"),)))
+    h.step(1000.0, 90)  # the first attempt is refused: due again at 1005
+    release = threading.Event()
+
+    def hanging(*args: object, **kwargs: object) -> Sent:
+        release.wait(30)
+        return Sent(True, None)
+
+    deliverer = deliver.Deliverer(h.conn, lambda: h.runner.config, lambda: "web-01", sender=hanging)
+    deliverer.pump(1010.0)  # the retry starts, and hangs
+    monkeypatch.setattr(deliver, "SEND_TIMEOUT", 0.0)
+    monkeypatch.setattr(deliver, "GRACE", 0.0)
+    deliverer.pump(1011.0)  # past its time: recorded as failed, the channel free again
+    errors = [error for (error,) in h.sql("SELECT error FROM deliveries ORDER BY id")]
+    assert errors[-1] == "no answer within 0s"
+    release.set()
