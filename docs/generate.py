@@ -44,14 +44,44 @@ def metric_tables() -> str:
     return "\n".join(lines) + "\n"
 
 
+SECTIONS = {"agent": "Agent", "history": "History", "notify": "Notify", "channel": "Channel"}
+"""The generated table of each section (`config-NAME`): its runtime dataclass in config/runtime.py."""
+
+
+def section_table(section: str) -> str:
+    """One section's keys, defaults and meanings, from their declarations in config/runtime.py."""
+    lines = ["| key | default | meaning |", "|---|---|---|"]
+    lines += [f"| `{key}` | {default} | {doc} |" for key, default, doc in section_rows(section)]
+    return "\n".join(lines) + "\n"
+
+
+def section_rows(section: str) -> list[tuple[str, str, str]]:
+    """(key, default as written in the file, meaning) for every key of a section; the channel
+    table joins the keys of both kinds of channel, as the file does."""
+    from alertctl.config import runtime
+    from alertctl.config.document import toml_value, written
+    from alertctl.config.keys import declared
+
+    classes = [runtime.Channel, runtime.AlertmanagerChannel] if section == "channel" else [getattr(runtime, SECTIONS[section])]
+    rows: dict[str, tuple[str, str, str]] = {}
+    for cls in classes:
+        for key in declared(cls):
+            value = written(key, key.default)
+            default = "unset" if value is None else f"`{toml_value(value)}`"
+            rows.setdefault(key.key, (key.key, default, key.setting.doc.replace("|", "\\|")))
+    return list(rows.values())
+
+
 def config_keys() -> str:
-    """Every key of the config file with its default, from config/schema.py."""
+    """Every key of the config file with its default: the sections' from their declarations
+    (config/runtime.py), the checks' and rules' from config/schema.py."""
     from alertctl.config import schema
 
-    sections: list[tuple[str, type]] = [
-        ("[agent]", schema.AgentSection),
-        ("[notify]", schema.NotifySection),
-        ("[notify.channels.NAME]", schema.ChannelSection),
+    tables = {"agent": "[agent]", "notify": "[notify]", "channel": "[notify.channels.NAME]", "history": "[history]"}
+    lines = ["| table | key | default |", "|---|---|---|"]
+    for section, table in tables.items():
+        lines += [f"| `{table}` | `{key}` | {default} |" for key, default, _ in section_rows(section)]
+    models: list[tuple[str, type]] = [
         ('[[checks]] type = "command"', schema.CommandCheckSection),
         ('[[checks]] type = "http"', schema.HttpCheckSection),
         ('[[checks]] type = "tcp"', schema.TcpCheckSection),
@@ -59,8 +89,7 @@ def config_keys() -> str:
         ("[[rules]]", schema.RuleSection),
         ("a level table: warning/critical = { ... }", schema.LevelSection),
     ]
-    lines = ["| table | key | default |", "|---|---|---|"]
-    for table, model in sections:
+    for table, model in models:
         for name, field in model.model_fields.items():  # type: ignore[attr-defined]
             if name == "type":
                 continue
@@ -122,7 +151,10 @@ def command_paths(group: object, prefix: tuple[str, ...] = ()) -> list[tuple[str
     return found
 
 
-REGIONS: dict[str, Callable[[], str]] = {"metrics": metric_tables, "config-keys": config_keys}
+REGIONS: dict[str, Callable[[], str]] = {
+    "metrics": metric_tables, "config-keys": config_keys,
+    **{f"config-{section}": (lambda section=section: section_table(section)) for section in SECTIONS},
+}
 
 
 def fill_regions(text: str) -> str:

@@ -6,12 +6,14 @@ so the starter file and the built-in defaults cannot drift apart.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import asdict
 
 import tomli_w
 
-from alertctl.config.runtime import AlertmanagerChannel, Channel, Config
+from alertctl.config.keys import Declared, Kind, declared
+from alertctl.config.runtime import Agent, AlertmanagerChannel, Channel, Config, History, Notify
 from alertctl.durations import format_duration
 from alertctl.model import Check, Forecast, Rule, Severity
 from alertctl.secrets import redact_argv, redact_check_url, redact_http
@@ -20,56 +22,41 @@ Redact = Callable[[str], str]
 
 
 def document(config: Config, redact: Redact = lambda url: url) -> dict[str, object]:
-    agent = config.agent
     notify = config.notify
     return {
-        "agent": _without_none({
-            "interval": format_duration(agent.interval),
-            "host": agent.host,
-            "database": agent.database,
-            "retention": format_duration(agent.retention),
-            "expire_after": format_duration(agent.expire_after),
-        }),
-        "notify": {
-            "resolved": notify.resolved,
-            "renotify": format_duration(notify.renotify),
-            "dedup_window": format_duration(notify.dedup_window),
-            "escalate_after": format_duration(notify.escalate_after),
-            "escalate_to": list(notify.escalate_to),
-            "digest_after": notify.digest_after,
-            "max_per_minute": notify.max_per_minute,
-            "max_silence": format_duration(notify.max_silence),
-            "ack_survives_rise": notify.ack_survives_rise,
-            **_without_none({"title_template": notify.title_template, "body_template": notify.body_template}),
-            "channels": {c.name: _channel(c, redact) for c in notify.channels}
+        "agent": table(config.agent),
+        "notify": table(notify) | {
+            "channels": {c.name: table(c) | {"urls": [redact(u) for u in c.urls]} for c in notify.channels}
             | {c.name: _alertmanager_channel(c) for c in notify.alertmanagers},
         },
-        "history": {
-            "enabled": config.history.enabled,
-            "keep_raw": format_duration(config.history.keep_raw),
-            "keep_5m": format_duration(config.history.keep_5m),
-            "keep_1h": format_duration(config.history.keep_1h),
-        },
+        "history": table(config.history),
         "checks": [_check(c) for c in config.checks],
         "rules": [rule_document(r) for r in config.rules],
     }
 
 
-def _channel(channel: Channel, redact: Redact) -> dict[str, object]:
-    return _without_none({
-        "urls": [redact(u) for u in channel.urls],
-        "config": channel.config,
-        "min_severity": channel.min_severity.label,
-    })
+def table(section: object) -> dict[str, object]:
+    """A runtime section as the file spells it, every declared key but the unset ones."""
+    values = {key.key: written(key, getattr(section, key.name)) for key in declared(type(section))}
+    return _without_none(values)
+
+
+def written(key: Declared, value: object) -> object:
+    """One value as the file spells it: durations with a unit, severities by name, lists."""
+    if value is None:
+        return None
+    if key.setting.kind in (Kind.DURATION, Kind.POSITIVE_DURATION):
+        return format_duration(value)  # type: ignore[arg-type]
+    if isinstance(value, Severity):
+        return value.label
+    if isinstance(value, tuple):
+        return list(value)
+    return value
 
 
 def _alertmanager_channel(channel: AlertmanagerChannel) -> dict[str, object]:
     """Credentials always hidden: Alertmanager URLs are never Apprise's to redact."""
-    return {
-        "alertmanager": [redact_http(u) for u in channel.urls],
-        "min_severity": channel.min_severity.label,
-        "resend": format_duration(channel.resend),
-    }
+    return table(channel) | {"alertmanager": [redact_http(u) for u in channel.urls]}
 
 
 def _without_none(table: dict[str, object]) -> dict[str, object]:
@@ -139,44 +126,23 @@ def rule_document(rule: Rule) -> dict[str, object]:
 
 
 _HEADER = """\
-# alertctl configuration. Every key is optional; these are the built-in defaults.
-# Durations take a unit: 500ms, 30s, 5m, 2h, 7d, 1w. Reference: README.md.
+# alertctl configuration. Every key is optional; these are the built-in defaults
+# (a commented-out key shows an example). Durations take a unit: 500ms, 30s, 5m, 2h,
+# 7d, 1w. Reference: docs/configuration.md.
 # Any key can be overridden from the environment: ALERTCTL_AGENT__INTERVAL=5s.
-
 """
-_AGENT = """\
-# [agent] how often `watch` samples, which host name alerts carry (default: this
-# machine's hostname), where the database lives (default:
-# ~/.local/state/alertctl/alertctl.db), how long resolved alerts are kept, and how
-# long a metric may stay silent before its open alert expires.
-"""
-_NOTIFY = """
-# [notify] recovery notices, repeats for unacknowledged alerts ("0" = never), the
-# window in which a re-firing alert is reopened instead of announced again, and
-# escalation of unacknowledged critical alerts; more than `digest_after` notices
-# due at once for one channel go out as one digest, at most `max_per_minute` notices
-# per channel a minute (the rest wait for the next digest), and title_template /
-# body_template shape the notices (fields: README "Notifications"); max_silence is
-# the longest `alertctl suppress --for` accepted.
-# Channels are Apprise URLs; ${VARIABLE} is read from the environment at send time:
-#
-# [notify.channels.ops]
-# urls = ["mailto://user:password@example.com", "slack://${SLACK_TOKEN}"]
-# min_severity = "warning"
-# config = "/etc/alertctl/apprise.yml"   # optional: an Apprise config file too
-#
-# An Alertmanager channel gets the open alerts themselves, not notices; alertctl
-# posts them to every listed instance and again every `resend` while open:
-#
-# [notify.channels.am]
-# alertmanager = ["http://am1:9093", "http://am2:9093"]
-# resend = "1m"
-"""
-_HISTORY = """
-# [history] every sample `watch` and `check` take, kept in the same database: raw
-# samples for keep_raw, 5-minute and hourly min/max/average for keep_5m and keep_1h.
+_HISTORY = """\
 # About half a byte per sample: 30 series every 10s add about 0.16 MB a day, and the
 # file settles near 16 MB with these defaults (docs/history.md has the figures).
+"""
+_CHANNELS = """
+# Channels, one table each (NAME: letters, digits, '-' or '_'). An Apprise channel
+# gets notices:
+#
+"""
+_ALERTMANAGER = """#
+# An Alertmanager channel gets the open alerts themselves, not notices:
+#
 """
 _CHECKS = """
 # [[checks]] add metrics of your own; each check's metrics are NAME.something.
@@ -216,18 +182,47 @@ _RULES = """
 
 
 def starter(config: Config) -> str:
-    """The commented file `config init` writes; comments between sections tomli-w cannot write."""
+    """The commented file `config init` writes: each key with its doc, from the declarations."""
     tables = document(config)
-    notify = {k: v for k, v in tables["notify"].items() if v or k == "resolved"}  # type: ignore[attr-defined]
     return "".join([
         _HEADER,
-        _AGENT,
-        tomli_w.dumps({"agent": tables["agent"]}),
-        _NOTIFY,
-        tomli_w.dumps({"notify": notify}),
+        _section("agent", config.agent),
+        _section("notify", config.notify),
+        _CHANNELS,
+        _section("notify.channels.ops", Channel("ops"), example=True),
+        _ALERTMANAGER,
+        _section("notify.channels.am", AlertmanagerChannel("am"), example=True),
+        _section("history", config.history),
         _HISTORY,
-        tomli_w.dumps({"history": tables["history"]}),
         _CHECKS,
         _RULES,
         tomli_w.dumps({"rules": tables["rules"]}),
     ])
+
+
+def _section(name: str, section: Agent | Notify | History | Channel | AlertmanagerChannel,
+             example: bool = False) -> str:
+    """One table: its doc, then each key's doc above it; a key without a value is written
+    commented out with its example, and so is every key of an `example` table."""
+    doc = (type(section).__doc__ or "").strip().splitlines()[0]
+    lines = [] if example else ["", *_comment(doc)]
+    lines.append(("# " if example else "") + f"[{name}]")
+    for key in declared(type(section)):
+        value = written(key, getattr(section, key.name))
+        shown = key.setting.example if value in (None, []) and key.setting.example is not None else value
+        if shown is None:
+            continue
+        prefix = "# " if example or shown is not value else ""
+        lines += [*_comment(key.setting.doc), f"{prefix}{key.key} = {toml_value(shown)}"]
+    return "\n".join(lines) + "\n"
+
+
+def toml_value(value: object) -> str:
+    """A value on one line, as TOML writes it (tomli-w splits every array over lines)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    return tomli_w.dumps({"v": value}).removeprefix("v = ").strip()
+
+
+def _comment(text: str) -> list[str]:
+    return textwrap.wrap(text, width=88, initial_indent="# ", subsequent_indent="# ")

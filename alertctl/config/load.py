@@ -11,12 +11,12 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsError, TomlConfigSettingsSource
 
-from alertctl.config import schema
+from alertctl.config import keys, schema
 from alertctl.config.runtime import Agent, AlertmanagerChannel, Channel, Config, History, Notify
 from alertctl.errors import ConfigError
 from alertctl.model import (
@@ -32,6 +32,8 @@ from alertctl.model import (
     TcpCheck,
     make_labels,
 )
+
+T = TypeVar("T")
 
 
 def validate(path: Path | None) -> Config:
@@ -249,34 +251,34 @@ def _tag(model: type[BaseModel]) -> object:
 
 def to_runtime(settings: schema.Settings, source: str) -> Config:
     notify = settings.notify
+    channels = notify.channels.items()
     return Config(
-        agent=Agent(**settings.agent.model_dump()),
-        notify=Notify(
-            resolved=notify.resolved,
-            renotify=notify.renotify,
-            dedup_window=notify.dedup_window,
-            escalate_after=notify.escalate_after,
-            escalate_to=tuple(notify.escalate_to),
-            channels=tuple(
-                Channel(name, tuple(c.urls), Severity.parse(c.min_severity), c.config)
-                for name, c in notify.channels.items() if not c.alertmanager
-            ),
-            alertmanagers=tuple(
-                AlertmanagerChannel(name, tuple(c.alertmanager), Severity.parse(c.min_severity), c.resend)
-                for name, c in notify.channels.items() if c.alertmanager
-            ),
-            digest_after=notify.digest_after,
-            max_per_minute=notify.max_per_minute,
-            max_silence=notify.max_silence,
-            ack_survives_rise=notify.ack_survives_rise,
-            title_template=notify.title_template,
-            body_template=notify.body_template,
+        agent=runtime_section(Agent, settings.agent),
+        notify=runtime_section(
+            Notify, notify,
+            channels=tuple(runtime_section(Channel, c, name=n) for n, c in channels if not c.alertmanager),
+            alertmanagers=tuple(runtime_section(AlertmanagerChannel, c, name=n) for n, c in channels if c.alertmanager),
         ),
-        history=History(**settings.history.model_dump()),
+        history=runtime_section(History, settings.history),
         checks=tuple(_check(c) for c in settings.checks),
         rules=tuple(_rule(r) for r in settings.rules),
         source=source,
     )
+
+
+def runtime_section(section: type[T], table: BaseModel, **extra: object) -> T:
+    """The runtime dataclass `section` from its validated table: every declared key, as its
+    field's type wants it (a tuple for a list, a Severity for its name), plus `extra`."""
+    values = {key.name: _runtime_value(key.default, getattr(table, key.key)) for key in keys.declared(section)}
+    return section(**values, **extra)
+
+
+def _runtime_value(default: object, value: object) -> object:
+    if isinstance(default, tuple) and isinstance(value, list):
+        return tuple(value)
+    if isinstance(default, Severity) and isinstance(value, str):
+        return Severity.parse(value)
+    return value
 
 
 def _check(section: Any) -> Check:

@@ -9,16 +9,18 @@ from __future__ import annotations
 import math
 import re
 import shlex
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from alertctl import catalog
+from alertctl.config import keys, runtime
 from alertctl.config.defaults import DEFAULT_RULES
 from alertctl.durations import format_duration, parse_duration
-from alertctl.model import CheckType, Op
+from alertctl.model import CheckType, Op, Severity
 
 
 class KeyProblem(ValueError):
@@ -30,7 +32,7 @@ class KeyProblem(ValueError):
 
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
-SeverityName = Literal["warning", "critical"]
+SeverityName: Any = Literal[tuple(s.label for s in Severity)]  # every level of model.Severity, by name
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _HTTP_URL = re.compile(r"^https?://[^/\s]+")
 _SYSTEM_FAMILIES = sorted({spec.name.split(".")[0] for spec in catalog.SYSTEM_METRICS})
@@ -71,50 +73,24 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
-class AgentSection(Strict):
-    interval: PositiveDuration = 10.0
-    host: str | None = None
-    database: str | None = None
-    retention: PositiveDuration = 90 * 86400.0
-    expire_after: PositiveDuration = 600.0
+def _whole_hours(history: Any) -> Any:
+    if history.keep_raw < 3600:
+        raise KeyProblem("keep_raw", "must be at least 1h: raw samples are kept and pruned an hour at a time")
+    return history
 
 
-class HistorySection(Strict):
-    enabled: bool = True
-    keep_raw: PositiveDuration = 32 * 86400.0
-    keep_5m: PositiveDuration = 90 * 86400.0
-    keep_1h: PositiveDuration = 2 * 365 * 86400.0
-
-    @model_validator(mode="after")
-    def _whole_hours(self) -> HistorySection:
-        if self.keep_raw < 3600:
-            raise KeyProblem("keep_raw", "must be at least 1h: raw samples are kept and pruned an hour at a time")
-        return self
-
-
-class ChannelSection(Strict):
-    urls: list[str] = []
-    config: str | None = None
-    """An Apprise config file (YAML or text) whose URLs this channel also sends to."""
-    alertmanager: list[str] = []
-    """Alertmanager base URLs: the channel keeps their view of the open alerts in sync instead of sending notices."""
-    resend: PositiveDuration = 60.0
-    """How often an Alertmanager channel re-posts what is still open."""
-    min_severity: SeverityName = "warning"
-
-    @model_validator(mode="after")
-    def _somewhere_to_send(self) -> ChannelSection:
-        if self.alertmanager:
-            _check_alertmanager_urls(self.alertmanager)
-            if self.urls or self.config:
-                raise KeyProblem("alertmanager", "cannot be combined with `urls` or `config`: a channel is "
-                                                 "either Apprise or Alertmanager")
-            return self
-        if "resend" in self.model_fields_set:
-            raise KeyProblem("resend", "only applies to `alertmanager` channels")
-        if not self.urls and not self.config:
-            raise KeyProblem("urls", "needs at least one Apprise URL (or a `config` file, or `alertmanager` URLs)")
-        return self
+def _somewhere_to_send(channel: Any) -> Any:
+    if channel.alertmanager:
+        _check_alertmanager_urls(channel.alertmanager)
+        if channel.urls or channel.config:
+            raise KeyProblem("alertmanager", "cannot be combined with `urls` or `config`: a channel is "
+                                             "either Apprise or Alertmanager")
+        return channel
+    if "resend" in channel.model_fields_set:
+        raise KeyProblem("resend", "only applies to `alertmanager` channels")
+    if not channel.urls and not channel.config:
+        raise KeyProblem("urls", "needs at least one Apprise URL (or a `config` file, or `alertmanager` URLs)")
+    return channel
 
 
 def _check_alertmanager_urls(urls: list[str]) -> None:
@@ -163,29 +139,67 @@ def _template(value: object) -> object:
 Template = Annotated[str | None, BeforeValidator(_template)]
 
 
-class NotifySection(Strict):
-    resolved: bool = True
-    renotify: Duration = 3600.0
-    dedup_window: Duration = 300.0
-    escalate_after: Duration = 900.0
-    escalate_to: list[str] = []
-    channels: dict[Name, ChannelSection] = {}
-    digest_after: int = Field(default=5, ge=1)
-    max_per_minute: int = Field(default=20, ge=1)
-    max_silence: PositiveDuration = 7 * 86400.0
-    ack_survives_rise: bool = False
-    title_template: Template = None
-    body_template: Template = None
+def _known_escalation_channels(notify: Any) -> Any:
+    for name in notify.escalate_to:
+        if name not in notify.channels:
+            raise KeyProblem("escalate_to", _unknown_channel(name, notify.channels))
+        if notify.channels[name].alertmanager:
+            raise KeyProblem("escalate_to", f"{name!r} is an Alertmanager channel; escalation sends a notice, "
+                                            "so name an Apprise channel")
+    return notify
 
-    @model_validator(mode="after")
-    def _known_escalation_channels(self) -> NotifySection:
-        for name in self.escalate_to:
-            if name not in self.channels:
-                raise KeyProblem("escalate_to", _unknown_channel(name, self.channels))
-            if self.channels[name].alertmanager:
-                raise KeyProblem("escalate_to", f"{name!r} is an Alertmanager channel; escalation sends a notice, "
-                                                "so name an Apprise channel")
-        return self
+
+def section_model(name: str, *sections: type, validator: Callable[[Any], Any] | None = None,
+                  **extra: Any) -> type[Strict]:
+    """The pydantic model of one table, built from the keys declared in `sections` (runtime
+    dataclasses; a key declared in two of them is one key) plus `extra` fields, with
+    `validator` checking the table as a whole."""
+    fields: dict[str, Any] = {}
+    for section in sections:
+        hints = get_type_hints(section)
+        for key in keys.declared(section):
+            fields.setdefault(key.key, (_annotation(hints[key.name], key.setting), _written_default(key.default)))
+    validators: dict[str, Any] = {} if validator is None else {validator.__name__: model_validator(mode="after")(validator)}
+    model: type[Strict] = create_model(name, __base__=Strict, __validators__=validators, **fields, **extra)
+    return model
+
+
+def _annotation(hint: Any, declared: keys.Setting) -> Any:
+    """What pydantic checks a declared key against."""
+    by_kind = {keys.Kind.DURATION: Duration, keys.Kind.POSITIVE_DURATION: PositiveDuration,
+               keys.Kind.TEMPLATE: Template}
+    if declared.kind in by_kind:
+        return by_kind[declared.kind]
+    if hint is Severity:
+        return SeverityName
+    if get_origin(hint) is tuple:
+        return list[get_args(hint)[0]]  # type: ignore[misc]
+    if declared.at_least is not None:
+        return Annotated[hint, Field(ge=declared.at_least)]
+    return hint
+
+
+def _written_default(value: object) -> object:
+    """A default as the file would give it: a list, a severity's name."""
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, Severity):
+        return value.label
+    return value
+
+
+if TYPE_CHECKING:  # built at run time from the declarations, which mypy cannot follow
+    AgentSection = Any
+    HistorySection = Any
+    ChannelSection = Any
+    NotifySection = Any
+else:
+    AgentSection = section_model("AgentSection", runtime.Agent)
+    HistorySection = section_model("HistorySection", runtime.History, validator=_whole_hours)
+    ChannelSection = section_model("ChannelSection", runtime.Channel, runtime.AlertmanagerChannel,
+                                   validator=_somewhere_to_send)
+    NotifySection = section_model("NotifySection", runtime.Notify, validator=_known_escalation_channels,
+                                  channels=(dict[Name, ChannelSection], {}))
 
 
 def _words(value: object) -> object:
@@ -376,7 +390,7 @@ def _check_clear(op: Op, clear: float, mildest: float) -> None:
         raise KeyProblem("clear", f"must be at or above the lowest level ({mildest:g}) for op '{op}'")
 
 
-def _unknown_channel(name: str, channels: dict[str, ChannelSection]) -> str:
+def _unknown_channel(name: str, channels: dict[str, Any]) -> str:
     known = ", ".join(sorted(channels)) or "none; add [notify.channels.NAME]"
     return f"unknown channel {name!r} (configured: {known})"
 
@@ -433,7 +447,7 @@ def _closest_metric(metric: str, checks: dict[str, CheckType]) -> str:
 
 
 def _check_rule_refs(
-    index: int, rule: RuleSection, checks: dict[str, CheckType], channels: dict[str, ChannelSection]
+    index: int, rule: RuleSection, checks: dict[str, CheckType], channels: dict[str, Any]
 ) -> None:
     where = f"rules[{index}]"
     spec = catalog.find(rule.metric, checks)
