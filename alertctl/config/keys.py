@@ -14,6 +14,8 @@ import enum
 from dataclasses import Field, dataclass, field, fields
 from typing import Any
 
+from alertctl.model import Severity
+
 
 class Kind(enum.Enum):
     """How a value is read and written beyond its Python type."""
@@ -36,14 +38,16 @@ class Setting:
     """The key as the file spells it, when not the field's name."""
     example: object = None
     """A value to show for a key with no default (the starter file writes it commented out)."""
+    choices: tuple[Severity, ...] = ()
+    """For a severity key, the levels allowed (default: all of them)."""
 
 
 def setting(
     default: object, doc: str, *, kind: Kind = Kind.PLAIN, at_least: int | None = None,
-    key: str | None = None, example: object = None,
+    key: str | None = None, example: object = None, choices: tuple[Severity, ...] = (),
 ) -> Any:
     """A dataclass field that is a config key. Defaults are immutable (tuples, not lists)."""
-    return field(default=default, metadata={"setting": Setting(doc, kind, at_least, key, example)})
+    return field(default=default, metadata={"setting": Setting(doc, kind, at_least, key, example, choices)})
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
 
 from alertctl.config.keys import Kind, setting
 from alertctl.model import Check, Rule, Severity
@@ -43,9 +42,8 @@ class History:
     keep_1h: float = setting(2 * 365 * 86400.0, "Hourly min/max/average/count, for this long.", kind=POSITIVE_DURATION)
 
 
-def _min_severity() -> Any:
-    """Declared once for both kinds of channel (one table in the file)."""
-    return setting(Severity.WARNING, "The mildest severity this channel takes.")
+_MIN_SEVERITY = "The mildest severity this channel takes."
+"""Both kinds of channel have this key (one table in the file): the same default and doc."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,7 @@ class Channel:
 
     name: str
     urls: tuple[str, ...] = setting((), "Apprise URLs (at least one, or `config`); `${VARIABLE}` is read from the environment when sending.", example=["mailto://user:password@example.com", "slack://${SLACK_TOKEN}"])
-    min_severity: Severity = _min_severity()  # noqa: RUF009  # a fresh field each time, like setting()
+    min_severity: Severity = setting(Severity.WARNING, _MIN_SEVERITY)
     config: str | None = setting(None, "An Apprise config file (YAML or text) whose URLs this channel also sends to.", example="/etc/alertctl/apprise.yml")
 
 
@@ -64,7 +62,7 @@ class AlertmanagerChannel:
 
     name: str
     urls: tuple[str, ...] = setting((), "Instead of `urls`/`config`: Alertmanager base URLs, every one posted to, as Alertmanager's clients must.", key="alertmanager", example=["http://am1:9093", "http://am2:9093"])
-    min_severity: Severity = _min_severity()  # noqa: RUF009  # a fresh field each time, like setting()
+    min_severity: Severity = setting(Severity.WARNING, _MIN_SEVERITY)
     resend: float = setting(60.0, "Alertmanager channels only: how often open alerts are posted again (or Alertmanager lets them time out).", kind=POSITIVE_DURATION)
 
 

@@ -171,7 +171,7 @@ def _annotation(hint: Any, declared: keys.Setting) -> Any:
     if declared.kind in by_kind:
         return by_kind[declared.kind]
     if hint is Severity:
-        return SeverityName
+        return Literal[tuple(s.label for s in declared.choices)] if declared.choices else SeverityName
     if get_origin(hint) is tuple:
         return list[get_args(hint)[0]]  # type: ignore[misc]
     if declared.at_least is not None:

@@ -1,0 +1,141 @@
+"""Each section key is declared once (config/runtime.py); every view of it derives from that.
+
+For every declared key: the file's validation reads it, the runtime config carries it,
+`config show` writes it back as it was read, the starter file and the generated reference
+in docs/ show it with its doc. A key added to the declaration is in all of them or a test
+here fails.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+from alertctl.config import load_config, runtime, schema
+from alertctl.config.document import document, starter, table
+from alertctl.config.keys import Declared, Kind, declared, setting
+from alertctl.config.load import defaults, runtime_section
+from alertctl.errors import ConfigError
+from alertctl.model import Severity
+from tests.conftest import run_cli
+
+SECTIONS = (runtime.Agent, runtime.History, runtime.Notify, runtime.Channel, runtime.AlertmanagerChannel)
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
+
+
+def _other(key: Declared) -> object:
+    """A valid value for `key` that is not its default, so reading it back proves it was read."""
+    default, example = key.default, key.setting.example
+    if isinstance(default, bool):
+        return not default
+    if isinstance(default, Severity):
+        return next(level for level in key.setting.choices or Severity if level is not default)
+    if isinstance(default, int | float):
+        return default + (60.0 if isinstance(default, float) else 1)
+    assert example is not None, f"{key.name}: a key without a default needs an example"
+    return tuple(example) if isinstance(example, list) else example
+
+
+def _changed(section: type, **fixed: object) -> object:
+    return section(**{key.name: _other(key) for key in declared(section)}, **fixed)
+
+
+def _every_key_changed() -> runtime.Config:
+    """A config in which every declared key has a value other than its default."""
+    pager = _changed(runtime.Channel, name="pager")
+    am = _changed(runtime.AlertmanagerChannel, name="am")
+    notify = dataclasses.replace(_changed(runtime.Notify), channels=(pager,), alertmanagers=(am,))  # type: ignore[type-var]
+    assert notify.escalate_to == ("pager",)
+    config = defaults()
+    return dataclasses.replace(config, agent=_changed(runtime.Agent), notify=notify,
+                               history=_changed(runtime.History))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("section", SECTIONS, ids=lambda section: section.__name__)
+def test_every_section_has_its_keys_declared(section: type) -> None:
+    keys = declared(section)
+    assert keys and all(key.setting.doc for key in keys)
+
+
+def test_a_key_both_kinds_of_channel_have_is_declared_alike() -> None:
+    """One table in the file: a key the two share must mean and default to the same thing."""
+    apprise = {key.key: key for key in declared(runtime.Channel)}
+    shared = [key for key in declared(runtime.AlertmanagerChannel) if key.key in apprise]
+    assert shared
+    for key in shared:
+        assert (key.default, key.setting) == (apprise[key.key].default, apprise[key.key].setting)
+
+
+def test_every_declared_key_is_read_and_written_back_as_read(tmp_path: Path) -> None:
+    """Validation and conversion read each key from the file; `config show` writes it as read."""
+    expected = _every_key_changed()
+    written = document(expected)
+    path = tmp_path / "every-key.toml"
+    path.write_text(tomli_w.dumps(written))
+
+    loaded = load_config(path, use_cache=False)
+
+    assert dataclasses.replace(loaded, source=expected.source) == expected
+    assert document(loaded) == written
+    for section in (loaded.agent, loaded.notify, loaded.history, *loaded.notify.channels, *loaded.notify.alertmanagers):
+        assert set(table(section)) == {key.key for key in declared(type(section))}
+
+
+def test_config_show_prints_every_declared_key(tmp_path: Path) -> None:
+    path = tmp_path / "every-key.toml"
+    path.write_text(tomli_w.dumps(document(_every_key_changed())))
+
+    result = run_cli("config", "show", "--json", "-c", str(path))
+
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    notify = shown["notify"]
+    for name, section in (("agent", runtime.Agent), ("history", runtime.History), ("notify", runtime.Notify)):
+        assert {key.key for key in declared(section)} <= set(shown[name]), name
+    assert {key.key for key in declared(runtime.Channel)} <= set(notify["channels"]["pager"])
+    assert {key.key for key in declared(runtime.AlertmanagerChannel)} <= set(notify["channels"]["am"])
+
+
+@pytest.mark.parametrize("section", SECTIONS, ids=lambda section: section.__name__)
+def test_the_starter_file_and_the_reference_show_every_key_with_its_doc(section: type) -> None:
+    text = starter(defaults())
+    reference = REFERENCE.read_text()
+    for key in declared(section):
+        assert f"\n{key.key} = " in text or f"\n# {key.key} = " in text, key.key
+        assert " ".join(key.setting.doc.split()[:6]) in " ".join(text.replace("\n# ", " ").split()), key.key
+        assert f"| `{key.key}` | " in reference and key.setting.doc.replace("|", "\\|") in reference, key.key
+
+
+@dataclasses.dataclass(frozen=True)
+class _Added:
+    """[added]: a section made up for this test."""
+
+    pause: float = setting(90.0, "How long to pause.", kind=Kind.POSITIVE_DURATION)
+    tries: int = setting(3, "How many tries.", at_least=1)
+    level: Severity = setting(Severity.WARNING, "The mildest severity.")
+    names: tuple[str, ...] = setting((), "Some names.", example=["a"])
+
+
+def test_a_declared_key_is_validated_converted_and_written_by_its_declaration() -> None:
+    model = schema.section_model("AddedSection", _Added)
+
+    added = runtime_section(_Added, model.model_validate({"pause": "2m", "level": "critical", "names": ["x"]}))
+
+    assert added == _Added(pause=120.0, tries=3, level=Severity.CRITICAL, names=("x",))
+    assert table(added) == {"pause": "2m", "tries": 3, "level": "critical", "names": ["x"]}
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
+        model.model_validate({"tries": 0})
+    with pytest.raises(ValueError, match="must be more than 0s"):
+        model.model_validate({"pause": "0s"})
+
+
+def test_an_unknown_key_in_a_declared_section_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "typo.toml"
+    path.write_text("[notify]\nack_survive_rise = true\n")
+
+    with pytest.raises(ConfigError, match=r"notify.ack_survive_rise: unknown key \(did you mean `ack_survives_rise`\?\)"):
+        load_config(path, use_cache=False)
