@@ -12,8 +12,8 @@ from dataclasses import asdict
 
 import tomli_w
 
-from alertctl.config.keys import Declared, Kind, declared
-from alertctl.config.runtime import Agent, AlertmanagerChannel, Channel, Config, History, Notify
+from alertctl.config.keys import Declared, Kind, declared, to_file
+from alertctl.config.runtime import AlertmanagerChannel, Channel, Config
 from alertctl.durations import format_duration
 from alertctl.model import Check, Forecast, Rule, Severity
 from alertctl.secrets import redact_argv, redact_check_url, redact_http
@@ -47,11 +47,7 @@ def written(key: Declared, value: object) -> object:
         return None
     if key.setting.kind in (Kind.DURATION, Kind.POSITIVE_DURATION):
         return format_duration(value)  # type: ignore[arg-type]
-    if isinstance(value, Severity):
-        return value.label
-    if isinstance(value, tuple):
-        return list(value)
-    return value
+    return to_file(value)
 
 
 def _alertmanager_channel(channel: AlertmanagerChannel) -> dict[str, object]:
@@ -200,8 +196,7 @@ def starter(config: Config) -> str:
     ])
 
 
-def _section(name: str, section: Agent | Notify | History | Channel | AlertmanagerChannel,
-             example: bool = False) -> str:
+def _section(name: str, section: object, example: bool = False) -> str:
     """One table: its doc, then each key's doc above it; a key without a value is written
     commented out with its example, and so is every key of an `example` table."""
     doc = (type(section).__doc__ or "").strip().splitlines()[0]

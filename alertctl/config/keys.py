@@ -76,3 +76,21 @@ def declared(section: type) -> list[Declared]:
     """The config keys of a runtime dataclass, in declaration order (fields made without
     `setting()`, such as a channel's name, are not keys)."""
     return [Declared(f, f.metadata["setting"]) for f in fields(section) if "setting" in f.metadata]
+
+
+def to_file(value: object) -> object:
+    """A runtime value as the file (and pydantic) has it: a list for a tuple, a severity's name."""
+    if isinstance(value, tuple):
+        return [to_file(item) for item in value]
+    if isinstance(value, Severity):
+        return value.label
+    return value
+
+
+def from_file(key: Declared, value: object) -> object:
+    """A validated value as its field's type wants it: the inverse of `to_file`."""
+    if isinstance(key.default, tuple) and isinstance(value, list):
+        return tuple(value)
+    if isinstance(key.default, Severity) and isinstance(value, str):
+        return Severity.parse(value)
+    return value

@@ -269,16 +269,8 @@ def to_runtime(settings: schema.Settings, source: str) -> Config:
 def runtime_section(section: type[T], table: BaseModel, **extra: object) -> T:
     """The runtime dataclass `section` from its validated table: every declared key, as its
     field's type wants it (a tuple for a list, a Severity for its name), plus `extra`."""
-    values = {key.name: _runtime_value(key.default, getattr(table, key.key)) for key in keys.declared(section)}
+    values = {key.name: keys.from_file(key, getattr(table, key.key)) for key in keys.declared(section)}
     return section(**values, **extra)
-
-
-def _runtime_value(default: object, value: object) -> object:
-    if isinstance(default, tuple) and isinstance(value, list):
-        return tuple(value)
-    if isinstance(default, Severity) and isinstance(value, str):
-        return Severity.parse(value)
-    return value
 
 
 def _check(section: Any) -> Check:

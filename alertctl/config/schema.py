@@ -6,6 +6,7 @@ silently is a rule that never fires.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import shlex
@@ -152,40 +153,36 @@ def _known_escalation_channels(notify: Any) -> Any:
 def section_model(name: str, *sections: type, validator: Callable[[Any], Any] | None = None,
                   **extra: Any) -> type[Strict]:
     """The pydantic model of one table, built from the keys declared in `sections` (runtime
-    dataclasses; a key declared in two of them is one key) plus `extra` fields, with
-    `validator` checking the table as a whole."""
+    dataclasses; a key declared in two of them is one key) and `extra` fields (each in the
+    place of the dataclass field of its name), with `validator` checking the table as a whole."""
     fields: dict[str, Any] = {}
     for section in sections:
         hints = get_type_hints(section)
-        for key in keys.declared(section):
-            fields.setdefault(key.key, (_annotation(hints[key.name], key.setting), _written_default(key.default)))
+        declared = {key.name: key for key in keys.declared(section)}
+        for name in (f.name for f in dataclasses.fields(section)):
+            if name in extra:
+                fields[name] = extra[name]
+            elif name in declared:
+                key = declared[name]
+                fields.setdefault(key.key, (_annotation(hints[name], key.setting), keys.to_file(key.default)))
     validators: dict[str, Any] = {} if validator is None else {validator.__name__: model_validator(mode="after")(validator)}
-    model: type[Strict] = create_model(name, __base__=Strict, __validators__=validators, **fields, **extra)
+    model: type[Strict] = create_model(name, __base__=Strict, __validators__=validators, **fields)
     return model
 
 
-def _annotation(hint: Any, declared: keys.Setting) -> Any:
+def _annotation(hint: Any, setting: keys.Setting) -> Any:
     """What pydantic checks a declared key against."""
     by_kind = {keys.Kind.DURATION: Duration, keys.Kind.POSITIVE_DURATION: PositiveDuration,
                keys.Kind.TEMPLATE: Template}
-    if declared.kind in by_kind:
-        return by_kind[declared.kind]
+    if setting.kind in by_kind:
+        return by_kind[setting.kind]
     if hint is Severity:
-        return Literal[tuple(s.label for s in declared.choices)] if declared.choices else SeverityName
+        return Literal[tuple(s.label for s in setting.choices)] if setting.choices else SeverityName
     if get_origin(hint) is tuple:
         return list[get_args(hint)[0]]  # type: ignore[misc]
-    if declared.at_least is not None:
-        return Annotated[hint, Field(ge=declared.at_least)]
+    if setting.at_least is not None:
+        return Annotated[hint, Field(ge=setting.at_least)]
     return hint
-
-
-def _written_default(value: object) -> object:
-    """A default as the file would give it: a list, a severity's name."""
-    if isinstance(value, tuple):
-        return list(value)
-    if isinstance(value, Severity):
-        return value.label
-    return value
 
 
 if TYPE_CHECKING:  # built at run time from the declarations, which mypy cannot follow
