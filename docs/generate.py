@@ -15,10 +15,15 @@ It imports (and the tour runs) the alertctl of this checkout, never an installed
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alertctl.config.keys import Declared
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -68,8 +73,19 @@ def section_rows(section: str) -> list[tuple[str, str, str]]:
         for key in declared(cls):
             value = written(key, key.default)
             default = "unset" if value is None else f"`{toml_value(value)}`"
-            rows.setdefault(key.key, (key.key, default, key.setting.doc.replace("|", "\\|")))
+            rows.setdefault(key.key, (key.key, default, _meaning(key)))
     return list(rows.values())
+
+
+def _meaning(key: Declared) -> str:
+    """The key's doc, and for a severity the names it takes (every level unless it says)."""
+    from alertctl.model import Severity
+
+    doc = key.setting.doc.replace("|", "\\|")
+    if not isinstance(key.default, Severity):
+        return doc
+    names = [f'`"{level.label}"`' for level in key.setting.choices or Severity]
+    return f"{doc} One of {', '.join(names[:-1])} or {names[-1]}."
 
 
 def config_keys() -> str:
@@ -153,7 +169,7 @@ def command_paths(group: object, prefix: tuple[str, ...] = ()) -> list[tuple[str
 
 REGIONS: dict[str, Callable[[], str]] = {
     "metrics": metric_tables, "config-keys": config_keys,
-    **{f"config-{section}": (lambda section=section: section_table(section)) for section in SECTIONS},
+    **{f"config-{section}": functools.partial(section_table, section) for section in SECTIONS},
 }
 
 
