@@ -43,10 +43,8 @@ def table(section: object) -> dict[str, object]:
 
 def written(key: Declared, value: object) -> object:
     """One value as the file spells it: durations with a unit, severities by name, lists."""
-    if value is None:
-        return None
-    if key.setting.kind in (Kind.DURATION, Kind.POSITIVE_DURATION):
-        return format_duration(value)  # type: ignore[arg-type]
+    if key.setting.kind in (Kind.DURATION, Kind.POSITIVE_DURATION) and isinstance(value, int | float):
+        return format_duration(value)
     return to_file(value)
 
 
