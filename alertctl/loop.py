@@ -63,7 +63,8 @@ class Runner:
         fallback: MemoryFallback | None = None,
         families: Collection[str] = SYSTEM_FAMILIES,
     ) -> None:
-        self.writer = Writer(conn, fallback, dry_run, lambda message: self.warn(message))  # also once `warn` is replaced
+        # the writer says what it does (following a clock step) through `self.warn`, also once that is replaced
+        self.writer = Writer(conn, fallback, dry_run, lambda message: self.warn(message))
         self.notifiers = notifiers
         self.warn = warn
         self.dry_run = dry_run
