@@ -1,7 +1,8 @@
 """One cycle (sample, evaluate, record, notify) and the loop that repeats it.
 
 The only place that reads the clock (through `alertctl.clock`): the engine and
-the store are handed `now`.
+the store are handed `now`. Where the cycle writes (the file, or `watch`'s
+in-memory copy) and the wall clock's steps are the `Writer`'s (`writer.py`).
 """
 
 from __future__ import annotations
@@ -18,15 +19,14 @@ from alertctl.metrics.collector import SYSTEM_FAMILIES, Collector, Reading, pinn
 from alertctl.metrics.cpu import CpuTimes
 from alertctl.model import Alert, Blind, Sample, SeriesKey, Status, Track, Transition, Unavailable
 from alertctl.notify import Notifier
-from alertctl.store import alerts, history, silences, state, timeshift
-from alertctl.store.db import transaction
-from alertctl.store.fallback import MemoryFallback, cannot_write
+from alertctl.store import alerts, silences, state
+from alertctl.store.fallback import MemoryFallback
+from alertctl.writer import Writer
 
 Top = dict[str, list[dict[str, object]]]
 """The heaviest processes by "cpu" and "memory", gathered before the write lock is taken."""
 
 _CPU_BASELINE = "cpu_times"
-_LAST_READING = "clock"
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ class Cycle:
 
 
 class Runner:
-    """Holds what lives across cycles of one process: config, connection, collector."""
+    """Runs cycles: holds what lives across them in one process (config, collector, notifiers)
+    and the `Writer` they record through."""
 
     def __init__(
         self,
@@ -62,12 +63,12 @@ class Runner:
         fallback: MemoryFallback | None = None,
         families: Collection[str] = SYSTEM_FAMILIES,
     ) -> None:
-        self._conn = conn
+        # the writer says what it does (following a clock step) through `self.warn`, also once that is replaced
+        self.writer = Writer(conn, fallback, dry_run, lambda message: self.warn(message))
         self.notifiers = notifiers
         self.warn = warn
         self.dry_run = dry_run
         self.read_clock = read_clock
-        self.fallback = fallback
         self._said: set[str] = set()
         baseline = CpuTimes.from_dict(state.get_value(conn, _CPU_BASELINE))
         self.families = families
@@ -78,7 +79,7 @@ class Runner:
     @property
     def conn(self) -> sqlite3.Connection:
         """The file's connection, or while it refuses writes (`watch` only), the in-memory copy's."""
-        return self.fallback.conn if self.fallback is not None else self._conn
+        return self.writer.conn
 
     def configure(self, config: Config, families: Collection[str] | None = None) -> None:
         """Apply a (re)loaded config; open alerts and tracks of unchanged rules carry on."""
@@ -110,7 +111,7 @@ class Runner:
         top = self.collector.top_processes(context.top_wanted(self.rules, self._preview(reading, at)), reading)
         cycle = self._record(reading, at, instant, top)
         if not self.dry_run:
-            notifiers = self.notifiers if not self.fallback or not self.fallback.engaged else self._from_memory()
+            notifiers = self._from_memory() if self.writer.in_memory else self.notifiers
             sent_at = now if now is not None else self.read_clock().wall
             for notifier in notifiers:
                 notifier.notify(cycle.transitions, sent_at)
@@ -134,61 +135,17 @@ class Runner:
         ).transitions
 
     def _record(self, reading: Reading, now: float, instant: clock.Instant | None, top: Top) -> Cycle:
-        """In one transaction, on the file; in memory while the file refuses writes (`watch` only)."""
-        if self.fallback is None:
-            return self._record_on(self.conn, reading, now, instant, top)
-        if self.fallback.try_catch_up():
-            try:
-                return self._record_on(self.conn, reading, now, instant, top)
-            except sqlite3.Error as error:
-                if not cannot_write(error):
-                    raise
-                self.fallback.engage(error)
-        self.fallback.cycles_kept += 1
-        return self._record_on(self.fallback.conn, reading, now, instant, top)
-
-    def _record_on(
-        self, conn: sqlite3.Connection, reading: Reading, now: float, instant: clock.Instant | None, top: Top
-    ) -> Cycle:
-        with transaction(conn, commit=not self.dry_run):
-            started = time.perf_counter()  # the lock is held from here to the commit
-            if instant is not None:
-                self._follow_clock_steps(conn, instant)
-            cycle = self._evaluate_and_record(conn, reading, now, top)
-        return replace(cycle, lock_seconds=time.perf_counter() - started)
-
-    def _follow_clock_steps(self, conn: sqlite3.Connection, instant: clock.Instant) -> None:
-        """Shift the open record by a step seen since the stored reading, and store this one.
-
-        The clock is read before the write lock is taken, so another process may have stored
-        (and followed) a later reading meanwhile: comparing with it, or overwriting it, would
-        have the next cycle see the same step again and shift twice.
-        """
-        stored = clock.Instant.from_dict(state.get_value(conn, _LAST_READING))
-        if stored is not None and stored.newer_than(instant):
-            return
-        step = clock.step_between(stored, instant)
-        if step:
-            timeshift.shift_open_record(conn, step)
-            self.warn(f"the wall clock was set {step:+.0f}s; open alerts and pending timers keep their durations")
-        state.set_value(conn, _LAST_READING, instant.to_dict())
+        """Through the writer: one transaction, on the file or (`watch` only) the in-memory copy."""
+        cycle, held = self.writer.write(lambda conn: self._evaluate_and_record(conn, reading, now, top), instant)
+        return replace(cycle, lock_seconds=held)
 
     def _from_memory(self) -> list[Notifier]:
         """While the file refuses writes, notices go out and Alertmanager is kept in sync from the
         copy, within the cycle (a `watch`'s background sender pauses meanwhile: it works on the
         file). A full disk is when Alertmanager must not see this host's alerts time out."""
-        from alertctl.notify.worker import SyncDelivery
+        from alertctl.notify.worker import sending_from
 
-        assert self.fallback is not None and self.fallback.memory is not None
-        memory = self.fallback.memory
-        senders: list[Notifier] = [
-            SyncDelivery(memory, lambda: self.config, lambda: self.policy.host, self.warn, budget=5.0)
-        ]
-        if self.config.notify.alertmanagers:
-            from alertctl.notify.alertmanager import AlertmanagerSync
-
-            senders.append(AlertmanagerSync(memory, lambda: self.config, warn=self.warn))
-        return [*self.notifiers, *senders]
+        return [*self.notifiers, *sending_from(self.writer.conn, lambda: self.config, self.warn, budget=5.0)]
 
     def _evaluate_and_record(self, conn: sqlite3.Connection, reading: Reading, now: float, top: Top) -> Cycle:
         alerts.prune(conn, now - self.config.agent.retention)
@@ -220,13 +177,9 @@ class Runner:
             unsilenced = {item.alert_id: item.silence_id for item in lifted if item.silence_id is not None}
             queue_notices(conn, self.config, self.rules, recorded, current, status_before, now, unsilenced,
                           self._warn_once)
-        self._keep_samples(conn, reading, now)
+        self.writer.keep_samples(conn, reading.samples, now, self.config.history)
         return Cycle(now, reading, recorded, current, tracks=outcome.tracks, blind=outcome.blind,
                      superseded=outcome.superseded, derived=derived)
-
-    def _history_of(self, conn: sqlite3.Connection) -> sqlite3.Connection | None:
-        """Where forecast rules read the history: none in the in-memory fallback's copy."""
-        return None if self.fallback is not None and self.fallback.engaged else conn
 
     def _warn_once(self, message: str) -> None:
         """A template that cannot be rendered fails every notice alike: said once per process."""
@@ -242,20 +195,8 @@ class Runner:
             return [], []
         from alertctl import trends
 
-        derived = trends.derive(self._history_of(conn), self.config.rules, reading.samples, now)
+        derived = trends.derive(self.writer.history_of(conn), self.config.rules, reading.samples, now)
         return derived.samples, derived.unavailable
-
-    def _keep_samples(self, conn: sqlite3.Connection, reading: Reading, now: float) -> None:
-        """The cycle's samples into the history, in the cycle's transaction; while the file refuses
-        writes, into the fallback's bounded buffer (the in-memory copy has no history)."""
-        settings = self.config.history
-        if not settings.enabled or self.dry_run:
-            return
-        if self.fallback is not None and self.fallback.engaged:
-            self.fallback.keep_samples(now, reading.samples, settings)
-        else:
-            history.record(conn, reading.samples, now, settings)
-
 
 
 def run_forever(

@@ -22,7 +22,7 @@ BELOW_CONFIG = ("alertctl.secrets", "alertctl.notice_text", "alertctl.notice_rea
 """Read by config validation as well as by notify, so they sit below both."""
 
 RULES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    (("alertctl.config", "alertctl.store"), ("alertctl.notify", "alertctl.cli", "alertctl.loop")),
+    (("alertctl.config", "alertctl.store"), ("alertctl.notify", "alertctl.cli", "alertctl.loop", "alertctl.writer")),
     (PURE + BELOW_CONFIG, ("alertctl.metrics", "alertctl.store", "alertctl.notify", "alertctl.cli",
                            "alertctl.config", "alertctl.loop")),
 )

@@ -5,7 +5,9 @@ from typing import Annotated
 
 import typer
 
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, error_line, guarded, open_session
+from alertctl.cli.common import (
+    ConfigOption, DbOption, DebugOption, JsonOption, Session, error_line, guarded, open_session,
+)
 from alertctl.cli.present import alert_dict, to_json
 from alertctl.engine import breached
 from alertctl.loop import Cycle, Runner
@@ -36,8 +38,7 @@ def check(
     Example (cron): * * * * * alertctl check >/dev/null
     """
     session = open_session(config, db, dry_run=dry_run)
-    runner = Runner(session.config, session.conn, warn=error_line, dry_run=dry_run)
-    runner.notifiers = [_delivery(runner), *_alertmanagers(runner)]
+    runner = Runner(session.config, session.conn, _notifiers(session), warn=error_line, dry_run=dry_run)
     cycle = runner.run_once()
     blind = watched_blind(session.config.rules, cycle)
     state = state_of(cycle.open_alerts, blind)
@@ -53,22 +54,13 @@ def check(
     raise typer.Exit(int(state))
 
 
-def _delivery(runner: Runner) -> Notifier:
+def _notifiers(session: Session) -> list[Notifier]:
     """Send what is due (this run's notices, and earlier runs' retries) within a bounded time;
     each failed attempt is a line on stderr (cron mails it; a `${VARIABLE}` that is not set is one
     too, so it is not said twice), the exit status stays Nagios'."""
-    from alertctl.notify.worker import SyncDelivery
+    from alertctl.notify.worker import sending_from
 
-    return SyncDelivery(runner.conn, lambda: runner.config, lambda: runner.policy.host, failed=error_line)
-
-
-def _alertmanagers(runner: Runner) -> list[Notifier]:
-    """Imported only when configured: a quiet `check` stays free of urllib."""
-    if not runner.config.notify.alertmanagers:
-        return []
-    from alertctl.notify.alertmanager import AlertmanagerSync
-
-    return [AlertmanagerSync(runner.conn, lambda: runner.config, warn=error_line)]
+    return sending_from(session.conn, lambda: session.config, error_line, failed=error_line)
 
 
 def watched_blind(rules: Sequence[Rule], cycle: Cycle) -> dict[str, str]:

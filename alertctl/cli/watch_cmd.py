@@ -17,6 +17,7 @@ from alertctl.cli.common import (
 from alertctl.cli.hangup import RELOAD
 from alertctl.cli.present import event_line, replaced_note
 from alertctl.config import load_config
+from alertctl.config.runtime import Config
 from alertctl.durations import iso, parse_duration
 from alertctl.errors import AlertctlError, UsageError
 from alertctl.loop import Cycle, Runner, run_forever
@@ -99,15 +100,18 @@ def watch(
     _install_signals(stop, reload_wanted)
     live = sys.stdout.isatty()
     log = _say if not live else (lambda line: None)
-    runner = Runner(settings, database.conn, warn=error_line, fallback=database,
-                    families=families_for(settings.rules, exporting))
+
+    def running() -> Config:
+        """The config in force, which a SIGHUP replaces: the runner's (read once it runs)."""
+        return runner.config
 
     def every() -> float:
-        return fixed_interval or runner.config.agent.interval
+        return fixed_interval or running().agent.interval
 
-    delivery = BackgroundDelivery(db_path, lambda: runner.config, lambda: runner.policy.host, error_line,
+    delivery = BackgroundDelivery(db_path, running, lambda: running().agent.hostname, error_line,
                                   log=log, paused=lambda: database.engaged, interval=every)
-    runner.notifiers = [delivery] if live else [EventLog(_say), delivery]
+    runner = Runner(settings, database.conn, [delivery] if live else [EventLog(_say), delivery], warn=error_line,
+                    fallback=database, families=families_for(settings.rules, exporting))
 
     def reload_if_asked() -> None:
         if reload_wanted.is_set():

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from alertctl.config.runtime import Config
 from alertctl.model import Transition
+from alertctl.notify import Notifier
 
 CHECK_BUDGET = 10.0
 """Seconds a `check` may spend sending after its cycle; what is left waits for the next run."""
@@ -46,6 +47,33 @@ class SyncDelivery:
         from alertctl.notify.deliver import Deliverer
 
         Deliverer(self.conn, self.config, self.host, warn=self.warn, failed=self.failed).deliver_due(now, self.budget)
+
+
+def sending_from(
+    conn: sqlite3.Connection, config: Callable[[], Config], warn: Callable[[str], None],
+    failed: Callable[[str], None] | None = None, budget: float = CHECK_BUDGET,
+) -> list[Notifier]:
+    """The notifiers that send from `conn` right after a cycle, within `budget`: a `check`'s, and a
+    `watch`'s while its file refuses writes (from the in-memory copy). Alertmanager is kept in sync
+    too when configured (imported only then: a quiet `check` stays free of urllib).
+
+    With `failed` (a `check`: each failed attempt is a line on stderr, and names a `${VARIABLE}`
+    that is not set), the delivery's own warnings are not said a second time through `warn`.
+    """
+
+    def host() -> str:
+        return config().agent.hostname  # as the engine's `Policy.host`
+
+    if failed is None:
+        delivery = SyncDelivery(conn, config, host, warn, budget)
+    else:
+        delivery = SyncDelivery(conn, config, host, budget=budget, failed=failed)
+    found: list[Notifier] = [delivery]
+    if config().notify.alertmanagers:
+        from alertctl.notify.alertmanager import AlertmanagerSync
+
+        found.append(AlertmanagerSync(conn, config, warn=warn))
+    return found
 
 
 class BackgroundDelivery:

@@ -12,7 +12,7 @@ import sqlite3
 
 from alertctl.store.history import TABLES as HISTORY_TABLES
 
-_LEDGER = "alertctl_migrations"
+from alertctl.store.migrations import LEDGER as _LEDGER
 _SEQUENCE = "sqlite_sequence"
 
 

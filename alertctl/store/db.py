@@ -18,13 +18,12 @@ from pathlib import Path
 
 from alertctl.errors import StoreError
 from alertctl.private import make_folders
-from alertctl.store.migrations import MIGRATIONS
+from alertctl.store.migrations import LEDGER, MIGRATIONS, Migration, apply, name_of
 
 BUSY_TIMEOUT_MS = 60_000
 _CANNOT_WRITE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN")
 """Error families that mean "this file cannot take writes now", as opposed to a bug or a lock."""
 _UNWRITABLE_FOLDER = (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT)
-_LEDGER = "alertctl_migrations"
 _NUMBERED = re.compile(r"m(\d+)_")
 
 
@@ -135,50 +134,36 @@ def _retry_busy(action) -> None:  # type: ignore[no-untyped-def]
 
 def _refuse_foreign(conn: sqlite3.Connection, where: str) -> None:
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if tables and _LEDGER not in tables:
+    if tables and LEDGER not in tables:
         raise StoreError(f"{where}: not an alertctl database (it has other tables); refusing to touch it")
 
 
 def _migrate(conn: sqlite3.Connection, where: str) -> None:
-    names = [name for name, _ in MIGRATIONS]
+    """Apply the migrations the file lacks, in order, each in its own transaction (another
+    process opening the file meanwhile waits, then finds them done)."""
     applied = _applied(conn)
     _refuse_newer(applied, where)
-    if applied == set(names):
-        return
-    with transaction(conn):
-        _refuse_foreign(conn, where)
-        _refuse_newer(_applied(conn), where)
-        conn.execute(f"CREATE TABLE IF NOT EXISTS {_LEDGER} (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
-        done = _applied(conn)
-        for name, script in MIGRATIONS:
-            if name in done:
-                continue
-            for statement in _statements(script):
-                conn.execute(statement)
-            conn.execute(f"INSERT INTO {_LEDGER} VALUES (?, ?)", (name, time.time()))
+    for step in MIGRATIONS:
+        if name_of(step) not in applied:
+            with transaction(conn):
+                _apply_once(conn, where, step)
 
 
-def _statements(script: str) -> list[str]:
-    """A migration's statements: split at the semicolons that end one (not those inside a
-    trigger's BEGIN ... END), as sqlite3.complete_statement judges."""
-    found, pending = [], ""
-    for piece in script.split(";"):
-        pending += piece + ";"
-        if sqlite3.complete_statement(pending):
-            if pending.strip(" \n;"):
-                found.append(pending)
-            pending = ""
-    if pending.strip(" \n;"):
-        found.append(pending)
-    return found
+def _apply_once(conn: sqlite3.Connection, where: str, step: Migration) -> None:
+    """Under the write lock, what another process may have done since the file was first read is checked again."""
+    _refuse_foreign(conn, where)
+    done = _applied(conn)
+    _refuse_newer(done, where)
+    if name_of(step) not in done:
+        apply(conn, step)
 
 
 def _refuse_newer(applied: set[str], where: str) -> None:
     """A file a newer alertctl migrated holds tables and meanings this one does not know:
     writing to it could break it for that version, so it is left alone (an older one migrates)."""
-    unknown = applied - {name for name, _ in MIGRATIONS}
+    unknown = applied - {name_of(step) for step in MIGRATIONS}
     if unknown:
-        theirs, ours = _version(unknown), _version(name for name, _ in MIGRATIONS)
+        theirs, ours = _version(unknown), _version(name_of(step) for step in MIGRATIONS)
         raise StoreError(f"{where}: schema version {theirs} is newer than this alertctl's ({ours}); "
                          "refusing to use it: upgrade alertctl, or point --db at another file")
 
@@ -190,7 +175,7 @@ def _version(names: Iterable[str]) -> int:
 
 def _applied(conn: sqlite3.Connection) -> set[str]:
     try:
-        return {row[0] for row in conn.execute(f"SELECT name FROM {_LEDGER}")}
+        return {row[0] for row in conn.execute(f"SELECT name FROM {LEDGER}")}
     except sqlite3.OperationalError:
         return set()
 

@@ -1,14 +1,48 @@
-"""Schema changes, append-only: never edit a shipped one, add the next.
+"""Schema changes as Python functions, append-only: never edit, reorder or renumber a shipped one.
 
-Each runs once, in order, inside the transaction that records it.
+Each is `def mNNN_topic(db)` registered by `@migration` in the order written here; its
+name is what the ledger (`alertctl_migrations`) records, and its number the schema version
+(`m013_report` is version 13). `store.db` applies those a file lacks on every open, each in
+its own transaction with the ledger row that records it. One statement per `db.execute`:
+nothing splits SQL text, so a trigger's body or a `;` in a string literal is safe.
+
+To add one: append a function named for the next number given, with `@migration` above it.
 """
 
 from __future__ import annotations
 
-MIGRATIONS: list[tuple[str, str]] = [
-    (
-        "m001_initial",
-        """
+import sqlite3
+import time
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+LEDGER = "alertctl_migrations"
+"""Which migrations a file has had, by name: the schema version is the highest number in it."""
+
+MIGRATIONS: list[Migration] = []
+
+
+def migration(step: Migration) -> Migration:
+    """Register `step` as the next migration (the order of this file is the order they run in)."""
+    MIGRATIONS.append(step)
+    return step
+
+
+def name_of(step: Migration) -> str:
+    return step.__name__
+
+
+def apply(db: sqlite3.Connection, step: Migration) -> None:
+    """Run one migration and record it, inside the caller's transaction (the ledger is created on first use)."""
+    db.execute(f"CREATE TABLE IF NOT EXISTS {LEDGER} (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+    step(db)
+    db.execute(f"INSERT INTO {LEDGER} VALUES (?, ?)", (name_of(step), time.time()))
+
+
+@migration
+def m001_initial(db: sqlite3.Connection) -> None:
+    db.execute("""
         CREATE TABLE alerts (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             rule TEXT NOT NULL,
@@ -37,13 +71,15 @@ MIGRATIONS: list[tuple[str, str]] = [
             reopened INTEGER NOT NULL DEFAULT 0,
             notifications INTEGER NOT NULL DEFAULT 0,
             context TEXT NOT NULL DEFAULT '{}'
-        );
-        CREATE UNIQUE INDEX alerts_one_open ON alerts(rule, series) WHERE status != 'resolved';
-        CREATE INDEX alerts_started ON alerts(started_at);
-        CREATE INDEX alerts_severity_started ON alerts(peak_severity, started_at);
-        CREATE INDEX alerts_status_started ON alerts(status, started_at);
-        CREATE INDEX alerts_rule_started ON alerts(rule, started_at);
-        CREATE INDEX alerts_resolved_at ON alerts(resolved_at) WHERE resolved_at IS NOT NULL;
+        )
+    """)
+    db.execute("CREATE UNIQUE INDEX alerts_one_open ON alerts(rule, series) WHERE status != 'resolved'")
+    db.execute("CREATE INDEX alerts_started ON alerts(started_at)")
+    db.execute("CREATE INDEX alerts_severity_started ON alerts(peak_severity, started_at)")
+    db.execute("CREATE INDEX alerts_status_started ON alerts(status, started_at)")
+    db.execute("CREATE INDEX alerts_rule_started ON alerts(rule, started_at)")
+    db.execute("CREATE INDEX alerts_resolved_at ON alerts(resolved_at) WHERE resolved_at IS NOT NULL")
+    db.execute("""
         CREATE TABLE tracks (
             rule TEXT NOT NULL,
             series TEXT NOT NULL,
@@ -53,13 +89,14 @@ MIGRATIONS: list[tuple[str, str]] = [
             critical_count INTEGER NOT NULL,
             last_at REAL,
             PRIMARY KEY (rule, series)
-        ) WITHOUT ROWID;
-        CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-        """,
-    ),
-    (
-        "m002_notifications",
-        """
+        ) WITHOUT ROWID
+    """)
+    db.execute("CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+
+
+@migration
+def m002_notifications(db: sqlite3.Connection) -> None:
+    db.execute("""
         CREATE TABLE outbox (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             alert_id INTEGER,
@@ -75,9 +112,11 @@ MIGRATIONS: list[tuple[str, str]] = [
             delivered_at REAL,
             given_up_at REAL,
             last_error TEXT
-        );
-        CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;
-        CREATE INDEX outbox_alert ON outbox(alert_id, created_at);
+        )
+    """)
+    db.execute("CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL")
+    db.execute("CREATE INDEX outbox_alert ON outbox(alert_id, created_at)")
+    db.execute("""
         CREATE TABLE deliveries (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             outbox_id INTEGER NOT NULL,
@@ -87,22 +126,25 @@ MIGRATIONS: list[tuple[str, str]] = [
             at REAL NOT NULL,
             ok INTEGER NOT NULL,
             error TEXT
-        );
-        CREATE INDEX deliveries_alert ON deliveries(alert_id, at);
-        CREATE INDEX deliveries_channel_at ON deliveries(channel, at);
+        )
+    """)
+    db.execute("CREATE INDEX deliveries_alert ON deliveries(alert_id, at)")
+    db.execute("CREATE INDEX deliveries_channel_at ON deliveries(channel, at)")
+    db.execute("""
         CREATE TABLE muted (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             alert_id INTEGER NOT NULL,
             kind TEXT NOT NULL,
             reason TEXT NOT NULL,
             at REAL NOT NULL
-        );
-        CREATE INDEX muted_alert ON muted(alert_id, at)
-        """,
-    ),
-    (
-        "m003_silences",
-        """
+        )
+    """)
+    db.execute("CREATE INDEX muted_alert ON muted(alert_id, at)")
+
+
+@migration
+def m003_silences(db: sqlite3.Connection) -> None:
+    db.execute("""
         CREATE TABLE silences (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             rule TEXT NOT NULL,
@@ -112,60 +154,64 @@ MIGRATIONS: list[tuple[str, str]] = [
             reason TEXT NOT NULL,
             created_by TEXT NOT NULL,
             lifted_at REAL
-        );
-        CREATE INDEX silences_ends ON silences(ends_at);
-        ALTER TABLE alerts ADD COLUMN silence_id INTEGER;
-        ALTER TABLE muted ADD COLUMN detail TEXT;
+        )
+    """)
+    db.execute("CREATE INDEX silences_ends ON silences(ends_at)")
+    db.execute("ALTER TABLE alerts ADD COLUMN silence_id INTEGER")
+    db.execute("ALTER TABLE muted ADD COLUMN detail TEXT")
+    db.execute("""
         CREATE TABLE alert_events (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             alert_id INTEGER NOT NULL,
             at REAL NOT NULL,
             kind TEXT NOT NULL,
             detail TEXT NOT NULL DEFAULT ''
-        );
-        CREATE INDEX alert_events_alert ON alert_events(alert_id, at)
-        """,
-    ),
-    (
-        "m004_claims",
-        """
-        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
-        CREATE INDEX outbox_claimed ON outbox(claimed_by) WHERE claimed_by IS NOT NULL
-        """,
-    ),
-    (
-        "m005_notice_severity_and_id",
-        """
-        ALTER TABLE outbox ADD COLUMN severity TEXT;
-        UPDATE outbox SET severity = CASE notify_type WHEN 'failure' THEN 'critical' WHEN 'warning' THEN 'warning' END;
-        ALTER TABLE outbox ADD COLUMN notice_id TEXT;
-        UPDATE outbox SET notice_id = lower(hex(randomblob(8)))
-        """,
-    ),
-    (
-        "m008_nodata",
-        """
-        ALTER TABLE alerts ADD COLUMN nodata INTEGER NOT NULL DEFAULT 0;
-        DROP INDEX alerts_one_open;
-        CREATE UNIQUE INDEX alerts_one_open ON alerts(rule, series, nodata) WHERE status != 'resolved'
-        """,
-    ),
-    (
-        "m011_history",
-        """
+        )
+    """)
+    db.execute("CREATE INDEX alert_events_alert ON alert_events(alert_id, at)")
+
+
+@migration
+def m004_claims(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE outbox ADD COLUMN claimed_by TEXT")
+    db.execute("CREATE INDEX outbox_claimed ON outbox(claimed_by) WHERE claimed_by IS NOT NULL")
+
+
+@migration
+def m005_notice_severity_and_id(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE outbox ADD COLUMN severity TEXT")
+    db.execute("UPDATE outbox SET severity = CASE notify_type WHEN 'failure' THEN 'critical' WHEN 'warning' THEN 'warning' END")
+    db.execute("ALTER TABLE outbox ADD COLUMN notice_id TEXT")
+    db.execute("UPDATE outbox SET notice_id = lower(hex(randomblob(8)))")
+
+
+@migration
+def m008_nodata(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE alerts ADD COLUMN nodata INTEGER NOT NULL DEFAULT 0")
+    db.execute("DROP INDEX alerts_one_open")
+    db.execute("CREATE UNIQUE INDEX alerts_one_open ON alerts(rule, series, nodata) WHERE status != 'resolved'")
+
+
+@migration
+def m011_history(db: sqlite3.Connection) -> None:
+    db.execute("""
         CREATE TABLE series (
             id INTEGER PRIMARY KEY,
             metric TEXT NOT NULL,
             labels TEXT NOT NULL,
             first_at REAL NOT NULL,
             UNIQUE (metric, labels)
-        );
+        )
+    """)
+    db.execute("""
         CREATE TABLE sample_hot (
             series INTEGER NOT NULL,
             ts INTEGER NOT NULL,
             value REAL NOT NULL,
             PRIMARY KEY (series, ts)
-        ) WITHOUT ROWID;
+        ) WITHOUT ROWID
+    """)
+    db.execute("""
         CREATE TABLE sample_chunk (
             series INTEGER NOT NULL,
             t0 INTEGER NOT NULL,
@@ -175,7 +221,9 @@ MIGRATIONS: list[tuple[str, str]] = [
             ts BLOB NOT NULL,
             vals BLOB NOT NULL,
             PRIMARY KEY (series, t0)
-        ) WITHOUT ROWID;
+        ) WITHOUT ROWID
+    """)
+    db.execute("""
         CREATE TABLE sample_rollup (
             series INTEGER NOT NULL,
             step INTEGER NOT NULL,
@@ -185,30 +233,35 @@ MIGRATIONS: list[tuple[str, str]] = [
             buckets BLOB NOT NULL,
             PRIMARY KEY (series, step, t0)
         ) WITHOUT ROWID
-        """,
-    ),
-    (
-        "m013_report",
-        """
-        ALTER TABLE alerts ADD COLUMN ack_seconds REAL;
-        ALTER TABLE alerts ADD COLUMN resolve_seconds REAL;
-        UPDATE alerts SET ack_seconds = acked_at - started_at, resolve_seconds = resolved_at - started_at;
+    """)
+
+
+@migration
+def m013_report(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE alerts ADD COLUMN ack_seconds REAL")
+    db.execute("ALTER TABLE alerts ADD COLUMN resolve_seconds REAL")
+    db.execute("UPDATE alerts SET ack_seconds = acked_at - started_at, resolve_seconds = resolved_at - started_at")
+    db.execute("""
         CREATE TRIGGER alerts_seconds_insert AFTER INSERT ON alerts BEGIN
             UPDATE alerts SET ack_seconds = NEW.acked_at - NEW.started_at,
                               resolve_seconds = NEW.resolved_at - NEW.started_at WHERE id = NEW.id;
-        END;
+        END
+    """)
+    db.execute("""
         CREATE TRIGGER alerts_seconds_update AFTER UPDATE OF started_at, acked_at, resolved_at ON alerts BEGIN
             UPDATE alerts SET ack_seconds = NEW.acked_at - NEW.started_at,
                               resolve_seconds = NEW.resolved_at - NEW.started_at WHERE id = NEW.id;
-        END;
+        END
+    """)
+    db.execute("""
         CREATE INDEX alerts_report ON alerts(rule, started_at, peak_severity, status, reopened, ack_seconds,
-                                             resolve_seconds);
-        DROP INDEX alerts_rule_started;
+                                             resolve_seconds)
+    """)
+    db.execute("DROP INDEX alerts_rule_started")
+    db.execute("""
         CREATE INDEX alerts_rule_resolve_seconds ON alerts(rule, resolve_seconds, started_at)
-            WHERE resolve_seconds IS NOT NULL;
-        CREATE INDEX alerts_resolve_seconds ON alerts(resolve_seconds, started_at, rule) WHERE resolve_seconds IS NOT NULL;
-        CREATE INDEX alerts_ack_seconds ON alerts(ack_seconds, started_at, rule) WHERE ack_seconds IS NOT NULL;
-        CREATE INDEX deliveries_channel_report ON deliveries(channel, at, ok, outbox_id)
-        """,
-    ),
-]
+            WHERE resolve_seconds IS NOT NULL
+    """)
+    db.execute("CREATE INDEX alerts_resolve_seconds ON alerts(resolve_seconds, started_at, rule) WHERE resolve_seconds IS NOT NULL")
+    db.execute("CREATE INDEX alerts_ack_seconds ON alerts(ack_seconds, started_at, rule) WHERE ack_seconds IS NOT NULL")
+    db.execute("CREATE INDEX deliveries_channel_report ON deliveries(channel, at, ok, outbox_id)")

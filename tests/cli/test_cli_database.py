@@ -112,13 +112,13 @@ def test_a_database_that_cannot_be_created_names_the_path(tmp_path: Path) -> Non
 
 
 def test_a_database_from_a_newer_alertctl_is_refused_naming_both_versions(rig: Rig) -> None:
-    from alertctl.store.migrations import MIGRATIONS
+    from alertctl.store.migrations import MIGRATIONS, name_of
 
     rig.configure(rig.q_rule())
     assert rig.check().returncode == 0
     rig.sql("INSERT INTO alertctl_migrations VALUES ('m999_from_the_future', 0)")
     before = digest(rig.db)
-    ours = int(MIGRATIONS[-1][0][1:4])
+    ours = int(name_of(MIGRATIONS[-1])[1:4])
     said = f"{rig.db}: schema version 999 is newer than this alertctl's ({ours})"
 
     check = rig.check()
@@ -129,16 +129,14 @@ def test_a_database_from_a_newer_alertctl_is_refused_naming_both_versions(rig: R
 
 
 def test_a_database_from_an_older_alertctl_is_migrated(rig: Rig) -> None:
-    from alertctl.store.migrations import MIGRATIONS
+    from alertctl.store.migrations import MIGRATIONS, apply, name_of
 
     rig.configure(rig.q_rule())
     old = sqlite3.connect(rig.db)
-    old.executescript(MIGRATIONS[0][1])
-    old.execute("CREATE TABLE alertctl_migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
-    old.execute("INSERT INTO alertctl_migrations VALUES ('m001_initial', 0)")
+    apply(old, MIGRATIONS[0])
     old.commit()
     old.close()
 
     assert rig.check().returncode == 0
     assert sorted(name for (name,) in rig.sql("SELECT name FROM alertctl_migrations")) == sorted(
-        name for name, _ in MIGRATIONS)
+        name_of(step) for step in MIGRATIONS)

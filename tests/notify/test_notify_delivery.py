@@ -116,13 +116,11 @@ def test_an_m001_database_upgrades_in_place_and_keeps_its_alerts(tmp_path: Path)
     import sqlite3
 
     from alertctl.store.db import open_database
-    from alertctl.store.migrations import MIGRATIONS
+    from alertctl.store.migrations import MIGRATIONS, apply, name_of
 
     path = tmp_path / "old.db"
     old = sqlite3.connect(path)
-    old.executescript(MIGRATIONS[0][1])
-    old.execute("CREATE TABLE alertctl_migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
-    old.execute("INSERT INTO alertctl_migrations VALUES ('m001_initial', 0)")
+    apply(old, MIGRATIONS[0])
     old.execute("INSERT INTO alerts (rule, metric, series, labels, host, severity, peak_severity, status, message, "
                 "started_at, last_seen_at) VALUES ('r', 'q.value', '{}', '{}', 'h', 'warning', 'warning', 'firing', "
                 "'m', 1, 1)")
@@ -130,7 +128,7 @@ def test_an_m001_database_upgrades_in_place_and_keeps_its_alerts(tmp_path: Path)
     old.close()
     conn = open_database(path)
     assert [r[0] for r in conn.execute("SELECT name FROM alertctl_migrations ORDER BY name")] == sorted(
-        name for name, _ in MIGRATIONS)
+        name_of(step) for step in MIGRATIONS)
     assert conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 0
     assert alerts.get(conn, 1) is not None
     conn.close()

@@ -65,15 +65,13 @@ def test_notices_queued_before_m005_keep_the_severity_their_type_implies_and_get
     import sqlite3
 
     from alertctl.store.db import open_database
-    from alertctl.store.migrations import MIGRATIONS
+    from alertctl.store.migrations import MIGRATIONS, apply
     from alertctl.store.outbox import notice_logs
 
     path = tmp_path / "old.db"
     old = sqlite3.connect(path)
-    old.execute("CREATE TABLE alertctl_migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
-    for name, script in MIGRATIONS[:4]:
-        old.executescript(script)
-        old.execute("INSERT INTO alertctl_migrations VALUES (?, 0)", (name,))
+    for step in MIGRATIONS[:4]:
+        apply(old, step)
     for channel_name, notify_type in (("ops", "warning"), ("pager", "failure")):
         old.execute("INSERT INTO outbox (alert_id, channel, kind, reason, title, body, notify_type, created_at, "
                     "next_attempt_at) VALUES (1, ?, 'opened', 'first_notification', 't', 'b', ?, 1, 1)",

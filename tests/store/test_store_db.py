@@ -11,7 +11,7 @@ from alertctl.errors import StoreError
 from alertctl.model import Change, Level, Op, Rule, SeriesKey, Severity, Transition, make_labels
 from alertctl.store import alerts
 from alertctl.store.db import open_copy, open_database, transaction
-from alertctl.store.migrations import MIGRATIONS
+from alertctl.store.migrations import MIGRATIONS, apply, name_of
 
 
 def test_created_private_with_parent_folders(tmp_path: Path) -> None:
@@ -25,7 +25,7 @@ def test_migrations_are_recorded_and_run_once(tmp_path: Path) -> None:
     open_database(path).close()
     conn = open_database(path)
     names = [row[0] for row in conn.execute("SELECT name FROM alertctl_migrations")]
-    assert names == [name for name, _ in MIGRATIONS]
+    assert names == [name_of(step) for step in MIGRATIONS]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -121,10 +121,8 @@ def test_a_copy_includes_commits_still_in_the_write_ahead_log(tmp_path: Path) ->
 def test_a_database_from_before_m008_upgrades_and_a_no_data_alert_opens_beside_a_breach(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     old = sqlite3.connect(path)
-    old.execute("CREATE TABLE alertctl_migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
-    for name, script in MIGRATIONS[:4]:
-        old.executescript(script)
-        old.execute("INSERT INTO alertctl_migrations VALUES (?, 0)", (name,))
+    for step in MIGRATIONS[:4]:
+        apply(old, step)
     old.commit()
     old.close()
     conn = open_database(path)
@@ -149,10 +147,8 @@ def test_a_database_from_before_m008_upgrades_and_a_no_data_alert_opens_beside_a
 def test_a_database_from_before_m013_gets_its_durations_and_keeps_them_as_the_store_writes(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     old = sqlite3.connect(path)
-    old.execute("CREATE TABLE alertctl_migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
-    for name, script in MIGRATIONS[:-1]:
-        old.executescript(script)
-        old.execute("INSERT INTO alertctl_migrations VALUES (?, 0)", (name,))
+    for step in MIGRATIONS[:-1]:
+        apply(old, step)
     for started, acked, resolved in ((10.0, 12.5, 70.25), (20.0, None, None)):
         old.execute("INSERT INTO alerts (rule, metric, series, labels, host, severity, peak_severity, status, message, "
                     "started_at, last_seen_at, acked_at, resolved_at) VALUES "
