@@ -36,6 +36,7 @@ def document(config: Config, redact: Redact = lambda url: url) -> dict[str, obje
             "dedup_window": format_duration(notify.dedup_window),
             "escalate_after": format_duration(notify.escalate_after),
             "escalate_to": list(notify.escalate_to),
+            "escalate_severity": notify.escalate_severity.label,
             "digest_after": notify.digest_after,
             "max_per_minute": notify.max_per_minute,
             "max_silence": format_duration(notify.max_silence),
@@ -118,8 +119,8 @@ def rule_document(rule: Rule) -> dict[str, object]:
         data["forecast"] = _forecast(rule.forecast)
     elif rule.op.value != ">":
         data["op"] = rule.op.value
-    data["warning"] = _level(rule, "warning")
-    data["critical"] = _level(rule, "critical")
+    for severity in Severity:
+        data[severity.label] = _level(rule, severity.label)
     if rule.for_seconds:
         data["for"] = format_duration(rule.for_seconds)
     if rule.consecutive != 1:
@@ -153,7 +154,8 @@ _AGENT = """\
 _NOTIFY = """
 # [notify] recovery notices, repeats for unacknowledged alerts ("0" = never), the
 # window in which a re-firing alert is reopened instead of announced again, and
-# escalation of unacknowledged critical alerts; more than `digest_after` notices
+# escalation of unacknowledged critical alerts (escalate_severity = "error" escalates
+# error alerts too); more than `digest_after` notices
 # due at once for one channel go out as one digest, at most `max_per_minute` notices
 # per channel a minute (the rest wait for the next digest), and title_template /
 # body_template shape the notices (fields: README "Notifications"); max_silence is
@@ -205,10 +207,10 @@ _CHECKS = """
 """
 _RULES = """
 # [[rules]] replace the built-in rules as a whole once you write one. Keys: name,
-# metric, op (> >= < <= == !=), warning, critical (a number, or
-# { value = N, for = "15m" }), for, consecutive, clear (hysteresis), mount,
-# channels, labels, description, runbook, recommendations, nodata ("warning",
-# "critical" or "ignore": the alert when the metric gives no sample),
+# metric, op (> >= < <= == !=), the levels info, warning, error, critical (any of
+# them, mildest first; each a number or { value = N, for = "15m" }), for,
+# consecutive, clear (hysteresis), mount, channels, labels, description, runbook,
+# recommendations, nodata (a level or "ignore": the alert when the metric gives no sample),
 # nodata_after (how long without a sample before that alert opens, default "5m") and
 # forecast = { reaches, window, confirm, from } (judge the time left until the
 # metric reaches a value; levels and clear are then durations, docs/history.md).

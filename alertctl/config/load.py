@@ -257,6 +257,7 @@ def to_runtime(settings: schema.Settings, source: str) -> Config:
             dedup_window=notify.dedup_window,
             escalate_after=notify.escalate_after,
             escalate_to=tuple(notify.escalate_to),
+            escalate_severity=Severity.parse(notify.escalate_severity),
             channels=tuple(
                 Channel(name, tuple(c.urls), Severity.parse(c.min_severity), c.config)
                 for name, c in notify.channels.items() if not c.alertmanager
@@ -298,7 +299,9 @@ def _rule(section: schema.RuleSection) -> Rule:
         name=section.name,
         metric=section.metric,
         op=Op(section.op),
+        info=_level(section.info),
         warning=_level(section.warning),
+        error=_level(section.error),
         critical=_level(section.critical),
         for_seconds=section.for_,
         consecutive=section.consecutive,

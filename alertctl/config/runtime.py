@@ -69,6 +69,8 @@ class Notify:
     dedup_window: float = 300.0
     escalate_after: float = 900.0
     escalate_to: tuple[str, ...] = ()
+    escalate_severity: Severity = Severity.CRITICAL
+    """Alerts at this severity or worse escalate (`critical`, or `error`)."""
     channels: tuple[Channel, ...] = ()
     """Apprise channels: they get notices."""
     alertmanagers: tuple[AlertmanagerChannel, ...] = ()

@@ -211,4 +211,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX deliveries_channel_report ON deliveries(channel, at, ok, outbox_id)
         """,
     ),
+    (
+        "m014_four_severities",
+        """
+        ALTER TABLE tracks ADD COLUMN info_since REAL;
+        ALTER TABLE tracks ADD COLUMN info_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE tracks ADD COLUMN error_since REAL;
+        ALTER TABLE tracks ADD COLUMN error_count INTEGER NOT NULL DEFAULT 0
+        """,
+    ),
 ]
