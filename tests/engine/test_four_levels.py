@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from alertctl.config import load_config
-from alertctl.config.runtime import Channel, Notify
+from alertctl.config.runtime import AlertmanagerChannel, Channel, Notify
 from alertctl.errors import ConfigError
 from alertctl.model import Change, Level, NoticeLog, Op, Rule, Sample, Severity
 from alertctl.nagios import State, perfdata, state_of, status_line
 from alertctl.notice_reasons import Kind, Reason
 from alertctl.notice_text import notify_type
-from alertctl.notify.policy import Decision, decide, route
+from alertctl.notify import am_payload
+from alertctl.notify.policy import Decision, admits, decide, route
 from tests.alerts import open_alert
 from tests.engine.replay import run
 
@@ -163,3 +164,10 @@ def test_perfdata_warn_is_the_warning_level_and_crit_the_mildest_critical_one(ru
 def test_changes_keep_their_names() -> None:
     assert {t.change for step in run(FOUR, [60, 97, 55, 40]) for t in step} == {
         Change.OPENED, Change.RAISED, Change.LOWERED, Change.RESOLVED}
+
+
+def test_alertmanager_gets_the_level_as_its_severity_label_and_routes_by_min_severity() -> None:
+    assert [am_payload.labels(open_alert(1, s, rule="q"))["severity"] for s in Severity] == [
+        "info", "warning", "error", "critical"]
+    am = AlertmanagerChannel("am", ("http://127.0.0.1:9093",), Severity.ERROR)
+    assert [admits(am, None, s) for s in Severity] == [False, False, True, True]
