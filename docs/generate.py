@@ -57,7 +57,7 @@ def config_keys() -> str:
         ('[[checks]] type = "tcp"', schema.TcpCheckSection),
         ('[[checks]] type = "process"', schema.ProcessCheckSection),
         ("[[rules]]", schema.RuleSection),
-        ("a level table: warning/critical = { ... }", schema.LevelSection),
+        ("a level table: info/warning/error/critical = { ... }", schema.LevelSection),
     ]
     lines = ["| table | key | default |", "|---|---|---|"]
     for table, model in sections:
