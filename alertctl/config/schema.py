@@ -351,19 +351,24 @@ class RuleSection(Strict):
 
 
 def _check_order(op: Op, levels: list[tuple[str, float, float]]) -> None:
-    """Each level (key, value, wait) worse than the milder ones before it, for the operator;
-    the same value is allowed with a longer wait (`down 1m: warning, down 15m: critical`)."""
+    """Each level (key, value, wait) worse than the milder one next to it, for the operator (for
+    == and != different from every other); the same value is allowed with a longer wait
+    (`down 1m: warning, down 15m: critical`)."""
     for index, (key, value, wait) in enumerate(levels):
-        for worse, bound, longer in levels[index + 1:] if op in (Op.EQ, Op.NE) else levels[index + 1:index + 2]:
-            if value == bound and longer > wait:
-                continue
-            same = f" (or equal, with a longer `for` on {worse})"
-            if op in (Op.GT, Op.GE) and not value < bound:
-                raise KeyProblem(key, f"must be below {worse} ({bound:g}) for op '{op}'{same}")
-            if op in (Op.LT, Op.LE) and not value > bound:
-                raise KeyProblem(key, f"must be above {worse} ({bound:g}) for op '{op}'{same}")
-            if op in (Op.EQ, Op.NE) and value == bound:
-                raise KeyProblem(key, f"must differ from {worse} ({bound:g})")
+        worse_ones = levels[index + 1:] if op in (Op.EQ, Op.NE) else levels[index + 1:index + 2]
+        for worse, bound, longer in worse_ones:
+            if not (value == bound and longer > wait):
+                _check_pair(op, key, value, worse, bound)
+
+
+def _check_pair(op: Op, key: str, value: float, worse: str, bound: float) -> None:
+    same = f" (or equal, with a longer `for` on {worse})"
+    if op in (Op.GT, Op.GE) and not value < bound:
+        raise KeyProblem(key, f"must be below {worse} ({bound:g}) for op '{op}'{same}")
+    if op in (Op.LT, Op.LE) and not value > bound:
+        raise KeyProblem(key, f"must be above {worse} ({bound:g}) for op '{op}'{same}")
+    if op in (Op.EQ, Op.NE) and value == bound:
+        raise KeyProblem(key, f"must differ from {worse} ({bound:g})")
 
 
 def _check_time_left(levels: list[tuple[str, LevelSection]], clear: float | None) -> None:

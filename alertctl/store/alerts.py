@@ -117,7 +117,7 @@ _VOLATILE = ("top_processes", "mount", "check")
 
 
 def _keep_peak_context(conn: sqlite3.Connection, t: Transition, context: Mapping[str, object]) -> None:
-    """`context.at_peak`: what was true when it rose to critical (the latest rise wins)."""
+    """`context.at_peak`: what was true when it rose to a worse level (the latest rise wins)."""
     peak = {key: context[key] for key in _VOLATILE if key in context}
     if peak:
         conn.execute(
