@@ -11,14 +11,14 @@ import pytest
 from alertctl.config import load_config
 from alertctl.config.runtime import AlertmanagerChannel, Channel, Notify
 from alertctl.errors import ConfigError
-from alertctl.model import Change, Level, NoticeLog, Op, Rule, Sample, Severity
+from alertctl.model import Change, Level, NoticeLog, Op, Rule, Sample, SeriesKey, Severity, Transition, Unavailable
 from alertctl.nagios import State, perfdata, state_of, status_line
 from alertctl.notice_reasons import Kind, Reason
 from alertctl.notice_text import notify_type
 from alertctl.notify import am_payload
 from alertctl.notify.policy import Decision, admits, decide, route
 from tests.alerts import open_alert
-from tests.engine.replay import run
+from tests.engine.replay import Replay, run
 
 FOUR = Rule("q", "q.value", Op.GT, warning=Level(70), critical=Level(95), info=Level(50), error=Level(85))
 
@@ -171,3 +171,21 @@ def test_alertmanager_gets_the_level_as_its_severity_label_and_routes_by_min_sev
         "info", "warning", "error", "critical"]
     am = AlertmanagerChannel("am", ("http://127.0.0.1:9093",), Severity.ERROR)
     assert [admits(am, None, s) for s in Severity] == [False, False, True, True]
+
+
+def test_a_no_data_alert_opens_at_any_of_the_four_levels() -> None:
+    gap = Unavailable("q.value", "q: no number on stdout")
+    replay = Replay([replace(FOUR, nodata=Severity.ERROR, nodata_after=60.0)], expire_after=3600)
+    opened = [t for now in range(0, 120, 30) for t in replay.step(float(now), [], [gap]) if t.notable]
+    assert [(t.change, t.severity, t.at) for t in opened] == [(Change.OPENED, Severity.ERROR, 60.0)]
+
+
+def test_a_reopen_at_a_level_above_what_a_channel_was_told_is_news_to_that_channel_only() -> None:
+    told = NoticeLog(0.0, False, frozenset({"log", "oncall"}), {"log": Severity.ERROR, "oncall": Severity.ERROR})
+    reopened = Transition(Change.REOPENED, SeriesKey("q"), "q.value", Severity.CRITICAL, 10.0, alert_id=1)
+    alert = open_alert(1, Severity.CRITICAL, rule="q")
+    assert decide([reopened], [alert], {}, {1: told}, NOTIFY, {"q": FOUR}, 10.0) == [
+        Decision(1, Kind.OPENED, Reason.REOPENED_SEVERITY_RAISED, ("log", "oncall", "pager"))]
+    at_error = replace(reopened, severity=Severity.ERROR)
+    assert decide([at_error], [replace(alert, severity=Severity.ERROR)], {}, {1: told}, NOTIFY, {"q": FOUR}, 10.0) == [
+        Decision(1, Kind.OPENED, Reason.MUTED_REOPENED_IN_DEDUP_WINDOW)]
