@@ -25,10 +25,12 @@ so it stays a number in JSON and in the database (`forecast.py` computes it, `me
 
 
 class Severity(enum.IntEnum):
-    """Ordered so that `max()` picks the worse one."""
+    """Ordered so that `max()` picks the worse one; stored and shown by `label`, never by number."""
 
+    INFO = 0
     WARNING = 1
-    CRITICAL = 2
+    ERROR = 2
+    CRITICAL = 3
 
     @property
     def label(self) -> str:
@@ -182,14 +184,18 @@ class Rule:
     forecast: Forecast | None = None
     """Set: the levels and `clear` are seconds left until the metric reaches `forecast.reaches`
     (op is then "<"), judged on a sample the loop derives from the history."""
+    info: Level | None = None
+    error: Level | None = None
+    """The milder and the third of the four levels; last, so rules written as (name, metric, op,
+    warning, critical) keep their meaning."""
 
     def levels(self) -> list[tuple[Severity, Level]]:
         """Configured levels, mildest first."""
-        pairs = [(Severity.WARNING, self.warning), (Severity.CRITICAL, self.critical)]
+        pairs = [(severity, getattr(self, severity.label)) for severity in Severity]
         return [(severity, level) for severity, level in pairs if level is not None]
 
     def level(self, severity: Severity) -> Level:
-        found = self.critical if severity is Severity.CRITICAL else self.warning
+        found: Level | None = getattr(self, severity.label)
         if found is None:
             raise KeyError(f"rule {self.name} has no {severity.label} level")
         return found
@@ -234,9 +240,12 @@ class Track:
     critical: LevelTrack = LevelTrack()
     last_at: float | None = None
     """When a sample last reached this series, so tracks of vanished series can be dropped."""
+    info: LevelTrack = LevelTrack()
+    error: LevelTrack = LevelTrack()
 
     def of(self, severity: Severity) -> LevelTrack:
-        return self.critical if severity is Severity.CRITICAL else self.warning
+        found: LevelTrack = getattr(self, severity.label)
+        return found
 
 
 @dataclass(frozen=True)

@@ -32,13 +32,17 @@ class State(enum.IntEnum):
     UNKNOWN = 3
 
 
+_STATES = {Severity.INFO: State.OK, Severity.WARNING: State.WARNING,
+           Severity.ERROR: State.CRITICAL, Severity.CRITICAL: State.CRITICAL}
+"""Nagios has no level for info (OK, still named in the line) and one for error and critical."""
+
+
 def state_of(open_alerts: Sequence[Alert], blind: Mapping[str, str] | None = None) -> State:
-    """Worst severity among open alerts, acknowledged and suppressed ones included; with none,
-    UNKNOWN while any rule (`blind`: rule name to reason, ignored rules left out) has no data."""
-    worst = max((alert.severity for alert in open_alerts), default=None)
-    if worst is None:
-        return State.UNKNOWN if blind else State.OK
-    return State.CRITICAL if worst is Severity.CRITICAL else State.WARNING
+    """Worst severity among open alerts, acknowledged and suppressed ones included; with no
+    warning or worse, UNKNOWN while any rule (`blind`: rule name to reason, ignored rules
+    left out) has no data."""
+    worst = max((_STATES[alert.severity] for alert in open_alerts), default=State.OK)
+    return State.UNKNOWN if worst is State.OK and blind else worst
 
 
 def status_line(
@@ -51,7 +55,8 @@ def status_line(
         ordered = sorted(open_alerts, key=lambda a: (-a.severity, a.rule))
         parts.append(", ".join(_alert_name(alert) for alert in ordered))
     if blind:
-        parts.append("no data: " + ", ".join(f"{rule} ({_one_line(why)})" for rule, why in sorted(blind.items())))
+        unseen = "no data: " + ", ".join(f"{rule} ({_one_line(why)})" for rule, why in sorted(blind.items()))
+        parts.insert(0 if state is State.UNKNOWN else len(parts), unseen)
     summary = "; ".join(parts) or f"{len(rules)} rules, no open alerts"
     perf = " ".join(perfdata(sample, rules) for sample in samples)
     return f"ALERTCTL {state.name} - {summary}" + (f" | {perf}" if perf else "")
@@ -68,6 +73,8 @@ def _alert_name(alert: Alert) -> str:
     name = f"{alert.rule} ({', '.join(values)})" if values else alert.rule
     if alert.nodata:
         name += " [no data]"
+    if alert.severity is Severity.INFO:
+        name += " [info]"
     return name if alert.status.value == "firing" else f"{name} [{alert.status.value}]"
 
 
@@ -76,14 +83,19 @@ def perfdata(sample: Sample, rules: Sequence[Rule]) -> str:
     rule = next((r for r in rules if r.selects(sample)), None)
     fields = [
         f"{decimal(sample.value, unit)}{unit.value}",
-        _range(rule, rule.warning) if rule else "",
-        _range(rule, rule.critical) if rule else "",
+        _range(rule, _threshold(rule, State.WARNING)) if rule else "",
+        _range(rule, _threshold(rule, State.CRITICAL)) if rule else "",
         "0" if unit in (Unit.PERCENT, Unit.BYTES, Unit.SECONDS) else "",
         decimal(_MAXIMUM[sample.metric], unit) if _MAXIMUM.get(sample.metric) else "",
     ]
     while fields and fields[-1] == "":
         fields.pop()
     return f"{_label(subject(sample.metric, sample.labels))}={';'.join(fields)}"
+
+
+def _threshold(rule: Rule, state: State) -> Level | None:
+    """Perfdata has warn and crit only: the mildest level that `check` reports as that state."""
+    return next((level for severity, level in rule.levels() if _STATES[severity] is state), None)
 
 
 def _label(text: str) -> str:

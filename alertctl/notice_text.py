@@ -69,12 +69,17 @@ class _Safe(dict[str, str]):
         return "{" + key + "}"
 
 
+_NOTIFY_TYPES = {Severity.INFO: "info", Severity.WARNING: "warning", Severity.ERROR: "failure",
+                 Severity.CRITICAL: "failure"}
+"""Apprise has four types; error and critical both fail (their titles tell them apart)."""
+
+
 def notify_type(kind: str, severity: Severity) -> str:
     if kind == Kind.RESOLVED:
         return "success"
     if kind == Kind.TEST:
         return "info"
-    return "failure" if severity is Severity.CRITICAL else "warning"
+    return _NOTIFY_TYPES[severity]
 
 
 def render(

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from alertctl.durations import iso
+from alertctl.model import Severity
 from alertctl.store.report import QUICK_SECONDS, Aggregates, RuleRow
 
-SEVERITIES = ("warning", "critical")
+SEVERITIES = tuple(s.label for s in Severity)
 STATUSES = ("firing", "acknowledged", "suppressed", "resolved")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 NOISIEST = 10

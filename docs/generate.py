@@ -103,7 +103,7 @@ def config_keys() -> str:
         ('[[checks]] type = "tcp"', schema.TcpCheckSection),
         ('[[checks]] type = "process"', schema.ProcessCheckSection),
         ("[[rules]]", schema.RuleSection),
-        ("a level table: warning/critical = { ... }", schema.LevelSection),
+        ("a level table: info/warning/error/critical = { ... }", schema.LevelSection),
     ]
     for table, model in models:
         for name, field in model.model_fields.items():  # type: ignore[attr-defined]

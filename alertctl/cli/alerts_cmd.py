@@ -24,7 +24,9 @@ from alertctl.store.db import transaction
 
 
 class SeverityChoice(StrEnum):
+    info = "info"
     warning = "warning"
+    error = "error"
     critical = "critical"
 
 

@@ -36,7 +36,7 @@ METRIC_COLUMNS = (
     Column("Metric", cut=2, keep=14), Column("Value", right=True), Column("State"),
     Column("Thresholds", cut=3, keep=10), Column("Rule", cut=1, keep=8),
 )
-_SHORT = {Severity.WARNING: "warn", Severity.CRITICAL: "crit"}
+_SHORT = {Severity.INFO: "info", Severity.WARNING: "warn", Severity.ERROR: "err", Severity.CRITICAL: "crit"}
 SECTION_STYLE = "bold"
 HEADER_STYLE = "dim"
 

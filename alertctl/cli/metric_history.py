@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from alertctl.cli.chart import Threshold
 
 DEFAULT_WINDOW = 6 * 3600.0
-_SEVERITY_STYLE = {Severity.WARNING: "yellow", Severity.CRITICAL: "red"}
+_SEVERITY_STYLE = {Severity.INFO: "cyan", Severity.WARNING: "yellow", Severity.ERROR: "dark_orange", Severity.CRITICAL: "red"}
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from alertctl.model import Alert, Sample, Severity, Status, Unavailable, Unit
 from alertctl.readable import aligned
 from alertctl.units import human
 
-SEVERITY_STYLE = {Severity.WARNING: "yellow", Severity.CRITICAL: "bold red"}
+SEVERITY_STYLE = {Severity.INFO: "cyan", Severity.WARNING: "yellow", Severity.ERROR: "red", Severity.CRITICAL: "bold red"}
 STATUS_STYLE = {Status.FIRING: "red", Status.ACKNOWLEDGED: "cyan", Status.SUPPRESSED: "dim", Status.RESOLVED: "green"}
 
 

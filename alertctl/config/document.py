@@ -99,8 +99,8 @@ def rule_document(rule: Rule) -> dict[str, object]:
         data["forecast"] = _forecast(rule.forecast)
     elif rule.op.value != ">":
         data["op"] = rule.op.value
-    data["warning"] = _level(rule, "warning")
-    data["critical"] = _level(rule, "critical")
+    for severity in Severity:
+        data[severity.label] = _level(rule, severity.label)
     if rule.for_seconds:
         data["for"] = format_duration(rule.for_seconds)
     if rule.consecutive != 1:
@@ -165,10 +165,10 @@ _CHECKS = """
 """
 _RULES = """
 # [[rules]] replace the built-in rules as a whole once you write one. Keys: name,
-# metric, op (> >= < <= == !=), warning, critical (a number, or
-# { value = N, for = "15m" }), for, consecutive, clear (hysteresis), mount,
-# channels, labels, description, runbook, recommendations, nodata ("warning",
-# "critical" or "ignore": the alert when the metric gives no sample),
+# metric, op (> >= < <= == !=), the levels info, warning, error, critical (any of
+# them, mildest first; each a number or { value = N, for = "15m" }), for,
+# consecutive, clear (hysteresis), mount, channels, labels, description, runbook,
+# recommendations, nodata (a level or "ignore": the alert when the metric gives no sample),
 # nodata_after (how long without a sample before that alert opens, default "5m") and
 # forecast = { reaches, window, confirm, from } (judge the time left until the
 # metric reaches a value; levels and clear are then durations, docs/history.md).

@@ -42,7 +42,7 @@ class History:
     keep_1h: float = setting(2 * 365 * 86400.0, "Hourly min/max/average/count, for this long.", kind=POSITIVE_DURATION)
 
 
-_MIN_SEVERITY = "The mildest severity this channel takes."
+_MIN_SEVERITY = "The mildest severity this channel takes (info alerts reach only channels that ask for them)."
 """Both kinds of channel have this key (one table in the file): the same default and doc."""
 
 
@@ -72,9 +72,10 @@ class Notify:
 
     resolved: bool = setting(True, "Send a recovery notice when an alert resolves.")
     renotify: float = setting(3600.0, 'Repeat for firing, unacknowledged alerts this often; `"0"` = never.', kind=DURATION)
-    dedup_window: float = setting(300.0, 'A recovered alert that fires again this soon is reopened (same id), not announced again; `"0s"` turns this off.', kind=DURATION)
-    escalate_after: float = setting(900.0, "A critical alert still unacknowledged after this ...", kind=DURATION)
+    dedup_window: float = setting(300.0, 'A recovered alert that fires again this soon is reopened (same id), not announced again unless at a severity above the one a channel was last told; `"0s"` turns this off.', kind=DURATION)
+    escalate_after: float = setting(900.0, "An alert at `escalate_severity` or worse, still unacknowledged after this ...", kind=DURATION)
     escalate_to: tuple[str, ...] = setting((), "... is also sent to these channels (each a configured Apprise channel).", example=["pager"])
+    escalate_severity: Severity = setting(Severity.CRITICAL, "The mildest severity that escalates (`escalate_after`, `escalate_to`): `critical`, or `error` to escalate both.", choices=(Severity.ERROR, Severity.CRITICAL))
     channels: tuple[Channel, ...] = ()
     """Apprise channels: they get notices."""
     alertmanagers: tuple[AlertmanagerChannel, ...] = ()
@@ -82,7 +83,7 @@ class Notify:
     digest_after: int = setting(5, "More notices than this due for one channel at once go out as one digest.", at_least=1)
     max_per_minute: int = setting(20, "Notices per channel per minute; more wait and are folded into the next digest.", at_least=1)
     max_silence: float = setting(7 * 86400.0, "The longest `suppress --for` accepted, for one alert or a silence.", kind=POSITIVE_DURATION)
-    ack_survives_rise: bool = setting(False, "Keep an acknowledgement when the alert rises to critical (by default the rise needs a new ack and is announced).")
+    ack_survives_rise: bool = setting(False, "Keep an acknowledgement when the alert rises to a worse level (by default the rise needs a new ack and is announced).")
     title_template: str | None = setting(None, "A notice's title: a `str.format` string over the notice fields (default: built in).", kind=TEMPLATE, example="{tag} {rule} on {host}: {subject} is {value}")
     body_template: str | None = setting(None, "A notice's body, likewise.", kind=TEMPLATE, example="{details}")
 

@@ -34,6 +34,8 @@ class KeyProblem(ValueError):
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
 SeverityName: Any = Literal[tuple(s.label for s in Severity)]  # every level of model.Severity, by name
+LEVELS = tuple(s.label for s in Severity)
+"""A rule's level keys, mildest first (the labels of `model.Severity`)."""
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _HTTP_URL = re.compile(r"^https?://[^/\s]+")
 _SYSTEM_FAMILIES = sorted({spec.name.split(".")[0] for spec in catalog.SYSTEM_METRICS})
@@ -299,7 +301,7 @@ def _forecast_levels(data: object) -> object:
     if data.get("op", "<") != "<":
         raise KeyProblem("op", "must be left out with forecast: levels are time left, and less is worse")
     data["op"] = "<"
-    for key in ("warning", "critical", "clear"):
+    for key in (*LEVELS, "clear"):
         value = data.get(key)
         try:
             if isinstance(value, dict) and "value" in value:
@@ -315,7 +317,9 @@ class RuleSection(Strict):
     name: Name
     metric: str
     op: Op = Op.GT
+    info: Level | None = None
     warning: Level | None = None
+    error: Level | None = None
     critical: Level | None = None
     for_: Duration = Field(default=0.0, alias="for")
     consecutive: int = Field(default=1, ge=1)
@@ -326,7 +330,7 @@ class RuleSection(Strict):
     description: str = ""
     runbook: str = ""
     recommendations: list[str] = []
-    nodata: Literal["warning", "critical", "ignore"] = "warning"
+    nodata: Literal["info", "warning", "error", "critical", "ignore"] = "warning"
     nodata_after: PositiveDuration = 300.0
     forecast: ForecastSection | None = None
 
@@ -334,47 +338,56 @@ class RuleSection(Strict):
 
     @model_validator(mode="after")
     def _levels_make_sense(self) -> RuleSection:
-        if self.warning is None and self.critical is None:
+        levels = self.levels()
+        if not levels:
             raise ValueError("needs a warning or a critical level (or both)")
         if self.forecast is not None:
-            _check_time_left(self.warning, self.critical, self.clear)
+            _check_time_left(levels, self.clear)
             if "nodata_after" not in self.model_fields_set:
                 self.nodata_after = max(self.nodata_after, self.forecast.window)  # a fresh start needs half of it
             return self
-        if self.warning and self.critical and not self._escalates_by_time():
-            _check_order(self.op, self.warning.value, self.critical.value)
-        nearest = self.warning or self.critical
-        if self.clear is not None and nearest is not None:
-            _check_clear(self.op, self.clear, nearest.value)
+        _check_order(self.op, [(key, level.value, self._wait(level)) for key, level in levels])
+        if self.clear is not None:
+            _check_clear(self.op, self.clear, levels[0][1].value)
         return self
 
+    def levels(self) -> list[tuple[str, LevelSection]]:
+        """The levels set, mildest first, by key."""
+        return [(key, level) for key in LEVELS if (level := getattr(self, key)) is not None]
 
-    def _escalates_by_time(self) -> bool:
-        """`warning = { value = 1, for = "1m" }`, `critical = { value = 1, for = "15m" }`: same line, longer wait."""
-        assert self.warning and self.critical
-        longer = (self.critical.for_ if self.critical.for_ is not None else self.for_) > (
-            self.warning.for_ if self.warning.for_ is not None else self.for_
-        )
-        return self.warning.value == self.critical.value and longer
+    def _wait(self, level: LevelSection) -> float:
+        return self.for_ if level.for_ is None else level.for_
 
 
-def _check_order(op: Op, warning: float, critical: float) -> None:
-    same = " (or equal, with a longer `for` on critical)"
-    if op in (Op.GT, Op.GE) and not warning < critical:
-        raise KeyProblem("warning", f"must be below critical ({critical:g}) for op '{op}'{same}")
-    if op in (Op.LT, Op.LE) and not warning > critical:
-        raise KeyProblem("warning", f"must be above critical ({critical:g}) for op '{op}'{same}")
-    if op in (Op.EQ, Op.NE) and warning == critical:
-        raise KeyProblem("warning", f"must differ from critical ({critical:g})")
+def _check_order(op: Op, levels: list[tuple[str, float, float]]) -> None:
+    """Each level (key, value, wait) worse than the milder one next to it, for the operator (for
+    == and != different from every other); the same value is allowed with a longer wait
+    (`down 1m: warning, down 15m: critical`)."""
+    for index, (key, value, wait) in enumerate(levels):
+        worse_ones = levels[index + 1:] if op in (Op.EQ, Op.NE) else levels[index + 1:index + 2]
+        for worse, bound, longer in worse_ones:
+            if not (value == bound and longer > wait):
+                _check_pair(op, key, value, worse, bound)
 
 
-def _check_time_left(warning: LevelSection | None, critical: LevelSection | None, clear: float | None) -> None:
-    """A forecast rule's order: less time left is worse, so critical is the shorter span and
-    `clear` (hysteresis in time) at least the longest level."""
-    if warning and critical and not warning.value > critical.value:
-        raise KeyProblem("warning", f"must be longer than critical ({format_duration(critical.value)}): less time left is worse")
-    mildest = warning or critical
-    if clear is not None and mildest is not None and clear < mildest.value:
+def _check_pair(op: Op, key: str, value: float, worse: str, bound: float) -> None:
+    same = f" (or equal, with a longer `for` on {worse})"
+    if op in (Op.GT, Op.GE) and not value < bound:
+        raise KeyProblem(key, f"must be below {worse} ({bound:g}) for op '{op}'{same}")
+    if op in (Op.LT, Op.LE) and not value > bound:
+        raise KeyProblem(key, f"must be above {worse} ({bound:g}) for op '{op}'{same}")
+    if op in (Op.EQ, Op.NE) and value == bound:
+        raise KeyProblem(key, f"must differ from {worse} ({bound:g})")
+
+
+def _check_time_left(levels: list[tuple[str, LevelSection]], clear: float | None) -> None:
+    """A forecast rule's order: less time left is worse, so each worse level is a shorter span
+    and `clear` (hysteresis in time) at least the longest level."""
+    for (key, level), (worse, shorter) in zip(levels, levels[1:], strict=False):
+        if not level.value > shorter.value:
+            raise KeyProblem(key, f"must be longer than {worse} ({format_duration(shorter.value)}): less time left is worse")
+    mildest = levels[0][1]
+    if clear is not None and clear < mildest.value:
         raise KeyProblem("clear", f"must be at least the longest level ({format_duration(mildest.value)})")
 
 

@@ -146,7 +146,7 @@ def _on_time(
     if alert.status is not Status.FIRING or log is None or log.last_notice_at is None:
         return []
     if (
-        alert.severity is Severity.CRITICAL and notify.escalate_to and not log.escalated
+        alert.severity >= notify.escalate_severity and notify.escalate_to and not log.escalated
         and now - alert.started_at >= notify.escalate_after - SLACK
     ):
         return [Decision(alert.id, Kind.ESCALATED, Reason.ESCALATION_DUE, notify.escalate_to)]

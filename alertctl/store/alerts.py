@@ -11,9 +11,15 @@ from alertctl.model import Alert, Change, OpenAlert, Rule, SeriesKey, Severity, 
 from alertctl.store import events, state
 from alertctl.store.codec import alert_from_row, labels_from_json, labels_json
 
-_BREACH_UPDATE = """
+
+def _rank(column: str) -> str:
+    """SQL for a stored severity label's order, so the worst one reached is kept."""
+    return f"CASE {column} " + " ".join(f"WHEN '{s.label}' THEN {s.value}" for s in Severity) + " END"
+
+
+_BREACH_UPDATE = f"""
     UPDATE alerts SET severity = :severity,
-        peak_severity = CASE WHEN :severity = 'critical' THEN 'critical' ELSE peak_severity END,
+        peak_severity = CASE WHEN {_rank(':severity')} > {_rank('peak_severity')} THEN :severity ELSE peak_severity END,
         value = :value, peak = :peak, threshold = :threshold, message = :message,
         last_seen_at = :at, occurrences = occurrences + :breaches,
         acked_at = CASE WHEN :clears_ack AND status = 'acknowledged' THEN NULL ELSE acked_at END,
@@ -111,7 +117,7 @@ _VOLATILE = ("top_processes", "mount", "check")
 
 
 def _keep_peak_context(conn: sqlite3.Connection, t: Transition, context: Mapping[str, object]) -> None:
-    """`context.at_peak`: what was true when it rose to critical (the latest rise wins)."""
+    """`context.at_peak`: what was true when it rose to a worse level (the latest rise wins)."""
     peak = {key: context[key] for key in _VOLATILE if key in context}
     if peak:
         conn.execute(
@@ -212,8 +218,9 @@ def resolve_by_hand(conn: sqlite3.Connection, alert_id: int, note: str | None, n
     found = get(conn, alert_id)
     if found is not None and found.nodata and found.resolved_at is None:
         state.forget_blind(conn, found.rule)
+    runs = ", ".join(f"{s.label}_since = NULL, {s.label}_count = 0" for s in Severity)
     conn.execute(
-        "UPDATE tracks SET warning_since = NULL, warning_count = 0, critical_since = NULL, critical_count = 0, "
+        f"UPDATE tracks SET {runs}, "
         "last_at = MAX(COALESCE(last_at, :now), :now) WHERE (rule, series) IN "
         "(SELECT rule, series FROM alerts WHERE id = :id AND status != 'resolved' AND nodata = 0)",
         {"now": now, "id": alert_id},

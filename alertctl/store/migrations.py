@@ -265,3 +265,11 @@ def m013_report(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX alerts_resolve_seconds ON alerts(resolve_seconds, started_at, rule) WHERE resolve_seconds IS NOT NULL")
     db.execute("CREATE INDEX alerts_ack_seconds ON alerts(ack_seconds, started_at, rule) WHERE ack_seconds IS NOT NULL")
     db.execute("CREATE INDEX deliveries_channel_report ON deliveries(channel, at, ok, outbox_id)")
+
+
+@migration
+def m014_four_severities(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE tracks ADD COLUMN info_since REAL")
+    db.execute("ALTER TABLE tracks ADD COLUMN info_count INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE tracks ADD COLUMN error_since REAL")
+    db.execute("ALTER TABLE tracks ADD COLUMN error_count INTEGER NOT NULL DEFAULT 0")

@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Mapping
 
-from alertctl.model import Blind, LevelTrack, SeriesKey, Track
+from alertctl.model import Blind, LevelTrack, SeriesKey, Severity, Track
 from alertctl.store.codec import labels_from_json, labels_json
 
 
@@ -19,22 +19,21 @@ def load_tracks(conn: sqlite3.Connection) -> dict[SeriesKey, Track]:
     for row in conn.execute("SELECT * FROM tracks"):
         key = SeriesKey(row["rule"], labels_from_json(row["series"]))
         tracks[key] = Track(
-            key,
-            LevelTrack(row["warning_since"], row["warning_count"]),
-            LevelTrack(row["critical_since"], row["critical_count"]),
-            row["last_at"],
+            key, last_at=row["last_at"],
+            **{s.label: LevelTrack(row[f"{s.label}_since"], row[f"{s.label}_count"]) for s in Severity},
         )
     return tracks
 
 
 def save_tracks(conn: sqlite3.Connection, tracks: Mapping[SeriesKey, Track]) -> None:
     conn.execute("DELETE FROM tracks")
+    columns = [f"{s.label}_{part}" for s in Severity for part in ("since", "count")]
     conn.executemany(
-        "INSERT INTO tracks VALUES (?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO tracks (rule, series, last_at, {', '.join(columns)}) VALUES ({', '.join('?' * (3 + len(columns)))})",
         [
             (
-                key.rule, labels_json(key.labels), t.warning.since, t.warning.count,
-                t.critical.since, t.critical.count, t.last_at,
+                key.rule, labels_json(key.labels), t.last_at,
+                *(value for s in Severity for value in (t.of(s).since, t.of(s).count)),
             )
             for key, t in tracks.items()
         ],

@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import sqlite3
 
-from alertctl.model import Blind
+from alertctl.model import Blind, Severity
 from alertctl.store import state
 
 _OPEN = "(SELECT id FROM alerts WHERE status != 'resolved')"
 
 
 def shift_open_record(conn: sqlite3.Connection, step: float) -> None:
-    conn.execute(
-        "UPDATE tracks SET warning_since = warning_since + :s, critical_since = critical_since + :s, "
-        "last_at = last_at + :s",
-        {"s": step},
-    )
+    since = ", ".join(f"{s.label}_since = {s.label}_since + :s" for s in Severity)
+    conn.execute(f"UPDATE tracks SET {since}, last_at = last_at + :s", {"s": step})
     conn.execute(
         "UPDATE alerts SET started_at = started_at + :s, last_seen_at = last_seen_at + :s, "
         "acked_at = acked_at + :s WHERE status != 'resolved'",

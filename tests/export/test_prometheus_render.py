@@ -80,13 +80,13 @@ def test_help_names_the_alertctl_metric_and_its_description() -> None:
     assert families["alertctl_queue_value"].help == "first number the command printed (alertctl metric queue.value)"
 
 
-def test_open_alerts_are_counted_by_severity_and_both_severities_are_always_there() -> None:
+def test_open_alerts_are_counted_by_severity_and_all_four_severities_are_always_there() -> None:
     none = parse(render(snapshot()))["alertctl_alerts_open"].samples
     some = parse(render(snapshot(open_alerts=[open_alert(1, Severity.WARNING), open_alert(2, Severity.CRITICAL),
                                               open_alert(3, Severity.CRITICAL)])))["alertctl_alerts_open"].samples
 
-    assert {dict(s)["severity"]: v for s, v in none.items()} == {"warning": 0, "critical": 0}
-    assert {dict(s)["severity"]: v for s, v in some.items()} == {"warning": 1, "critical": 2}
+    assert {dict(s)["severity"]: v for s, v in none.items()} == {"info": 0, "warning": 0, "error": 0, "critical": 0}
+    assert {dict(s)["severity"]: v for s, v in some.items()} == {"info": 0, "warning": 1, "error": 0, "critical": 2}
 
 
 def test_names_that_map_alike_make_one_family_and_no_duplicate_series() -> None:

@@ -50,7 +50,7 @@ def test_two_cycles_leave_one_readable_file_and_no_temporary_ones(rig: Rig, tmp_
     assert list(value(text, "alertctl_up").values()) == [1]
     assert list(value(text, "alertctl_q_value").values()) == [90]
     assert {dict(s)["severity"]: v for s, v in value(text, "alertctl_alerts_open").items()} == {
-        "warning": 1, "critical": 0}
+        "info": 0, "warning": 1, "error": 0, "critical": 0}
     assert "alertctl_cpu_percent" in parse(text)
 
 
@@ -111,7 +111,7 @@ def test_listen_serves_the_latest_cycle_on_metrics_only(rig: Rig, watchers: list
 
     assert content_type == "text/plain; version=0.0.4; charset=utf-8"
     assert {dict(s)["severity"]: v for s, v in value(first, "alertctl_alerts_open").items()} == {
-        "warning": 0, "critical": 0}
+        "info": 0, "warning": 0, "error": 0, "critical": 0}
     assert list(value(later, "alertctl_up").values()) == [1]
     assert scrape(port, "/")[0] == 404
     assert scrape(port, "/metrics/extra")[0] == 404

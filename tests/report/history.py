@@ -36,7 +36,7 @@ DELIVERIES = [
 COMMON = {
     "since": None,  # filled per time zone
     "total": 5,
-    "by_severity": {"warning": 3, "critical": 2},
+    "by_severity": {"info": 0, "warning": 3, "error": 0, "critical": 2},
     "by_rule": {"disk-root": 3, "cpu-high": 2},
     "by_status": {"firing": 1, "acknowledged": 1, "suppressed": 0, "resolved": 3},
     "most_common_rule": "disk-root",

@@ -76,7 +76,7 @@ def test_same_figures_in_process(tmp_path: Path, zone: str, zone_setter) -> None
 def test_one_rule(tmp_path: Path) -> None:
     got = report_json(write_history(tmp_path / "a.db"), "--since", SINCE, "--until", UNTIL, "--rule", "disk-root")
     assert got["rule"] == "disk-root"
-    assert (got["total"], got["by_rule"], got["by_severity"]) == (3, {"disk-root": 3}, {"warning": 2, "critical": 1})
+    assert (got["total"], got["by_rule"], got["by_severity"]) == (3, {"disk-root": 3}, {"info": 0, "warning": 2, "error": 0, "critical": 1})
     assert got["by_status"] == {"firing": 0, "acknowledged": 0, "suppressed": 0, "resolved": 3}
     assert (got["mtta_seconds"], got["mttr_seconds"], got["median_ttr_seconds"]) == (300.0, 250.0, 90.0)
     assert got["notifications"] == {"sent": 1, "failed": 1, "given_up": 0,
@@ -97,7 +97,7 @@ def test_empty_window_gives_nulls_and_zeros(tmp_path: Path) -> None:
     assert got["total"] == 0
     assert got["hourly"] == [0] * 24
     assert (got["peak_hour"], got["most_common_rule"], got["mtta_seconds"], got["mttr_seconds"]) == (None,) * 4
-    assert got["by_severity"] == {"warning": 0, "critical": 0}
+    assert got["by_severity"] == {"info": 0, "warning": 0, "error": 0, "critical": 0}
     assert got["flapping"] == [] and got["noisiest"] == [] and got["suggestions"] == []
     assert (got["notifications"]["sent"], got["notifications"]["failed"]) == (0, 0)
 

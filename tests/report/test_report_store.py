@@ -66,7 +66,7 @@ def test_report_of_alerts_made_by_check(rig: Rig) -> None:
     got = json.loads(result.stdout)
     started, resolved = rig.sql("SELECT started_at, resolved_at FROM alerts")[0]
     assert resolved is None
-    assert (got["total"], got["by_severity"], got["by_rule"]) == (1, {"warning": 0, "critical": 1}, {"q-high": 1})
+    assert (got["total"], got["by_severity"], got["by_rule"]) == (1, {"info": 0, "warning": 0, "error": 0, "critical": 1}, {"q-high": 1})
     assert got["by_status"]["firing"] == 1
     assert got["flapping"] == [{"rule": "q-high", "reopened": 2}]
     assert alert["reopened"] == 2
