@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from alertctl import clock, context, engine
 from alertctl.config.runtime import Config
@@ -18,9 +19,11 @@ from alertctl.metrics.collector import SYSTEM_FAMILIES, Collector, Reading, pinn
 from alertctl.metrics.cpu import CpuTimes
 from alertctl.model import Alert, Blind, Sample, SeriesKey, Status, Track, Transition, Unavailable
 from alertctl.notify import Notifier
-from alertctl.store import alerts, history, silences, state, timeshift
-from alertctl.store.db import transaction
-from alertctl.store.fallback import MemoryFallback, cannot_write
+from alertctl.store import alerts, silences, state, timeshift
+from alertctl.store.db import cannot_write, transaction
+
+if TYPE_CHECKING:
+    from alertctl.store.fallback import MemoryFallback  # `watch` only: a `check` never records in memory
 
 Top = dict[str, list[dict[str, object]]]
 """The heaviest processes by "cpu" and "memory", gathered before the write lock is taken."""
@@ -254,6 +257,8 @@ class Runner:
         if self.fallback is not None and self.fallback.engaged:
             self.fallback.keep_samples(now, reading.samples, settings)
         else:
+            from alertctl.store import history  # imported only to write: not by `check --dry-run`
+
             history.record(conn, reading.samples, now, settings)
 
 
