@@ -1,3 +1,3 @@
-from alertctl.cli.app import main
+from alertctl.cli.entry import main
 
 main()

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from alertctl import clock, context, engine
 from alertctl.config.runtime import Config
@@ -20,8 +21,10 @@ from alertctl.metrics.cpu import CpuTimes
 from alertctl.model import Alert, Blind, Sample, SeriesKey, Status, Track, Transition, Unavailable
 from alertctl.notify import Notifier
 from alertctl.store import alerts, silences, state
-from alertctl.store.fallback import MemoryFallback
 from alertctl.writer import Writer
+
+if TYPE_CHECKING:
+    from alertctl.store.fallback import MemoryFallback  # `watch` only: a `check` never records in memory
 
 Top = dict[str, list[dict[str, object]]]
 """The heaviest processes by "cpu" and "memory", gathered before the write lock is taken."""

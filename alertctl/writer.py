@@ -11,14 +11,16 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from alertctl import clock
 from alertctl.config.runtime import History
 from alertctl.model import Sample
-from alertctl.store import history, state, timeshift
-from alertctl.store.db import transaction
-from alertctl.store.fallback import MemoryFallback, cannot_write
+from alertctl.store import state, timeshift
+from alertctl.store.db import cannot_write, transaction
+
+if TYPE_CHECKING:
+    from alertctl.store.fallback import MemoryFallback  # `watch` only: a `check` never records in memory
 
 T = TypeVar("T")
 
@@ -108,4 +110,6 @@ class Writer:
         if self.fallback is not None and self.fallback.engaged:
             self.fallback.keep_samples(now, samples, settings)
         else:
+            from alertctl.store import history  # imported only to write: not by `check --dry-run`
+
             history.record(conn, samples, now, settings)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -52,6 +51,8 @@ def to_json(document: object) -> str:
 
 
 def to_csv(alerts: Sequence[Alert]) -> str:
+    import csv  # only `history --csv` writes CSV: not on a cron `check`'s start
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FIELDS)

@@ -20,15 +20,16 @@ from typing import TYPE_CHECKING
 
 from alertctl import catalog
 from alertctl.metrics import cpu, disk, load, memory, processes
-from alertctl.metrics.check_result import CheckResult, seconds
 from alertctl.metrics.cpu import CpuTimes
 from alertctl.metrics.own import OwnCost
-from alertctl.metrics.process_check import ProcessWatcher
 from alertctl.metrics.proctable import ProcessTable, Scan
 from alertctl.model import Check, CommandCheck, HttpCheck, ProcessCheck, Rule, Sample, TcpCheck, Unavailable
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+
+    from alertctl.metrics.check_result import CheckResult
+    from alertctl.metrics.process_check import ProcessWatcher
 
 _FAMILIES = {"cpu": ("cpu.",), "memory": ("memory.", "swap."), "load": ("load.",), "disk": ("disk.",),
              "processes": ("processes.",), "alertctl": ("alertctl.",)}
@@ -92,7 +93,7 @@ class Collector:
             "alertctl": lambda reading: self._own.collect(self._cycle_seconds()),
         }
         self._system = {name: source for name, source in sources.items() if name in families}
-        self._watchers = [ProcessWatcher(check) for check in checks if isinstance(check, ProcessCheck)]
+        self._watchers = _process_watchers(checks)
         self._checks = {check.name: _check_source(check) for check in checks if not isinstance(check, ProcessCheck)}
         self.mounts = tuple(mounts)
         """Mounts that rules pin, reported even when the usual list leaves them out."""
@@ -182,6 +183,8 @@ class Collector:
     def _gather(self, reading: Reading, futures: dict[str, Future[tuple[CheckResult, float]]]) -> None:
         from concurrent.futures import wait
 
+        from alertctl.metrics.check_result import seconds
+
         wait(futures.values(), timeout=self._deadline)
         for name, future in futures.items():
             if not future.done():
@@ -206,6 +209,16 @@ def _timed(source: Callable[[], CheckResult]) -> tuple[CheckResult, float]:
     started = time.perf_counter()
     result = source()
     return result, time.perf_counter() - started
+
+
+def _process_watchers(checks: Sequence[Check]) -> list[ProcessWatcher]:
+    """One per `process` check, judged on the cycle's scan of the process table."""
+    wanted = [check for check in checks if isinstance(check, ProcessCheck)]
+    if not wanted:
+        return []
+    from alertctl.metrics.process_check import ProcessWatcher
+
+    return [ProcessWatcher(check) for check in wanted]
 
 
 def _check_source(check: Check) -> Callable[[], CheckResult]:
