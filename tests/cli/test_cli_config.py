@@ -80,7 +80,8 @@ def test_validate_a_good_file(rig: Rig) -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (f"{rig.config}: ok (1 rules, 1 checks, 0 channels); replaces the built-in "
-                                     "rules: cpu-high, memory-high, swap-high, load-high, disk-full, inodes-full")
+                                     "rules: cpu-high, memory-high, swap-high, load-high, disk-full, disk-filling, "
+                                     "inodes-full")
 
 
 def test_validate_names_file_key_and_problem_exactly(tmp_path: Path) -> None:
