@@ -51,6 +51,7 @@ from alertctl.metrics.collector import Reading  # noqa: E402
 from alertctl.model import Sample, make_labels  # noqa: E402
 from alertctl.store import history  # noqa: E402
 from alertctl.store.db import open_database, transaction  # noqa: E402
+from alertctl.store.history.size import estimate  # noqa: E402
 
 INTERVAL = 10.0
 MOUNTS = ("/", "/var", "/home", "/boot")
@@ -269,6 +270,8 @@ def report(db: Path, days: float, seals: list[float], cycles: int) -> None:
     print(line("file with default retention", settled / 1e6, "MB", TARGETS["file_mb"],
                f"  [32 d raw, 90 d of 5 min ({per_row['5m']:.0f} B per hour row), "
                f"2 y hourly ({per_row['1h']:.0f} B per day row); {size / 1e6:.1f} MB after {days:g} days]"))
+    guess = estimate(30, INTERVAL, History()).total
+    print(f"{'  config show estimates':<38} {guess / 1e6:>9.1f} MB  [{guess / settled - 1:+.0%} against this run]")
     print(line("hourly seal, median CPU", statistics.median(seals) * 1000, "ms", TARGETS["seal_ms"],
                f"  [worst {max(seals) * 1000:.1f} ms over {len(seals)} seals; the whole sealing cycle, 30 series]"))
     print(f"{'cycles written':<38} {cycles:>9}")

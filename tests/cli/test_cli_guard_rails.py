@@ -177,4 +177,4 @@ def test_validate_and_watch_name_the_built_in_rules_a_file_replaces(rig: Rig) ->
 
     builtin = rig.root / "builtin.toml"
     builtin.write_text('[agent]\ninterval = "1h30m"\n')
-    assert run_cli("config", "validate", str(builtin)).stdout == f"{builtin}: ok (6 rules, 0 checks, 0 channels)\n"
+    assert run_cli("config", "validate", str(builtin)).stdout == f"{builtin}: ok (7 rules, 0 checks, 0 channels)\n"
