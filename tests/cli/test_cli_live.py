@@ -214,6 +214,8 @@ def test_a_forecasts_derived_seconds_are_not_kept_as_a_series() -> None:
     ([5.0, 5.0, 5.0], "▁▁▁"),
     ([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], "▁▂▃▄▅▆▇█"),
     ([10.0, 90.0, 10.0], "▁█▁"),
+    ([0.0, 0.0, 0.0], "▁▁▁"),
+    ([21.6, 21.6, 21.7, 21.6], "▁▁▂▁"),  # a tick of 0.1 on a disk at 21.6 %: nearly flat
 ])
 def test_a_sparkline_scales_from_the_lowest_to_the_highest_value_shown(values: list[float], drawn: str) -> None:
     assert sparkline(values) == drawn
