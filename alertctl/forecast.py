@@ -59,8 +59,8 @@ def outlook(
     inside = [(t, v) for t, v in zip(times, values, strict=True) if start <= t <= now]
     if not inside:
         return NoData(f"no sample in the last {human_seconds(forecast.window)}")
-    if forecast.past is not None and not _past(forecast, inside[-1][1], forecast.reaches >= forecast.past):
-        return Outlook(NEVER, _fit(inside, now)[0] * 3600)  # not yet past `from`: nothing to judge
+    if short_of_from(forecast, inside[-1][1]):
+        return Outlook(NEVER, _fit(inside, now)[0] * 3600)  # nothing to judge yet
     covered = inside[-1][0] - inside[0][0]
     if covered < forecast.window / 2:
         return WarmingUp(
@@ -79,6 +79,14 @@ def outlook(
     if toward <= 0 or not _past(forecast, inside[-1][1], rising) or not confirmed:
         return Outlook(NEVER, slope * 3600)
     return Outlook(min((forecast.reaches - level) / slope, NEVER), slope * 3600)
+
+
+def short_of_from(forecast: Forecast, value: float) -> bool:
+    """Whether `value` is not yet past `from` on its way to `reaches`: not heading there, whatever
+    the history says (so the caller need not even read it)."""
+    if forecast.past is None:
+        return False
+    return not _past(forecast, value, forecast.reaches >= forecast.past)
 
 
 def _fit(points: Sequence[tuple[float, float]], now: float) -> tuple[float, float, float]:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from alertctl.forecast import NoData, WarmingUp, outlook
+from alertctl.forecast import NoData, WarmingUp, outlook, short_of_from
 from alertctl.model import Forecast, Labels, Rule, Sample, Trend, Unavailable, Warming
 
 if TYPE_CHECKING:
@@ -48,11 +48,14 @@ def derive(conn: sqlite3.Connection | None, rules: Sequence[Rule], samples: Sequ
         for sample in samples:
             if sample.trend is not None or sample.metric != rule.metric or not set(rule.match) <= set(sample.labels):
                 continue
-            if conn is None:
+            if short_of_from(rule.forecast, sample.value):  # most disks, most of the time: no history read
+                found = outlook(rule.forecast, [now], [sample.value], now)
+            elif conn is None:
                 derived.unavailable.append(Unavailable(rule.metric, UNREADABLE, sample.labels))
                 continue
-            times, values = _before(conn, rule.metric, sample.labels, rule.forecast, now)
-            found = outlook(rule.forecast, [*times, now], [*values, sample.value], now)
+            else:
+                times, values = _before(conn, rule.metric, sample.labels, rule.forecast, now)
+                found = outlook(rule.forecast, [*times, now], [*values, sample.value], now)
             if isinstance(found, NoData):
                 derived.unavailable.append(Unavailable(rule.metric, f"forecast: {found.reason}", sample.labels))
             elif isinstance(found, WarmingUp):
