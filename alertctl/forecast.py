@@ -3,15 +3,15 @@
 A forecast rule judges this derived value with the unchanged engine (`for`,
 `clear`, reopen and renotify as for any rule), so the only new decision is here:
 a least-squares line over `window`, guarded the way the design notes measured
-(../shared/HISTORY.md): at least half the window covered, else the rule is still
-warming up (its history started or resumed too recently: not blind, simply no trend
-yet), and 10 samples over it, else no data (sampled too sparsely to fit); optionally the net change over a longer `confirm` span (all of it covered)
-must point the same way by more than the fit's own noise (twice the
-residuals' standard deviation: a net-zero sawtooth is not a trend whichever way
-its noise falls), and the value must already be past `from`: a value short of it is not
-heading there whatever its history holds (a fresh install's half-empty disks are plainly ok).
-A series that is not heading for the value gets `NEVER`, which clears like any value far
-from its threshold.
+(../shared/HISTORY.md). The value must already be past `from`: a value short of it
+is not heading there whatever its history holds (a fresh install's half-empty disks
+are plainly ok). At least half the window covered, else the rule is still warming up
+(its history started or resumed too recently: not blind, simply no trend yet), and
+10 samples over it, else no data (sampled too sparsely to fit). Optionally the net
+change over a longer `confirm` span (all of it covered) must point the same way by
+more than the fit's own noise (twice the residuals' standard deviation: a net-zero
+sawtooth is not a trend whichever way its noise falls). A series that is not heading
+for the value gets `NEVER`, which clears like any value far from its threshold.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def outlook(
         return Outlook(0.0, slope * 3600)  # there already
     toward = slope if rising else -slope
     confirmed = _confirmed(forecast, times, values, now, 2 * noise if rising else -2 * noise)
-    if toward <= 0 or not _past(forecast, inside[-1][1], rising) or not confirmed:
+    if toward <= 0 or not confirmed:
         return Outlook(NEVER, slope * 3600)
     return Outlook(min((forecast.reaches - level) / slope, NEVER), slope * 3600)
 

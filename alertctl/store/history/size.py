@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alertctl.config.runtime import History
+from alertctl.store.history.write import Retention
 
 PAYLOAD_BYTES_PER_SAMPLE = 0.47
 RAW_ROW_BYTES = 222 - PAYLOAD_BYTES_PER_SAMPLE * 360
@@ -41,7 +41,7 @@ class Size:
         return self.raw + self.five_minute + self.hourly
 
 
-def estimate(series: int, interval: float, history: History) -> Size:
+def estimate(series: int, interval: float, history: Retention) -> Size:
     """The settled size of `series` series sampled every `interval` seconds, kept as `history` says."""
     hour = RAW_ROW_BYTES + PAYLOAD_BYTES_PER_SAMPLE * 3600 / interval
     return Size(
