@@ -72,6 +72,8 @@ def _header(screen: Screen) -> list[Text]:
         (len(screen.failing_channels), "failing channel" if len(screen.failing_channels) == 1 else "failing channels",
          "bold red"),
     ]
+    if screen.warming:  # named only while there are some: a fresh start's forecasts
+        counts.insert(5, (screen.warming, "warming up", "cyan"))
     second = Text(", ").join(Text(f"{n} {label}", style=style if n else "") for n, label, style in counts)
     if screen.failing_channels:
         second.append(f": {', '.join(screen.failing_channels)}", style="bold red")

@@ -73,6 +73,8 @@ class Screen:
     cost: Cost | None = None
     nodata: int = 0
     """Rules that could not judge this cycle (no sample)."""
+    warming: int = 0
+    """Forecast rules' series with too short a history for a trend yet: not judged, not blind."""
     failing_channels: Sequence[str] = ()
     """Names of the channels whose latest delivery failed."""
 
@@ -95,7 +97,7 @@ def screen_of(
     waiting = {SeriesKey(p.rule.name, p.labels) for p in pending}
     rows = watched(rules, cycle, firing, waiting, recent or Recent())
     return Screen(host, cycle.at, interval, alerts, pending, rows, _cost(cycle),
-                  nodata=len(cycle.blind), failing_channels=failing_channels)
+                  nodata=len(cycle.blind), warming=len(cycle.warming), failing_channels=failing_channels)
 
 
 def _cost(cycle: Cycle) -> Cost | None:

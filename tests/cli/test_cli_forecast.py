@@ -17,7 +17,7 @@ import tomli_w
 from rich.console import Console
 
 from alertctl.cli.live import render
-from alertctl.cli.live_screen import screen_of
+from alertctl.cli.live_screen import Screen, screen_of
 from alertctl.config import load_config
 from alertctl.config.defaults import DEFAULT_RULES
 from tests.cli.conftest import Rig
@@ -277,3 +277,22 @@ def test_the_live_view_watches_the_time_left(rig: Rig) -> None:
     assert "39s" in shown  # the open alert's value and the watched row, as time left
     row = next(line for line in shown.splitlines() if line.rstrip().endswith("q-filling") and "warn <" in line)
     assert "39s" in row and "warn < 1m, crit < 10s" in row
+
+
+def test_the_live_view_counts_forecasts_warming_up_until_they_judge(rig: Rig) -> None:
+    rig.configure(FILLING)
+    rules = load_config(rig.config, use_cache=False).rules
+    rig.set_value(50)
+
+    early = screen_of(rig.cycle_at(T), rules, "web-01", 1.0)
+    header = _header_of(early)
+
+    assert early.warming == 1 and "0 no data, 1 warming up" in header
+    _climb(rig, 50, 0.0, 12, at=T + 1)
+    assert "warming" not in _header_of(screen_of(rig.cycle_at(T + 13), rules, "web-01", 1.0))
+
+
+def _header_of(screen: Screen) -> str:
+    out = StringIO()
+    Console(file=out, width=120, height=40, color_system=None).print(render(screen, 120, 40))
+    return "\n".join(out.getvalue().splitlines()[:2])
