@@ -25,6 +25,7 @@ from alertctl.model import (
     Track,
     Transition,
     Unavailable,
+    Warming,
 )
 from alertctl.waits import waited
 
@@ -55,9 +56,11 @@ def evaluate(
     policy: Policy,
     unavailable: Sequence[Unavailable] = (),
     blind: Mapping[str, Blind] | None = None,
+    warming: Sequence[Warming] = (),
 ) -> Outcome:
     """`recent` maps series to alerts resolved within the dedup window (reopened, not re-announced);
-    `unavailable` says why metrics are missing, `blind` is the previous outcome's.
+    `unavailable` says why metrics are missing, `blind` is the previous outcome's; `warming` are
+    forecast series with no trend yet: neither judged nor blind, and their open alerts held.
 
     `now` is when the samples were taken.
     """
@@ -81,10 +84,11 @@ def evaluate(
             if transition is not None:
                 transitions.append(transition)
     spells = nodata.follow(
-        rules, samples, unavailable, blind or {}, open_alerts, recent, now, policy.host, policy.expire_after
+        rules, samples, unavailable, blind or {}, open_alerts, recent, now, policy.host, policy.expire_after, warming
     )
     transitions += spells.transitions
-    transitions += _expire(rules, new_tracks.keys() | spells.watched, open_alerts, now, policy)
+    held = {SeriesKey(w.rule, w.labels) for w in warming}
+    transitions += _expire(rules, new_tracks.keys() | spells.watched | held, open_alerts, now, policy)
     tracks_now = _carry_over(rules, tracks, new_tracks, open_alerts, now, policy)
     return Outcome(tracks_now, transitions, spells.blind, behind)
 

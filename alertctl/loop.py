@@ -18,7 +18,7 @@ from alertctl import clock, context, engine
 from alertctl.config.runtime import Config
 from alertctl.metrics.collector import SYSTEM_FAMILIES, Collector, Reading, pinned_mounts
 from alertctl.metrics.cpu import CpuTimes
-from alertctl.model import Alert, Blind, Sample, SeriesKey, Status, Track, Transition, Unavailable
+from alertctl.model import Alert, Blind, Sample, SeriesKey, Status, Track, Transition, Unavailable, Warming
 from alertctl.notify import Notifier
 from alertctl.store import alerts, silences, state
 from alertctl.writer import Writer
@@ -49,6 +49,8 @@ class Cycle:
     """Series this reading was too old for: another process judged a later sample first."""
     derived: list[Sample] = field(default_factory=list)
     """Forecast rules' samples (seconds left), judged with the reading's."""
+    warming: list[Warming] = field(default_factory=list)
+    """Forecast rules' series whose history does not cover half the window yet: not judged, not blind."""
 
 
 class Runner:
@@ -155,10 +157,10 @@ class Runner:
         recent = alerts.recently_recovered(conn, now - self.config.notify.dedup_window)
         telling = bool(self.config.notify.channels)
         status_before = _open_statuses(conn) if telling else {}
-        derived, unseen = self._forecasts(conn, reading, now)
+        derived, unseen, warming = self._forecasts(conn, reading, now)
         outcome = engine.evaluate(
             self.config.rules, [*reading.samples, *derived], state.load_tracks(conn), alerts.open_alerts(conn),
-            recent, now, self.policy, [*reading.unavailable, *unseen], state.load_blind(conn),
+            recent, now, self.policy, [*reading.unavailable, *unseen], state.load_blind(conn), warming,
         )
         contexts = {
             t.key: context.gather(self.rules[t.key.rule], t, reading.samples, reading.details, lambda by: top.get(by, []))
@@ -182,7 +184,7 @@ class Runner:
                           self._warn_once)
         self.writer.keep_samples(conn, reading.samples, now, self.config.history)
         return Cycle(now, reading, recorded, current, tracks=outcome.tracks, blind=outcome.blind,
-                     superseded=outcome.superseded, derived=derived)
+                     superseded=outcome.superseded, derived=derived, warming=warming)
 
     def _warn_once(self, message: str) -> None:
         """A template that cannot be rendered fails every notice alike: said once per process."""
@@ -192,14 +194,14 @@ class Runner:
 
     def _forecasts(
         self, conn: sqlite3.Connection, reading: Reading, now: float
-    ) -> tuple[list[Sample], list[Unavailable]]:
+    ) -> tuple[list[Sample], list[Unavailable], list[Warming]]:
         """Forecast rules' time-left samples, from the stored history (`trends`, loaded only for them)."""
         if not any(rule.forecast is not None for rule in self.config.rules):
-            return [], []
+            return [], [], []
         from alertctl import trends
 
         derived = trends.derive(self.writer.history_of(conn), self.config.rules, reading.samples, now)
-        return derived.samples, derived.unavailable
+        return derived.samples, derived.unavailable, derived.warming
 
 
 def run_forever(

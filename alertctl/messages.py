@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alertctl.model import NEVER, Alert, Labels, Op, Rule, Sample, Severity, Unit
+from alertctl.model import NEVER, Alert, Labels, Op, Rule, Sample, Severity, Unit, Warming
 from alertctl.units import human, human_seconds, metric_value, percent_number, plain, unit_of
 
 
@@ -119,3 +119,8 @@ def data_back(rule: Rule, sample: Sample, host: str) -> str:
     if rule.forecast is not None:
         return f"{subject(rule.metric, rule.match)} has a forecast again ({_time_left(rule, sample.value)}) on {host}"
     return f"{subject(rule.metric, rule.match)} is reporting again ({_number(sample.value, rule.metric)}) on {host}"
+
+
+def warming_up(rule: Rule, early: Warming, host: str) -> str:
+    """A forecast rule's metric reports again but its trend is not there yet."""
+    return f"{subject(rule.metric, early.labels)} is reporting again (forecast warming up: {early.reason}) on {host}"

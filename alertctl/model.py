@@ -140,6 +140,17 @@ class Unavailable:
 
 
 @dataclass(frozen=True)
+class Warming:
+    """A forecast rule's series whose history does not yet cover half its window (a fresh
+    install, a restart after a long stop): not blind, since its metric reports, but with no
+    trend to judge yet. Neither breached nor cleared, never `nodata`, never an alert."""
+
+    rule: str
+    labels: Labels
+    reason: str
+
+
+@dataclass(frozen=True)
 class Level:
     """A threshold, optionally with its own wait (`{ value = 1, for = "15m" }`)."""
 

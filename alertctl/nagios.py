@@ -2,6 +2,8 @@
 
 Follows the plugin guidelines: `'label'=value[UOM];warn;crit;min;max`, plain
 decimals, ranges as Nagios reads them (`80` alerts above 80, `20:` below 20).
+A forecast rule's item is its time left in whole seconds, labelled with the rule and
+mount (`'disk-filling /'=32400s;86400:;;0`): less is worse, so its ranges end in `:`.
 A label is quoted unless it is plain (`q.value`), a `'` in it doubled; `=`, `|`
 and control characters, which no quoting makes safe, become `_`.
 """
@@ -14,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from alertctl.catalog import SYSTEM_METRICS
 from alertctl.messages import subject
-from alertctl.model import Alert, Level, Op, Rule, Sample, Severity, Unit
+from alertctl.model import Alert, Level, Op, Rule, Sample, Severity, Unit, Warming
 from alertctl.units import unit_of
 
 _MAXIMUM = {spec.name: spec.maximum for spec in SYSTEM_METRICS if spec.maximum is not None}
@@ -47,9 +49,10 @@ def state_of(open_alerts: Sequence[Alert], blind: Mapping[str, str] | None = Non
 
 def status_line(
     state: State, open_alerts: Sequence[Alert], samples: Sequence[Sample], rules: Sequence[Rule],
-    blind: Mapping[str, str] | None = None,
+    blind: Mapping[str, str] | None = None, warming: Sequence[Warming] = (),
 ) -> str:
-    """The firing rules first; the rules without data after them (or alone: `UNKNOWN - no data: …`)."""
+    """The firing rules first; the rules without data after them (or alone: `UNKNOWN - no data: …`);
+    last, forecast rules still warming up, which change nothing in the state."""
     parts = []
     if open_alerts:
         ordered = sorted(open_alerts, key=lambda a: (-a.severity, a.rule))
@@ -57,7 +60,11 @@ def status_line(
     if blind:
         unseen = "no data: " + ", ".join(f"{rule} ({_one_line(why)})" for rule, why in sorted(blind.items()))
         parts.insert(0 if state is State.UNKNOWN else len(parts), unseen)
-    summary = "; ".join(parts) or f"{len(rules)} rules, no open alerts"
+    if not parts:
+        parts.append(f"{len(rules)} rules, no open alerts")
+    if warming:
+        parts.append("warming up: " + ", ".join(sorted({_UNSAFE.sub("_", subject(w.rule, w.labels)) for w in warming})))
+    summary = "; ".join(parts)
     perf = " ".join(perfdata(sample, rules) for sample in samples)
     return f"ALERTCTL {state.name} - {summary}" + (f" | {perf}" if perf else "")
 
@@ -79,8 +86,10 @@ def _alert_name(alert: Alert) -> str:
 
 
 def perfdata(sample: Sample, rules: Sequence[Rule]) -> str:
-    unit = unit_of(sample.metric)
     rule = next((r for r in rules if r.selects(sample)), None)
+    if sample.trend is not None and rule is not None:
+        return _time_left(sample, rule)
+    unit = unit_of(sample.metric)
     fields = [
         f"{decimal(sample.value, unit)}{unit.value}",
         _range(rule, _threshold(rule, State.WARNING)) if rule else "",
@@ -96,6 +105,17 @@ def perfdata(sample: Sample, rules: Sequence[Rule]) -> str:
 def _threshold(rule: Rule, state: State) -> Level | None:
     """Perfdata has warn and crit only: the mildest level that `check` reports as that state."""
     return next((level for severity, level in rule.levels() if _STATES[severity] is state), None)
+
+
+def _time_left(sample: Sample, rule: Rule) -> str:
+    """A forecast rule's derived sample: seconds left (a century when not heading there)."""
+    fields = [
+        f"{round(sample.value)}s",
+        _range(rule, _threshold(rule, State.WARNING)),
+        _range(rule, _threshold(rule, State.CRITICAL)),
+        "0",
+    ]
+    return f"{_label(subject(rule.name, sample.labels))}={';'.join(fields)}"
 
 
 def _label(text: str) -> str:

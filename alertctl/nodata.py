@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from alertctl import messages
-from alertctl.model import Blind, Change, OpenAlert, Rule, Sample, SeriesKey, Severity, Transition, Unavailable
+from alertctl.model import Blind, Change, OpenAlert, Rule, Sample, SeriesKey, Severity, Transition, Unavailable, Warming
 from alertctl.waits import waited
 
 
@@ -49,9 +49,13 @@ def follow(
     now: float,
     host: str,
     max_gap: float,
+    warming: Sequence[Warming] = (),
 ) -> Spells:
     """A spell older runs saw continues unless nobody looked for `max_gap` (a paused cron):
-    time nobody sampled is not time without data, just as it is not time in breach."""
+    time nobody sampled is not time without data, just as it is not time in breach.
+
+    A forecast rule `warming` up is not blind: its metric reports, the trend is still to come.
+    """
     spells = Spells({}, [], set())
     for rule in rules:
         key = key_of(rule)
@@ -68,6 +72,12 @@ def follow(
             if alert is not None:
                 spells.watched.add(key)
                 spells.transitions.append(_back(rule, alert, seen, now, host))
+            continue
+        early = next((w for w in warming if w.rule == rule.name), None)
+        if early is not None:
+            if alert is not None:
+                spells.watched.add(key)
+                spells.transitions.append(_reporting(rule, alert, early, now, host))
             continue
         since = previous.since if previous is not None and now - previous.last_at <= max_gap else now
         spell = Blind(since, now, reason_for(rule, unavailable))
@@ -101,6 +111,14 @@ def _judge(
         return None
     change, alert_id = (Change.OPENED, None) if recovered is None else (Change.REOPENED, recovered.id)
     return Transition(change, key_of(rule), rule.metric, severity, now, message=message, alert_id=alert_id)
+
+
+def _reporting(rule: Rule, alert: OpenAlert, early: Warming, now: float, host: str) -> Transition:
+    """Samples are back, the forecast still warming up: the rule is not blind any more."""
+    return Transition(
+        Change.RESOLVED, alert.key, rule.metric, alert.severity, now,
+        message=messages.warming_up(rule, early, host), alert_id=alert.id,
+    )
 
 
 def _back(rule: Rule, alert: OpenAlert, sample: Sample, now: float, host: str) -> Transition:

@@ -3,9 +3,11 @@
 The engine judges a forecast rule like any other, on a sample derived here: the
 seconds until the metric reaches `reaches`, marked with the rule it is for so that
 no other rule judges it. A fit the history cannot support yet (the window not half
-covered, fewer than 10 samples) is reported as unavailable, so the rule is
-`nodata` through the usual machinery, never silently ok; a flat or falling trend is
-a number (`forecast.NEVER`), which is simply no breach.
+covered) is `WarmingUp`: the metric reports, the trend is not there yet, so the rule
+neither judges nor is blind. One the history cannot support although it spans the
+window (fewer than 10 samples: sampled too sparsely) is reported as unavailable, so the
+rule is `nodata` through the usual machinery, never silently ok; a flat or falling
+trend, or a value short of `from`, is a number (`forecast.NEVER`), which is simply no breach.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from alertctl.forecast import NoData, outlook
-from alertctl.model import Forecast, Labels, Rule, Sample, Trend, Unavailable
+from alertctl.forecast import NoData, WarmingUp, outlook, short_of_from
+from alertctl.model import Forecast, Labels, Rule, Sample, Trend, Unavailable, Warming
 
 if TYPE_CHECKING:
     from alertctl.store.history.read import Point
@@ -30,6 +32,7 @@ UNREADABLE = "forecast: the history cannot be read while the database refuses wr
 class Derived:
     samples: list[Sample] = field(default_factory=list)
     unavailable: list[Unavailable] = field(default_factory=list)
+    warming: list[Warming] = field(default_factory=list)
 
 
 def derive(conn: sqlite3.Connection | None, rules: Sequence[Rule], samples: Sequence[Sample], now: float) -> Derived:
@@ -45,13 +48,18 @@ def derive(conn: sqlite3.Connection | None, rules: Sequence[Rule], samples: Sequ
         for sample in samples:
             if sample.trend is not None or sample.metric != rule.metric or not set(rule.match) <= set(sample.labels):
                 continue
-            if conn is None:
+            if short_of_from(rule.forecast, sample.value):  # most disks, most of the time: no history read
+                found = outlook(rule.forecast, [now], [sample.value], now)
+            elif conn is None:
                 derived.unavailable.append(Unavailable(rule.metric, UNREADABLE, sample.labels))
                 continue
-            times, values = _before(conn, rule.metric, sample.labels, rule.forecast, now)
-            found = outlook(rule.forecast, [*times, now], [*values, sample.value], now)
+            else:
+                times, values = _before(conn, rule.metric, sample.labels, rule.forecast, now)
+                found = outlook(rule.forecast, [*times, now], [*values, sample.value], now)
             if isinstance(found, NoData):
                 derived.unavailable.append(Unavailable(rule.metric, f"forecast: {found.reason}", sample.labels))
+            elif isinstance(found, WarmingUp):
+                derived.warming.append(Warming(rule.name, sample.labels, found.reason))
             else:
                 trend = Trend(rule.name, found.per_hour)
                 derived.samples.append(Sample(rule.metric, found.seconds_left, sample.labels, trend))

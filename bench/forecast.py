@@ -1,8 +1,8 @@
 """How well a disk-filling forecast warns: lead time, false alarms, accuracy of the time left.
 
 Synthetic 100 GiB disks, sampled every 5 minutes (what the 5-minute rollups give),
-are fed through the real code: the rule is the contract's example read by the config
-loader (`forecast = { reaches = 100, window = "6h", confirm = "24h", from = 60 }`,
+are fed through the real code: the rule is the built-in `disk-filling` (the contract's
+example, from `alertctl.config.defaults`) read by the config loader (`forecast = { reaches = 100, window = "6h", confirm = "24h", from = 60 }`,
 `warning = "24h"`, `for = "30m"`, `clear = "36h"`, as the design notes recommend,
 ../shared/HISTORY.md); `alertctl.forecast.outlook` turns the history up to each moment
 into seconds left, the derived sample `alertctl.trends` would make of it, and the
@@ -36,14 +36,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from alertctl.config.load import to_runtime
 from alertctl.config.schema import Settings
 from alertctl.engine import Policy, evaluate
-from alertctl.forecast import NoData, Outlook, outlook
+from alertctl.config.defaults import DEFAULT_RULES
+from alertctl.forecast import NoData, Outlook, WarmingUp, outlook
 from alertctl.model import Change, OpenAlert, Sample, SeriesKey, Track, Trend
 
 HOUR, DAY, STEP = 3600.0, 86400.0, 300.0
-RULE = to_runtime(Settings.model_validate({"rules": [{
-    "name": "disk-filling", "metric": "disk.percent", "warning": "24h", "for": "30m", "clear": "36h",
-    "forecast": {"reaches": 100, "window": "6h", "confirm": "24h", "from": 60},
-}]}), "bench").rules[0]
+BUILT_IN = [rule for rule in DEFAULT_RULES if rule["name"] == "disk-filling"]
+RULE = to_runtime(Settings.model_validate({"rules": BUILT_IN}), "bench").rules[0]  # the rule alertctl ships
 assert RULE.forecast is not None
 FORECAST = RULE.forecast
 NOISE = random.Random(16)
@@ -57,9 +56,9 @@ class Judge:
     open: dict[SeriesKey, OpenAlert] = field(default_factory=dict)
     opened_at: list[float] = field(default_factory=list)
 
-    def step(self, now: float, found: Outlook | NoData) -> None:
-        """The derived sample `alertctl.trends` makes of `found`, or none (the rule has no data)."""
-        samples = [] if isinstance(found, NoData) else [
+    def step(self, now: float, found: Outlook | WarmingUp | NoData) -> None:
+        """The derived sample `alertctl.trends` makes of `found`, or none (warming up, no data)."""
+        samples = [] if not isinstance(found, Outlook) else [
             Sample(RULE.metric, found.seconds_left, (), Trend(RULE.name, found.per_hour))]
         outcome = evaluate([RULE], samples, self.tracks, self.open, {}, now, Policy("bench", 7 * DAY))
         self.tracks = outcome.tracks
@@ -81,7 +80,7 @@ def replay(curve: Callable[[float], float], days: float) -> tuple[list[float], l
     for i, now in enumerate(times):
         first = bisect.bisect_left(times, now - span)
         found = outlook(FORECAST, times[first:i + 1], values[first:i + 1], now)
-        left = None if isinstance(found, NoData) else found.seconds_left
+        left = found.seconds_left if isinstance(found, Outlook) else None
         lefts.append(left if left is not None else float("nan"))
         judge.step(now, found)
     return times, values, lefts, judge

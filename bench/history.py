@@ -51,6 +51,7 @@ from alertctl.metrics.collector import Reading  # noqa: E402
 from alertctl.model import Sample, make_labels  # noqa: E402
 from alertctl.store import history  # noqa: E402
 from alertctl.store.db import open_database, transaction  # noqa: E402
+from alertctl.store.history.size import estimate  # noqa: E402
 
 INTERVAL = 10.0
 MOUNTS = ("/", "/var", "/home", "/boot")
@@ -178,6 +179,9 @@ class Scripted:
     def advance(self) -> None:
         self.reading = Reading(self.source.next())
 
+    def top_processes(self, wanted: object, reading: Reading) -> dict[str, list[dict[str, object]]]:
+        return {}  # no process table: the scripted values never breach a rule that wants one
+
 
 def cycle_cost(with_history: Path, without: Path, cycles: int, start: float) -> tuple[float, float]:
     """Median seconds per cycle, with and without history, interleaved in this run."""
@@ -187,7 +191,8 @@ def cycle_cost(with_history: Path, without: Path, cycles: int, start: float) -> 
     scripted = Scripted(source)
     for path, enabled in ((with_history, True), (without, False)):
         runner = Runner(config, open_database(path))
-        runner.configure(config.__class__(**{**config.__dict__, "history": History(enabled=enabled)}))
+        rules = config.rules if enabled else tuple(r for r in config.rules if r.forecast is None)  # as when loaded
+        runner.configure(config.__class__(**{**config.__dict__, "history": History(enabled=enabled), "rules": rules}))
         runner.collector = scripted  # type: ignore[assignment]
         runners.append((runner, []))
     for n in range(cycles):
@@ -269,6 +274,8 @@ def report(db: Path, days: float, seals: list[float], cycles: int) -> None:
     print(line("file with default retention", settled / 1e6, "MB", TARGETS["file_mb"],
                f"  [32 d raw, 90 d of 5 min ({per_row['5m']:.0f} B per hour row), "
                f"2 y hourly ({per_row['1h']:.0f} B per day row); {size / 1e6:.1f} MB after {days:g} days]"))
+    guess = estimate(30, INTERVAL, History()).total
+    print(f"{'  config show estimates':<38} {guess / 1e6:>9.1f} MB  [{guess / settled - 1:+.0%} against this run]")
     print(line("hourly seal, median CPU", statistics.median(seals) * 1000, "ms", TARGETS["seal_ms"],
                f"  [worst {max(seals) * 1000:.1f} ms over {len(seals)} seals; the whole sealing cycle, 30 series]"))
     print(f"{'cycles written':<38} {cycles:>9}")

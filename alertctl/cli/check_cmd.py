@@ -50,7 +50,8 @@ def check(
             "rules": rule_states(session.config.rules, cycle),
         }))
     else:
-        print(status_line(state, cycle.open_alerts, cycle.reading.samples, session.config.rules, blind))
+        samples = [*cycle.reading.samples, *cycle.derived]
+        print(status_line(state, cycle.open_alerts, samples, session.config.rules, blind, cycle.warming))
     raise typer.Exit(int(state))
 
 
@@ -72,7 +73,8 @@ def watched_blind(rules: Sequence[Rule], cycle: Cycle) -> dict[str, str]:
 def rule_states(rules: Sequence[Rule], cycle: Cycle) -> list[dict[str, object]]:
     """Per rule and label set: ok, pending (breached, waiting on `for`/`consecutive`) or firing;
     a rule without a sample is one entry, `nodata`, with the reason (and, once its no-data
-    alert is open, that alert's severity)."""
+    alert is open, that alert's severity); a forecast rule's series with too short a history
+    yet is `warming`, with the reason (or `firing` while an alert it held stays open)."""
     firing = {(a.rule, make_labels(a.series)): a for a in cycle.open_alerts if not a.nodata}
     unseen = {a.rule: a.severity.label for a in cycle.open_alerts if a.nodata}
     states: list[dict[str, object]] = []
@@ -81,7 +83,7 @@ def rule_states(rules: Sequence[Rule], cycle: Cycle) -> list[dict[str, object]]:
             states.append({"rule": rule.name, "state": "nodata", "severity": unseen.get(rule.name), "value": None,
                            "labels": dict(rule.match), "reason": cycle.blind[rule.name].reason})
             continue
-        for sample in (s for s in cycle.reading.samples if rule.selects(s)):
+        for sample in (s for s in [*cycle.reading.samples, *cycle.derived] if rule.selects(s)):
             alert = firing.get((rule.name, sample.labels))
             severity = alert.severity if alert else breached(rule, sample.value)
             states.append({
@@ -91,4 +93,9 @@ def rule_states(rules: Sequence[Rule], cycle: Cycle) -> list[dict[str, object]]:
                 "value": sample.value,
                 "labels": dict(sample.labels),
             })
+        for early in (w for w in cycle.warming if w.rule == rule.name):
+            held = firing.get((rule.name, early.labels))
+            states.append({"rule": rule.name, "state": "firing" if held else "warming",
+                           "severity": held.severity.label if held else None, "value": None,
+                           "labels": dict(early.labels), "reason": early.reason})
     return states

@@ -11,6 +11,7 @@ from alertctl.cli.present import replaced_note, to_json
 from alertctl.config import locate
 from alertctl.config.runtime import Config
 from alertctl.errors import AlertctlError, ConfigError
+from alertctl.model import Unit
 from alertctl.private import make_folders
 
 app = typer.Typer(help="Write, check and print the configuration.", no_args_is_help=True, rich_markup_mode=None)
@@ -108,5 +109,47 @@ def show(
     if json_:
         print(to_json(data))
         return
-    print(f"# effective config from {effective.source} and ALERTCTL_* variables\n")
+    print(f"# effective config from {effective.source} and ALERTCTL_* variables")
+    print("".join(f"# {line}\n" for line in _history_size(effective)))
     print(tomli_w.dumps(data), end="")
+
+
+def _history_size(effective: Config) -> list[str]:
+    """How big the history settles for this host's series at this interval and retention
+    (`store/history/size.py`: the figures bench/history.py measured)."""
+    from alertctl.durations import format_duration
+    from alertctl.store.history.size import estimate
+    from alertctl.units import human
+
+    settings, interval = effective.history, effective.agent.interval
+    if not settings.enabled:
+        return ["history: off ([history] enabled = false), nothing is kept"]
+    series, mounts = _series(effective)
+    size = estimate(series, interval, settings)
+    per_series = estimate(1, interval, settings).total
+    checks = len(effective.checks)
+    return [
+        f"history: at most {series} series here (the built-in metrics, {_count(mounts, 'file system')}, "
+        f"{_count(checks, 'check')}) sampled every {format_duration(interval)}",
+        f"settle near {human(size.total, Unit.BYTES)}: raw {human(size.raw, Unit.BYTES)} for "
+        f"{format_duration(settings.keep_raw)}, 5-minute {human(size.five_minute, Unit.BYTES)} for "
+        f"{format_duration(settings.keep_5m)}, hourly {human(size.hourly, Unit.BYTES)} for "
+        f"{format_duration(settings.keep_1h)}",
+        f"({human(per_series, Unit.BYTES)} a series; estimated from bench/history.py's measured bytes, "
+        "docs/history.md)",
+    ]
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
+
+
+def _series(effective: Config) -> tuple[int, int]:
+    """The series this config can record on this host, and its file systems: an upper bound, as
+    `watch` samples only the areas its rules read unless it exports."""
+    from alertctl.catalog import SYSTEM_METRICS, check_metrics
+    from alertctl.metrics.disk import mounts
+
+    count = len(mounts())
+    system = sum(count if spec.labels else 1 for spec in SYSTEM_METRICS)
+    return system + sum(len(check_metrics(check.name, check.type)) for check in effective.checks), count

@@ -3,6 +3,8 @@
 `render` is a pure function of a `Screen` and the terminal's size. What matters is on
 top; when the terminal is short, watched metrics give up rows first, then pending
 rules; open alerts never do (past the last row, a line says how many more there are).
+Each watched metric has a sparkline of its last values, kept in memory (`recent`) from
+the cycles themselves: a frame reads nothing from the database's history.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from rich.text import Text
 from alertctl.cli.columns import Cell, Column, lay_out
 from alertctl.cli.live_screen import Screen, State, screen_of
 from alertctl.cli.present import alert_subject, value_text
+from alertctl.cli.recent import Recent, sparkline
 from alertctl.cli.tables import SEVERITY_STYLE, STATUS_STYLE
 from alertctl.loop import Cycle, Runner
 from alertctl.messages import subject, time_left
@@ -33,7 +36,7 @@ PENDING_COLUMNS = (
     Column("Breaching", right=True), Column("Fires after", cut=2, keep=8),
 )
 METRIC_COLUMNS = (
-    Column("Metric", cut=2, keep=14), Column("Value", right=True), Column("State"),
+    Column("Metric", cut=2, keep=14), Column("Value", right=True), Column("Recent"), Column("State"),
     Column("Thresholds", cut=3, keep=10), Column("Rule", cut=1, keep=8),
 )
 _SHORT = {Severity.INFO: "info", Severity.WARNING: "warn", Severity.ERROR: "err", Severity.CRITICAL: "crit"}
@@ -69,6 +72,8 @@ def _header(screen: Screen) -> list[Text]:
         (len(screen.failing_channels), "failing channel" if len(screen.failing_channels) == 1 else "failing channels",
          "bold red"),
     ]
+    if screen.warming:  # named only while there are some: a fresh start's forecasts
+        counts.insert(5, (screen.warming, "warming up", "cyan"))
     second = Text(", ").join(Text(f"{n} {label}", style=style if n else "") for n, label, style in counts)
     if screen.failing_channels:
         second.append(f": {', '.join(screen.failing_channels)}", style="bold red")
@@ -127,6 +132,7 @@ def _metrics(screen: Screen, width: int) -> tuple[str, list[Text]]:
         [
             subject(w.metric, w.labels),
             Text(_value(w.rule, w.value), style=STATE_STYLE[w.state]),
+            Text(sparkline(w.trail), style=STATE_STYLE[w.state]),
             Text(w.state.label, style=STATE_STYLE[w.state]),
             _thresholds(w.rule),
             w.rule.name,
@@ -165,6 +171,7 @@ class LiveView:
     def __init__(self, runner: Runner, interval: Callable[[], float]) -> None:
         self.runner = runner
         self.interval = interval
+        self.recent = Recent()
         self.live = Live(Text("sampling ..."), auto_refresh=False, screen=False)
 
     def __enter__(self) -> LiveView:
@@ -179,6 +186,7 @@ class LiveView:
 
         runner = self.runner
         failing = [channel.channel for channel in failing_channels(runner.conn)]
-        screen = screen_of(cycle, runner.config.rules, runner.policy.host, self.interval(), failing)
+        self.recent.feed(cycle.reading.samples)
+        screen = screen_of(cycle, runner.config.rules, runner.policy.host, self.interval(), failing, self.recent)
         width, height = self.live.console.size
         self.live.update(render(screen, width, height), refresh=True)

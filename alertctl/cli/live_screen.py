@@ -11,6 +11,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from alertctl.cli.recent import Recent
 from alertctl.loop import Cycle
 from alertctl.model import Alert, Labels, Rule, SeriesKey, Severity, Status, Track, make_labels
 
@@ -48,6 +49,8 @@ class Watched:
     labels: Labels
     value: float
     state: State
+    trail: tuple[float, ...] = ()
+    """The metric's recent values, oldest first, from memory (`recent.Recent`)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class Screen:
     cost: Cost | None = None
     nodata: int = 0
     """Rules that could not judge this cycle (no sample)."""
+    warming: int = 0
+    """Forecast rules' series with too short a history for a trend yet: not judged, not blind."""
     failing_channels: Sequence[str] = ()
     """Names of the channels whose latest delivery failed."""
 
@@ -79,9 +84,10 @@ class Screen:
 
 def screen_of(
     cycle: Cycle, rules: Sequence[Rule], host: str, interval: float, failing_channels: Sequence[str] = (),
+    recent: Recent | None = None,
 ) -> Screen:
-    """The screen for `cycle`: open alerts sorted, pending rules from the tracks, watched metrics,
-    rules without data and the channels whose last delivery failed."""
+    """The screen for `cycle`: open alerts sorted, pending rules from the tracks, watched metrics
+    (with their `recent` values), rules without data and the channels whose last delivery failed."""
     alerts = sorted(
         (alert.effective(cycle.at) for alert in cycle.open_alerts),
         key=lambda alert: (alert.severity, alert.started_at, alert.id), reverse=True,
@@ -89,8 +95,9 @@ def screen_of(
     firing = {SeriesKey(alert.rule, make_labels(alert.series)) for alert in alerts}
     pending = pending_rules(rules, cycle.tracks, firing, cycle.at, _values(cycle))
     waiting = {SeriesKey(p.rule.name, p.labels) for p in pending}
-    return Screen(host, cycle.at, interval, alerts, pending, watched(rules, cycle, firing, waiting), _cost(cycle),
-                  nodata=len(cycle.blind), failing_channels=failing_channels)
+    rows = watched(rules, cycle, firing, waiting, recent or Recent())
+    return Screen(host, cycle.at, interval, alerts, pending, rows, _cost(cycle),
+                  nodata=len(cycle.blind), warming=len(cycle.warming), failing_channels=failing_channels)
 
 
 def _cost(cycle: Cycle) -> Cost | None:
@@ -124,13 +131,17 @@ def pending_rules(
     return sorted(found, key=lambda p: (p.severity, -p.since), reverse=True)
 
 
-def watched(rules: Sequence[Rule], cycle: Cycle, firing: set[SeriesKey], waiting: set[SeriesKey]) -> list[Watched]:
-    """Every sample a rule selects, firing ones first, then pending, then in rule order."""
+def watched(
+    rules: Sequence[Rule], cycle: Cycle, firing: set[SeriesKey], waiting: set[SeriesKey], recent: Recent,
+) -> list[Watched]:
+    """Every sample a rule selects, firing ones first, then pending, then in rule order; each with
+    its metric's recent values (a forecast rule's row: the metric it forecasts)."""
     rows = []
     for rule in rules:
         for sample in [*cycle.reading.samples, *cycle.derived]:
             if rule.selects(sample):
                 key = SeriesKey(rule.name, sample.labels)
                 state = State.FIRING if key in firing else State.PENDING if key in waiting else State.OK
-                rows.append(Watched(rule, sample.metric, sample.labels, sample.value, state))
+                trail = recent.trail(sample.metric, sample.labels)
+                rows.append(Watched(rule, sample.metric, sample.labels, sample.value, state, trail))
     return sorted(rows, key=lambda row: row.state, reverse=True)

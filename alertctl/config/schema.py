@@ -19,7 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from alertctl import catalog
 from alertctl.config import keys, runtime
-from alertctl.config.defaults import DEFAULT_RULES
+from alertctl.config.defaults import DEFAULT_RULES, needs_history
 from alertctl.durations import format_duration, parse_duration
 from alertctl.model import CheckType, Op, Severity
 
@@ -420,6 +420,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Settings:
+        if "rules" not in self.model_fields_set and not self.history.enabled:
+            self.rules = [RuleSection.model_validate(r) for r in DEFAULT_RULES if not needs_history(r)]
         if not self.rules:
             raise KeyProblem("rules", "is empty, so nothing would ever alert (leave it out for the built-in rules)")
         if self.agent.retention < self.notify.dedup_window:

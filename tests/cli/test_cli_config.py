@@ -36,7 +36,7 @@ def test_init_writes_a_private_starter_file_that_validates(tmp_path: Path) -> No
     assert "[[rules]]" in target.read_text()
     checked = run_cli("config", "validate", str(target))
     assert checked.returncode == 0, checked.stderr
-    assert "ok (6 rules, 0 checks, 0 channels)" in checked.stdout
+    assert "ok (7 rules, 0 checks, 0 channels)" in checked.stdout
 
 
 def test_init_without_a_path_writes_the_user_config(isolated_home: Path) -> None:
@@ -80,7 +80,8 @@ def test_validate_a_good_file(rig: Rig) -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (f"{rig.config}: ok (1 rules, 1 checks, 0 channels); replaces the built-in "
-                                     "rules: cpu-high, memory-high, swap-high, load-high, disk-full, inodes-full")
+                                     "rules: cpu-high, memory-high, swap-high, load-high, disk-full, disk-filling, "
+                                     "inodes-full")
 
 
 def test_validate_names_file_key_and_problem_exactly(tmp_path: Path) -> None:
@@ -307,3 +308,77 @@ def test_watch_takes_config_and_db_after_its_name(rig: Rig, isolated_home: Path)
     assert "opened #1 q-high" in result.stdout
     assert rig.db.exists()
     assert not (isolated_home / ".local" / "state" / "alertctl").exists()
+
+
+# -- config show: how big the history grows ----------------------------------------------
+
+BENCH_BYTES_PER_SERIES = 15.9e6 / 30
+"""bench/history.py's file with the default retention: 15.9 MB for 30 series at 10 s (docs/history.md)."""
+_SIZE = {"B": 1, "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3}
+
+
+def _size(text: str) -> float:
+    number, unit = text.split()
+    return float(number) * _SIZE[unit]
+
+
+def _history_lines(output: str) -> tuple[int, dict[str, float], float]:
+    """The series counted, the sizes named (`total`, `raw`, `5-minute`, `hourly`) and the size a series."""
+    import re
+
+    comments = " ".join(line.lstrip("# ") for line in output.splitlines() if line.startswith("#"))
+    found = re.search(r"at most (\d+) series here .*? settle near ([\d.]+ \w+): raw ([\d.]+ \w+) for \S+ "
+                      r"5-minute ([\d.]+ \w+) for \S+ hourly ([\d.]+ \w+) for \S+ \(([\d.]+ \w+) a series;", comments)
+    assert found, comments
+    series, total, raw, five, hourly, each = found.groups()
+    sizes = {"total": _size(total), "raw": _size(raw), "5-minute": _size(five), "hourly": _size(hourly)}
+    return int(series), sizes, _size(each)
+
+
+def test_show_says_how_big_the_history_grows_as_the_bench_measured(tmp_path: Path) -> None:
+    import tomllib
+
+    config = write(tmp_path / "c.toml", """
+        [[checks]]
+        name = "q"
+        type = "command"
+        command = ["true"]
+        """)
+
+    result = run_cli("config", "show", "-c", str(config))
+
+    assert result.returncode == 0, result.stderr
+    series, sizes, each = _history_lines(result.stdout)
+    assert series >= 14 + 5 + 3  # the built-ins without disks, one file system at least, the check's 3
+    assert 0.8 * BENCH_BYTES_PER_SERIES <= each <= 1.2 * BENCH_BYTES_PER_SERIES
+    assert sizes["total"] == pytest.approx(series * each, rel=0.01)
+    assert sizes["total"] == pytest.approx(sizes["raw"] + sizes["5-minute"] + sizes["hourly"], rel=0.01)
+    assert tomllib.loads(result.stdout)["history"]["keep_raw"] == "32d"  # the comments keep it a TOML file
+
+
+def test_the_estimate_follows_the_interval_and_the_retention(tmp_path: Path) -> None:
+    default = _history_lines(run_cli("config", "show", "-c", str(write(tmp_path / "a.toml", ""))).stdout)
+    config = write(tmp_path / "b.toml", """
+        [agent]
+        interval = "1m"
+
+        [history]
+        keep_raw = "7d"
+        keep_1h = "1y"
+        """)
+    sparse = _history_lines(run_cli("config", "show", "-c", str(config)).stdout)
+
+    assert sparse[0] == default[0]
+    from alertctl.store.history.size import PAYLOAD_BYTES_PER_SAMPLE as SAMPLE, RAW_ROW_BYTES as ROW
+
+    fewer = (ROW + SAMPLE * 60) / (ROW + SAMPLE * 360)  # a sixth of the samples, in as many hourly rows
+    assert sparse[1]["raw"] == pytest.approx(default[1]["raw"] * 7 / 32 * fewer, rel=0.02)
+    assert sparse[1]["5-minute"] == default[1]["5-minute"]
+    assert sparse[1]["hourly"] == pytest.approx(default[1]["hourly"] / 2, rel=0.01)
+
+
+def test_show_says_history_is_off_when_it_is(tmp_path: Path) -> None:
+    result = run_cli("config", "show", "-c", str(write(tmp_path / "c.toml", "[history]\nenabled = false\n")))
+
+    assert result.returncode == 0, result.stderr
+    assert "# history: off ([history] enabled = false), nothing is kept" in result.stdout

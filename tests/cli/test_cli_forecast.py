@@ -7,16 +7,19 @@ injected times a second apart, so a 20-second window fills without waiting.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from io import StringIO
 from pathlib import Path
 
+import tomli_w
 from rich.console import Console
 
 from alertctl.cli.live import render
-from alertctl.cli.live_screen import screen_of
+from alertctl.cli.live_screen import Screen, screen_of
 from alertctl.config import load_config
+from alertctl.config.defaults import DEFAULT_RULES
 from tests.cli.conftest import Rig
 
 T = 1_800_000_000.0
@@ -36,22 +39,26 @@ clear = "90s"
 
 
 def _climb(rig: Rig, start: float, per_second: float, seconds: int, at: float = T) -> list[str]:
-    """One cycle a second from `at` while the value climbs; the rules without data after each cycle."""
-    blind = []
+    """One cycle a second from `at` while the value climbs; after each cycle, why q-filling
+    judged nothing (`nodata: …`, `warming: …`), or "" when it judged the time left."""
+    states = []
     for i in range(seconds):
         rig.set_value(round(start + per_second * i, 3))
         cycle = rig.cycle_at(at + i)
-        blind.append(cycle.blind["q-filling"].reason if "q-filling" in cycle.blind else "")
-    return blind
+        warming = [w.reason for w in cycle.warming if w.rule == "q-filling"]
+        blind = cycle.blind["q-filling"].reason if "q-filling" in cycle.blind else ""
+        states.append(f"nodata: {blind}" if blind else f"warming: {warming[0]}" if warming else "")
+    return states
 
 
 def test_a_climbing_value_opens_a_warning_before_it_reaches_the_limit(rig: Rig) -> None:
     rig.configure(FILLING)
 
-    blind = _climb(rig, 50, 1.0, 12)  # 100 at second 50
+    states = _climb(rig, 50, 1.0, 12)  # 100 at second 50
 
-    assert blind[0].startswith("forecast: 1 sample in the last 20s")  # no data until 10 samples
-    assert blind[-1] == ""
+    assert states[0] == "warming: samples cover 0s of the 20s window, a forecast needs half"
+    assert states[9] == "warming: samples cover 9s of the 20s window, a forecast needs half"
+    assert states[10:] == ["", ""]  # half the window covered, 11 samples: judged
     (alert,) = rig.open_alerts()
     assert alert["rule"] == "q-filling" and alert["severity"] == "warning"
     assert alert["metric"] == "q.value"
@@ -95,13 +102,87 @@ def test_a_falling_series_opens_nothing(rig: Rig) -> None:
     assert rig.alerts() == []
 
 
-def test_check_says_unknown_while_the_history_is_too_short(rig: Rig) -> None:
+def test_check_says_ok_and_warming_up_while_the_history_is_too_short(rig: Rig) -> None:
+    """A fresh install: the metric reports, the trend needs time. Not UNKNOWN, not an alert."""
     rig.configure(FILLING)
 
     result = rig.check()
 
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith("ALERTCTL OK - 1 rules, no open alerts; warming up: q-filling | ")
+    assert "no data" not in result.stdout
+    again = rig.check("--json")
+    assert again.returncode == 0, again.stdout
+    (state,) = json.loads(again.stdout)["rules"]
+    assert {k: v for k, v in state.items() if k != "reason"} == {
+        "rule": "q-filling", "state": "warming", "severity": None, "value": None, "labels": {}}
+    assert re.fullmatch(r"samples cover \d+s of the 20s window, a forecast needs half", state["reason"])
+
+
+def test_check_is_unknown_when_the_forecast_rules_metric_stops(rig: Rig) -> None:
+    """Warming up is for a metric that reports; one that gives no sample is blind as ever."""
+    rig.configure(FILLING)
+    rig.set_value("")
+
+    result = rig.check()
+
     assert result.returncode == 3, result.stdout
-    assert "no data: q-filling (forecast: 1 sample in the last 20s, a forecast needs 10)" in result.stdout
+    assert result.stdout.startswith("ALERTCTL UNKNOWN - no data: q-filling (")
+    assert "warming" not in result.stdout
+
+
+def _built_in_filling_on_q() -> str:
+    """The shipped disk-filling rule, read from the built-in table, watching q.value instead."""
+    (built_in,) = [dict(rule) for rule in DEFAULT_RULES if rule["name"] == "disk-filling"]
+    return tomli_w.dumps({"rules": [built_in | {"metric": "q.value"}]})
+
+
+def test_the_built_in_forecast_rule_warms_up_above_from_and_is_plainly_ok_below_it(rig: Rig) -> None:
+    rig.configure(_built_in_filling_on_q())
+    rig.set_value(70)
+
+    above = rig.check("--json")
+
+    assert above.returncode == 0, above.stdout
+    (state,) = json.loads(above.stdout)["rules"]
+    assert (state["rule"], state["state"], state["value"]) == ("disk-filling", "warming", None)
+    assert state["reason"].endswith("of the 6h window, a forecast needs half")
+
+    rig.set_value(40)
+    below = rig.check()
+
+    assert below.returncode == 0, below.stdout
+    assert below.stdout.startswith("ALERTCTL OK - 1 rules, no open alerts | ")  # neither warming nor no data
+    assert " disk-filling=3153600000s;86400:;;0" in below.stdout  # time left: never (a century)
+
+
+def test_a_fresh_database_with_the_built_in_rules_checks_ok_without_no_data(rig: Rig) -> None:
+    """Every fresh install: disk-filling has no history yet. Its mounts are below 60 % (ok) or
+    warming up; none is without data, so `check` is not UNKNOWN and opens nothing for it."""
+    rig.configure("")  # the q check only: the built-in rules
+
+    result = rig.check("--json")
+
+    report = json.loads(result.stdout)
+    filling = [r for r in report["rules"] if r["rule"] == "disk-filling"]
+    assert filling and {r["state"] for r in filling} <= {"ok", "warming"}
+    assert result.returncode != 3 and report["status"] != "UNKNOWN"
+    assert all(r["state"] != "nodata" for r in report["rules"])
+    assert not [a for a in report["alerts"] if a["rule"] == "disk-filling"]
+
+
+def test_a_held_forecast_alert_survives_a_long_stop_and_says_so(rig: Rig) -> None:
+    """`watch` stopped for an hour (longer than expire_after): on restart the window holds one
+    sample, so the rule warms up again; its alert stays open (firing) rather than expiring."""
+    rig.configure(FILLING)
+    _climb(rig, 50, 1.0, 12)
+    assert [a["status"] for a in rig.alerts()] == ["firing"]
+
+    rig.set_value(62)
+    cycle = rig.cycle_at(T + 3600)
+
+    assert [w.rule for w in cycle.warming] == ["q-filling"]
+    assert [(a["status"], a["resolution"]) for a in rig.alerts()] == [("firing", None)]
 
 
 def test_config_validate_names_the_bad_forecast_key(rig: Rig) -> None:
@@ -196,3 +277,22 @@ def test_the_live_view_watches_the_time_left(rig: Rig) -> None:
     assert "39s" in shown  # the open alert's value and the watched row, as time left
     row = next(line for line in shown.splitlines() if line.rstrip().endswith("q-filling") and "warn <" in line)
     assert "39s" in row and "warn < 1m, crit < 10s" in row
+
+
+def test_the_live_view_counts_forecasts_warming_up_until_they_judge(rig: Rig) -> None:
+    rig.configure(FILLING)
+    rules = load_config(rig.config, use_cache=False).rules
+    rig.set_value(50)
+
+    early = screen_of(rig.cycle_at(T), rules, "web-01", 1.0)
+    header = _header_of(early)
+
+    assert early.warming == 1 and "0 no data, 1 warming up" in header
+    _climb(rig, 50, 0.0, 12, at=T + 1)
+    assert "warming" not in _header_of(screen_of(rig.cycle_at(T + 13), rules, "web-01", 1.0))
+
+
+def _header_of(screen: Screen) -> str:
+    out = StringIO()
+    Console(file=out, width=120, height=40, color_system=None).print(render(screen, 120, 40))
+    return "\n".join(out.getvalue().splitlines()[:2])

@@ -167,7 +167,7 @@ def test_config_errors_count_the_rest_and_list_them_under_debug_or_validate(rig:
 
 def test_validate_and_watch_name_the_built_in_rules_a_file_replaces(rig: Rig) -> None:
     rig.configure(rig.q_rule() + rig.q_rule("cpu-high").replace('"q.value"', '"cpu.percent"'))
-    replaced = "replaces the built-in rules: memory-high, swap-high, load-high, disk-full, inodes-full"
+    replaced = "replaces the built-in rules: memory-high, swap-high, load-high, disk-full, disk-filling, inodes-full"
 
     validate = run_cli("config", "validate", str(rig.config))
     assert validate.stdout == f"{rig.config}: ok (2 rules, 1 checks, 0 channels); {replaced}\n"
@@ -177,4 +177,4 @@ def test_validate_and_watch_name_the_built_in_rules_a_file_replaces(rig: Rig) ->
 
     builtin = rig.root / "builtin.toml"
     builtin.write_text('[agent]\ninterval = "1h30m"\n')
-    assert run_cli("config", "validate", str(builtin)).stdout == f"{builtin}: ok (6 rules, 0 checks, 0 channels)\n"
+    assert run_cli("config", "validate", str(builtin)).stdout == f"{builtin}: ok (7 rules, 0 checks, 0 channels)\n"

@@ -12,10 +12,11 @@ from rich.console import Console
 from alertctl import engine
 from alertctl.cli.live import render
 from alertctl.cli.live_screen import Cost, Pending, Screen, State, Watched, screen_of
+from alertctl.cli.recent import Recent, sparkline
 from alertctl.config import load_config
 from alertctl.loop import Cycle
 from alertctl.metrics.collector import Reading
-from alertctl.model import Unavailable, Alert, Rule, Sample, Severity, Status
+from alertctl.model import Unavailable, Alert, Rule, Sample, Severity, Status, Trend
 from alertctl.store import alerts
 from alertctl.store.db import open_database, transaction
 from tests.terminal import tmux_pane, wait_for
@@ -83,15 +84,15 @@ def test_at_80_by_24_the_header_counts_then_every_alert_then_pending_then_metric
     first = next(line for line in lines if line.startswith(" 3 "))
     assert first.split()[:6] == ["3", "critical", "firing", "disk-full", "/srv/a", "97%"] and " 1m " in first
     sections = [line for line in lines if line and line[0].isupper() and "(" in line]
-    assert sections == ["Open alerts (3)", "Pending (1)", "Watched metrics (8 of 19)"]
+    assert sections == ["Open alerts (3)", "Pending (1)", "Watched metrics (8 of 22)"]
     assert any(line.startswith("cpu-high  warning  91.3%        30s  2m") for line in lines)
     metric = next(line for line in lines if line.startswith("cpu.percent"))
     assert "pending" in metric and "warn > 85%, crit > 95%" in metric
 
 
 @pytest.mark.parametrize(("height", "sections"), [
-    (24, ["Open alerts (3)", "Pending (1)", "Watched metrics (8 of 19)"]),
-    (17, ["Open alerts (3)", "Pending (1)", "Watched metrics (1 of 19)"]),
+    (24, ["Open alerts (3)", "Pending (1)", "Watched metrics (8 of 22)"]),
+    (17, ["Open alerts (3)", "Pending (1)", "Watched metrics (1 of 22)"]),
     (16, ["Open alerts (3)", "Pending (1)"]),
     (12, ["Open alerts (3)"]),
 ])
@@ -186,3 +187,59 @@ def test_in_a_real_80x24_terminal_every_open_alert_is_on_the_screen(tmp_path: Pa
         [],
     ], shown
     assert lines[1].startswith("3 firing, 0 acked, 0 suppressed"), shown
+
+
+# -- sparklines: recent values from memory -------------------------------------------
+
+
+def test_the_recent_values_are_bounded_per_series_and_a_vanished_series_is_dropped() -> None:
+    recent = Recent(kept=4)
+    for i in range(10):
+        recent.feed([Sample("cpu.percent", float(i)), *([Sample("disk.percent", 50.0, (("mount", "/x"),))] if i < 3 else [])])
+
+    assert recent.trail("cpu.percent", ()) == (6.0, 7.0, 8.0, 9.0)
+    assert recent.trail("disk.percent", (("mount", "/x"),)) == ()  # unmounted 7 cycles ago
+    assert len(recent) == 1
+
+
+def test_a_forecasts_derived_seconds_are_not_kept_as_a_series() -> None:
+    recent = Recent()
+    recent.feed([Sample("disk.percent", 3600.0, (("mount", "/"),), Trend("disk-filling", 1.0)),
+                 Sample("disk.percent", 71.0, (("mount", "/"),))])
+    assert recent.trail("disk.percent", (("mount", "/"),)) == (71.0,)
+
+
+@pytest.mark.parametrize(("values", "drawn"), [
+    ([], ""),
+    ([5.0, 5.0, 5.0], "▁▁▁"),
+    ([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], "▁▂▃▄▅▆▇█"),
+    ([10.0, 90.0, 10.0], "▁█▁"),
+    ([0.0, 0.0, 0.0], "▁▁▁"),
+    ([21.6, 21.6, 21.7, 21.6], "▁▁▂▁"),  # a tick of 0.1 on a disk at 21.6 %: nearly flat
+])
+def test_a_sparkline_scales_from_the_lowest_to_the_highest_value_shown(values: list[float], drawn: str) -> None:
+    assert sparkline(values) == drawn
+
+
+def test_the_live_view_draws_each_watched_metric_from_the_fed_buffer() -> None:
+    """Cycles feed the buffer as `watch` does; the screen is built and drawn without any database."""
+    rules = _builtin_rules()
+    recent = Recent()
+    cycle = None
+    for i in range(14):  # two more than are kept: the oldest two are gone
+        samples = [Sample("cpu.percent", 10.0 * i), Sample("memory.percent", 40.0),
+                   Sample("disk.percent", 71.0 + i, (("mount", "/srv/a"),))]
+        recent.feed(samples)
+        outcome = engine.evaluate(list(rules.values()), samples, {}, {}, {}, AT + i, engine.Policy("web-01"))
+        cycle = Cycle(AT + i, Reading(samples), [], [], tracks=outcome.tracks)
+    assert cycle is not None
+
+    lines = _shown(screen_of(cycle, list(rules.values()), "web-01", 10.0, recent=recent), width=100, height=40)
+
+    rows = {line.split()[0]: line for line in lines if line.startswith(("cpu.percent", "memory.percent"))}
+    assert "▁▂▂▃▄▄▅▅▆▇▇█" in rows["cpu.percent"]  # 20 % to 130 %, twelve values
+    assert "▁" * 12 in rows["memory.percent"]  # flat
+    disk = next(line for line in lines if line.startswith("disk.percent /srv/a") and "disk-full" in line)
+    assert "▁▂▂▃▄▄▅▅▆▇▇█" in disk
+    assert lines[next(i for i, line in enumerate(lines) if line.startswith("Watched metrics")) + 1].split()[:3] == [
+        "Metric", "Value", "Recent"]

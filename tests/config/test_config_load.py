@@ -28,8 +28,21 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_no_file_means_built_in_defaults() -> None:
     config = load_config(None)
     assert config.source == "built-in defaults"
-    assert [r.name for r in config.rules] == ["cpu-high", "memory-high", "swap-high", "load-high", "disk-full", "inodes-full"]
+    assert [r.name for r in config.rules] == [
+        "cpu-high", "memory-high", "swap-high", "load-high", "disk-full", "disk-filling", "inodes-full"
+    ]
     assert config.agent.interval == 10
+    (filling,) = [r for r in config.rules if r.forecast is not None]
+    assert (filling.name, filling.metric, filling.forecast) == ("disk-filling", "disk.percent", Forecast(100, 6 * 3600, 86400, 60))
+    assert [s for s, _ in filling.levels()] == [Severity.WARNING]  # warning only
+    assert (filling.level(Severity.WARNING).value, filling.clear, filling.for_seconds) == (86400, 36 * 3600, 1800)
+
+
+def test_without_history_the_built_in_forecast_rule_is_left_out(tmp_path: Path) -> None:
+    """It could not see anything, and a file that never wrote it must not fail for it."""
+    config = load_config(write(tmp_path, "[history]\nenabled = false\n"), use_cache=False)
+    assert "disk-filling" not in [r.name for r in config.rules]
+    assert "disk-full" in [r.name for r in config.rules]
 
 
 def test_local_file_is_found_and_rules_replace_the_built_ins(tmp_path: Path) -> None:
@@ -41,7 +54,7 @@ def test_local_file_is_found_and_rules_replace_the_built_ins(tmp_path: Path) -> 
 def test_file_without_rules_keeps_the_built_ins(tmp_path: Path) -> None:
     path = write(tmp_path, '[notify.channels.ops]\nurls = ["json://127.0.0.1:9/x"]\n')
     config = load_config(path)
-    assert len(config.rules) == 6
+    assert [r.name for r in config.rules] == [r.name for r in defaults().rules]
     assert config.notify.channels[0].name == "ops"
 
 
@@ -192,7 +205,8 @@ def test_only_the_inodes_rule_may_go_without_data_among_the_built_ins() -> None:
     so its absence is a failed collector and worth an UNKNOWN."""
     rules = defaults().rules
     assert [rule.name for rule in rules if rule.nodata is None] == ["inodes-full"]
-    assert {rule.nodata_after for rule in rules} == {300.0}
+    assert {rule.nodata_after for rule in rules if rule.forecast is None} == {300.0}
+    assert {rule.nodata_after for rule in rules if rule.forecast is not None} == {6 * 3600}  # its window
 
 
 def test_nodata_settings_are_read_and_written_back(tmp_path: Path) -> None:

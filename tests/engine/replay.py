@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from itertools import count
 
 from alertctl.engine import Policy, evaluate
-from alertctl.model import Blind, Change, OpenAlert, Rule, Sample, SeriesKey, Track, Transition, Unavailable
+from alertctl.model import Blind, Change, OpenAlert, Rule, Sample, SeriesKey, Track, Transition, Unavailable, Warming
 
 
 @dataclass
@@ -23,11 +23,12 @@ class Replay:
     blind: dict[str, Blind] = field(default_factory=dict)
 
     def step(
-        self, now: float, samples: Sequence[Sample], unavailable: Sequence[Unavailable] = ()
+        self, now: float, samples: Sequence[Sample], unavailable: Sequence[Unavailable] = (),
+        warming: Sequence[Warming] = (),
     ) -> list[Transition]:
         recent = {k: a for k, (a, at) in self.recovered.items() if now - at <= self.dedup_window}
         outcome = evaluate(self.rules, samples, self.tracks, self.open, recent, now,
-                           Policy(self.host, self.expire_after), unavailable, self.blind)
+                           Policy(self.host, self.expire_after), unavailable, self.blind, warming)
         self.tracks = outcome.tracks
         self.blind = outcome.blind
         return [self._apply(t) for t in outcome.transitions]

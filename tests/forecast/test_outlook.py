@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alertctl.forecast import NEVER, Forecast, NoData, Outlook, outlook
+from alertctl.forecast import NEVER, Forecast, NoData, Outlook, WarmingUp, outlook
 
 HOUR = 3600.0
 NOW = 1_800_000_000.0
@@ -39,17 +39,36 @@ def test_already_there_is_no_time_left() -> None:
     assert outlook(SIX_HOURS, *_series(1.0, 99.0), NOW).seconds_left == 0.0  # type: ignore[union-attr]
 
 
-def test_too_few_samples_or_half_the_window_uncovered_is_no_data() -> None:
+def test_too_few_samples_over_the_window_is_no_data() -> None:
+    """Sampled too sparsely (an hourly cron) for a fit: the rule is blind, and says so."""
     times, values = _series(1.0, 50.0, hours=6, every=2400)  # 10 samples over 6 h
-    assert isinstance(outlook(SIX_HOURS, times[1:], values[1:], NOW), NoData)
-    short = outlook(SIX_HOURS, *_series(1.0, 50.0, hours=2.9), NOW)
-    assert isinstance(short, NoData) and "cover 2h 54m of the 6h window" in short.reason
+    sparse = outlook(SIX_HOURS, times[1:], values[1:], NOW)
+    assert isinstance(sparse, NoData) and sparse.reason == "9 samples in the last 6h, a forecast needs 10"
+    assert isinstance(outlook(SIX_HOURS, times, values, NOW), Outlook)
+
+
+@pytest.mark.parametrize("hours", [0, 0.5, 2.9])
+def test_half_the_window_uncovered_is_warming_up_not_no_data(hours: float) -> None:
+    """A fresh install (one sample), or a restart after a long stop: the metric reports,
+    there is simply no trend yet."""
+    short = outlook(SIX_HOURS, *_series(1.0, 50.0, hours=hours), NOW)
+    assert isinstance(short, WarmingUp)
+    covered = {0: "0s", 0.5: "30m", 2.9: "2h 54m"}[hours]
+    assert short.reason == f"samples cover {covered} of the 6h window, a forecast needs half"
 
 
 def test_below_from_it_is_not_judged_yet() -> None:
     guarded = Forecast(reaches=100, window=6 * HOUR, past=60)
     assert outlook(guarded, *_series(1.0, 50.0), NOW).seconds_left == NEVER  # type: ignore[union-attr]
     assert outlook(guarded, *_series(1.0, 60.0), NOW).seconds_left == pytest.approx(34 * HOUR)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("hours", [0, 1, 6])
+def test_below_from_it_is_plainly_ok_whatever_the_history_holds(hours: float) -> None:
+    """A half-empty disk on a fresh install is not warming up, nor without data: not heading there."""
+    guarded = Forecast(reaches=100, window=6 * HOUR, past=60)
+    times, values = _series(1.0, 50.0, hours=hours, every=2400)  # 1 to 10 samples, all below 60
+    assert outlook(guarded, times, values, NOW) == Outlook(NEVER, pytest.approx(1.0 if hours else 0.0))
 
 
 def test_a_rise_the_longer_span_does_not_confirm_is_not_a_trend() -> None:

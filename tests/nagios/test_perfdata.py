@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from alertctl.catalog import SYSTEM_METRICS, check_metrics
-from alertctl.model import CheckType, Level, Op, Rule, Sample, Severity, make_labels
+from alertctl.model import NEVER, CheckType, Forecast, Level, Op, Rule, Sample, Severity, Trend, Warming, make_labels
 from alertctl.nagios import State, perfdata, status_line
 from tests.alerts import open_alert
 from tests.cli.conftest import Rig
@@ -107,6 +107,31 @@ def test_hostile_mount_points_make_labels_the_grammar_reads_back(mount: str, lab
     (item,) = parse_perfdata(perfdata(Sample("disk.percent", 91.25, make_labels({"mount": mount})), [rule]))
 
     assert item == Item(label, "91.25", "%", "80", "95", "0", "100")
+
+
+FILLING = Rule("disk-filling", "disk.percent", Op.LT, Level(86400), Level(7200), forecast=Forecast(100, 21600))
+
+
+@pytest.mark.parametrize(("left", "shown"), [(32400.4, "32400"), (0.0, "0"), (NEVER, "3153600000")])
+def test_a_forecast_rule_reports_its_time_left_in_seconds_labelled_with_rule_and_mount(
+    left: float, shown: str,
+) -> None:
+    """Less time left is worse: the ranges alert below their bound (`86400:`), as Nagios reads them."""
+    derived = Sample("disk.percent", left, make_labels({"mount": "/var"}), Trend("disk-filling", 1.5))
+    measured = Sample("disk.percent", 71.5, make_labels({"mount": "/var"}))
+
+    state, items = parse_status_line(status_line(State.OK, [], [measured, derived], [FILLING]))
+
+    assert items[1] == Item("disk-filling /var", shown, "s", "86400:", "7200:", "0", None)
+    assert items[0].label == "disk.percent /var" and items[0].value == "71.5"  # the measured value, unchanged
+
+
+def test_forecast_rules_warming_up_are_named_after_the_summary_and_change_nothing() -> None:
+    warming = [Warming("disk-filling", make_labels({"mount": "/var"}), "samples cover 5m of the 6h window")]
+
+    line = status_line(State.OK, [], [], [FILLING], warming=warming)
+
+    assert line == "ALERTCTL OK - 1 rules, no open alerts; warming up: disk-filling /var"
 
 
 def test_many_hostile_items_in_one_status_line_still_split_right() -> None:
