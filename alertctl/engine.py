@@ -31,13 +31,13 @@ from alertctl.waits import waited
 
 
 @dataclass(frozen=True)
-class Policy:
+class Judging:
     host: str
     expire_after: float = 600.0
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Evaluation:
     tracks: dict[SeriesKey, Track]
     transitions: list[Transition]
     blind: dict[str, Blind] = field(default_factory=dict)
@@ -53,11 +53,11 @@ def evaluate(
     open_alerts: Mapping[SeriesKey, OpenAlert],
     recent: Mapping[SeriesKey, OpenAlert],
     now: float,
-    policy: Policy,
+    policy: Judging,
     unavailable: Sequence[Unavailable] = (),
     blind: Mapping[str, Blind] | None = None,
     warming: Sequence[Warming] = (),
-) -> Outcome:
+) -> Evaluation:
     """`recent` maps series to alerts resolved within the dedup window (reopened, not re-announced);
     `unavailable` says why metrics are missing, `blind` is the previous outcome's; `warming` are
     forecast series with no trend yet: neither judged nor blind, and their open alerts held.
@@ -90,7 +90,7 @@ def evaluate(
     held = {SeriesKey(w.rule, w.labels) for w in warming}
     transitions += _expire(rules, new_tracks.keys() | spells.watched | held, open_alerts, now, policy)
     tracks_now = _carry_over(rules, tracks, new_tracks, open_alerts, now, policy)
-    return Outcome(tracks_now, transitions, spells.blind, behind)
+    return Evaluation(tracks_now, transitions, spells.blind, behind)
 
 
 def superseded(track: Track, taken_at: float) -> bool:
@@ -223,7 +223,7 @@ def _worse(rule: Rule, peak: float | None, value: float) -> float:
 
 def _expire(
     rules: Sequence[Rule], seen: Iterable[SeriesKey], open_alerts: Mapping[SeriesKey, OpenAlert],
-    now: float, policy: Policy,
+    now: float, policy: Judging,
 ) -> list[Transition]:
     """Close alerts whose rule is gone, or whose series has sent nothing for `expire_after`."""
     names = {rule.name for rule in rules}
@@ -243,7 +243,7 @@ def _expire(
 
 def _carry_over(
     rules: Sequence[Rule], old: Mapping[SeriesKey, Track], new: dict[SeriesKey, Track],
-    open_alerts: Mapping[SeriesKey, OpenAlert], now: float, policy: Policy,
+    open_alerts: Mapping[SeriesKey, OpenAlert], now: float, policy: Judging,
 ) -> dict[SeriesKey, Track]:
     """Unsampled series keep their runs (unavailable neither breaches nor clears) until they go stale."""
     names = {rule.name for rule in rules}

@@ -1,7 +1,8 @@
 """One cycle (sample, evaluate, record, notify) and the loop that repeats it.
 
-The only place that reads the clock (through `alertctl.clock`): the engine and
-the store are handed `now`. Where the cycle writes (the file, or `watch`'s
+The cycle reads the clock here (through `alertctl.clock`) and hands `now` to the
+engine, the store and notify, which never read it; operator commands in `cli/`
+read it for their own actions (an ack's time, a report's window). Where the cycle writes (the file, or `watch`'s
 in-memory copy) and the wall clock's steps are the `Writer`'s (`writer.py`).
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from alertctl import clock, context, engine
+from alertctl import clock, alert_context, engine
 from alertctl.config.runtime import Config
 from alertctl.metrics.collector import SYSTEM_FAMILIES, Collector, Reading, pinned_mounts
 from alertctl.metrics.cpu import CpuTimes
@@ -97,7 +98,7 @@ class Runner:
             self.collector = fresh
         self.config = config
         self.rules = {rule.name: rule for rule in config.rules}
-        self.policy = engine.Policy(config.agent.hostname, config.agent.expire_after)
+        self.policy = engine.Judging(config.agent.hostname, config.agent.expire_after)
 
     def run_once(self, now: float | None = None) -> Cycle:
         """One cycle at `now`, or at the clock's time (then also noticing a step of the wall clock).
@@ -113,7 +114,7 @@ class Runner:
         at = instant.wall if instant is not None else now
         assert at is not None
         reading = self.collector.collect()
-        top = self.collector.top_processes(context.top_wanted(self.rules, self._preview(reading, at)), reading)
+        top = self.collector.top_processes(alert_context.top_wanted(self.rules, self._preview(reading, at)), reading)
         cycle = self._record(reading, at, instant, top)
         if not self.dry_run:
             notifiers = self._from_memory() if self.writer.in_memory else self.notifiers
@@ -131,7 +132,7 @@ class Runner:
         context without top processes, or a scan nobody needed. A quiet cycle (no cpu, load,
         memory or swap rule in breach) reads nothing for it.
         """
-        if not context.breach_with_top(self.config.rules, reading.samples):
+        if not alert_context.breach_with_top(self.config.rules, reading.samples):
             return []
         recent = alerts.recently_recovered(self.conn, now - self.config.notify.dedup_window)
         return engine.evaluate(
@@ -163,9 +164,9 @@ class Runner:
             recent, now, self.policy, [*reading.unavailable, *unseen], state.load_blind(conn), warming,
         )
         contexts = {
-            t.key: context.gather(self.rules[t.key.rule], t, reading.samples, reading.details, lambda by: top.get(by, []))
+            t.key: alert_context.gather(self.rules[t.key.rule], t, reading.samples, reading.details, lambda by: top.get(by, []))
             for t in outcome.transitions
-            if t.change in context.GATHERED_AT
+            if t.change in alert_context.GATHERED_AT
         }
         recorded = alerts.record(
             conn, outcome.transitions, self.rules, self.policy.host, contexts, self.config.notify.ack_survives_rise

@@ -27,28 +27,28 @@ _CONTROL = re.compile(r"[|\x00-\x1f\x7f]")
 _PLAIN = re.compile(r"[A-Za-z0-9_.:/@%+,-]+")
 
 
-class State(enum.IntEnum):
+class ServiceState(enum.IntEnum):
     OK = 0
     WARNING = 1
     CRITICAL = 2
     UNKNOWN = 3
 
 
-_STATES = {Severity.INFO: State.OK, Severity.WARNING: State.WARNING,
-           Severity.ERROR: State.CRITICAL, Severity.CRITICAL: State.CRITICAL}
+_STATES = {Severity.INFO: ServiceState.OK, Severity.WARNING: ServiceState.WARNING,
+           Severity.ERROR: ServiceState.CRITICAL, Severity.CRITICAL: ServiceState.CRITICAL}
 """Nagios has no level for info (OK, still named in the line) and one for error and critical."""
 
 
-def state_of(open_alerts: Sequence[Alert], blind: Mapping[str, str] | None = None) -> State:
+def state_of(open_alerts: Sequence[Alert], blind: Mapping[str, str] | None = None) -> ServiceState:
     """Worst severity among open alerts, acknowledged and suppressed ones included; with no
     warning or worse, UNKNOWN while any rule (`blind`: rule name to reason, ignored rules
     left out) has no data."""
-    worst = max((_STATES[alert.severity] for alert in open_alerts), default=State.OK)
-    return State.UNKNOWN if worst is State.OK and blind else worst
+    worst = max((_STATES[alert.severity] for alert in open_alerts), default=ServiceState.OK)
+    return ServiceState.UNKNOWN if worst is ServiceState.OK and blind else worst
 
 
 def status_line(
-    state: State, open_alerts: Sequence[Alert], samples: Sequence[Sample], rules: Sequence[Rule],
+    state: ServiceState, open_alerts: Sequence[Alert], samples: Sequence[Sample], rules: Sequence[Rule],
     blind: Mapping[str, str] | None = None, warming: Sequence[Warming] = (),
 ) -> str:
     """The firing rules first; the rules without data after them (or alone: `UNKNOWN - no data: …`);
@@ -59,7 +59,7 @@ def status_line(
         parts.append(", ".join(_alert_name(alert) for alert in ordered))
     if blind:
         unseen = "no data: " + ", ".join(f"{rule} ({_one_line(why)})" for rule, why in sorted(blind.items()))
-        parts.insert(0 if state is State.UNKNOWN else len(parts), unseen)
+        parts.insert(0 if state is ServiceState.UNKNOWN else len(parts), unseen)
     if not parts:
         parts.append(f"{len(rules)} rules, no open alerts")
     if warming:
@@ -92,8 +92,8 @@ def perfdata(sample: Sample, rules: Sequence[Rule]) -> str:
     unit = unit_of(sample.metric)
     fields = [
         f"{decimal(sample.value, unit)}{unit.value}",
-        _range(rule, _threshold(rule, State.WARNING)) if rule else "",
-        _range(rule, _threshold(rule, State.CRITICAL)) if rule else "",
+        _range(rule, _threshold(rule, ServiceState.WARNING)) if rule else "",
+        _range(rule, _threshold(rule, ServiceState.CRITICAL)) if rule else "",
         "0" if unit in (Unit.PERCENT, Unit.BYTES, Unit.SECONDS) else "",
         decimal(_MAXIMUM[sample.metric], unit) if _MAXIMUM.get(sample.metric) else "",
     ]
@@ -102,7 +102,7 @@ def perfdata(sample: Sample, rules: Sequence[Rule]) -> str:
     return f"{_label(subject(sample.metric, sample.labels))}={';'.join(fields)}"
 
 
-def _threshold(rule: Rule, state: State) -> Level | None:
+def _threshold(rule: Rule, state: ServiceState) -> Level | None:
     """Perfdata has warn and crit only: the mildest level that `check` reports as that state."""
     return next((level for severity, level in rule.levels() if _STATES[severity] is state), None)
 
@@ -111,8 +111,8 @@ def _time_left(sample: Sample, rule: Rule) -> str:
     """A forecast rule's derived sample: seconds left (a century when not heading there)."""
     fields = [
         f"{round(sample.value)}s",
-        _range(rule, _threshold(rule, State.WARNING)),
-        _range(rule, _threshold(rule, State.CRITICAL)),
+        _range(rule, _threshold(rule, ServiceState.WARNING)),
+        _range(rule, _threshold(rule, ServiceState.CRITICAL)),
         "0",
     ]
     return f"{_label(subject(rule.name, sample.labels))}={';'.join(fields)}"

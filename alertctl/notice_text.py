@@ -82,7 +82,7 @@ def notify_type(kind: str, severity: Severity) -> str:
     return _NOTIFY_TYPES[severity]
 
 
-def render(
+def compose(
     alert: Alert, kind: str, reason: str, title_template: str | None = None, body_template: str | None = None
 ) -> Rendered:
     values = _Safe(fields(alert, kind, reason))

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from alertctl.config.load import to_runtime
 from alertctl.config.schema import Settings
-from alertctl.engine import Policy, evaluate
+from alertctl.engine import Judging, evaluate
 from alertctl.config.defaults import DEFAULT_RULES
 from alertctl.forecast import NoData, Outlook, WarmingUp, outlook
 from alertctl.model import Change, OpenAlert, Sample, SeriesKey, Track, Trend
@@ -60,7 +60,7 @@ class Judge:
         """The derived sample `alertctl.trends` makes of `found`, or none (warming up, no data)."""
         samples = [] if not isinstance(found, Outlook) else [
             Sample(RULE.metric, found.seconds_left, (), Trend(RULE.name, found.per_hour))]
-        outcome = evaluate([RULE], samples, self.tracks, self.open, {}, now, Policy("bench", 7 * DAY))
+        outcome = evaluate([RULE], samples, self.tracks, self.open, {}, now, Judging("bench", 7 * DAY))
         self.tracks = outcome.tracks
         for t in outcome.transitions:
             if t.change is Change.OPENED:

@@ -13,19 +13,19 @@ from alertctl.engine import breached
 from alertctl.loop import Cycle, Runner
 from alertctl.model import Rule, make_labels
 from alertctl.notify import Notifier
-from alertctl.nagios import State, state_of, status_line
+from alertctl.nagios import ServiceState, state_of, status_line
 
 
 def _answer_unknown(message: str, arguments: dict[str, object]) -> None:
     """Nagios reads stdout: say UNKNOWN there too, not only on stderr."""
     if arguments.get("json_"):
-        print(to_json({"status": State.UNKNOWN.name, "exit_code": int(State.UNKNOWN), "error": message,
+        print(to_json({"status": ServiceState.UNKNOWN.name, "exit_code": int(ServiceState.UNKNOWN), "error": message,
                        "alerts": [], "rules": []}))
     else:
         print(f"ALERTCTL UNKNOWN - {message.splitlines()[0]}")
 
 
-@guarded(failure_exit=State.UNKNOWN, announce=_answer_unknown)
+@guarded(failure_exit=ServiceState.UNKNOWN, announce=_answer_unknown)
 def check(
     json_: JsonOption = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Evaluate and report, but write and send nothing.")] = False,

@@ -17,7 +17,7 @@ from typing import Annotated  # noqa: E402
 import typer  # noqa: E402
 
 from alertctl import __version__  # noqa: E402
-from alertctl.nagios import State  # noqa: E402
+from alertctl.nagios import ServiceState  # noqa: E402
 
 
 def new_app() -> typer.Typer:
@@ -79,5 +79,5 @@ def main() -> None:
         code = error.exit_code
         if where.endswith(" check"):  # a Nagios plugin answers UNKNOWN to bad arguments too
             print(f"ALERTCTL UNKNOWN - {error.format_message()}")
-            code = State.UNKNOWN
+            code = ServiceState.UNKNOWN
     sys.exit(code or 0)

@@ -1,6 +1,6 @@
 """The live view `watch` shows on a terminal: counts, open alerts, pending rules, watched metrics.
 
-`render` is a pure function of a `Screen` and the terminal's size. What matters is on
+`layout` is a pure function of a `Screen` and the terminal's size. What matters is on
 top; when the terminal is short, watched metrics give up rows first, then pending
 rules; open alerts never do (past the last row, a line says how many more there are).
 Each watched metric has a sparkline of its last values, kept in memory (`recent`) from
@@ -17,7 +17,7 @@ from rich.live import Live
 from rich.text import Text
 
 from alertctl.cli.columns import Cell, Column, lay_out
-from alertctl.cli.live_screen import Screen, State, screen_of
+from alertctl.cli.live_screen import Screen, WatchState, screen_of
 from alertctl.cli.present import alert_subject, value_text
 from alertctl.cli.recent import Recent, sparkline
 from alertctl.cli.tables import SEVERITY_STYLE, STATUS_STYLE
@@ -26,7 +26,7 @@ from alertctl.messages import subject, time_left
 from alertctl.model import Rule, Severity, Status, Unit
 from alertctl.units import human, human_seconds, metric_value
 
-STATE_STYLE = {State.OK: "green", State.PENDING: "yellow", State.FIRING: "bold red"}
+STATE_STYLE = {WatchState.OK: "green", WatchState.PENDING: "yellow", WatchState.FIRING: "bold red"}
 ALERT_COLUMNS = (
     Column("ID", right=True), Column("Severity"), Column("Status"), Column("Rule", cut=2, keep=12),
     Column("Value", right=True), Column("Age", right=True), Column("Message", cut=1, keep=12),
@@ -44,7 +44,7 @@ SECTION_STYLE = "bold"
 HEADER_STYLE = "dim"
 
 
-def render(screen: Screen, width: int, height: int) -> Group:
+def layout(screen: Screen, width: int, height: int) -> Group:
     """The whole view in at most `height - 1` lines (the last row is the cursor's) of `width` cells;
     a line too long for the width is cut with "…", never wrapped."""
     room = max(height - 1, 1)
@@ -189,4 +189,4 @@ class LiveView:
         self.recent.feed(cycle.reading.samples)
         screen = screen_of(cycle, runner.config.rules, runner.policy.host, self.interval(), failing, self.recent)
         width, height = self.live.console.size
-        self.live.update(render(screen, width, height), refresh=True)
+        self.live.update(layout(screen, width, height), refresh=True)

@@ -1,4 +1,4 @@
-"""What the live view shows, as data: built from one cycle, drawn by `live.render`.
+"""What the live view shows, as data: built from one cycle, drawn by `live.layout`.
 
 Kept apart from the drawing so the screen is a pure function of this data, and so
 whatever else the header must count (rules without data, failing channels) is one
@@ -16,7 +16,7 @@ from alertctl.loop import Cycle
 from alertctl.model import Alert, Labels, Rule, SeriesKey, Severity, Status, Track, make_labels
 
 
-class State(enum.IntEnum):
+class WatchState(enum.IntEnum):
     """A watched metric's state under one rule, ordered so the worst sorts first."""
 
     OK = 0
@@ -48,7 +48,7 @@ class Watched:
     metric: str
     labels: Labels
     value: float
-    state: State
+    state: WatchState
     trail: tuple[float, ...] = ()
     """The metric's recent values, oldest first, from memory (`recent.Recent`)."""
 
@@ -141,7 +141,7 @@ def watched(
         for sample in [*cycle.reading.samples, *cycle.derived]:
             if rule.selects(sample):
                 key = SeriesKey(rule.name, sample.labels)
-                state = State.FIRING if key in firing else State.PENDING if key in waiting else State.OK
+                state = WatchState.FIRING if key in firing else WatchState.PENDING if key in waiting else WatchState.OK
                 trail = recent.trail(sample.metric, sample.labels)
                 rows.append(Watched(rule, sample.metric, sample.labels, sample.value, state, trail))
     return sorted(rows, key=lambda row: row.state, reverse=True)

@@ -54,7 +54,7 @@ def report(
 
         print(to_json(reporting.to_dict(built)))
         return
-    from alertctl.cli.report_view import render
+    from alertctl.cli.report_view import print_report
     from alertctl.cli.tables import console
 
-    render(console(), built)
+    print_report(console(), built)

@@ -19,7 +19,7 @@ SPARK = " ▁▂▃▄▅▆▇█"
 SPARK_WIDTH = 56
 
 
-def render(console: Console, report: Report) -> None:
+def print_report(console: Console, report: Report) -> None:
     console.print(_headline(report))
     if report.total:
         console.print(_hour_chart(report))

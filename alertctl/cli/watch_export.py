@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from alertctl.cli.common import SaidOnce
 from alertctl.errors import AlertctlError, UsageError
-from alertctl.export.prometheus import Snapshot, render
+from alertctl.export.prometheus import Snapshot, exposition
 from alertctl.export.textfile import FILENAME, write_atomically
 from alertctl.loop import Cycle, Runner
 
@@ -58,7 +58,7 @@ class Export:
     def _publish(self, snapshot: Snapshot) -> None:
         if self.textfile is None and self.server is None:
             return
-        text = render(snapshot)
+        text = exposition(snapshot)
         if self.server is not None:
             self.server.publish(text)
         if self.textfile is not None:

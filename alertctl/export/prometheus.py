@@ -58,7 +58,7 @@ def family_name(metric: str) -> str:
     return base if base.endswith(suffix) else base + suffix
 
 
-def render(snapshot: Snapshot) -> str:
+def exposition(snapshot: Snapshot) -> str:
     families = _own_families(snapshot)
     if snapshot.up:
         for sample in snapshot.samples:

@@ -52,13 +52,13 @@ def retry_delay(attempts: int) -> float:
 
 
 @dataclass(frozen=True)
-class Report:
+class Tally:
     delivered: int = 0
     failed: int = 0
     deferred: int = 0
 
-    def __add__(self, other: Report) -> Report:
-        return Report(self.delivered + other.delivered, self.failed + other.failed, self.deferred + other.deferred)
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.delivered + other.delivered, self.failed + other.failed, self.deferred + other.deferred)
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class Deliverer:
         """When each send in flight started (monotonic): `pump` gives up on one a plugin hangs."""
         self._outcomes: queue.SimpleQueue[tuple[Batch, Sent]] = queue.SimpleQueue()
 
-    def deliver_due(self, now: float, budget: float = 30.0) -> Report:
+    def deliver_due(self, now: float, budget: float = 30.0) -> Tally:
         """Send everything due at `now`, channels side by side, for about `budget` seconds at most.
 
         A channel's next notice goes out as soon as its previous send is settled (so one held
@@ -115,12 +115,12 @@ class Deliverer:
             report += self._settle(batch, sent, now) + self._dispatch(now, deadline)
         return report
 
-    def pump(self, now: float) -> Report:
+    def pump(self, now: float) -> Tally:
         """Without waiting: record the sends that are over, and start what is due on idle channels.
 
         For a `watch`'s delivery thread, woken by every cycle and by every finished send.
         """
-        report = Report()
+        report = Tally()
         while True:
             try:
                 batch, sent = self._outcomes.get_nowait()
@@ -131,10 +131,10 @@ class Deliverer:
         claims.release_orphans(self.conn, now)
         return report + self._dispatch(now, math.inf)
 
-    def _dispatch(self, now: float, deadline: float) -> Report:
+    def _dispatch(self, now: float, deadline: float) -> Tally:
         """Claim one send's worth of due notices for every idle channel, and start each send."""
         if time.monotonic() >= deadline or not outbox.any_due(self.conn, now):
-            return Report()
+            return Tally()
         with transaction(self.conn):
             due = outbox.due(self.conn, now, skip_channels=self._in_flight)
             report, batches = self._plan(due, now)
@@ -143,8 +143,8 @@ class Deliverer:
             self._start(batch, min(SEND_TIMEOUT, max(deadline - time.monotonic(), 0.5)))
         return report
 
-    def _plan(self, due: Sequence[outbox.Pending], now: float) -> tuple[Report, list[Batch]]:
-        report, batches = Report(), []
+    def _plan(self, due: Sequence[outbox.Pending], now: float) -> tuple[Tally, list[Batch]]:
+        report, batches = Tally(), []
         for name, rows in _by_channel(due).items():
             outcome = self._next_batch(name, rows, now)
             if isinstance(outcome, Batch):
@@ -153,7 +153,7 @@ class Deliverer:
                 report += outcome
         return report, batches
 
-    def _next_batch(self, name: str, rows: list[outbox.Pending], now: float) -> Batch | Report:
+    def _next_batch(self, name: str, rows: list[outbox.Pending], now: float) -> Batch | Tally:
         """The channel's next send, or why there is none (gone from the config, over its cap)."""
         notify = self.config().notify
         channel = notify.channel(name)
@@ -162,12 +162,12 @@ class Deliverer:
             for row in rows:
                 outbox.record_attempt(self.conn, row, _outcome(row, gone, now, give_up=True), now)
             self._tell(name, rows, gone, False, since, now)
-            return Report(failed=len(rows))
+            return Tally(failed=len(rows))
         recent = outbox.sends_since(self.conn, name, now - 60.0)
         allowance = notify.max_per_minute - len(recent)
         if allowance <= 0:
             outbox.reschedule(self.conn, [r.id for r in rows], recent[0] + 60.0)
-            return Report(deferred=len(rows))
+            return Tally(deferred=len(rows))
         if len(rows) > notify.digest_after or len(rows) > allowance:
             shown = notice_text.digest([(r.title, r.body, r.notify_type) for r in rows], self.host())
             return Batch(channel, shown.title, shown.body, shown.notify_type, tuple(rows))
@@ -193,7 +193,7 @@ class Deliverer:
             self._outcomes.put((batch, sent))
             self.on_sent()
 
-    def _settle(self, batch: Batch, sent: Sent, now: float) -> Report:
+    def _settle(self, batch: Batch, sent: Sent, now: float) -> Tally:
         """Record a send's outcome (also one that arrives after it was given up on: it is the truth)."""
         name = batch.channel.name
         if self._in_flight.get(name) is batch:
@@ -206,7 +206,7 @@ class Deliverer:
         retrying = any(outcome.next_attempt_at is not None for _, outcome in outcomes)
         self._tell(name, batch.rows, sent, retrying, since, now)
         covered = len(batch.rows)
-        return Report(delivered=covered * sent.ok, failed=covered * (not sent.ok))
+        return Tally(delivered=covered * sent.ok, failed=covered * (not sent.ok))
 
     def _tell(
         self, name: str, rows: Sequence[outbox.Pending], sent: Sent, retrying: bool, failing_since: float | None,
@@ -226,24 +226,24 @@ class Deliverer:
             self.log(f"{iso(now)} channel {name} recovered (failing since {iso(failing_since)})")
         self.log(f"{iso(now)} {line}")
 
-    def _abandon(self, now: float, budget: float, stale_only: bool = False) -> Report:
+    def _abandon(self, now: float, budget: float, stale_only: bool = False) -> Tally:
         """Sends still in flight when the run must end (or, `stale_only`, that have outlasted
         `budget`, their plugin ignoring its timeout): failed attempts, retried with backoff, so the
         channel is free again and its lease never lapses under a send still running."""
-        report = Report()
+        report = Tally()
         for name, batch in list(self._in_flight.items()):
             if not stale_only or time.monotonic() - self._sent_at[name] > budget:
                 report += self._settle(batch, Sent(False, f"no answer within {budget:g}s"), now)
         return report
 
 
-def _outcome(row: outbox.Pending, sent: Sent, now: float, give_up: bool) -> outbox.Outcome:
+def _outcome(row: outbox.Pending, sent: Sent, now: float, give_up: bool) -> outbox.AttemptResult:
     if sent.ok:
-        return outbox.Outcome(True, None, None)
+        return outbox.AttemptResult(True, None, None)
     retry_at = now + retry_delay(row.attempts + 1)
     if give_up or retry_at - row.created_at > GIVE_UP_AFTER:
-        return outbox.Outcome(False, sent.error, None)
-    return outbox.Outcome(False, sent.error, retry_at)
+        return outbox.AttemptResult(False, sent.error, None)
+    return outbox.AttemptResult(False, sent.error, retry_at)
 
 
 def _outcome_line(channel: str, rows: Sequence[outbox.Pending], sent: Sent, retrying: bool) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from alertctl.config.runtime import Config
 from alertctl.model import Alert, Change, Rule, Status, Transition
-from alertctl.notice_text import render
+from alertctl.notice_text import compose
 from alertctl.notify.policy import Decision, decide
 from alertctl.store import alerts, outbox
 
@@ -44,7 +44,7 @@ def queue_notices(
         alert = by_id.get(decision.alert_id) or alerts.get(conn, decision.alert_id)
         if alert is None:
             continue
-        shown = render(alert, decision.kind, decision.reason, notify.title_template, notify.body_template)
+        shown = compose(alert, decision.kind, decision.reason, notify.title_template, notify.body_template)
         for problem in shown.problems:
             warn(problem)
         outbox.enqueue(conn, [

@@ -62,7 +62,7 @@ def sending_from(
     """
 
     def host() -> str:
-        return config().agent.hostname  # as the engine's `Policy.host`
+        return config().agent.hostname  # as the engine's `Judging.host`
 
     if failed is None:
         delivery = SyncDelivery(conn, config, host, warn, budget)

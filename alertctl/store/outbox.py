@@ -54,7 +54,7 @@ class Pending:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class AttemptResult:
     ok: bool
     error: str | None
     next_attempt_at: float | None
@@ -221,7 +221,7 @@ def failing_channels(conn: sqlite3.Connection) -> list[FailingChannel]:
     return sorted(found, key=lambda failing: failing.since)
 
 
-def record_attempt(conn: sqlite3.Connection, notice: Pending, outcome: Outcome, at: float) -> None:
+def record_attempt(conn: sqlite3.Connection, notice: Pending, outcome: AttemptResult, at: float) -> None:
     conn.execute(
         "INSERT INTO deliveries (outbox_id, alert_id, channel, kind, at, ok, error) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (notice.id, notice.alert_id, notice.channel, notice.kind, at, int(outcome.ok), outcome.error),

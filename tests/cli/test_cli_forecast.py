@@ -16,7 +16,7 @@ from pathlib import Path
 import tomli_w
 from rich.console import Console
 
-from alertctl.cli.live import render
+from alertctl.cli.live import layout
 from alertctl.cli.live_screen import Screen, screen_of
 from alertctl.config import load_config
 from alertctl.config.defaults import DEFAULT_RULES
@@ -271,7 +271,7 @@ def test_the_live_view_watches_the_time_left(rig: Rig) -> None:
 
     screen = screen_of(cycle, load_config(rig.config, use_cache=False).rules, "web-01", 1.0)
     out = StringIO()
-    Console(file=out, width=120, height=40, color_system=None).print(render(screen, 120, 40))
+    Console(file=out, width=120, height=40, color_system=None).print(layout(screen, 120, 40))
 
     shown = out.getvalue()
     assert "39s" in shown  # the open alert's value and the watched row, as time left
@@ -294,5 +294,5 @@ def test_the_live_view_counts_forecasts_warming_up_until_they_judge(rig: Rig) ->
 
 def _header_of(screen: Screen) -> str:
     out = StringIO()
-    Console(file=out, width=120, height=40, color_system=None).print(render(screen, 120, 40))
+    Console(file=out, width=120, height=40, color_system=None).print(layout(screen, 120, 40))
     return "\n".join(out.getvalue().splitlines()[:2])

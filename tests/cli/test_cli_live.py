@@ -10,8 +10,8 @@ import pytest
 from rich.console import Console
 
 from alertctl import engine
-from alertctl.cli.live import render
-from alertctl.cli.live_screen import Cost, Pending, Screen, State, Watched, screen_of
+from alertctl.cli.live import layout
+from alertctl.cli.live_screen import Cost, Pending, Screen, WatchState, Watched, screen_of
 from alertctl.cli.recent import Recent, sparkline
 from alertctl.config import load_config
 from alertctl.loop import Cycle
@@ -51,8 +51,8 @@ OPEN = [
 
 def _screen(**changes: object) -> Screen:
     rules = _builtin_rules()
-    watched = [Watched(rules["cpu-high"], "cpu.percent", (), 91.3, State.PENDING)] + [
-        Watched(rule, rule.metric, (("mount", f"/m{i}"),) if "disk" in rule.metric else (), 12.5, State.OK)
+    watched = [Watched(rules["cpu-high"], "cpu.percent", (), 91.3, WatchState.PENDING)] + [
+        Watched(rule, rule.metric, (("mount", f"/m{i}"),) if "disk" in rule.metric else (), 12.5, WatchState.OK)
         for i in range(3) for rule in rules.values()
     ]
     pending = [Pending(rules["cpu-high"], (), Severity.WARNING, 91.3, AT - 30, 3)]
@@ -70,7 +70,7 @@ def _alert_ids(lines: list[str]) -> list[str]:
 
 def _shown(screen: Screen, width: int = 80, height: int = 24) -> list[str]:
     out = StringIO()
-    Console(file=out, width=width, height=height, color_system=None).print(render(screen, width, height))
+    Console(file=out, width=width, height=height, color_system=None).print(layout(screen, width, height))
     return out.getvalue().splitlines()
 
 
@@ -127,8 +127,8 @@ def test_the_screen_of_a_cycle_sorts_alerts_and_finds_pending_rules() -> None:
     rules = _builtin_rules()
     cpu = rules["cpu-high"]
     samples = [Sample("cpu.percent", 90.0), Sample("memory.percent", 20.0), Sample("disk.percent", 97.0, (("mount", "/srv/a"),))]
-    first = engine.evaluate(list(rules.values()), samples, {}, {}, {}, AT - 30, engine.Policy("web-01"))
-    second = engine.evaluate(list(rules.values()), samples, first.tracks, {}, {}, AT, engine.Policy("web-01"))
+    first = engine.evaluate(list(rules.values()), samples, {}, {}, {}, AT - 30, engine.Judging("web-01"))
+    second = engine.evaluate(list(rules.values()), samples, first.tracks, {}, {}, AT, engine.Judging("web-01"))
     cycle = Cycle(AT, Reading(samples), [], OPEN, tracks=second.tracks)
 
     screen = screen_of(cycle, list(rules.values()), "web-01", 10.0)
@@ -138,15 +138,15 @@ def test_the_screen_of_a_cycle_sorts_alerts_and_finds_pending_rules() -> None:
     assert set(pending) == {"cpu-high"}  # disk-full /srv/a is open as #3: not pending
     assert (pending["cpu-high"].severity, pending["cpu-high"].since, pending["cpu-high"].count) == (Severity.WARNING, AT - 30, 2)
     states = {(w.rule.name, w.labels): w.state for w in screen.watched}
-    assert states[(cpu.name, ())] is State.PENDING and states[("memory-high", ())] is State.OK
-    assert states[("disk-full", (("mount", "/srv/a"),))] is State.FIRING
+    assert states[(cpu.name, ())] is WatchState.PENDING and states[("memory-high", ())] is WatchState.OK
+    assert states[("disk-full", (("mount", "/srv/a"),))] is WatchState.FIRING
 
 
 def test_the_header_counts_rules_without_data_and_failing_channels_from_the_cycle() -> None:
     rules = _builtin_rules()
     unseen = [Unavailable("swap.percent", "memory: OSError: no /proc/swaps")]
     samples = [Sample("cpu.percent", 10.0), Sample("alertctl.cpu_percent", 1.5), Sample("alertctl.rss", 30e6)]
-    outcome = engine.evaluate(list(rules.values()), samples, {}, {}, {}, AT, engine.Policy("web-01"), unseen)
+    outcome = engine.evaluate(list(rules.values()), samples, {}, {}, {}, AT, engine.Judging("web-01"), unseen)
     cycle = Cycle(AT, Reading(samples, unavailable=unseen), [], [], tracks=outcome.tracks, blind=outcome.blind)
 
     screen = screen_of(cycle, list(rules.values()), "web-01", 10.0, ["pager"])
@@ -162,7 +162,7 @@ def _seed_open_alerts(db: Path) -> None:
     rules = _builtin_rules()
     samples = [Sample(metric, value, (("mount", mount),)) for mount, (metric, value) in MOUNTS.items()]
     now = time.time()
-    outcome = engine.evaluate(list(rules.values()), samples, {}, {}, {}, now, engine.Policy("web-01"))
+    outcome = engine.evaluate(list(rules.values()), samples, {}, {}, {}, now, engine.Judging("web-01"))
     conn = open_database(db)
     with transaction(conn):
         alerts.record(conn, outcome.transitions, rules, "web-01", {})
@@ -230,7 +230,7 @@ def test_the_live_view_draws_each_watched_metric_from_the_fed_buffer() -> None:
         samples = [Sample("cpu.percent", 10.0 * i), Sample("memory.percent", 40.0),
                    Sample("disk.percent", 71.0 + i, (("mount", "/srv/a"),))]
         recent.feed(samples)
-        outcome = engine.evaluate(list(rules.values()), samples, {}, {}, {}, AT + i, engine.Policy("web-01"))
+        outcome = engine.evaluate(list(rules.values()), samples, {}, {}, {}, AT + i, engine.Judging("web-01"))
         cycle = Cycle(AT + i, Reading(samples), [], [], tracks=outcome.tracks)
     assert cycle is not None
 

@@ -6,8 +6,8 @@ from io import StringIO
 
 from rich.console import Console
 
-from alertctl.cli.live import render
-from alertctl.cli.live_screen import Screen, State, Watched
+from alertctl.cli.live import layout
+from alertctl.cli.live_screen import Screen, WatchState, Watched
 from alertctl.model import Level, Op, Rule, Severity
 from tests.alerts import open_alert
 
@@ -16,10 +16,10 @@ RULE = Rule("q", "q.value", Op.GT, warning=Level(70), critical=Level(95), info=L
 
 def _shown(color: bool) -> str:
     alerts = [open_alert(n, severity, rule=f"r-{severity.label}") for n, severity in enumerate(reversed(Severity), 1)]
-    screen = Screen("web-01", 1_000_000.0, 10.0, alerts, watched=[Watched(RULE, "q.value", (), 60.0, State.FIRING)])
+    screen = Screen("web-01", 1_000_000.0, 10.0, alerts, watched=[Watched(RULE, "q.value", (), 60.0, WatchState.FIRING)])
     out = StringIO()
     Console(file=out, width=100, height=30, color_system="standard" if color else None,
-            force_terminal=color).print(render(screen, 100, 30))
+            force_terminal=color).print(layout(screen, 100, 30))
     return out.getvalue()
 
 

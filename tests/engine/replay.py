@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import count
 
-from alertctl.engine import Policy, evaluate
+from alertctl.engine import Judging, evaluate
 from alertctl.model import Blind, Change, OpenAlert, Rule, Sample, SeriesKey, Track, Transition, Unavailable, Warming
 
 
@@ -28,7 +28,7 @@ class Replay:
     ) -> list[Transition]:
         recent = {k: a for k, (a, at) in self.recovered.items() if now - at <= self.dedup_window}
         outcome = evaluate(self.rules, samples, self.tracks, self.open, recent, now,
-                           Policy(self.host, self.expire_after), unavailable, self.blind, warming)
+                           Judging(self.host, self.expire_after), unavailable, self.blind, warming)
         self.tracks = outcome.tracks
         self.blind = outcome.blind
         return [self._apply(t) for t in outcome.transitions]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alertctl.engine import Policy, evaluate
+from alertctl.engine import Judging, evaluate
 from alertctl.model import Change, Level, Op, Rule, Sample, SeriesKey, Severity, make_labels
 from tests.engine.replay import Replay, changes, run
 
@@ -232,7 +232,7 @@ def test_a_superseded_sample_is_named_and_leaves_the_series_as_the_newer_one_mad
     replay.step(20, [Sample("cpu.percent", 90)])
     before = dict(replay.tracks)
     outcome = evaluate(
-        replay.rules, [Sample("cpu.percent", 10)], replay.tracks, replay.open, {}, 10, Policy("web-01")
+        replay.rules, [Sample("cpu.percent", 10)], replay.tracks, replay.open, {}, 10, Judging("web-01")
     )
     assert outcome.transitions == []
     assert outcome.superseded == [SeriesKey("r")]

@@ -12,7 +12,7 @@ from alertctl.config import load_config
 from alertctl.config.runtime import AlertmanagerChannel, Channel, Notify
 from alertctl.errors import ConfigError
 from alertctl.model import Change, Level, NoticeLog, Op, Rule, Sample, SeriesKey, Severity, Transition, Unavailable
-from alertctl.nagios import State, perfdata, state_of, status_line
+from alertctl.nagios import ServiceState, perfdata, state_of, status_line
 from alertctl.notice_reasons import Kind, Reason
 from alertctl.notice_text import notify_type
 from alertctl.notify import am_payload
@@ -134,20 +134,20 @@ def test_apprise_types_for_each_level_and_for_recovery() -> None:
 
 
 @pytest.mark.parametrize(("severities", "blind", "state"), [
-    ([Severity.INFO], {}, State.OK),
-    ([Severity.INFO], {"other": "no number"}, State.UNKNOWN),
-    ([Severity.INFO, Severity.WARNING], {"other": "no number"}, State.WARNING),
-    ([Severity.ERROR], {}, State.CRITICAL),
-    ([Severity.CRITICAL, Severity.INFO], {}, State.CRITICAL),
+    ([Severity.INFO], {}, ServiceState.OK),
+    ([Severity.INFO], {"other": "no number"}, ServiceState.UNKNOWN),
+    ([Severity.INFO, Severity.WARNING], {"other": "no number"}, ServiceState.WARNING),
+    ([Severity.ERROR], {}, ServiceState.CRITICAL),
+    ([Severity.CRITICAL, Severity.INFO], {}, ServiceState.CRITICAL),
 ])
-def test_nagios_state_of_four_levels(severities: list[Severity], blind: dict[str, str], state: State) -> None:
+def test_nagios_state_of_four_levels(severities: list[Severity], blind: dict[str, str], state: ServiceState) -> None:
     alerts = [open_alert(i, s, rule=f"r{i}") for i, s in enumerate(severities)]
     assert state_of(alerts, blind) is state
 
 
 def test_unknown_leads_the_status_line_even_with_an_info_alert_open() -> None:
     alerts = [open_alert(1, Severity.INFO, rule="cache")]
-    line = status_line(State.UNKNOWN, alerts, [], [FOUR], {"q": "no number"})
+    line = status_line(ServiceState.UNKNOWN, alerts, [], [FOUR], {"q": "no number"})
     assert line == "ALERTCTL UNKNOWN - no data: q (no number); cache [info]"
 
 

@@ -6,7 +6,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from alertctl.catalog import SYSTEM_METRICS, check_metrics
-from alertctl.export.prometheus import Snapshot, family_name, render
+from alertctl.export.prometheus import Snapshot, family_name, exposition
 from alertctl.model import CheckType, Sample, Severity, make_labels
 from tests.alerts import open_alert
 from tests.export.exposition import parse
@@ -35,7 +35,7 @@ def snapshot(**changes: object) -> Snapshot:
 
 
 def test_every_metric_parses_strictly_with_its_labels_round_tripped() -> None:
-    families = parse(render(snapshot()))
+    families = parse(exposition(snapshot()))
 
     expected = {family_name(sample.metric) for sample in every_metric()}
     assert expected <= set(families)
@@ -45,7 +45,7 @@ def test_every_metric_parses_strictly_with_its_labels_round_tripped() -> None:
 
 
 def test_prometheus_client_reads_the_same_families_and_values() -> None:
-    text = render(snapshot())
+    text = exposition(snapshot())
     ours = parse(text)
 
     theirs = {family.name: family for family in text_string_to_metric_families(text)}
@@ -74,15 +74,15 @@ def test_names_replace_invalid_characters_and_carry_the_unit(metric: str, name: 
 
 
 def test_help_names_the_alertctl_metric_and_its_description() -> None:
-    families = parse(render(snapshot()))
+    families = parse(exposition(snapshot()))
 
     assert families["alertctl_disk_free_bytes"].help == "disk space free, bytes (alertctl metric disk.free)"
     assert families["alertctl_queue_value"].help == "first number the command printed (alertctl metric queue.value)"
 
 
 def test_open_alerts_are_counted_by_severity_and_all_four_severities_are_always_there() -> None:
-    none = parse(render(snapshot()))["alertctl_alerts_open"].samples
-    some = parse(render(snapshot(open_alerts=[open_alert(1, Severity.WARNING), open_alert(2, Severity.CRITICAL),
+    none = parse(exposition(snapshot()))["alertctl_alerts_open"].samples
+    some = parse(exposition(snapshot(open_alerts=[open_alert(1, Severity.WARNING), open_alert(2, Severity.CRITICAL),
                                               open_alert(3, Severity.CRITICAL)])))["alertctl_alerts_open"].samples
 
     assert {dict(s)["severity"]: v for s, v in none.items()} == {"info": 0, "warning": 0, "error": 0, "critical": 0}
@@ -93,14 +93,14 @@ def test_names_that_map_alike_make_one_family_and_no_duplicate_series() -> None:
     samples = [Sample("a-b.value", 1), Sample("a_b.value", 2), Sample("disk.percent", 3, make_labels({"mount": "/"})),
                Sample("disk.percent", 4, make_labels({"mount": "/"}))]
 
-    families = parse(render(snapshot(samples=samples, checks={})))
+    families = parse(exposition(snapshot(samples=samples, checks={})))
 
     assert families["alertctl_a_b_value"].samples == {(("host", 'web "01"'),): 1}
     assert list(families["alertctl_disk_percent"].samples.values()) == [3]
 
 
 def test_a_failed_cycle_says_down_and_keeps_only_the_last_good_time() -> None:
-    families = parse(render(snapshot(up=False)))
+    families = parse(exposition(snapshot(up=False)))
 
     assert set(families) == {"alertctl_up", "alertctl_last_cycle_timestamp_seconds"}
     assert list(families["alertctl_up"].samples.values()) == [0]
@@ -108,7 +108,7 @@ def test_a_failed_cycle_says_down_and_keeps_only_the_last_good_time() -> None:
 
 
 def test_up_is_one_after_a_good_cycle_and_values_keep_their_precision() -> None:
-    families = parse(render(snapshot(samples=[Sample("load.1", 0.1 + 0.2), Sample("memory.available", 2.0**53)])))
+    families = parse(exposition(snapshot(samples=[Sample("load.1", 0.1 + 0.2), Sample("memory.available", 2.0**53)])))
 
     assert list(families["alertctl_up"].samples.values()) == [1]
     assert list(families["alertctl_load_1"].samples.values()) == [0.1 + 0.2]

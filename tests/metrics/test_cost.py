@@ -194,7 +194,7 @@ def test_a_young_process_has_its_command_line_read_every_scan(tmp_path: Path) ->
 
 
 def test_only_a_cpu_load_memory_or_swap_breach_makes_the_cycle_preview_anything() -> None:
-    from alertctl.context import breach_with_top
+    from alertctl.alert_context import breach_with_top
     from alertctl.model import Sample
 
     rules = [Rule("c", "cpu.percent", Op.GT, warning=Level(80)), Rule("d", "disk.percent", Op.GT, warning=Level(80))]

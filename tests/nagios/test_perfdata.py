@@ -12,7 +12,7 @@ import pytest
 
 from alertctl.catalog import SYSTEM_METRICS, check_metrics
 from alertctl.model import NEVER, CheckType, Forecast, Level, Op, Rule, Sample, Severity, Trend, Warming, make_labels
-from alertctl.nagios import State, perfdata, status_line
+from alertctl.nagios import ServiceState, perfdata, status_line
 from tests.alerts import open_alert
 from tests.cli.conftest import Rig
 from tests.nagios.perfdata import Item, parse_perfdata, parse_status_line
@@ -120,7 +120,7 @@ def test_a_forecast_rule_reports_its_time_left_in_seconds_labelled_with_rule_and
     derived = Sample("disk.percent", left, make_labels({"mount": "/var"}), Trend("disk-filling", 1.5))
     measured = Sample("disk.percent", 71.5, make_labels({"mount": "/var"}))
 
-    state, items = parse_status_line(status_line(State.OK, [], [measured, derived], [FILLING]))
+    state, items = parse_status_line(status_line(ServiceState.OK, [], [measured, derived], [FILLING]))
 
     assert items[1] == Item("disk-filling /var", shown, "s", "86400:", "7200:", "0", None)
     assert items[0].label == "disk.percent /var" and items[0].value == "71.5"  # the measured value, unchanged
@@ -129,7 +129,7 @@ def test_a_forecast_rule_reports_its_time_left_in_seconds_labelled_with_rule_and
 def test_forecast_rules_warming_up_are_named_after_the_summary_and_change_nothing() -> None:
     warming = [Warming("disk-filling", make_labels({"mount": "/var"}), "samples cover 5m of the 6h window")]
 
-    line = status_line(State.OK, [], [], [FILLING], warming=warming)
+    line = status_line(ServiceState.OK, [], [], [FILLING], warming=warming)
 
     assert line == "ALERTCTL OK - 1 rules, no open alerts; warming up: disk-filling /var"
 
@@ -137,7 +137,7 @@ def test_forecast_rules_warming_up_are_named_after_the_summary_and_change_nothin
 def test_many_hostile_items_in_one_status_line_still_split_right() -> None:
     samples = [Sample("disk.free", 1.5e12, make_labels({"mount": mount})) for mount in HOSTILE]
 
-    state, items = parse_status_line(status_line(State.OK, [], samples, []))
+    state, items = parse_status_line(status_line(ServiceState.OK, [], samples, []))
 
     assert state == "OK"
     assert [item.label for item in items] == [label.replace("disk.percent", "disk.free") for label in HOSTILE.values()]
@@ -150,7 +150,7 @@ def test_open_alerts_on_hostile_mounts_keep_the_summary_on_one_line_before_the_p
               open_alert(2, Severity.WARNING, "disk-full", {"mount": "/mnt/it's"})]
     samples = [Sample("disk.percent", 97, make_labels({"mount": "/mnt/a|b\nc"}))]
 
-    line = status_line(State.CRITICAL, alerts, samples, [])
+    line = status_line(ServiceState.CRITICAL, alerts, samples, [])
 
     assert "\n" not in line
     state, items = parse_status_line(line)

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from alertctl.model import Alert, Severity, Status
-from alertctl.notice_text import digest, notify_type, render
+from alertctl.notice_text import digest, notify_type, compose
 
 ALERT = Alert(
     id=7, rule="disk-full", metric="disk.percent", labels={"mount": "/var", "team": "web"}, series={"mount": "/var"},
@@ -44,7 +44,7 @@ Why this notice: first_notification. Acknowledge: alertctl ack 7"""
 pytestmark = pytest.mark.usefixtures("utc")
 
 def test_an_opened_critical_notice_reads_in_full() -> None:
-    shown = render(ALERT, "opened", "first_notification")
+    shown = compose(ALERT, "opened", "first_notification")
     assert shown.title == "[CRITICAL] disk-full on web-01: disk.percent /var is 97.5% (threshold 95%)"
     assert shown.body == OPENED_BODY
     assert shown.notify_type == "failure"
@@ -53,7 +53,7 @@ def test_an_opened_critical_notice_reads_in_full() -> None:
 def test_a_recovery_is_short_and_a_success() -> None:
     recovered = replace(ALERT, status=Status.RESOLVED, value=60.0,
                         message="disk.percent /var is back to 60 (clears when not above 80) on web-01")
-    shown = render(recovered, "resolved", "recovered")
+    shown = compose(recovered, "resolved", "recovered")
     assert shown.title == "[RESOLVED] disk-full on web-01: disk.percent /var is 60% (threshold 95%)"
     assert shown.body == (
         "disk.percent /var is back to 60 (clears when not above 80) on web-01\n\n"
@@ -72,8 +72,8 @@ def test_notify_types(kind: str, severity: Severity, expected: str) -> None:
 
 
 def test_escalation_and_repeat_titles_say_so() -> None:
-    assert render(ALERT, "escalated", "escalation_due").title.endswith("(escalated: not acknowledged)")
-    assert render(ALERT, "renotify", "repeat_interval_elapsed").title.endswith("(still firing, not acknowledged)")
+    assert compose(ALERT, "escalated", "escalation_due").title.endswith("(escalated: not acknowledged)")
+    assert compose(ALERT, "renotify", "repeat_interval_elapsed").title.endswith("(still firing, not acknowledged)")
 
 
 def test_a_digest_lists_every_notice_and_takes_the_worst_type() -> None:
@@ -115,7 +115,7 @@ Why this notice"""
 
 
 def test_values_carry_units_and_the_context_reads_as_aligned_fields_not_reprs() -> None:
-    body = render(QUEUE, "opened", "first_notification").body
+    body = compose(QUEUE, "opened", "first_notification").body
     assert QUEUE_CONTEXT in body
     assert "None" not in body and "pid=" not in body and "0.00314199" not in body
     assert not [line for line in body.splitlines() if line != line.rstrip()]
@@ -124,8 +124,8 @@ def test_values_carry_units_and_the_context_reads_as_aligned_fields_not_reprs() 
 def test_a_no_data_notice_says_so_instead_of_a_value_it_does_not_have() -> None:
     blind = replace(ALERT, severity=Severity.WARNING, value=None, peak=None, threshold=None, nodata=True,
                     message="no data for disk.percent /var: disk: /var is not mounted on web-01")
-    opened = render(blind, "opened", "first_notification")
-    back = render(replace(blind, status=Status.RESOLVED), "resolved", "recovered")
+    opened = compose(blind, "opened", "first_notification")
+    back = compose(replace(blind, status=Status.RESOLVED), "resolved", "recovered")
     assert opened.title == "[WARNING] disk-full on web-01: no data for disk.percent /var"
     assert opened.body.startswith("no data for disk.percent /var: disk: /var is not mounted on web-01\n")
     assert back.title == "[RESOLVED] disk-full on web-01: disk.percent /var is reporting again"

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from alertctl.config.runtime import Notify
-from alertctl.notice_text import SAMPLE, render, template_problem
+from alertctl.notice_text import SAMPLE, compose, template_problem
 from alertctl.store import alerts
 from tests.conftest import run_cli
 from tests.notify.harness import Harness, channel, q_rules
@@ -54,7 +54,7 @@ def test_the_sample_alert_renders_every_documented_field() -> None:
     assert template_problem(every) is None
     assert template_problem("{runbook[0]}") is None
     bare = replace(SAMPLE, context={})
-    assert render(bare, "opened", "first_notification", "{runbook[0]}").problems == (
+    assert compose(bare, "opened", "first_notification", "{runbook[0]}").problems == (
         "notify.title_template: cannot be rendered (IndexError: string index out of range); "
         "notices use the built-in title",)
 
@@ -62,6 +62,6 @@ def test_the_sample_alert_renders_every_documented_field() -> None:
 def test_a_width_of_gigabytes_is_refused_not_built() -> None:
     """`{rule:>9999999999}` parses, and filling it in would take the process down."""
     assert template_problem("{rule:>9999999999}") == "ValueError: a width or precision in {:>9999999999} is over 1000"
-    shown = render(SAMPLE, "opened", "first_notification", "{rule:>9999999999}", "{message:.9999999999}")
+    shown = compose(SAMPLE, "opened", "first_notification", "{rule:>9999999999}", "{message:.9999999999}")
     assert shown.title.startswith("[CRITICAL] disk-full on web-01") and len(shown.problems) == 2
     assert template_problem("{rule:>40} {value:.3}") is None

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from alertctl import report as reporting
-from alertctl.cli.report_view import human_seconds, render, spark
+from alertctl.cli.report_view import human_seconds, print_report, spark
 from alertctl.store.db import open_database
 from alertctl.store.report import Window, aggregates
 from tests.conftest import run_cli
@@ -20,7 +20,7 @@ def rendered(db: Path) -> str:
     conn = open_database(db)
     until = BASE + 7 * DAY
     out = StringIO()
-    render(Console(file=out, width=80, color_system=None), reporting.build(aggregates(conn, Window(BASE, until)), BASE, until))
+    print_report(Console(file=out, width=80, color_system=None), reporting.build(aggregates(conn, Window(BASE, until)), BASE, until))
     return out.getvalue()
 
 
