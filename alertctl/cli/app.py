@@ -19,7 +19,7 @@ import typer  # noqa: E402
 
 from alertctl import __version__  # noqa: E402
 from alertctl.cli import alerts_cmd, check_cmd, config_cmd, metrics_cmd, notify_cmd, report_cmd, watch_cmd  # noqa: E402
-from alertctl.cli import silence_cmd  # noqa: E402
+from alertctl.cli import backtest_cmd, silence_cmd  # noqa: E402
 from alertctl.nagios import State  # noqa: E402
 
 app = typer.Typer(
@@ -59,6 +59,7 @@ app.command("suppress")(silence_cmd.suppress)
 app.command("silences")(silence_cmd.silences_)
 app.command("unsuppress")(silence_cmd.unsuppress)
 app.command("report")(report_cmd.report)
+app.command("backtest")(backtest_cmd.backtest)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(notify_cmd.app, name="notify")
 

@@ -1,0 +1,116 @@
+"""One rule of one config replayed over a timeline: the engine and notification policy `watch` runs.
+
+Pure: `engine.evaluate` judges each step exactly as a `watch` cycle would, the alert
+rows live in a `Ledger` instead of SQLite, and `notify.policy.decide` says which
+notices would have gone out (counted, never sent). Acknowledgements, silences and
+manual resolves are not in the history and are not replayed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from alertctl import engine
+from alertctl.backtest.ledger import Ledger, Row
+from alertctl.backtest.timeline import Step, Timeline
+from alertctl.config.runtime import Notify
+from alertctl.model import Blind, Change, NoticeLog, Rule, Sample, SeriesKey, Severity, Status, Track, Transition
+from alertctl.model import Unavailable
+from alertctl.notice_reasons import Kind
+from alertctl.notify.policy import Decision, decide
+
+ANNOUNCING = (Kind.OPENED, Kind.RAISED, Kind.RENOTIFY, Kind.ESCALATED)
+"""Notices that tell a channel of an alert (the outbox's `_ANNOUNCING`): what renotify counts from."""
+
+Derive = Callable[[Step], tuple[list[Sample], list[Unavailable]]]
+"""A forecast rule's samples at a step (seconds left), or why there are none."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What of a config one rule's replay needs."""
+
+    rule: Rule
+    notify: Notify
+    host: str
+    expire_after: float
+
+
+@dataclass
+class Result:
+    rule: str
+    rows: list[Row]
+    notices: int = 0
+    changes: list[tuple[float, Change, SeriesKey, Severity]] = field(default_factory=list)
+    """Every notable transition: what a skipping replay must reproduce exactly."""
+    steps: int = 0
+    hours_skipped: int = 0
+    end: float = 0.0
+    """The last step's time: alerts still open count their time in alert up to it."""
+
+
+def replay(setting: Setting, timeline: Timeline, skip: bool = True, derive: Derive | None = None) -> Result:
+    """Walk the timeline; with `skip`, quiet hours are jumped over while nothing is open, pending or blind."""
+    rule, notify = setting.rule, setting.notify
+    policy = engine.Policy(setting.host, setting.expire_after)
+    ledger = Ledger()
+    result = Result(rule.name, ledger.rows)
+    tracks: Mapping[SeriesKey, Track] = {}
+    blind: Mapping[str, Blind] = {}
+    logs: dict[int, NoticeLog] = {}
+    for hour in timeline.hours:
+        if skip and hour.quiet and not ledger.open and not blind and not _pending(rule, tracks):
+            result.hours_skipped += 1
+            continue
+        for step in hour.steps():
+            samples, unavailable = derive(step) if derive is not None else (step.samples, [])
+            outcome = engine.evaluate(
+                [rule], samples, tracks, ledger.open_alerts(), ledger.recent(step.at - notify.dedup_window),
+                step.at, policy, unavailable, blind,
+            )
+            tracks, blind = outcome.tracks, outcome.blind
+            before = {row.id: Status.FIRING for row in ledger.open.values()}
+            recorded = ledger.record(outcome.transitions)
+            notable = [t for t in recorded if t.notable and t.change is not Change.LOWERED]
+            result.changes += [(t.at, t.change, t.key, t.severity) for t in recorded if t.notable]
+            if notify.channels and (notable or ledger.open):
+                result.notices += _tell(setting, ledger, notable, before, logs, step.at)
+            result.steps += 1
+            result.end = step.at
+    return result
+
+
+def _pending(rule: Rule, tracks: Mapping[SeriesKey, Track]) -> bool:
+    """Whether any series has a breach run going (it could fire without a breaching hour)."""
+    return any(track.of(severity).since is not None for track in tracks.values() for severity, _ in rule.levels())
+
+
+def _tell(
+    setting: Setting, ledger: Ledger, notable: Sequence[Transition], before: Mapping[int, Status],
+    logs: dict[int, NoticeLog], now: float,
+) -> int:
+    """The policy's decisions for this step; returns the notices (one per channel) that would go out."""
+    open_now = [row.alert(setting.host) for row in ledger.open.values()]
+    decisions = decide(notable, open_now, before, logs, setting.notify, {setting.rule.name: setting.rule}, now)
+    severities = {alert.id: alert.severity for alert in open_now}
+    sent = 0
+    for decision in decisions:
+        if decision.muted:
+            continue
+        sent += len(decision.channels)
+        if decision.kind in ANNOUNCING:
+            logs[decision.alert_id] = _told(logs.get(decision.alert_id), decision, severities, now)
+    return sent
+
+
+def _told(log: NoticeLog | None, decision: Decision, severities: Mapping[int, Severity], now: float) -> NoticeLog:
+    """The outbox's view of an alert after this announcement (`outbox.notice_logs`)."""
+    log = log or NoticeLog()
+    severity = severities.get(decision.alert_id)
+    told = dict(log.last_severity)
+    if severity is not None:
+        told.update(dict.fromkeys(decision.channels, severity))
+    return NoticeLog(
+        now, log.escalated or decision.kind is Kind.ESCALATED, log.channels | frozenset(decision.channels), told
+    )

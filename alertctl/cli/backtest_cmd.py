@@ -1,0 +1,67 @@
+"""backtest: replay the recorded samples through the engine for the config in use and a candidate."""
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, config_and_database, guarded
+from alertctl.durations import parse_time_point
+from alertctl.errors import UsageError
+
+DEFAULT_SINCE = "7d"
+
+
+def _point(name: str, text: str, now: float) -> float:
+    try:
+        return parse_time_point(text, now)
+    except ValueError as error:
+        raise UsageError(f"{name}: {error}") from None
+
+
+@guarded()
+def backtest(
+    candidate: Annotated[
+        Path | None, typer.Argument(help="A config file to compare with the one in use.", show_default=False)
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Window start: 7d (default), 2h or an ISO date.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Window end: now (default), a duration ago or an ISO date.")] = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule (repeatable).")] = None,
+    json_: JsonOption = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Replay the recorded samples through the engine and notification policy `watch` runs.
+
+    For the config in use and, when given, the CANDIDATE file: alerts, reopens, notices,
+    time in alert and blips per rule, and the incidents of 10 minutes or more one raises
+    and the other does not. Reads the database only: nothing is written or sent.
+
+    Example: alertctl backtest new.toml --since 30d --rule cpu-high
+    """
+    now = time.time()
+    start = _point("--since", since or DEFAULT_SINCE, now)
+    end = now if until is None else _point("--until", until, now)
+    if start > end:
+        raise UsageError(f"--since ({since or DEFAULT_SINCE}) is after --until ({until or 'now'}): nothing to replay")
+    from alertctl.backtest.run import run
+    from alertctl.config.load import validate
+    from alertctl.store.readonly import open_read_only
+
+    current, path = config_and_database(config, db)
+    other = validate(candidate) if candidate is not None else None
+    conn = open_read_only(path)
+    try:
+        found = run(conn, current, other, start, end, rule or ())
+    finally:
+        conn.close()
+    from alertctl.cli.backtest_view import lines, to_dict
+
+    if json_:
+        from alertctl.cli.present import to_json
+
+        print(to_json(to_dict(found)))
+        return
+    print("\n".join(lines(found)))
