@@ -39,6 +39,7 @@ class Summary:
 class Incident:
     started_at: float
     seconds: float
+    reopened: int = 0
 
 
 @dataclass(frozen=True)
@@ -68,19 +69,20 @@ def summarise(result: Result) -> Summary:
     )
 
 
-def compare(current: Result, candidate: Result) -> Comparison:
-    missed, delays = _unmatched(current, candidate)
-    added, _ = _unmatched(candidate, current)
+def compare(current: Result, candidate: Result, shortest: float = INCIDENT_SECONDS) -> Comparison:
+    """`shortest`: the incidents that count (`--incident`, default 10 minutes)."""
+    missed, delays = _unmatched(current, candidate, shortest)
+    added, _ = _unmatched(candidate, current, shortest)
     return Comparison(missed, added, [-d for d in delays])
 
 
-def _unmatched(mine: Result, theirs: Result) -> tuple[list[Incident], list[float]]:
+def _unmatched(mine: Result, theirs: Result, shortest: float) -> tuple[list[Incident], list[float]]:
     """Long incidents of `mine` with no overlapping alert in `theirs`; and for the others, how much
     earlier `mine` raised them (their start minus the overlapping alert's)."""
     unmatched, earlier = [], []
     for row in mine.rows:
         span = _span(row, mine.end)
-        if span[1] - span[0] < INCIDENT_SECONDS:
+        if span[1] - span[0] < shortest:
             continue
         overlapping = [r for r in theirs.rows if r.key == row.key and _overlaps(span, _span(r, theirs.end))]
         if not overlapping:
@@ -88,6 +90,11 @@ def _unmatched(mine: Result, theirs: Result) -> tuple[list[Incident], list[float
         else:
             earlier.append(row.started_at - min(r.started_at for r in overlapping))
     return unmatched, earlier
+
+
+def incidents(result: Result) -> list[Incident]:
+    """Every alert of a replay, in start order: what `history` would have listed."""
+    return [Incident(row.started_at, _span(row, result.end)[1] - row.started_at, row.reopened) for row in result.rows]
 
 
 def _span(row: Row, end: float) -> tuple[float, float]:

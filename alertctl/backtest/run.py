@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from alertctl.backtest import timeline
-from alertctl.backtest.compare import Comparison, Summary, compare, summarise
+from alertctl.backtest.compare import INCIDENT_SECONDS, Comparison, Incident, Summary, compare, incidents, summarise
 from alertctl.backtest.fits import Fits
 from alertctl.backtest.replay import Result, Setting, replay
 from alertctl.config.runtime import Config
@@ -31,6 +31,8 @@ class RuleOutcome:
     samples: int
     gaps: list[timeline.Gap] = field(default_factory=list)
     no_history: bool = False
+    alerts: tuple[list[Incident], list[Incident]] = ([], [])
+    """Every alert each config raises (current, candidate), in start order."""
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,12 @@ class Backtest:
 
 def run(
     conn: sqlite3.Connection, current: Config, candidate: Config | None, since: float, until: float,
-    only: Sequence[str] = (), skip: bool = True,
+    only: Sequence[str] = (), skip: bool = True, shortest: float = INCIDENT_SECONDS,
 ) -> Backtest:
     names = _chosen(current, candidate, only)
     reader = _Reader(conn, since, until)
     outcomes = [
-        _one(reader, name, _rule(current, name), _rule(candidate, name) if candidate else None, current, candidate, skip)
+        _one(reader, name, (_rule(current, name), _rule(candidate, name)), (current, candidate), skip, shortest)
         for name in names
     ]
     return Backtest(since, until, reader.samples, outcomes, operator_actions(conn, since, until),
@@ -102,14 +104,14 @@ class _Reader:
 
 
 def _one(
-    reader: _Reader, name: str, now_rule: Rule | None, new_rule: Rule | None,
-    current: Config, candidate: Config | None, skip: bool,
+    reader: _Reader, name: str, rules: tuple[Rule | None, Rule | None],
+    configs: tuple[Config, Config | None], skip: bool, shortest: float,
 ) -> RuleOutcome:
-    metric = (now_rule or new_rule).metric  # type: ignore[union-attr]
+    metric = next(rule.metric for rule in rules if rule is not None)
     series = reader.blocks(metric)
     results: list[Result | None] = []
     line = None
-    for rule, config in ((now_rule, current), (new_rule, candidate)):
+    for rule, config in zip(rules, configs, strict=True):
         if rule is None or config is None:
             results.append(None)
             continue
@@ -119,10 +121,11 @@ def _one(
     if line is None or not line.samples:
         return RuleOutcome(name, metric, None, None, None, 0, no_history=True)
     ours, theirs = results
-    comparison = compare(ours, theirs) if ours is not None and theirs is not None else None
+    comparison = compare(ours, theirs, shortest) if ours is not None and theirs is not None else None
     return RuleOutcome(
         name, metric, summarise(ours) if ours else None, summarise(theirs) if theirs else None,
         comparison, line.samples, line.gaps,
+        alerts=(incidents(ours) if ours else [], incidents(theirs) if theirs else []),
     )
 
 

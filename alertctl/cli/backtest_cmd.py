@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, config_and_database, guarded
-from alertctl.durations import parse_time_point
+from alertctl.durations import parse_duration, parse_time_point
 from alertctl.errors import UsageError
 
 DEFAULT_SINCE = "7d"
@@ -20,6 +20,13 @@ def _point(name: str, text: str, now: float) -> float:
         raise UsageError(f"{name}: {error}") from None
 
 
+def _duration(name: str, text: str) -> float:
+    try:
+        return parse_duration(text)
+    except ValueError as error:
+        raise UsageError(f"{name}: {error}") from None
+
+
 @guarded()
 def backtest(
     candidate: Annotated[
@@ -28,6 +35,9 @@ def backtest(
     since: Annotated[str | None, typer.Option("--since", help="Window start: 7d (default), 2h or an ISO date.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Window end: now (default), a duration ago or an ISO date.")] = None,
     rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule (repeatable).")] = None,
+    incident: Annotated[
+        str, typer.Option("--incident", help="The shortest incident that `missed` and `added` count.")
+    ] = "10m",
     json_: JsonOption = False,
     config: ConfigOption = None,
     db: DbOption = None,
@@ -54,7 +64,7 @@ def backtest(
     other = validate(candidate) if candidate is not None else None
     conn = open_read_only(path)
     try:
-        found = run(conn, current, other, start, end, rule or ())
+        found = run(conn, current, other, start, end, rule or (), shortest=_duration("--incident", incident))
     finally:
         conn.close()
     from alertctl.cli.backtest_view import lines, to_dict

@@ -34,6 +34,7 @@ def _rule(r: RuleOutcome) -> dict[str, object]:
         "detect": _detect(c),
         "gaps": [{"start": iso(g.start), "end": iso(g.end), "seconds": round(g.seconds, 1)} for g in r.gaps],
         "no_history": r.no_history,
+        "alerts": {"current": _incidents(r.alerts[0]), "candidate": _incidents(r.alerts[1])},
     }
 
 
@@ -42,11 +43,12 @@ def _summary(s: Summary | None) -> dict[str, object] | None:
 
 
 def _incidents(found: list[Incident]) -> list[dict[str, object]]:
-    return [{"started_at": iso(i.started_at), "seconds": round(i.seconds, 1)} for i in found]
+    return [{"started_at": iso(i.started_at, "milliseconds"), "seconds": round(i.seconds, 1), "reopened": i.reopened}
+            for i in found]
 
 
 def _detect(c: Comparison | None) -> dict[str, object] | None:
-    """For incidents of 10 minutes or more both configs raise: how much later the candidate does."""
+    """For long incidents (`--incident`) both configs raise: how much later the candidate does."""
     if c is None:
         return None
     return {
@@ -105,6 +107,6 @@ def _differences(c: Comparison | None) -> list[str]:
             out.append(f"  {word}: {iso(incident.started_at)} for {human_seconds(incident.seconds)}")
     if c.delays:
         assert c.median_delay is not None and c.max_delay is not None
-        out.append(f"  both raise {len(c.delays)} incidents of 10 minutes or more; candidate later by "
+        out.append(f"  both raise {len(c.delays)} long incidents; the candidate later by "
                    f"{c.median_delay:+.0f}s median, {c.max_delay:+.0f}s at most")
     return out

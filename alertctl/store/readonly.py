@@ -1,8 +1,9 @@
 """Opening the database for reading only: `backtest` must never change the file it studies.
 
-No migration, no WAL switch, no file created: SQLite's `mode=ro`. A file whose
-write-ahead log cannot be opened read-only here (no `-shm` beside it and a folder
-SQLite may not write) is read `immutable`, without the log.
+No migration, no WAL switch: SQLite's `mode=ro`. A file with no write-ahead log beside
+it (no process has it open for writing: a writer in WAL mode always has one) is read
+`immutable`, so that not even the empty `-wal` and `-shm` companions a reader would
+create appear; a file whose log cannot be read here is read `immutable` too, without it.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ _NEEDED = ("alerts", "series", "sample_chunk", "sample_hot", "silences")
 def open_read_only(path: Path) -> sqlite3.Connection:
     if not path.exists():
         raise StoreError(f"{path}: no such database: nothing has been recorded there yet")
+    quiet = not Path(f"{path}-wal").exists() and not Path(f"{path}-shm").exists()
     try:
-        conn = _connect(path, "mode=ro")
+        conn = _connect(path, "mode=ro&immutable=1" if quiet else "mode=ro")
         try:
             tables = _tables(conn)
         except sqlite3.OperationalError:
