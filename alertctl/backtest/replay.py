@@ -51,7 +51,8 @@ class Result:
 
 
 def replay(setting: Setting, timeline: Timeline, skip: bool = True, derive: Derive | None = None) -> Result:
-    """Walk the timeline; with `skip`, quiet hours are jumped over while nothing is open, pending or blind."""
+    """Walk the timeline; with `skip`, while nothing is open, pending or blind, quiet hours are jumped
+    over whole (without decoding their values) and steps that breach no level one by one."""
     rule, notify = setting.rule, setting.notify
     policy = engine.Policy(setting.host, setting.expire_after)
     ledger = Ledger()
@@ -59,17 +60,22 @@ def replay(setting: Setting, timeline: Timeline, skip: bool = True, derive: Deri
     tracks: Mapping[SeriesKey, Track] = {}
     blind: Mapping[str, Blind] = {}
     logs: dict[int, NoticeLog] = {}
+    pending = False
     for hour in timeline.hours:
-        if skip and hour.quiet and not ledger.open and not blind and not _pending(rule, tracks):
+        idle = not ledger.open and not blind and not pending
+        if skip and idle and hour.quiet:
             result.hours_skipped += 1
             continue
         for step in hour.steps():
+            if skip and derive is None and not ledger.open and not blind and not pending and _harmless(rule, step):
+                continue
             samples, unavailable = derive(step) if derive is not None else (step.samples, [])
             outcome = engine.evaluate(
                 [rule], samples, tracks, ledger.open_alerts(), ledger.recent(step.at - notify.dedup_window),
                 step.at, policy, unavailable, blind,
             )
             tracks, blind = outcome.tracks, outcome.blind
+            pending = _pending(rule, tracks)
             before = {row.id: Status.FIRING for row in ledger.open.values()}
             recorded = ledger.record(outcome.transitions)
             notable = [t for t in recorded if t.notable and t.change is not Change.LOWERED]
@@ -79,6 +85,12 @@ def replay(setting: Setting, timeline: Timeline, skip: bool = True, derive: Deri
             result.steps += 1
             result.end = step.at
     return result
+
+
+def _harmless(rule: Rule, step: Step) -> bool:
+    """A step with samples none of which breaches any level: with nothing open, pending or blind,
+    the engine would only note that nothing happened (the hour-skip's argument, one step long)."""
+    return bool(step.samples) and all(engine.breached(rule, sample.value) is None for sample in step.samples)
 
 
 def _pending(rule: Rule, tracks: Mapping[SeriesKey, Track]) -> bool:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from alertctl.config.runtime import Config
 from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, config_and_database, guarded
 from alertctl.durations import parse_duration, parse_time_point
 from alertctl.errors import UsageError
@@ -25,6 +26,13 @@ def _duration(name: str, text: str) -> float:
         return parse_duration(text)
     except ValueError as error:
         raise UsageError(f"{name}: {error}") from None
+
+
+def _candidate(path: Path) -> Config:
+    """The candidate file, validated as `config validate` would (its errors exit 2 naming file and key)."""
+    from alertctl.config.load import validate
+
+    return validate(path)
 
 
 @guarded()
@@ -57,11 +65,10 @@ def backtest(
     if start > end:
         raise UsageError(f"--since ({since or DEFAULT_SINCE}) is after --until ({until or 'now'}): nothing to replay")
     from alertctl.backtest.run import run
-    from alertctl.config.load import validate
     from alertctl.store.readonly import open_read_only
 
     current, path = config_and_database(config, db)
-    other = validate(candidate) if candidate is not None else None
+    other = _candidate(candidate) if candidate is not None else None
     conn = open_read_only(path)
     try:
         found = run(conn, current, other, start, end, rule or (), shortest=_duration("--incident", incident))
