@@ -47,8 +47,12 @@ def report(
     from alertctl import report as reporting
     from alertctl.store.report import Window, aggregates
 
-    conn, _ = open_records(config, db)
+    conn, settings = open_records(config, db)
     built = reporting.build(aggregates(conn, Window(start, end, rule)), start, end, rule)
+    if settings is not None and any(s.kind in ("flapping", "blips") for s in built.suggestions):
+        from alertctl.backtest.advice import with_replays
+
+        built = with_replays(built, conn, settings)
     if json_:
         from alertctl.cli.present import to_json
 
