@@ -108,5 +108,5 @@ def _differences(c: Comparison | None) -> list[str]:
     if c.delays:
         assert c.median_delay is not None and c.max_delay is not None
         out.append(f"  both raise {len(c.delays)} long incidents; the candidate later by "
-                   f"{c.median_delay:+.0f}s median, {c.max_delay:+.0f}s at most")
+                   f"{round(c.median_delay):+d}s median, {round(c.max_delay):+d}s at most")
     return out
