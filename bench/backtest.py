@@ -15,7 +15,7 @@ of 10 to 60 minutes, flapping at their edges). Printed, with the issue's targets
 The code measured is this checkout's (first on sys.path, and on PYTHONPATH for the CLI).
 Run from the repository root:
 
-    python3 bench/backtest.py [--days 30] [--keep FILE]
+    python3 bench/backtest.py [--days 30] [--keep FILE | --reuse FILE]
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -95,21 +96,28 @@ def fill(path: Path, days: float, end: float) -> int:
     return cycles
 
 
-def cli_seconds(args: list[str], runs: int = 3) -> float:
-    """Median wall-clock seconds of a whole `alertctl backtest` run (the first one also fills the config cache)."""
+def cli_seconds(args: list[str], runs: int = 3) -> tuple[float, float]:
+    """Median wall-clock and CPU (user + system) seconds of a whole `alertctl backtest` run
+    (a first, unmeasured one fills the config cache)."""
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("ALERTCTL_")}
     env["PYTHONPATH"] = str(REPO)
     with tempfile.TemporaryDirectory() as home:
         env.update(XDG_CACHE_HOME=f"{home}/cache", XDG_CONFIG_HOME=f"{home}/config", XDG_STATE_HOME=f"{home}/state")
-        walls = []
+        walls, cpus = [], []
         for _ in range(runs + 1):
-            began = time.perf_counter()
+            began, used = time.perf_counter(), _children_cpu()
             done = subprocess.run([sys.executable, "-m", "alertctl", "backtest", *args], env=env,
                                   capture_output=True, text=True, timeout=600)
             walls.append(time.perf_counter() - began)
+            cpus.append(_children_cpu() - used)
             if done.returncode != 0:
                 raise SystemExit(f"backtest failed ({done.returncode}): {done.stderr.strip()}")
-    return statistics.median(walls[1:])
+    return statistics.median(walls[1:]), statistics.median(cpus[1:])
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def in_process(db: Path, config: Config, days: float, rules: tuple[str, ...]) -> tuple[float, float]:
@@ -134,20 +142,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=float, default=30.0)
     parser.add_argument("--keep", type=Path, help="keep the filled database at this path")
+    parser.add_argument("--reuse", type=Path, help="a database an earlier run kept (--keep), instead of filling one")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "history.db"
         busy_config = Path(folder) / "busy.toml"
         busy_config.write_text(BUSY_RULE)
-        print(f"filling {args.days:g} days of 31 series at {INTERVAL:g}s through the store ...", flush=True)
-        began = time.perf_counter()
-        cycles = fill(db, args.days, time.time())
-        print(f"  {cycles} cycles in {time.perf_counter() - began:.0f}s")
+        if args.reuse:
+            db.write_bytes(args.reuse.read_bytes())
+            print(f"reusing {args.reuse} (its last {args.days:g} days)")
+        else:
+            print(f"filling {args.days:g} days of 31 series at {INTERVAL:g}s through the store ...", flush=True)
+            began = time.perf_counter()
+            cycles = fill(db, args.days, time.time())
+            print(f"  {cycles} cycles in {time.perf_counter() - began:.0f}s")
         since = f"{args.days:g}d"
-        wall = cli_seconds(["--since", since, "--json", "--db", str(db)])
-        print(line(f"backtest --since {since} (built-in rules)", wall, TARGETS["builtin_s"], "  [wall clock]"))
-        busy_wall = cli_seconds(["--since", since, "--json", "--db", str(db), "-c", str(busy_config)])
-        print(line(f"backtest --since {since} (busy-high, in breach ~50%)", busy_wall, TARGETS["busy_s"], "  [wall clock]"))
+        wall, cpu = cli_seconds(["--since", since, "--json", "--db", str(db)])
+        print(line(f"backtest --since {since} (built-in rules)", wall, TARGETS["builtin_s"],
+                   f"  [wall clock; {cpu:.3f} s CPU]"))
+        wall, cpu = cli_seconds(["--since", since, "--json", "--db", str(db), "-c", str(busy_config)])
+        print(line(f"backtest --since {since} (busy-high, in breach ~50%)", wall, TARGETS["busy_s"],
+                   f"  [wall clock; {cpu:.3f} s CPU]"))
         for name, config in (("built-in rules", defaults()), ("busy-high", validate(busy_config))):
             fast, full = in_process(db, config, args.days, ())
             print(f"{'replay in process, ' + name:<48} {fast:>7.3f} s CPU skipping quiet hours, "

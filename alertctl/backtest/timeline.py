@@ -9,6 +9,7 @@ that could not run) and listed, since the history cannot tell it from a stopped 
 
 from __future__ import annotations
 
+import operator
 import statistics
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -89,8 +90,10 @@ def build(rule: Rule, series: Sequence[SeriesBlocks], interval: float) -> Timeli
 
 
 def _clock(blocks: Sequence[Block]) -> list[int]:
-    if len(blocks) == 1:
-        return blocks[0].ticks
+    """The hour's cycle times: usually every label set was sampled at the same ones."""
+    first = blocks[0].ticks
+    if all(b.ticks == first for b in blocks[1:]):
+        return first
     return sorted({t for b in blocks for t in b.ticks})
 
 
@@ -99,6 +102,9 @@ def _fill(last: int | None, clock: list[int], limit: float, interval: float, gap
     filled: list[int] = []
     step = round(interval * TICKS)
     previous = last
+    widest = max(map(operator.sub, clock[1:], clock[:-1]), default=0)
+    if widest <= limit and (last is None or clock[0] - last <= limit):
+        return filled
     for tick in clock:
         if previous is not None and tick - previous > limit:
             gaps.append(Gap(previous / TICKS, tick / TICKS))

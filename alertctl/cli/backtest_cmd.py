@@ -1,24 +1,15 @@
 """backtest: replay the recorded samples through the engine for the config in use and a candidate."""
 
-import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from alertctl.config.runtime import Config
 from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, config_and_database, guarded
-from alertctl.durations import parse_duration, parse_time_point
+from alertctl.cli.report_cmd import window
+from alertctl.config.runtime import Config
+from alertctl.durations import parse_duration
 from alertctl.errors import UsageError
-
-DEFAULT_SINCE = "7d"
-
-
-def _point(name: str, text: str, now: float) -> float:
-    try:
-        return parse_time_point(text, now)
-    except ValueError as error:
-        raise UsageError(f"{name}: {error}") from None
 
 
 def _duration(name: str, text: str) -> float:
@@ -59,11 +50,7 @@ def backtest(
 
     Example: alertctl backtest new.toml --since 30d --rule cpu-high
     """
-    now = time.time()
-    start = _point("--since", since or DEFAULT_SINCE, now)
-    end = now if until is None else _point("--until", until, now)
-    if start > end:
-        raise UsageError(f"--since ({since or DEFAULT_SINCE}) is after --until ({until or 'now'}): nothing to replay")
+    start, end = window(since, until, "replay")
     from alertctl.backtest.run import run
     from alertctl.store.readonly import open_read_only
 
