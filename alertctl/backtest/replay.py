@@ -57,25 +57,21 @@ def replay(setting: Setting, timeline: Timeline, skip: bool = True, derive: Deri
     policy = engine.Policy(setting.host, setting.expire_after)
     ledger = Ledger()
     result = Result(rule.name, ledger.rows)
-    tracks: Mapping[SeriesKey, Track] = {}
-    blind: Mapping[str, Blind] = {}
+    state = _State()
     logs: dict[int, NoticeLog] = {}
-    pending = False
     for hour in timeline.hours:
-        idle = not ledger.open and not blind and not pending
-        if skip and idle and hour.quiet:
+        if skip and hour.quiet and state.idle(rule, ledger):
             result.hours_skipped += 1
             continue
         for step in hour.steps():
-            if skip and derive is None and not ledger.open and not blind and not pending and _harmless(rule, step):
+            if skip and derive is None and state.idle(rule, ledger) and _harmless(rule, step):
                 continue
             samples, unavailable = derive(step) if derive is not None else (step.samples, [])
             outcome = engine.evaluate(
-                [rule], samples, tracks, ledger.open_alerts(), ledger.recent(step.at - notify.dedup_window),
-                step.at, policy, unavailable, blind,
+                [rule], samples, state.tracks, ledger.open_alerts(), ledger.recent(step.at - notify.dedup_window),
+                step.at, policy, unavailable, state.blind,
             )
-            tracks, blind = outcome.tracks, outcome.blind
-            pending = _pending(rule, tracks)
+            state = _State(outcome.tracks, outcome.blind)
             before = {row.id: Status.FIRING for row in ledger.open.values()}
             recorded = ledger.record(outcome.transitions)
             notable = [t for t in recorded if t.notable and t.change is not Change.LOWERED]
@@ -87,15 +83,30 @@ def replay(setting: Setting, timeline: Timeline, skip: bool = True, derive: Deri
     return result
 
 
+@dataclass
+class _State:
+    """The engine's state between steps, and whether a replay may pass over what comes next."""
+
+    tracks: Mapping[SeriesKey, Track] = field(default_factory=dict)
+    blind: Mapping[str, Blind] = field(default_factory=dict)
+    pending: bool | None = None
+    """Whether any series has a breach run going (`for` or `consecutive` not met yet); worked out
+    when first asked, not after every step."""
+
+    def idle(self, rule: Rule, ledger: Ledger) -> bool:
+        """Nothing open, pending or without data: nothing a sample that breaches no level can change."""
+        if ledger.open or self.blind:
+            return False
+        if self.pending is None:
+            levels = [severity for severity, _ in rule.levels()]
+            self.pending = any(track.of(s).since is not None for track in self.tracks.values() for s in levels)
+        return not self.pending
+
+
 def _harmless(rule: Rule, step: Step) -> bool:
     """A step with samples none of which breaches any level: with nothing open, pending or blind,
     the engine would only note that nothing happened (the hour-skip's argument, one step long)."""
     return bool(step.samples) and all(engine.breached(rule, sample.value) is None for sample in step.samples)
-
-
-def _pending(rule: Rule, tracks: Mapping[SeriesKey, Track]) -> bool:
-    """Whether any series has a breach run going (it could fire without a breaching hour)."""
-    return any(track.of(severity).since is not None for track in tracks.values() for severity, _ in rule.levels())
 
 
 def _tell(
