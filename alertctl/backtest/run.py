@@ -7,6 +7,7 @@ is in memory, and nothing is written or sent.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -50,11 +51,9 @@ def run(
     only: Sequence[str] = (), skip: bool = True, shortest: float = INCIDENT_SECONDS,
 ) -> Backtest:
     names = _chosen(current, candidate, only)
-    reader = _Reader(conn, since, until)
-    outcomes = [
-        _one(reader, name, (_rule(current, name), _rule(candidate, name)), (current, candidate), skip, shortest)
-        for name in names
-    ]
+    pairs = [(_rule(current, name), _rule(candidate, name)) for name in names]
+    reader = _Reader(conn, since, until, [next(r for r in pair if r is not None).metric for pair in pairs])
+    outcomes = [_one(reader, name, pair, (current, candidate), skip, shortest) for name, pair in zip(names, pairs)]
     return Backtest(since, until, reader.samples, outcomes, operator_actions(conn, since, until),
                     candidate.source if candidate else None)
 
@@ -87,12 +86,20 @@ def _rule(config: Config | None, name: str) -> Rule | None:
 
 
 class _Reader:
-    """Each metric's blocks read once, however many rules (and configs) judge it."""
+    """Each metric's blocks read once, however many rules (and configs) judge it, and let go
+    after the last of them: a month of a metric's samples is tens of megabytes in memory."""
 
-    def __init__(self, conn: sqlite3.Connection, since: float, until: float) -> None:
+    def __init__(self, conn: sqlite3.Connection, since: float, until: float, metrics: Sequence[str]) -> None:
         self.conn, self.since, self.until = conn, since, until
         self._read: dict[tuple[str, float], list[SeriesBlocks]] = {}
+        self._left = Counter(metrics)
         self.samples = 0
+
+    def done(self, metric: str) -> None:
+        self._left[metric] -= 1
+        if self._left[metric] <= 0:
+            for key in [key for key in self._read if key[0] == metric]:
+                del self._read[key]
 
     def blocks(self, metric: str, before: float = 0.0) -> list[SeriesBlocks]:
         key = (metric, before)
@@ -118,6 +125,7 @@ def _one(
         history = reader.blocks(metric, _reach(rule)) if rule.forecast is not None else None
         result, line = replay_rule(series, rule, config, skip, history)
         results.append(result)
+    reader.done(metric)
     if line is None or not line.samples:
         return RuleOutcome(name, metric, None, None, None, 0, no_history=True)
     ours, theirs = results

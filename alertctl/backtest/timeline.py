@@ -89,7 +89,7 @@ def build(rule: Rule, series: Sequence[SeriesBlocks], interval: float) -> Timeli
     return Timeline(hours, gaps, samples)
 
 
-def _clock(blocks: Sequence[Block]) -> list[int]:
+def _clock(blocks: Sequence[Block]) -> Sequence[int]:
     """The hour's cycle times: usually every label set was sampled at the same ones."""
     first = blocks[0].ticks
     if all(b.ticks == first for b in blocks[1:]):
@@ -97,7 +97,7 @@ def _clock(blocks: Sequence[Block]) -> list[int]:
     return sorted({t for b in blocks for t in b.ticks})
 
 
-def _fill(last: int | None, clock: list[int], limit: float, interval: float, gaps: list[Gap]) -> list[int]:
+def _fill(last: int | None, clock: Sequence[int], limit: float, interval: float, gaps: list[Gap]) -> list[int]:
     """No-data ticks for every silence longer than `limit` ticks, before and inside this hour."""
     filled: list[int] = []
     step = round(interval * TICKS)
@@ -113,7 +113,7 @@ def _fill(last: int | None, clock: list[int], limit: float, interval: float, gap
     return filled
 
 
-def _covered(clock: list[int], own: Sequence[tuple[SeriesBlocks, Block]]) -> bool:
+def _covered(clock: Sequence[int], own: Sequence[tuple[SeriesBlocks, Block]]) -> bool:
     """Whether every step of the hour has a sample of the rule's own series (no no-data step)."""
     if not own:
         return False
@@ -136,7 +136,7 @@ def _holds_somewhere(op: Op, low: float, high: float, threshold: float) -> bool:
 
 
 def _stepper(
-    rule: Rule, clock: list[int], filled: list[int], own: Sequence[tuple[SeriesBlocks, Block]]
+    rule: Rule, clock: Sequence[int], filled: list[int], own: Sequence[tuple[SeriesBlocks, Block]]
 ) -> Callable[[], Iterator[Step]]:
     def steps() -> Iterator[Step]:
         if len(own) == 1 and not filled and len(own[0][1].ticks) == len(clock):

@@ -8,6 +8,8 @@ only for the hours a replay walks through; times always (they make the cycle clo
 from __future__ import annotations
 
 import math
+from array import array
+from collections.abc import Sequence
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -23,8 +25,8 @@ class Block:
 
     start: int
     """The hour's start, epoch seconds."""
-    ticks: list[int]
-    """Sample times in tenths of a second, ascending."""
+    ticks: Sequence[int]
+    """Sample times in tenths of a second, ascending (an `array`: 8 bytes each, a month is millions)."""
     low: float
     high: float
     sealed: bool
@@ -59,7 +61,7 @@ def _blocks(conn: sqlite3.Connection, series: int, since: float, until: float) -
         (series, since // HOUR * HOUR, until),
     )
     for t0, vmin, vmax, ts, vals in rows:
-        ticks = chunk.decode_times(ts)
+        ticks = array("q", chunk.decode_times(ts))
         if ticks and low <= ticks[0] and ticks[-1] <= high:
             found.append(Block(int(t0), ticks, vmin, vmax, True, vals))
             continue
@@ -80,7 +82,7 @@ def _blocks(conn: sqlite3.Connection, series: int, since: float, until: float) -
 
 def _open_block(start: int, samples: list[tuple[int, float]], sealed: bool) -> Block:
     values = [v for _, v in samples]
-    return Block(start, [t for t, _ in samples], min(values), max(values), sealed, None, values)
+    return Block(start, array("q", [t for t, _ in samples]), min(values), max(values), sealed, None, values)
 
 
 def _merged(blocks: list[Block]) -> list[Block]:
