@@ -67,7 +67,8 @@ def replay_rule(
     pace = timeline.interval_of(series, config.agent.interval)
     line = timeline.build(rule, series, pace)
     setting = Setting(rule, config.notify, config.agent.hostname, config.agent.expire_after)
-    derive = Fits(rule, history if history is not None else series).derive if rule.forecast is not None else None
+    fits = Fits(rule, history if history is not None else series, quick=skip) if rule.forecast is not None else None
+    derive = fits.derive if fits is not None else None
     return replay(setting, line, skip, derive), line
 
 

@@ -69,6 +69,7 @@ def case(seed: int) -> tuple[Rule, list[SeriesBlocks], Config]:
     return rule, history, config(rule, channels=True, renotify=r.choice([0.0, 1800.0]), dedup=r.choice([0.0, 300.0, 3600.0]))
 
 
+@pytest.mark.slow  # a property search over seeded random cases
 @pytest.mark.parametrize("seed", range(CASES))
 def test_skipping_quiet_hours_gives_the_same_transitions(seed: int) -> None:
     rule, history, settings = case(seed)
