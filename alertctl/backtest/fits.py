@@ -106,12 +106,13 @@ class Fits:
         scale = 1.0 + abs(f.reaches) + abs(first) + abs(latest)
         if (level >= f.reaches - TOLERANCE * scale) if rising else (level <= f.reaches + TOLERANCE * scale):
             return None  # there already, or nearly: the exact fit decides
-        toward = slope if rising else -slope
+        toward, fuzz = (slope if rising else -slope), TOLERANCE * scale / f.window
         not_past = f.past is not None and not (latest >= f.past if rising else latest <= f.past)
-        if not_past or toward < -TOLERANCE * scale / f.window:
+        if not_past or toward < -fuzz:
             return NEVER, slope * 3600
-        if toward > 0 and self._beyond_levels((f.reaches - level) / slope):
-            return min((f.reaches - level) / slope, NEVER), slope * 3600  # NEVER if not confirmed: judged alike
+        distance = abs(f.reaches - level) - TOLERANCE * scale
+        if self._beyond_levels(distance / (max(toward, 0.0) + fuzz)):  # the soonest it could be: judged alike
+            return (min(distance / toward, NEVER) if toward > 0 else NEVER), slope * 3600
         return None
 
     def _beyond_levels(self, seconds: float) -> bool:

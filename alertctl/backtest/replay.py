@@ -64,9 +64,11 @@ def replay(setting: Setting, timeline: Timeline, skip: bool = True, derive: Deri
             result.hours_skipped += 1
             continue
         for step in hour.steps():
-            if skip and derive is None and state.idle(rule, ledger) and _harmless(rule, step):
+            if skip and derive is None and state.idle(rule, ledger) and _harmless(rule, step.samples):
                 continue
             samples, unavailable = derive(step) if derive is not None else (step.samples, [])
+            if skip and derive is not None and not unavailable and state.idle(rule, ledger) and _harmless(rule, samples):
+                continue
             outcome = engine.evaluate(
                 [rule], samples, state.tracks, ledger.open_alerts(), ledger.recent(step.at - notify.dedup_window),
                 step.at, policy, unavailable, state.blind,
@@ -103,10 +105,10 @@ class _State:
         return not self.pending
 
 
-def _harmless(rule: Rule, step: Step) -> bool:
-    """A step with samples none of which breaches any level: with nothing open, pending or blind,
-    the engine would only note that nothing happened (the hour-skip's argument, one step long)."""
-    return bool(step.samples) and all(engine.breached(rule, sample.value) is None for sample in step.samples)
+def _harmless(rule: Rule, samples: Sequence[Sample]) -> bool:
+    """Samples none of which breaches any level: with nothing open, pending or blind, the engine
+    would only note that nothing happened (the hour-skip's argument, one step long)."""
+    return bool(samples) and all(engine.breached(rule, sample.value) is None for sample in samples)
 
 
 def _tell(
