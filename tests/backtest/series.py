@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from alertctl.backtest.replay import Result
 from alertctl.config.runtime import Agent, Channel, Config, Notify
 from alertctl.model import Labels, Level, Op, Rule
 from alertctl.store.history.blocks import Block, SeriesBlocks
@@ -43,3 +44,16 @@ def rule(
 def config(*rules: Rule, channels: bool = False, renotify: float = 3600.0, dedup: float = 300.0) -> Config:
     told = (Channel("ops", ("json://127.0.0.1:9/hook",)),) if channels else ()
     return Config(Agent(host="web-01"), Notify(channels=told, renotify=renotify, dedup_window=dedup), rules=rules)
+
+
+def same_with_and_without_skipping(rule: Rule, history: Sequence[SeriesBlocks], settings: Config) -> Result:
+    """Replays `rule` both ways and asserts they agree; returns the skipping one."""
+    from alertctl.backtest.run import replay_rule
+
+    full, _ = replay_rule(history, rule, settings, skip=False)
+    fast, _ = replay_rule(history, rule, settings, skip=True)
+    assert fast.changes == full.changes
+    assert fast.notices == full.notices
+    assert fast.rows == full.rows
+    assert full.hours_skipped == 0
+    return fast

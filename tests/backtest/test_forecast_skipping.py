@@ -16,7 +16,7 @@ from alertctl.config.runtime import Config
 from alertctl.model import Forecast, Level, Op, Rule
 from alertctl.store.history.blocks import SeriesBlocks
 
-from .series import START, config, series
+from .series import START, config, same_with_and_without_skipping, series
 
 CASES = 120
 
@@ -59,11 +59,7 @@ def random_case(seed: int) -> tuple[Rule, list[SeriesBlocks], Config]:
 @pytest.mark.slow  # a property search over seeded random cases
 @pytest.mark.parametrize("seed", range(CASES))
 def test_quick_forecasts_give_the_same_transitions_as_exact_fits(seed: int) -> None:
-    rule, history, settings = random_case(seed)
-    exact, _ = replay_rule(history, rule, settings, skip=False)
-    quick, _ = replay_rule(history, rule, settings, skip=True)
-    assert quick.changes == exact.changes
-    assert quick.notices == exact.notices
+    same_with_and_without_skipping(*random_case(seed))
 
 
 def test_the_random_forecasts_raise_alerts() -> None:

@@ -14,7 +14,7 @@ from alertctl.config.runtime import Config
 from alertctl.model import Level, Op, Rule
 from alertctl.store.history.blocks import SeriesBlocks
 
-from .series import START, config, series
+from .series import START, config, same_with_and_without_skipping, series
 
 CASES = 200
 INTERVAL = 60.0
@@ -72,13 +72,7 @@ def case(seed: int) -> tuple[Rule, list[SeriesBlocks], Config]:
 @pytest.mark.slow  # a property search over seeded random cases
 @pytest.mark.parametrize("seed", range(CASES))
 def test_skipping_quiet_hours_gives_the_same_transitions(seed: int) -> None:
-    rule, history, settings = case(seed)
-    full, _ = replay_rule(history, rule, settings, skip=False)
-    fast, _ = replay_rule(history, rule, settings, skip=True)
-    assert fast.changes == full.changes
-    assert fast.notices == full.notices
-    assert fast.rows == full.rows
-    assert full.hours_skipped == 0
+    same_with_and_without_skipping(*case(seed))
 
 
 def test_random_histories_skip_hours_around_alerts() -> None:
