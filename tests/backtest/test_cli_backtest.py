@@ -147,3 +147,21 @@ def test_rules_without_history_and_gaps_are_said(tmp_path: Path) -> None:
     assert "rule q-high: 1 gap in the samples" in said
     (gap,) = found["rules"][0]["gaps"]
     assert gap["seconds"] == 1710.0
+
+
+def test_while_another_process_writes_the_file_is_read_not_changed(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    values, start = flapping_then_long(time.time())
+    record(db, values, start)
+    writer = open_database(db)  # as a running `watch` holds it: the write-ahead log is there
+    try:
+        current, _ = configs(tmp_path, RULE)
+        main = db.read_bytes(), db.stat().st_mtime_ns
+
+        result = run_cli("backtest", "--json", "-c", str(current), "--db", str(db), "--since", "1d")
+
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["rules"][0]["current"]["alerts"] == 1
+        assert (db.read_bytes(), db.stat().st_mtime_ns) == main
+    finally:
+        writer.close()
