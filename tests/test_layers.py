@@ -25,6 +25,8 @@ RULES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("alertctl.config", "alertctl.store"), ("alertctl.notify", "alertctl.cli", "alertctl.loop", "alertctl.writer")),
     (PURE + BELOW_CONFIG, ("alertctl.metrics", "alertctl.store", "alertctl.notify", "alertctl.cli",
                            "alertctl.config", "alertctl.loop")),
+    (("alertctl.backtest",), ("alertctl.cli", "alertctl.loop", "alertctl.metrics", "alertctl.notify.send",
+                              "alertctl.notify.deliver", "alertctl.notify.worker", "alertctl.notify.queue")),
 )
 """(the modules or packages, what they must not import)."""
 

@@ -9,7 +9,7 @@ options at each start and would `eval` each string annotation (7 ms of a 120 ms
 """
 
 from alertctl.cli import alerts_cmd, check_cmd, config_cmd, metrics_cmd, notify_cmd, report_cmd, watch_cmd
-from alertctl.cli import silence_cmd
+from alertctl.cli import backtest_cmd, silence_cmd
 from alertctl.cli.entry import main, new_app
 
 __all__ = ["app", "main"]
@@ -27,5 +27,6 @@ app.command("suppress")(silence_cmd.suppress)
 app.command("silences")(silence_cmd.silences_)
 app.command("unsuppress")(silence_cmd.unsuppress)
 app.command("report")(report_cmd.report)
+app.command("backtest")(backtest_cmd.backtest)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(notify_cmd.app, name="notify")

@@ -23,6 +23,16 @@ def _point(name: str, text: str, now: float) -> float:
     return point
 
 
+def window(since: str | None, until: str | None, what: str) -> tuple[float, float]:
+    """`--since` (default 7 days ago) to `--until` (default now), in epoch seconds; `what` for the error."""
+    now = time.time()
+    start = _point("--since", since or DEFAULT_SINCE, now)
+    end = now if until is None else _point("--until", until, now)
+    if start > end:
+        raise UsageError(f"--since ({since or DEFAULT_SINCE}) is after --until ({until or 'now'}): nothing to {what}")
+    return start, end
+
+
 @guarded()
 def report(
     since: Annotated[str | None, typer.Option("--since", help="Window start: 7d (default), 2h or an ISO date.")] = None,
@@ -39,16 +49,16 @@ def report(
 
     Example: alertctl report --since 30d
     """
-    now = time.time()
-    start = _point("--since", since or DEFAULT_SINCE, now)
-    end = now if until is None else _point("--until", until, now)
-    if start > end:
-        raise UsageError(f"--since ({since or DEFAULT_SINCE}) is after --until ({until or 'now'}): nothing to report")
+    start, end = window(since, until, "report")
     from alertctl import report as reporting
     from alertctl.store.report import Window, aggregates
 
-    conn, _ = open_records(config, db)
+    conn, settings = open_records(config, db)
     built = reporting.build(aggregates(conn, Window(start, end, rule)), start, end, rule)
+    if settings is not None and any(s.kind in ("flapping", "blips") for s in built.suggestions):
+        from alertctl.backtest.advice import with_replays
+
+        built = with_replays(built, conn, settings)
     if json_:
         from alertctl.cli.present import to_json
 

@@ -21,6 +21,7 @@ from array import array
 from typing import Any
 from collections.abc import Sequence
 from enum import IntEnum
+from itertools import accumulate
 
 MAX_SCALE = 6
 _LARGEST = 2**62
@@ -148,11 +149,7 @@ def _unsegment(body: bytes, at: int, n: int | None) -> tuple[list[int], int]:
     start = at + _HEAD.size
     width = array(code.decode()).itemsize
     end = len(body) if n is None else start + width * (n - 1)
-    total, out = first, [first]
-    for delta in _from_little(code.decode(), body[start:end]):
-        total += delta
-        out.append(total)
-    return out, end
+    return list(accumulate(_from_little(code.decode(), body[start:end]), initial=first)), end
 
 
 def _xor_chain(values: Sequence[float]) -> list[int]:
