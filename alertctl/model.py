@@ -202,7 +202,12 @@ class Rule:
 
     def levels(self) -> list[tuple[Severity, Level]]:
         """Configured levels, mildest first."""
-        pairs = [(severity, getattr(self, severity.label)) for severity in Severity]
+        pairs = (
+            (Severity.INFO, self.info),
+            (Severity.WARNING, self.warning),
+            (Severity.ERROR, self.error),
+            (Severity.CRITICAL, self.critical),
+        )  # spelled out, not getattr by label: the engine asks for every sample, a backtest for every step
         return [(severity, level) for severity, level in pairs if level is not None]
 
     def level(self, severity: Severity) -> Level:
