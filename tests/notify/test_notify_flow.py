@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from alertctl.config.runtime import Notify
+from alertctl.model import Level, Severity
 from alertctl.store import alerts
 from tests.notify.harness import Harness, channel, q_rule
 from tests.notify.receivers import http_receiver
@@ -158,3 +159,22 @@ def test_show_json_lists_deliveries_and_notices(tmp_path: Path) -> None:
         assert document["notifications"] == 1
         text = CliRunner().invoke(app, ["show", "1", "--db", str(h.db), "-c", str(tmp_path / "c.toml")])
         assert "opened to ops (first_notification): delivered" in " ".join(text.stdout.split())
+
+
+def test_escalate_severity_error_escalates_an_unacknowledged_error_alert(tmp_path: Path) -> None:
+    """At the default (`critical`) an error alert never escalates; lowered to `error`, it does."""
+    for escalate, expected in ((Severity.CRITICAL, []), (Severity.ERROR, ["failure"])):
+        with http_receiver() as ops, http_receiver() as pager:
+            notify = Notify(
+                escalate_after=300.0, escalate_to=("pager",), escalate_severity=escalate, renotify=0.0,
+                channels=(channel("ops", ops.url()), channel("pager", pager.url(), "critical")),
+            )
+            rule = q_rule(channels=("ops",), error=Level(90))
+            root = tmp_path / escalate.label
+            root.mkdir()
+            h = Harness(root, notify, (rule,))
+            h.step(1000.0, 92)
+            h.step(1301.0)
+            h.step(1400.0)
+            assert ops.types() == ["failure"], escalate
+            assert pager.types() == expected, escalate
