@@ -15,15 +15,16 @@ from alertctl.cli.app import app
 from alertctl.config import load_config
 from alertctl.loop import Cycle, Runner
 from alertctl.store.db import open_database
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_here
 
 
 class Rig:
     """One config, one database and one value file under the test's tmp_path.
 
     `check`/`run` start `python -m alertctl` in a child process (process-level
-    behaviour: exit status, stdout and stderr as cron sees them); `invoke` runs the
-    same command in this process through typer's CliRunner, which is much faster.
+    behaviour: exit status, stdout and stderr as cron sees them); `here` runs the console
+    script's `main` in this process and `invoke` the typer app through CliRunner, which
+    are much faster.
     """
 
     def __init__(self, root: Path) -> None:
@@ -74,6 +75,10 @@ class Rig:
 
     def check(self, *args: str):  # type: ignore[no-untyped-def]
         return self.run("check", *args)
+
+    def here(self, *args: str):  # type: ignore[no-untyped-def]
+        """`run` in this process, for reading back what a run recorded (see tests.conftest.run_here)."""
+        return run_here(*args, *self._where())
 
     def invoke(self, *args: str, where: bool = True):  # type: ignore[no-untyped-def]
         return CliRunner().invoke(app, [*args, *(self._where() if where else [])])

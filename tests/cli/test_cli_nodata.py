@@ -226,7 +226,7 @@ def test_resolving_a_no_data_alert_by_hand_restarts_the_wait(rig: Rig) -> None:
 def test_bad_nodata_settings_exit_2_naming_the_key(rig: Rig, setting: str, key: str) -> None:
     rig.configure(rig.q_rule(extra=setting))
 
-    result = rig.run("config", "validate")
+    result = rig.here("config", "validate")
 
     assert result.returncode == 2
     assert f": {key}: " in result.stderr and "Traceback" not in result.stderr
@@ -294,7 +294,7 @@ def test_config_validate_warns_of_an_unmounted_mount_and_of_shell_syntax(rig: Ri
         command = ["sh", "-c", "cat /tmp/x | wc -l"]
         """)
 
-    result = rig.run("config", "validate")
+    result = rig.here("config", "validate")
 
     assert result.returncode == 0
     warnings = result.stderr.splitlines()
