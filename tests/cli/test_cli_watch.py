@@ -34,8 +34,9 @@ class Watcher:
         for line in getattr(self.proc, name):
             self.lines[name].put(line.rstrip("\n"))
 
-    def wait_for(self, pattern: str, stream: str = "stdout", timeout: float = 10) -> str:
-        """The first line (not yet consumed) matching `pattern`; fails after `timeout`."""
+    def wait_for(self, pattern: str, stream: str = "stdout", timeout: float = 60) -> str:
+        """The first line (not yet consumed) matching `pattern`; fails after `timeout`, a guard
+        against a line that never comes, not a bound: a busy machine may start `watch` slowly."""
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
             try:

@@ -54,7 +54,8 @@ class HttpReceiver:
     def titles(self) -> list[str]:
         return [str(p["title"]) for p in self.payloads]
 
-    def wait_for(self, count: int, timeout: float = 10.0) -> bool:
+    def wait_for(self, count: int, timeout: float = 60.0) -> bool:
+        """Whether `count` payloads came within `timeout`: a guard against none coming, not a bound."""
         deadline = time.monotonic() + timeout
         while len(self.payloads) < count and time.monotonic() < deadline:
             time.sleep(0.01)
