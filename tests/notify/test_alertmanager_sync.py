@@ -57,6 +57,7 @@ def hanging() -> Iterator[Hanging]:
     listeners = Hanging()
     yield listeners
     for listener in listeners.listeners:
+        listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
         listener.close()
 
 
