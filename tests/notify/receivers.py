@@ -65,7 +65,8 @@ class HttpReceiver:
 @contextmanager
 def http_receiver(statuses: list[int] | None = None, hang: bool = False) -> Iterator[HttpReceiver]:
     receiver = HttpReceiver(statuses, hang)
-    thread = threading.Thread(target=receiver.server.serve_forever, daemon=True)
+    # polled every 50 ms rather than 500: shutdown() waits for the poll, at the end of every test
+    thread = threading.Thread(target=receiver.server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield receiver
