@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -10,6 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+THOROUGH = os.environ.get("ALERTCTL_THOROUGH") == "1"
+"""ALERTCTL_THOROUGH=1: the slow tier's long versions (a minute of soak, fifty kills, full property searches)."""
+
+
+def thorough(quick: int, full: int) -> int:
+    """How many kills, seconds or examples: `quick` in the everyday suite, `full` under ALERTCTL_THOROUGH=1."""
+    return full if THOROUGH else quick
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +55,36 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) 
         timeout=timeout,
         env={**os.environ, **(env or {})},
     )
+
+
+def run_here(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The console script's `main` in this process, answered as `run_cli` answers.
+
+    For what is about a command's output and exit status, not about the process (signals, a
+    cold start, a fresh interpreter, the environment it inherits): a fraction of the cost of a
+    child process, which pays the imports every time. Signal handlers (`watch` sets them) and
+    sys.argv are put back afterwards.
+    """
+    from typer.testing import CliRunner
+
+    from alertctl.cli.app import main
+
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    argv = sys.argv
+    with CliRunner().isolation(env=env) as (out, err, _):
+        sys.argv = ["alertctl", *args]
+        try:
+            main()
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 1
+            if isinstance(stop.code, str):
+                print(stop.code, file=sys.stderr)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            sys.argv = argv
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+        return subprocess.CompletedProcess(["alertctl", *args], code, out.getvalue().decode(),
+                                           err.getvalue().decode())

@@ -14,16 +14,18 @@ from typer.testing import CliRunner
 from alertctl.cli.app import app
 from alertctl.config import load_config
 from alertctl.loop import Cycle, Runner
+from alertctl.metrics.demand import families_for
 from alertctl.store.db import open_database
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_here
 
 
 class Rig:
     """One config, one database and one value file under the test's tmp_path.
 
     `check`/`run` start `python -m alertctl` in a child process (process-level
-    behaviour: exit status, stdout and stderr as cron sees them); `invoke` runs the
-    same command in this process through typer's CliRunner, which is much faster.
+    behaviour: exit status, stdout and stderr as cron sees them); `here` runs the console
+    script's `main` in this process and `invoke` the typer app through CliRunner, which
+    are much faster.
     """
 
     def __init__(self, root: Path) -> None:
@@ -75,6 +77,10 @@ class Rig:
     def check(self, *args: str):  # type: ignore[no-untyped-def]
         return self.run("check", *args)
 
+    def here(self, *args: str):  # type: ignore[no-untyped-def]
+        """`run` in this process, for reading back what a run recorded (see tests.conftest.run_here)."""
+        return run_here(*args, *self._where())
+
     def invoke(self, *args: str, where: bool = True):  # type: ignore[no-untyped-def]
         return CliRunner().invoke(app, [*args, *(self._where() if where else [])])
 
@@ -82,11 +88,14 @@ class Rig:
         """One cycle as a fresh `check` process runs it (config, database, Runner), at `now`.
 
         Runs placed in the past this way, followed by a real `check` on the real clock, test
-        durations without a margin: the clock only moves forward.
+        durations without a margin: the clock only moves forward. It samples only the system
+        areas the rules read, as `watch` does: a CPU reading needs 0.1 s of real time since the
+        last, which cycles run back to back would otherwise sleep every time.
         """
         conn = open_database(self.db)
         try:
-            return Runner(load_config(self.config, use_cache=False), conn).run_once(now)
+            config = load_config(self.config, use_cache=False)
+            return Runner(config, conn, families=families_for(config.rules, exporting=False)).run_once(now)
         finally:
             conn.close()
 

@@ -36,7 +36,7 @@ def test_perfdata_is_one_item_per_metric_with_thresholds_of_its_rule(rig: Rig) -
     rig.configure(rig.q_rule())
     rig.set_value(90)
 
-    line = rig.check().stdout.splitlines()[0]
+    line = rig.here("check").stdout.splitlines()[0]
 
     assert line.startswith("ALERTCTL WARNING - q-high | ")
     items = line.split(" | ", 1)[1].split(" ")
@@ -49,11 +49,11 @@ def test_perfdata_is_one_item_per_metric_with_thresholds_of_its_rule(rig: Rig) -
 def test_acknowledged_alerts_still_count_for_the_exit_status(rig: Rig) -> None:
     rig.configure(rig.q_rule())
     rig.set_value(99)
-    assert rig.check().returncode == 2
+    assert rig.here("check").returncode == 2
     (alert,) = rig.open_alerts()
     assert rig.invoke("ack", str(alert["id"])).exit_code == 0
 
-    result = rig.check()
+    result = rig.here("check")
 
     assert result.returncode == 2
     assert "q-high [acknowledged]" in result.stdout.splitlines()[0]
@@ -62,7 +62,7 @@ def test_acknowledged_alerts_still_count_for_the_exit_status(rig: Rig) -> None:
 def test_a_bad_config_is_unknown_with_one_line_on_stderr_and_no_traceback(rig: Rig) -> None:
     rig.configure(rig.q_rule(extra='bogus = "x"'))
 
-    result = rig.check()
+    result = rig.here("check")
 
     assert result.returncode == 3
     assert result.stdout.startswith("ALERTCTL UNKNOWN - ")
@@ -85,7 +85,7 @@ def test_a_missing_config_file_is_unknown(rig: Rig) -> None:
 def test_bad_config_with_json_is_still_one_document(rig: Rig) -> None:
     rig.configure(rig.q_rule(warning=99, critical=10))
 
-    result = rig.check("--json")
+    result = rig.here("check", "--json")
 
     assert result.returncode == 3
     document = json.loads(result.stdout)
@@ -98,7 +98,7 @@ def test_json_document_has_status_alerts_and_rule_states(rig: Rig) -> None:
     rig.configure(rig.q_rule() + rig.q_rule("q-slow", "consecutive = 5") + rig.q_rule("q-calm", warning=200, critical=300))
     rig.set_value(99)
 
-    result = rig.check("--json")
+    result = rig.here("check", "--json")
 
     assert result.returncode == 2
     assert not result.stdout.startswith("ALERTCTL")
@@ -124,7 +124,7 @@ def test_dry_run_on_a_new_database_creates_nothing_but_answers_as_a_real_check(r
     rig.configure(rig.q_rule())
     rig.set_value(99)
 
-    result = rig.check("--dry-run")
+    result = rig.here("check", "--dry-run")
 
     assert result.returncode == 2
     assert result.stdout.startswith("ALERTCTL CRITICAL - q-high")
@@ -135,18 +135,18 @@ def test_dry_run_on_a_new_database_creates_nothing_but_answers_as_a_real_check(r
 def test_dry_run_on_an_existing_database_writes_nothing(rig: Rig) -> None:
     rig.configure(rig.q_rule() + rig.q_rule("q-other", warning=95, critical=98))
     rig.set_value(90)
-    assert rig.check().returncode == 1
+    assert rig.here("check").returncode == 1
     before = rig.alerts()
     rig.set_value(99)
 
-    result = rig.check("--dry-run", "--json")
+    result = rig.here("check", "--dry-run", "--json")
 
     assert result.returncode == 2
     assert json.loads(result.stdout)["status"] == "CRITICAL"
     assert rig.alerts() == before
     assert len(before) == 1
     assert before[0]["severity"] == "warning"
-    assert rig.check().returncode == 2  # the real run does what the dry run said
+    assert rig.here("check").returncode == 2  # the real run does what the dry run said
     assert {a["rule"] for a in rig.open_alerts()} == {"q-high", "q-other"}
 
 
@@ -164,7 +164,7 @@ def test_an_unavailable_command_value_is_unknown_with_the_reason(rig: Rig) -> No
     rig.configure(rig.q_rule())
     rig.set_value("")
 
-    result = rig.check()
+    result = rig.here("check")
 
     assert result.returncode == 3
     assert result.stdout.startswith("ALERTCTL UNKNOWN - no data: q-high (q: no number on stdout) | ")

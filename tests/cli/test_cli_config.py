@@ -11,7 +11,7 @@ import pytest
 
 from alertctl import __version__
 from tests.cli.conftest import Rig
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_here
 
 SECRET_URL = "json://user:s3cretpass@127.0.0.1:9000/hook"
 HEADER_URL = "json://127.0.0.1:9000/hook?+X-Token=tok123"
@@ -28,19 +28,19 @@ def write(path: Path, text: str) -> Path:
 def test_init_writes_a_private_starter_file_that_validates(tmp_path: Path) -> None:
     target = tmp_path / "etc" / "alertctl.toml"
 
-    result = run_cli("config", "init", str(target))
+    result = run_here("config", "init", str(target))
 
     assert result.returncode == 0, result.stderr
     assert str(target) in result.stdout
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert "[[rules]]" in target.read_text()
-    checked = run_cli("config", "validate", str(target))
+    checked = run_here("config", "validate", str(target))
     assert checked.returncode == 0, checked.stderr
     assert "ok (7 rules, 0 checks, 0 channels)" in checked.stdout
 
 
 def test_init_without_a_path_writes_the_user_config(isolated_home: Path) -> None:
-    result = run_cli("config", "init")
+    result = run_here("config", "init")
 
     assert result.returncode == 0, result.stderr
     written = isolated_home / ".config" / "alertctl" / "config.toml"
@@ -51,7 +51,7 @@ def test_init_without_a_path_writes_the_user_config(isolated_home: Path) -> None
 def test_init_refuses_an_existing_file_without_force(tmp_path: Path) -> None:
     target = write(tmp_path / "mine.toml", "# my own config\n")
 
-    result = run_cli("config", "init", str(target))
+    result = run_here("config", "init", str(target))
 
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
@@ -63,7 +63,7 @@ def test_init_force_overwrites(tmp_path: Path) -> None:
     target = write(tmp_path / "mine.toml", "# my own config\n")
     target.chmod(0o644)
 
-    result = run_cli("config", "init", str(target), "--force")
+    result = run_here("config", "init", str(target), "--force")
 
     assert result.returncode == 0, result.stderr
     assert "[[rules]]" in target.read_text()
@@ -76,7 +76,7 @@ def test_init_force_overwrites(tmp_path: Path) -> None:
 def test_validate_a_good_file(rig: Rig) -> None:
     rig.configure(rig.q_rule())
 
-    result = run_cli("config", "validate", str(rig.config))
+    result = run_here("config", "validate", str(rig.config))
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (f"{rig.config}: ok (1 rules, 1 checks, 0 channels); replaces the built-in "
@@ -92,7 +92,7 @@ def test_validate_names_file_key_and_problem_exactly(tmp_path: Path) -> None:
         warning = "lots"
         """)
 
-    result = run_cli("config", "validate", str(bad))
+    result = run_here("config", "validate", str(bad))
 
     assert result.returncode == 2
     assert result.stdout == ""
@@ -133,7 +133,7 @@ def test_validate_rejects_with_the_key_and_what_is_wrong(rig: Rig, text: str, ex
 
 
 def test_validate_of_a_missing_file_names_it(tmp_path: Path) -> None:
-    result = run_cli("config", "validate", str(tmp_path / "absent.toml"))
+    result = run_here("config", "validate", str(tmp_path / "absent.toml"))
 
     assert result.returncode == 2
     assert "absent.toml" in result.stderr
@@ -142,7 +142,7 @@ def test_validate_of_a_missing_file_names_it(tmp_path: Path) -> None:
 def test_validate_takes_the_file_from_config_too(tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.toml", RULE + "warning = 95\ncritical = 80\n")
 
-    result = run_cli("config", "validate", "--config", str(bad))
+    result = run_here("config", "validate", "--config", str(bad))
 
     assert result.returncode == 2
     assert "rules[0].warning" in result.stderr
@@ -151,7 +151,7 @@ def test_validate_takes_the_file_from_config_too(tmp_path: Path) -> None:
 def test_validate_does_not_echo_a_misplaced_url(tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.toml", f'[notify.channels.ops]\nurls = "{SECRET_URL}"\n')
 
-    result = run_cli("config", "validate", str(bad))
+    result = run_here("config", "validate", str(bad))
 
     assert result.returncode == 2
     assert "notify.channels.ops.urls: must be a list" in result.stderr
@@ -175,7 +175,7 @@ def with_secrets(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("json_flag", [[], ["--json"]])
 def test_show_never_prints_secrets(with_secrets: Path, json_flag: list[str]) -> None:
-    result = run_cli("config", "show", "-c", str(with_secrets), *json_flag)
+    result = run_here("config", "show", "-c", str(with_secrets), *json_flag)
 
     assert result.returncode == 0, result.stderr
     everything = result.stdout + result.stderr
@@ -190,7 +190,7 @@ def test_show_hides_a_webhook_path_token_and_keeps_variables_as_written(tmp_path
         [notify.channels.hook]
         urls = ["json://hooks.example.com/services/a8f3K2lq9ZxT7Hw", "json://u:${HOOK_PW}@h.example.com/api/${HOOK_ID}"]
         """)
-    result = run_cli("config", "show", "--json", "-c", str(config))
+    result = run_here("config", "show", "--json", "-c", str(config))
     assert result.returncode == 0, result.stderr
     first, second = json.loads(result.stdout)["notify"]["channels"]["hook"]["urls"]
     assert "a8f3K2lq9ZxT7Hw" not in result.stdout
@@ -200,7 +200,7 @@ def test_show_hides_a_webhook_path_token_and_keeps_variables_as_written(tmp_path
 
 
 def test_show_json_is_the_effective_config(with_secrets: Path) -> None:
-    result = run_cli("config", "show", "--json", "-c", str(with_secrets), env={"ALERTCTL_AGENT__INTERVAL": "5s"})
+    result = run_here("config", "show", "--json", "-c", str(with_secrets), env={"ALERTCTL_AGENT__INTERVAL": "5s"})
 
     document = json.loads(result.stdout)
     assert document["agent"]["interval"] == "5s"
@@ -213,7 +213,7 @@ def test_show_json_is_the_effective_config(with_secrets: Path) -> None:
 def test_show_of_a_bad_config_is_a_config_error(tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.toml", "[agent]\nintervall = 1\n")
 
-    result = run_cli("config", "show", "-c", str(bad))
+    result = run_here("config", "show", "-c", str(bad))
 
     assert result.returncode == 2
     assert "agent.intervall" in result.stderr
@@ -260,7 +260,7 @@ def test_metrics_with_a_bad_config_fails_as_a_config_error(rig: Rig) -> None:
 
 
 def test_version() -> None:
-    result = run_cli("--version")
+    result = run_here("--version")
 
     assert result.returncode == 0
     assert result.stdout.strip() == f"alertctl {__version__}"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Rig
-from tests.conftest import run_cli
+from tests.conftest import run_here
 
 
 def digest(path: Path) -> str:
@@ -21,15 +21,15 @@ def test_database_is_created_private_with_its_folders(rig: Rig) -> None:
     rig.configure(rig.q_rule())
     rig.db = rig.root / "deep" / "er" / "a.db"
 
-    result = rig.check()
+    result = rig.here("check")
 
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(rig.db.stat().st_mode) == 0o600
-    assert rig.check().returncode == 0  # a second run on the same file is fine
+    assert rig.here("check").returncode == 0  # a second run on the same file is fine
 
 
 def test_default_database_is_under_xdg_state_home(isolated_home: Path) -> None:
-    result = run_cli("history")
+    result = run_here("history")
 
     assert result.returncode == 0, result.stderr
     db = isolated_home / ".local" / "state" / "alertctl" / "alertctl.db"
@@ -41,8 +41,8 @@ def test_database_from_the_environment_and_from_the_config(rig: Rig, tmp_path: P
     rig.configure(rig.q_rule(), preamble=f'[agent]\ndatabase = "{tmp_path / "from-config.db"}"\n')
     rig.set_value(90)
 
-    from_config = run_cli("check", "-c", str(rig.config))
-    from_env = run_cli("check", "-c", str(rig.config), env={"ALERTCTL_DB": str(tmp_path / "from-env.db")})
+    from_config = run_here("check", "-c", str(rig.config))
+    from_env = run_here("check", "-c", str(rig.config), env={"ALERTCTL_DB": str(tmp_path / "from-env.db")})
 
     assert (from_config.returncode, from_env.returncode) == (1, 1)
     assert (tmp_path / "from-config.db").is_file()
@@ -66,7 +66,7 @@ def foreign(tmp_path: Path) -> Path:
 def test_a_foreign_sqlite_file_is_refused_and_left_alone(foreign: Path, command: list[str]) -> None:
     before = digest(foreign)
 
-    result = run_cli(*command, "--db", str(foreign))
+    result = run_here(*command, "--db", str(foreign))
 
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
@@ -78,7 +78,7 @@ def test_a_foreign_sqlite_file_is_refused_and_left_alone(foreign: Path, command:
 def test_check_on_a_foreign_file_is_unknown(foreign: Path) -> None:
     before = digest(foreign)
 
-    result = run_cli("check", "--db", str(foreign))
+    result = run_here("check", "--db", str(foreign))
 
     assert result.returncode == 3
     assert result.stdout.startswith("ALERTCTL UNKNOWN - ")
@@ -90,7 +90,7 @@ def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path: Path)
     notes = tmp_path / "notes.txt"
     notes.write_text("these are my notes, not a database\n" * 20)
 
-    result = run_cli("history", "--db", str(notes))
+    result = run_here("history", "--db", str(notes))
 
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
@@ -103,7 +103,7 @@ def test_a_database_that_cannot_be_created_names_the_path(tmp_path: Path) -> Non
     blocker = tmp_path / "plain-file"
     blocker.write_text("")
 
-    result = run_cli("history", "--db", str(blocker / "a.db"))
+    result = run_here("history", "--db", str(blocker / "a.db"))
 
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
@@ -137,6 +137,6 @@ def test_a_database_from_an_older_alertctl_is_migrated(rig: Rig) -> None:
     old.commit()
     old.close()
 
-    assert rig.check().returncode == 0
+    assert rig.here("check").returncode == 0
     assert sorted(name for (name,) in rig.sql("SELECT name FROM alertctl_migrations")) == sorted(
         name_of(step) for step in MIGRATIONS)

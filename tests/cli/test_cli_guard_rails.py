@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Rig
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_here
 
 OPERATOR_COMMANDS = [
     ["history"], ["show", "1"], ["silences"], ["report"], ["ack", "1"], ["unsuppress", "1"], ["resolve", "1"],
@@ -48,26 +48,26 @@ def test_with_a_broken_config_the_agent_database_is_read_from_the_file(rig: Rig,
     assert run_cli("check", "-c", str(rig.config)).returncode == 2  # records into [agent] database
     _break(rig)
 
-    result = run_cli("history", "--json", "-c", str(rig.config))
+    result = run_here("history", "--json", "-c", str(rig.config))
     assert result.returncode == 0
     assert [a["rule"] for a in json.loads(result.stdout)] == ["q-high"]
     assert f"using database {elsewhere}: " in result.stderr and len(result.stderr.splitlines()) == 1
 
-    by_env = run_cli("ack", "1", "-c", str(rig.config), env={"ALERTCTL_DB": str(rig.db)})
+    by_env = run_here("ack", "1", "-c", str(rig.config), env={"ALERTCTL_DB": str(rig.db)})
     assert by_env.returncode == 0 and f"using database {rig.db}: " in by_env.stderr
 
 
 def test_a_toml_typo_elsewhere_still_leaves_the_agent_database_readable(rig: Rig, tmp_path: Path) -> None:
     elsewhere = tmp_path / "state" / "alerts.db"
     rig.config.write_text(f'[agent]\ndatabase = "{elsewhere}"\ninterval = \n')
-    result = run_cli("silences", "-c", str(rig.config))
+    result = run_here("silences", "-c", str(rig.config))
     assert result.returncode == 0 and f"using database {elsewhere}: {rig.config}: not valid TOML" in result.stderr
     assert elsewhere.exists()
 
 
 def test_with_a_config_that_is_not_even_toml_the_default_database_is_used(rig: Rig, isolated_home: Path) -> None:
     rig.config.write_text("[agent\n")
-    result = run_cli("silences", "-c", str(rig.config))
+    result = run_here("silences", "-c", str(rig.config))
     default = isolated_home / ".local" / "state" / "alertctl" / "alertctl.db"
     assert result.returncode == 0 and result.stdout == "No active silences.\n"
     assert f"using database {default}: {rig.config}: not valid TOML" in result.stderr
@@ -159,7 +159,7 @@ def test_config_errors_count_the_rest_and_list_them_under_debug_or_validate(rig:
     assert check.returncode == 3
     assert check.stderr.splitlines() == [
         expected[0], "alertctl: ... and 2 more problems (`alertctl config validate` or --debug lists them all)"]
-    validate = run_cli("config", "validate", str(rig.config))
+    validate = run_here("config", "validate", str(rig.config))
     assert validate.returncode == 2 and validate.stderr.splitlines() == expected
     debug = rig.check("--debug")
     assert all(line in debug.stderr.splitlines() for line in expected)
@@ -169,7 +169,7 @@ def test_validate_and_watch_name_the_built_in_rules_a_file_replaces(rig: Rig) ->
     rig.configure(rig.q_rule() + rig.q_rule("cpu-high").replace('"q.value"', '"cpu.percent"'))
     replaced = "replaces the built-in rules: memory-high, swap-high, load-high, disk-full, disk-filling, inodes-full"
 
-    validate = run_cli("config", "validate", str(rig.config))
+    validate = run_here("config", "validate", str(rig.config))
     assert validate.stdout == f"{rig.config}: ok (2 rules, 1 checks, 0 channels); {replaced}\n"
     watch = rig.run("watch", "--cycles", "1", "--interval", "0.1s")
     assert watch.returncode == 0, watch.stderr
@@ -177,4 +177,4 @@ def test_validate_and_watch_name_the_built_in_rules_a_file_replaces(rig: Rig) ->
 
     builtin = rig.root / "builtin.toml"
     builtin.write_text('[agent]\ninterval = "1h30m"\n')
-    assert run_cli("config", "validate", str(builtin)).stdout == f"{builtin}: ok (7 rules, 0 checks, 0 channels)\n"
+    assert run_here("config", "validate", str(builtin)).stdout == f"{builtin}: ok (7 rules, 0 checks, 0 channels)\n"

@@ -27,9 +27,9 @@ def test_samples_recorded_by_watch_come_back_with_their_values(rig: Rig) -> None
     counter = rig.root / "counter"
     counter.write_text("1\n")
     rig.configure(rig.q_rule(), preamble=COUNTER.format(file=counter))
-    watched = rig.run("watch", "--interval", "1s", "--cycles", "3")
+    watched = rig.run("watch", "--interval", "0.2s", "--cycles", "3")
     assert watched.returncode == 0, watched.stderr
-    result = rig.run("metrics", "n.value", "--json")
+    result = rig.here("metrics", "n.value", "--json")
     assert result.returncode == 0, result.stderr
     [signal] = json.loads(result.stdout)
     assert (signal["metric"], signal["labels"], signal["unit"], signal["step"]) == ("n.value", {}, "", 0)
@@ -42,9 +42,9 @@ def test_check_runs_come_back_as_csv_and_in_steps(rig: Rig) -> None:
     for value in (10, 30):
         rig.set_value(value)
         assert rig.check().returncode == 0
-    rows = list(csv.DictReader(io.StringIO(rig.run("metrics", "q.value", "--csv", "--since", "1h").stdout)))
+    rows = list(csv.DictReader(io.StringIO(rig.here("metrics", "q.value", "--csv", "--since", "1h").stdout)))
     assert [(r["metric"], r["step"], r["value"]) for r in rows] == [("q.value", "0", "10.0"), ("q.value", "0", "30.0")]
-    stepped = json.loads(rig.run("metrics", "q.value", "--json", "--step", "1d").stdout)
+    stepped = json.loads(rig.here("metrics", "q.value", "--json", "--step", "1d").stdout)
     assert [(p["value"], p["min"], p["max"]) for p in stepped[0]["points"]] == [(20.0, 10.0, 30.0)]
 
 
@@ -53,7 +53,7 @@ def test_the_terminal_chart_marks_the_rules_levels(rig: Rig, monkeypatch: pytest
     rig.configure(rig.q_rule())
     rig.set_value(50)
     rig.check()
-    out = rig.run("metrics", "q.value").stdout
+    out = rig.here("metrics", "q.value").stdout
     assert out.splitlines()[0] == "q.value (raw samples, 1 points)"
     assert "q-high warning 80" in out and "q-high critical 95" in out and "●" in out
 
@@ -65,7 +65,7 @@ def test_a_check_dry_run_keeps_no_history(rig: Rig) -> None:
     rig.set_value(90)
     assert rig.check("--dry-run").returncode == 1
     assert rig.sql("SELECT count(*) FROM sample_hot") == before
-    assert [p["value"] for p in json.loads(rig.run("metrics", "q.value", "--json").stdout)[0]["points"]] == [0.0]
+    assert [p["value"] for p in json.loads(rig.here("metrics", "q.value", "--json").stdout)[0]["points"]] == [0.0]
 
 
 def test_show_draws_and_gives_the_signal_around_the_alert(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -74,10 +74,10 @@ def test_show_draws_and_gives_the_signal_around_the_alert(rig: Rig, monkeypatch:
     for value in (10, 90, 91, 10):
         rig.set_value(value)
         rig.check()
-    shown = json.loads(rig.run("show", "1", "--json").stdout)
+    shown = json.loads(rig.here("show", "1", "--json").stdout)
     assert shown["signal"]["step"] == 0
     assert [p["value"] for p in shown["signal"]["points"]] == [10.0, 90.0, 91.0, 10.0]
-    text = rig.run("show", "1").stdout
+    text = rig.here("show", "1").stdout
     assert "Signal q.value (raw samples, 4 points)" in text and "threshold 80" in text
 
 
@@ -85,8 +85,8 @@ def test_show_says_when_there_is_no_history(rig: Rig) -> None:
     rig.configure(rig.q_rule(), preamble="[history]\nenabled = false\n")
     rig.set_value(90)
     rig.check()
-    assert json.loads(rig.run("show", "1", "--json").stdout)["signal"] == {"step": 0, "points": []}
-    assert "No history of q.value around this alert" in rig.run("show", "1").stdout
+    assert json.loads(rig.here("show", "1", "--json").stdout)["signal"] == {"step": 0, "points": []}
+    assert "No history of q.value around this alert" in rig.here("show", "1").stdout
 
 
 def test_prune_drops_history_past_its_retention(rig: Rig) -> None:
@@ -97,7 +97,7 @@ def test_prune_drops_history_past_its_retention(rig: Rig) -> None:
         history.record(conn, [Sample("q.value", 1.0)], old, History())
         history.record(conn, [Sample("q.value", 2.0)], old + 3600, History())
     conn.close()
-    result = rig.run("prune")
+    result = rig.here("prune")
     assert result.returncode == 0, result.stderr
     assert "1 hourly chunks, 2 rollup buckets" in result.stdout
     assert rig.sql("SELECT count(*) FROM sample_chunk") == [(0,)]
@@ -115,6 +115,6 @@ def test_bad_history_options_are_one_line_usage_errors(rig: Rig) -> None:
         (["q.valu"], 1, "no history of q.valu"),
         (["q.value", "--label", "mount"], 2, "expected KEY=VALUE"),
     ):
-        result = rig.run("metrics", *args)
+        result = rig.here("metrics", *args)
         assert (result.returncode, len(result.stderr.splitlines())) == (code, 1), (args, result.stderr)
         assert words in result.stderr and "Traceback" not in result.stderr

@@ -12,7 +12,7 @@ from alertctl.loop import Runner
 from alertctl.model import Severity
 from alertctl.store.db import open_database
 from tests.cli.conftest import Rig
-from tests.conftest import run_cli
+from tests.conftest import run_here
 from tests.notify.receivers import free_port, http_receiver
 
 MISSING = "/nonexistent/alertctl-probe"
@@ -37,7 +37,7 @@ def gone_check(extra: str = "") -> str:
 def test_a_missing_command_makes_check_unknown_naming_the_rule_and_why(rig: Rig) -> None:
     rig.configure(rig.q_rule() + gone_check())
 
-    result = rig.check()
+    result = rig.here("check")
 
     assert result.returncode == 3, result.stdout
     first = result.stdout.splitlines()[0]
@@ -49,7 +49,7 @@ def test_a_firing_critical_alert_outranks_no_data(rig: Rig) -> None:
     rig.configure(rig.q_rule() + gone_check())
     rig.set_value(99)
 
-    result = rig.check()
+    result = rig.here("check")
 
     assert result.returncode == 2
     assert result.stdout.startswith(f"ALERTCTL CRITICAL - q-high; no data: gone-high (gone: not found: {MISSING}) | ")
@@ -59,13 +59,13 @@ def test_a_warning_alert_outranks_no_data_too(rig: Rig) -> None:
     rig.configure(rig.q_rule() + gone_check())
     rig.set_value(90)
 
-    assert rig.check().returncode == 1
+    assert rig.here("check").returncode == 1
 
 
 def test_nodata_ignore_turns_the_unknown_off(rig: Rig) -> None:
     rig.configure(rig.q_rule() + gone_check('nodata = "ignore"\nnodata_after = "1ms"'))
 
-    results = [rig.check() for _ in range(2)]
+    results = [rig.here("check") for _ in range(2)]
 
     assert [r.returncode for r in results] == [0, 0]
     assert results[1].stdout.startswith("ALERTCTL OK - 2 rules, no open alerts | ")
@@ -75,7 +75,7 @@ def test_nodata_ignore_turns_the_unknown_off(rig: Rig) -> None:
 def test_check_json_lists_the_rule_as_nodata_with_the_reason(rig: Rig) -> None:
     rig.configure(rig.q_rule() + gone_check())
 
-    result = rig.check("--json")
+    result = rig.here("check", "--json")
 
     assert result.returncode == 3
     document = json.loads(result.stdout)
@@ -91,7 +91,7 @@ def test_a_command_that_prints_no_number_is_no_data(rig: Rig, value: str, reason
     rig.configure(rig.q_rule())
     rig.set_value(value)
 
-    result = rig.check("--json")
+    result = rig.here("check", "--json")
 
     assert result.returncode == 3
     [state] = json.loads(result.stdout)["rules"]
@@ -126,7 +126,7 @@ VAAR = """
 def test_what_else_gives_no_data(rig: Rig, rules: str, summary: str) -> None:
     rig.configure(rules)
 
-    result = rig.check()
+    result = rig.here("check")
 
     assert result.returncode == 3
     assert result.stdout.startswith(f"ALERTCTL UNKNOWN - {summary} | ")
@@ -148,7 +148,7 @@ def test_a_refused_tcp_port_is_data_not_no_data(rig: Rig) -> None:
         critical = 1
         """)
 
-    result = rig.check("--json")
+    result = rig.here("check", "--json")
 
     assert result.returncode == 2
     [state] = json.loads(result.stdout)["rules"]
@@ -156,7 +156,7 @@ def test_a_refused_tcp_port_is_data_not_no_data(rig: Rig) -> None:
 
 
 def test_the_built_in_rules_see_everything_on_this_host() -> None:
-    result = run_cli("check", "--dry-run")
+    result = run_here("check", "--dry-run")
 
     assert result.returncode in (0, 1, 2), result.stdout  # never UNKNOWN: no built-in rule lacks data
     assert "no data" not in result.stdout
@@ -191,15 +191,15 @@ def test_an_open_no_data_alert_sets_the_exit_status_by_its_severity(
     rig: Rig, severity: str, status: int, name: str
 ) -> None:
     rig.configure(gone_check(f'nodata = "{severity}"\nnodata_after = "1ms"'))
-    assert rig.check().returncode == 3  # no data at once; the alert waits for nodata_after
+    assert rig.here("check").returncode == 3  # no data at once; the alert waits for nodata_after
 
-    result = rig.check()
+    result = rig.here("check")
 
     assert result.returncode == status
     assert result.stdout.startswith(f"ALERTCTL {name} - gone-high [no data]; no data: gone-high (")
     [alert] = rig.open_alerts()
     assert alert["nodata"] is True and alert["severity"] == severity
-    [state] = json.loads(rig.check("--json").stdout)["rules"]
+    [state] = json.loads(rig.here("check", "--json").stdout)["rules"]
     assert (state["state"], state["severity"]) == ("nodata", severity)
     assert alert["message"].startswith(f"no data for gone.value: gone: not found: {MISSING}")
     assert "no data" in next(line for line in rig.invoke("show", str(alert["id"])).stdout.splitlines()
@@ -208,13 +208,13 @@ def test_an_open_no_data_alert_sets_the_exit_status_by_its_severity(
 
 def test_resolving_a_no_data_alert_by_hand_restarts_the_wait(rig: Rig) -> None:
     rig.configure(gone_check('nodata_after = "1m"'))
-    rig.check()
+    rig.here("check")
     rig.sql("UPDATE state SET value = json_replace(value, '$.\"gone-high\"[0]', 0) WHERE key = 'nodata'")
-    assert rig.check().returncode == 1  # a minute and more without data, as far as it knows
+    assert rig.here("check").returncode == 1  # a minute and more without data, as far as it knows
     [alert] = rig.open_alerts()
     assert rig.invoke("resolve", str(alert["id"])).exit_code == 0
 
-    assert rig.check().returncode == 3  # no data still, but the alert must wait a minute again
+    assert rig.here("check").returncode == 3  # no data still, but the alert must wait a minute again
     assert rig.open_alerts() == []
 
 
@@ -226,7 +226,7 @@ def test_resolving_a_no_data_alert_by_hand_restarts_the_wait(rig: Rig) -> None:
 def test_bad_nodata_settings_exit_2_naming_the_key(rig: Rig, setting: str, key: str) -> None:
     rig.configure(rig.q_rule(extra=setting))
 
-    result = rig.run("config", "validate")
+    result = rig.here("config", "validate")
 
     assert result.returncode == 2
     assert f": {key}: " in result.stderr and "Traceback" not in result.stderr
@@ -294,7 +294,7 @@ def test_config_validate_warns_of_an_unmounted_mount_and_of_shell_syntax(rig: Ri
         command = ["sh", "-c", "cat /tmp/x | wc -l"]
         """)
 
-    result = rig.run("config", "validate")
+    result = rig.here("config", "validate")
 
     assert result.returncode == 0
     warnings = result.stderr.splitlines()

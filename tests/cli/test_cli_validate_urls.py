@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Rig
-from tests.conftest import run_cli
+from tests.conftest import run_here
 
 
 def _config(tmp_path: Path, *urls: str) -> Path:
@@ -36,7 +36,7 @@ def test_a_url_apprise_cannot_understand_is_refused_by_key_scheme_and_host(
 ) -> None:
     config = _config(tmp_path, "json://127.0.0.1:9/fine", url)
 
-    result = run_cli("config", "validate", str(config))
+    result = run_here("config", "validate", str(config))
 
     assert (result.returncode, result.stdout) == (2, "")
     (line,) = result.stderr.splitlines()
@@ -46,24 +46,24 @@ def test_a_url_apprise_cannot_understand_is_refused_by_key_scheme_and_host(
 
 
 def test_every_bad_url_is_named_and_a_good_file_passes(tmp_path: Path) -> None:
-    bad = run_cli("config", "validate", str(_config(tmp_path, "http//host/", "json://127.0.0.1/x", "slak://a/b")))
+    bad = run_here("config", "validate", str(_config(tmp_path, "http//host/", "json://127.0.0.1/x", "slak://a/b")))
     assert bad.returncode == 2
     assert [line.split(": ")[2] for line in bad.stderr.splitlines()] == [
         "notify.channels.ops.urls[0]", "notify.channels.ops.urls[2]"]
 
-    good = run_cli("config", "validate", str(_config(tmp_path, "json://127.0.0.1:9/x", "mailto://u:p@example.com")))
+    good = run_here("config", "validate", str(_config(tmp_path, "json://127.0.0.1:9/x", "mailto://u:p@example.com")))
     assert good.returncode == 0 and good.stderr == "" and ": ok (" in good.stdout
 
 
 def test_a_url_whose_variable_is_unset_here_is_said_not_checked(tmp_path: Path) -> None:
     config = _config(tmp_path, "slak://${SLACK_TOKEN}")
 
-    unset = run_cli("config", "validate", str(config))
+    unset = run_here("config", "validate", str(config))
     assert unset.returncode == 0, unset.stderr
     assert unset.stderr == f"alertctl: warning: {config}: notify.channels.ops.urls[0]: not checked: " \
                            "${SLACK_TOKEN} is not set here\n"
 
-    checked = run_cli("config", "validate", str(config), env={"SLACK_TOKEN": "T0kenA/T0kenB/T0kenSecret"})
+    checked = run_here("config", "validate", str(config), env={"SLACK_TOKEN": "T0kenA/T0kenB/T0kenSecret"})
     assert checked.returncode == 2 and "unknown scheme 'slak'" in checked.stderr
     assert "T0ken" not in checked.stderr
 
@@ -89,7 +89,7 @@ def test_an_apprise_config_file_without_a_usable_url_is_refused(tmp_path: Path) 
                       f'[notify.channels.bad]\nconfig = "{tmp_path}/bad.yml"\n'
                       f'[notify.channels.gone]\nconfig = "{tmp_path}/missing.yml"\n')
 
-    result = run_cli("config", "validate", str(config))
+    result = run_here("config", "validate", str(config))
 
     assert result.returncode == 2
     assert [line.split(": ")[2] for line in result.stderr.splitlines()] == [

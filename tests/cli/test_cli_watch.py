@@ -34,8 +34,9 @@ class Watcher:
         for line in getattr(self.proc, name):
             self.lines[name].put(line.rstrip("\n"))
 
-    def wait_for(self, pattern: str, stream: str = "stdout", timeout: float = 10) -> str:
-        """The first line (not yet consumed) matching `pattern`; fails after `timeout`."""
+    def wait_for(self, pattern: str, stream: str = "stdout", timeout: float = 60) -> str:
+        """The first line (not yet consumed) matching `pattern`; fails after `timeout`, a guard
+        against a line that never comes, not a bound: a busy machine may start `watch` slowly."""
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
             try:
@@ -107,37 +108,40 @@ def test_events_of_a_whole_incident_are_logged(rig: Rig, watchers: list[Watcher]
 def test_sigterm_finishes_the_cycle_and_exits_0_promptly(rig: Rig, watchers: list[Watcher]) -> None:
     rig.configure(rig.q_rule())
     rig.set_value(90)
-    watcher = Watcher(rig, "--interval", "5s")
+    watcher = Watcher(rig, "--interval", "60s")
     watchers.append(watcher)
     watcher.wait_for(r" opened #1 q-high")
 
     sent = time.monotonic()
-    code = watcher.stop(timeout=4)
+    code = watcher.stop(timeout=50)
 
     assert code == 0
-    assert time.monotonic() - sent < 2
+    assert time.monotonic() - sent < 30  # it did not sleep out its 60 s interval
     assert any(re.search(r"stopped after 1 cycles", line) for line in watcher.seen["stdout"])
     assert watcher.seen["stderr"] == []
     assert rig.open_alerts()[0]["rule"] == "q-high"  # the cycle's work was committed
 
 
 def test_sigterm_in_the_middle_of_a_cycle_lets_it_finish_and_record(rig: Rig, watchers: list[Watcher]) -> None:
+    started = rig.root / "started"
     rig.config.write_text(f"""
 [[checks]]
 name = "q"
 type = "command"
-command = ["sh", "-c", "sleep 1; cat {rig.value_file}"]
+command = ["sh", "-c", "touch {started}; sleep 1; cat {rig.value_file}"]
 {rig.q_rule()}
 """)
     rig.set_value(90)
-    watcher = Watcher(rig, "--interval", "5s")
+    watcher = Watcher(rig, "--interval", "60s")
     watchers.append(watcher)
     watcher.wait_for(r" watching ")
-    time.sleep(0.3)  # the first cycle is now waiting on the slow check
+    deadline = time.monotonic() + 60  # a guard: the first cycle runs the slow check at once
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
 
-    watcher.proc.send_signal(signal.SIGTERM)
+    watcher.proc.send_signal(signal.SIGTERM)  # the first cycle is now waiting on the slow check
 
-    assert watcher.proc.wait(timeout=5) == 0
+    assert watcher.proc.wait(timeout=50) == 0
     time.sleep(0.05)
     watcher.drain()
     assert any(" opened #1 q-high" in line for line in watcher.seen["stdout"])
@@ -147,13 +151,13 @@ command = ["sh", "-c", "sleep 1; cat {rig.value_file}"]
 
 def test_sigint_stops_it_too(rig: Rig, watchers: list[Watcher]) -> None:
     rig.configure(rig.q_rule())
-    watcher = Watcher(rig, "--interval", "5s")
+    watcher = Watcher(rig, "--interval", "60s")
     watchers.append(watcher)
     watcher.wait_for(r" watching ")
 
     watcher.proc.send_signal(signal.SIGINT)
 
-    assert watcher.proc.wait(timeout=4) == 0
+    assert watcher.proc.wait(timeout=50) == 0  # well before its 60 s interval is out
     assert "Traceback" not in watcher.proc.stderr.read()  # type: ignore[union-attr]
 
 

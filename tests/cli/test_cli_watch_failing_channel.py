@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from alertctl.store import outbox
 from alertctl.store.db import open_database
 from tests.cli.conftest import Rig
 from tests.cli.test_cli_watch import Watcher, watchers  # noqa: F401  # the fixture
 from tests.notify.receivers import http_receiver
+
+pytestmark = pytest.mark.slow  # a channel that fails or hangs: the runs wait out its timeouts
 
 
 def test_watch_logs_a_failing_channel_once_per_streak_and_when_it_recovers(

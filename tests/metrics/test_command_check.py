@@ -82,7 +82,7 @@ def test_a_timeout_kills_the_program_and_everything_it_started() -> None:
     started = time.monotonic()
     # prints a number (the background pid) but must not yield a value: it timed out
     values, details = run_check("sh", "-c", "sleep 30 & echo $!; wait", timeout=0.5)
-    assert time.monotonic() - started < 3.0
+    assert time.monotonic() - started < 15  # far below the 30 s of waiting for the child
     assert set(values) == {"job.duration"} and values["job.duration"] >= 0.5
     assert details["error"] == "timed out after 0.5s" and details["exit_code"] is None
     assert_ends(int(str(details["output"])))
@@ -105,8 +105,8 @@ def assert_ends(pid: int) -> None:
 
 def test_a_child_left_holding_the_output_does_not_stall_the_check() -> None:
     started = time.monotonic()
-    values, details = run_check("sh", "-c", "echo 5; sleep 3 &", timeout=5)
-    assert time.monotonic() - started < 2.5
+    values, details = run_check("sh", "-c", "echo 5; sleep 20 &", timeout=60)
+    assert time.monotonic() - started < 10  # far below the 20 s the child holds the output
     assert values["job.value"] == 5.0 and values["job.exit_code"] == 0.0
 
 

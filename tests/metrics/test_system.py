@@ -209,15 +209,20 @@ def test_top_processes_by_cpu_finds_a_busy_child() -> None:
 
 
 def test_top_processes_by_memory_is_sorted_and_limited() -> None:
-    """A child holding 256 MiB heads the list (1 % of 24 GiB: a share that shows at one decimal)."""
+    """A child holding 256 MiB (1 % of 24 GiB: a share that shows at one decimal) ranks above
+    every smaller process; on a shared machine a bigger one may still head the list."""
     hog = subprocess.Popen([sys.executable, "-c", "import sys; b = bytearray(256 << 20); print(flush=True); sys.stdin.read()"],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert hog.stdout is not None and hog.stdout.readline() == "\n"
-        top = ProcessTable().scan().top("memory", limit=3)
+        table = ProcessTable().scan()
+        top, everyone = table.top("memory", limit=3), table.top("memory", limit=100_000)
     finally:
         hog.kill()
         hog.wait()
-    assert len(top) == 3 and top[0]["pid"] == hog.pid
-    shares = [row["memory_percent"] for row in top]
-    assert shares == sorted(shares, reverse=True) and shares[0] > 0.0
+    assert len(top) == 3 and top == everyone[:3]
+    shares = [row["memory_percent"] for row in everyone]
+    assert shares == sorted(shares, reverse=True)
+    [hog_share] = [row["memory_percent"] for row in everyone if row["pid"] == hog.pid]
+    assert hog_share > 0.0
+    assert hog.pid in [row["pid"] for row in top] or top[-1]["memory_percent"] >= hog_share

@@ -54,7 +54,8 @@ class HttpReceiver:
     def titles(self) -> list[str]:
         return [str(p["title"]) for p in self.payloads]
 
-    def wait_for(self, count: int, timeout: float = 10.0) -> bool:
+    def wait_for(self, count: int, timeout: float = 60.0) -> bool:
+        """Whether `count` payloads came within `timeout`: a guard against none coming, not a bound."""
         deadline = time.monotonic() + timeout
         while len(self.payloads) < count and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -64,7 +65,8 @@ class HttpReceiver:
 @contextmanager
 def http_receiver(statuses: list[int] | None = None, hang: bool = False) -> Iterator[HttpReceiver]:
     receiver = HttpReceiver(statuses, hang)
-    thread = threading.Thread(target=receiver.server.serve_forever, daemon=True)
+    # polled every 50 ms rather than 500: shutdown() waits for the poll, at the end of every test
+    thread = threading.Thread(target=receiver.server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield receiver

@@ -126,7 +126,7 @@ def test_redact_http_hides_credentials_a_url_parser_would_misread(url: str) -> N
 def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """`HOST:PORT` of a server on 127.0.0.1 answering with `handler` until the block ends."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     try:
         yield f"127.0.0.1:{server.server_address[1]}"
     finally:

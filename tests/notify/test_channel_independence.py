@@ -10,9 +10,14 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from alertctl.notify.send import READ_TIMEOUT
 from tests.conftest import run_cli
 from tests.notify.receivers import HttpReceiver, http_receiver
 from tests.reliability.watching import query, start_watch
+
+pytestmark = pytest.mark.slow  # a channel that fails or hangs: the runs wait out its timeouts
 
 ALERTS = 3
 RUN_BOUND = 60
@@ -70,4 +75,4 @@ def test_under_watch_the_healthy_channel_hears_within_one_cycle(tmp_path: Path) 
     waits = query(db, "SELECT d.at - o.created_at FROM deliveries d JOIN outbox o ON o.id = d.outbox_id "
                       "WHERE d.channel = 'c' AND o.created_at > (SELECT min(created_at) FROM outbox)")
     assert len(waits) >= ALERTS * (cycles - 2)  # past the first cycle (whose wait includes importing Apprise)
-    assert max(wait for (wait,) in waits) < interval  # each within the cycle that queued it
+    assert max(wait for (wait,) in waits) < READ_TIMEOUT  # none waited out a hanging channel's read timeout

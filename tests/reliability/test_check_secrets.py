@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from alertctl.secrets import redact_argv, redact_check_url
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_here
 from tests.notify.receivers import HttpReceiver, http_receiver
 
 USER, PASSWORD = "watcher", "Chk5ecretPw"
@@ -110,10 +110,10 @@ def test_check_credentials_never_reach_output_database_or_notices(
 
     outputs = {
         "check": checked.stdout + checked.stderr,
-        **{f"show {n}": _out(run_cli("show", str(n), *common, env=env)) for n in (1, 2)},
-        "history --json": _out(run_cli("history", "--json", *common, env=env)),
-        "history --csv": _out(run_cli("history", "--csv", *common, env=env)),
-        "config show": _out(run_cli("config", "show", *common, env=env)),
+        **{f"show {n}": _out(run_here("show", str(n), *common, env=env)) for n in (1, 2)},
+        "history --json": _out(run_here("history", "--json", *common, env=env)),
+        "history --csv": _out(run_here("history", "--csv", *common, env=env)),
+        "config show": _out(run_here("config", "show", *common, env=env)),
         "database": _dump(db),
         "notices": repr(receiver.payloads),
     }

@@ -7,8 +7,6 @@ few alerts; hypothesis picks ids, durations, dates, labels and garbage.
 
 from __future__ import annotations
 
-import signal
-import sys
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,9 +15,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from alertctl.cli.app import main
+from tests.conftest import run_here, thorough
 
 pytestmark = pytest.mark.slow
 
@@ -37,23 +34,9 @@ class Seeded:
     db: Path
 
     def run(self, *args: str) -> Ran:
-        """One command through the console script's `main`, signal handlers restored after `watch`."""
-        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-        argv = sys.argv
-        with CliRunner().isolation() as (out, err, _):
-            sys.argv = ["alertctl", *args, "-c", str(self.config), "--db", str(self.db)]
-            try:
-                main()
-                code = 0
-            except SystemExit as stop:
-                code = stop.code if isinstance(stop.code, int) else 1
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                sys.argv = argv
-                for sig, handler in handlers.items():
-                    signal.signal(sig, handler)
-            return Ran(code, out.getvalue().decode(), err.getvalue().decode())
+        """One command through the console script's `main`, in this process."""
+        done = run_here(*args, "-c", str(self.config), "--db", str(self.db))
+        return Ran(done.returncode, done.stdout, done.stderr)
 
 
 @pytest.fixture
@@ -148,7 +131,7 @@ def assert_no_traceback(args: list[str], ran: Ran, statuses: tuple[int, ...], fa
 
 
 @settings(
-    max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=thorough(200, 500), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(ARGUMENTS)
 def test_random_arguments_never_make_a_traceback(seeded: Seeded, args: list[str]) -> None:

@@ -14,6 +14,7 @@ import pytest
 from alertctl.clock import Instant, read, step_between
 from alertctl.config.runtime import Agent, Config, Notify
 from alertctl.loop import Runner
+from alertctl.metrics.demand import families_for
 from alertctl.model import CommandCheck, Level, Op, Rule
 from alertctl.store import state
 from alertctl.store.db import open_database, transaction
@@ -55,7 +56,9 @@ def _runner(tmp_path: Path, clock: Callable[[], Instant], rule: Rule, notify: No
         checks=(CommandCheck("q", ("cat", str(value))),),
         rules=(rule,),
     )
-    return Runner(config, open_database(tmp_path / "a.db"), read_clock=clock), value
+    # only what the rule reads: a CPU reading would sleep 0.1 s between cycles run back to back
+    families = families_for(config.rules, exporting=False)
+    return Runner(config, open_database(tmp_path / "a.db"), read_clock=clock, families=families), value
 
 
 def _open(runner: Runner) -> list[tuple[int, float, float]]:

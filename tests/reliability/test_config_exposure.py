@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from alertctl.secrets import holds_secret
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_here
 
 SECRET_CHANNEL = '[notify.channels.ops]\nurls = ["json://alertctl:hunter2@127.0.0.1:9/hook"]\n'
 
@@ -49,7 +49,7 @@ def test_watch_warns_once_not_every_cycle(tmp_path: Path) -> None:
 @pytest.mark.parametrize("mode", [0o600, 0o640, 0o400])
 def test_private_file_with_secrets_is_quiet(tmp_path: Path, mode: int) -> None:
     path = config(tmp_path, SECRET_CHANNEL, mode)
-    result = run_cli("config", "validate", str(path), timeout=30)
+    result = run_here("config", "validate", str(path))
     assert (result.returncode, result.stderr) == (0, "")
 
 
@@ -65,7 +65,7 @@ def test_private_file_with_secrets_is_quiet(tmp_path: Path, mode: int) -> None:
 )
 def test_world_readable_file_without_secrets_is_quiet(tmp_path: Path, text: str) -> None:
     path = config(tmp_path, text, 0o644)
-    result = run_cli("config", "validate", str(path), timeout=30)
+    result = run_here("config", "validate", str(path))
     assert result.returncode == 0
     assert "readable by anyone" not in result.stderr  # a `${VARIABLE}` unset here is only said to be unchecked
     assert all(": not checked: $" in line for line in result.stderr.splitlines())
@@ -85,7 +85,7 @@ def test_world_readable_file_without_secrets_is_quiet(tmp_path: Path, text: str)
 )
 def test_every_kind_of_written_secret_is_found(tmp_path: Path, text: str, where: str) -> None:
     path = config(tmp_path, text, 0o644)
-    result = run_cli("config", "validate", str(path), timeout=30)
+    result = run_here("config", "validate", str(path))
     assert result.returncode == 0
     (line,) = warnings(result.stderr)
     assert f"holds a secret ({where})" in line

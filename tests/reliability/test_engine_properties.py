@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from alertctl.model import Change, Level, Op, Rule, Sample, Severity, make_labels
+from tests.conftest import thorough
 from tests.engine.replay import Replay
 
 pytestmark = pytest.mark.slow
@@ -174,7 +175,7 @@ def scenarios(draw: st.DrawFn) -> tuple[Rule, float, float, list[tuple[float, tu
 # -- properties --------------------------------------------------------------------
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=thorough(300, 1000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_engine_decides_as_the_reference_model(
     scenario: tuple[Rule, float, float, list[tuple[float, tuple[float | None, ...]]]],

@@ -1,4 +1,5 @@
-"""`kill -9` of `watch` at random points of its cycle, fifty times in a row on one database.
+"""`kill -9` of `watch` at random points of its cycle, twenty times in a row on one database
+(fifty under ALERTCTL_THOROUGH=1; `bench/chaos.py --kills 50` adds checks and operators).
 
 Each kill may land while it starts, samples, writes its transaction, sends a
 notice from its delivery thread, or sleeps. After every kill the file must be
@@ -16,14 +17,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import thorough
 from tests.notify.receivers import http_receiver
 from tests.reliability.watching import query, start_watch, write_config
 
 pytestmark = pytest.mark.slow
 
-KILLS = 50
+KILLS = thorough(20, 50)
 PHASES = [90.0, 97.0, 60.0, 10.0, 97.0]
 """Value held for KILLS / len(PHASES) runs each: warning, critical, only the slow rule, clear, critical."""
+SLOW_PHASE_RUNS = 12
+"""Runs the slow rule's phase may take, on a busy machine, until its `for` has passed across restarts."""
 
 
 def _rules() -> str:
@@ -62,7 +66,7 @@ def _alerts_by_rule(db: Path) -> dict[str, int]:
     return {str(rule): int(count) for rule, count in query(db, "SELECT rule, count(*) FROM alerts GROUP BY rule")}
 
 
-def test_fifty_kills_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> None:
+def test_kills_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> None:
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
     value, db = tmp_path / "value", tmp_path / "a.db"
@@ -79,27 +83,28 @@ def test_fifty_kills_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> None:
         seen: set[int] = set()
         slow_opened = False
         per_phase = KILLS // len(PHASES)
-        phase_start: dict[str, int] = {}
-        for kill in range(KILLS):
-            phase, step = divmod(kill, per_phase)
-            value.write_text(f"{PHASES[phase]}\n")
-            if step == 0:
-                phase_start = _alerts_by_rule(db)
-            _run_until_killed(config, db, rng)
+        kill = 0
+        for phase, held in enumerate(PHASES):
+            value.write_text(f"{held}\n")
+            phase_start = _alerts_by_rule(db)
+            step = 0
+            while step < per_phase or (held == 60.0 and not slow_opened and step < SLOW_PHASE_RUNS):
+                _run_until_killed(config, db, rng)
+                kill, step = kill + 1, step + 1
 
-            assert query(db, "PRAGMA integrity_check") == [("ok",)], f"seed {seed}, kill {kill}"
-            ids = {row[0] for row in query(db, "SELECT id FROM alerts")}
-            assert seen <= ids, f"seed {seed}, kill {kill}: alerts lost: {seen - ids}"
-            seen |= ids
-            doubled = query(db, "SELECT rule, series FROM alerts WHERE status != 'resolved' "
-                                "GROUP BY rule, series HAVING count(*) > 1")
-            assert doubled == [], f"seed {seed}, kill {kill}"
-            if PHASES[phase] == 60.0:
-                slow_opened |= bool(query(db, "SELECT 1 FROM alerts WHERE rule = 'q-slow' AND status != 'resolved'"))
-            if step == per_phase - 1:  # one value held through ten runs is one incident per rule at most
-                now = _alerts_by_rule(db)
-                opened = {rule: now[rule] - phase_start.get(rule, 0) for rule in now}
-                assert all(n <= 1 for n in opened.values()), f"seed {seed}, phase {phase}: {opened}"
+                assert query(db, "PRAGMA integrity_check") == [("ok",)], f"seed {seed}, kill {kill}"
+                ids = {row[0] for row in query(db, "SELECT id FROM alerts")}
+                assert seen <= ids, f"seed {seed}, kill {kill}: alerts lost: {seen - ids}"
+                seen |= ids
+                doubled = query(db, "SELECT rule, series FROM alerts WHERE status != 'resolved' "
+                                    "GROUP BY rule, series HAVING count(*) > 1")
+                assert doubled == [], f"seed {seed}, kill {kill}"
+                if held == 60.0:
+                    slow_opened |= bool(query(db, "SELECT 1 FROM alerts WHERE rule = 'q-slow' AND status != 'resolved'"))
+            # one value held through all of a phase's runs is one incident per rule at most
+            now = _alerts_by_rule(db)
+            opened = {rule: now[rule] - phase_start.get(rule, 0) for rule in now}
+            assert all(n <= 1 for n in opened.values()), f"seed {seed}, phase {phase}: {opened}"
 
         # Every run lived well under 2 s, so q-slow could only fire if its `for` timer resumed.
         assert slow_opened, f"seed {seed}: the 2s `for` timer did not carry across restarts"

@@ -16,12 +16,16 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from alertctl.config.runtime import Agent, Channel, Config, Notify
 from alertctl.loop import Cycle, Runner
 from alertctl.model import CommandCheck, Level, Op, Rule, SeriesKey, Severity
 from alertctl.store.db import open_database
 from tests.notify.receivers import http_receiver
 from tests.reliability.watching import query
+
+pytestmark = pytest.mark.slow  # runners and `check` processes racing on one database
 
 RULE = Rule("q-high", "q.value", Op.GT, warning=Level(80), critical=Level(95))
 
