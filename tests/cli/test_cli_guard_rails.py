@@ -93,6 +93,15 @@ def test_suppress_refuses_a_rule_not_in_the_config_and_names_the_closest(rig: Ri
     assert forced.exit_code == 0 and "matches 0 open alerts now" in forced.stdout
 
 
+def test_an_error_echoing_control_characters_stays_one_visible_line(rig: Rig) -> None:
+    """A carriage return or a record separator in a typo would split or overwrite the line."""
+    _one_alert(rig)
+    typo = rig.invoke("suppress", "--rule", "q\x1e\r\x1b[2J", "--for", "1h")
+    assert typo.exit_code == 2
+    assert typo.stderr.count("\n") == 1 and len(typo.stderr.splitlines()) == 1, typo.stderr
+    assert typo.stderr.startswith("alertctl: --rule q\\x1e\\r\\x1b[2J: no such rule")
+
+
 def test_a_new_silence_says_how_many_open_alerts_it_matches(rig: Rig) -> None:
     _one_alert(rig)
 
