@@ -21,7 +21,9 @@ def breach_with_top(rules: Sequence[Rule], samples: Sequence[Sample]) -> bool:
     that wants top processes open or rise, so only then is the cycle previewed at all."""
     return any(
         rule.metric.partition(".")[0] in _TOP_BY and breached(rule, sample.value) is not None
-        for rule in rules for sample in samples if rule.selects(sample)
+        for rule in rules
+        for sample in samples
+        if rule.selects(sample)
     )
 
 
@@ -35,7 +37,9 @@ def top_wanted(rules: Mapping[str, Rule], transitions: Sequence[Transition]) -> 
     return {
         by
         for t in transitions
-        if t.change in GATHERED_AT and not t.key.nodata and (by := _TOP_BY.get(rules[t.key.rule].metric.partition(".")[0])) is not None
+        if t.change in GATHERED_AT
+        and not t.key.nodata
+        and (by := _TOP_BY.get(rules[t.key.rule].metric.partition(".")[0])) is not None
     }
 
 
@@ -54,7 +58,9 @@ def gather(
     if family in _TOP_BY and measured and (top := top_processes(_TOP_BY[family])):
         context["top_processes"] = top
     if family == "disk" and measured:
-        context["mount"] = {s.metric: s.value for s in samples if s.metric.startswith("disk.") and s.labels == transition.key.labels}
+        context["mount"] = {
+            s.metric: s.value for s in samples if s.metric.startswith("disk.") and s.labels == transition.key.labels
+        }
     if family in details:
         values = {s.metric: s.value for s in samples if s.metric.startswith(f"{family}.")}
         context["check"] = details[family] | values

@@ -76,8 +76,7 @@ _SYSTEM_BY_NAME = {spec.name: spec for spec in SYSTEM_METRICS}
 
 def check_metrics(name: str, check_type: CheckType) -> tuple[MetricSpec, ...]:
     return tuple(
-        MetricSpec(f"{name}.{suffix}", unit, description)
-        for suffix, unit, description in CHECK_METRICS[check_type]
+        MetricSpec(f"{name}.{suffix}", unit, description) for suffix, unit, description in CHECK_METRICS[check_type]
     )
 
 

@@ -63,9 +63,7 @@ def parse_time_point(text: str, now: float) -> float:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(
-            f"must be a duration ago (like 7d) or an ISO 8601 date/time (got {text!r})"
-        ) from None
+        raise ValueError(f"must be a duration ago (like 7d) or an ISO 8601 date/time (got {text!r})") from None
     if moment.tzinfo is None:
         moment = moment.astimezone()
     return moment.timestamp()

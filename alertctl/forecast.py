@@ -120,4 +120,3 @@ def _confirmed(forecast: Forecast, times: Sequence[float], values: Sequence[floa
         return False
     change = span[-1][1] - span[0][1]
     return change > beyond if beyond >= 0 else change < beyond
-

@@ -136,8 +136,13 @@ class Runner:
             return []
         recent = alerts.recently_recovered(self.conn, now - self.config.notify.dedup_window)
         return engine.evaluate(
-            self.config.rules, reading.samples, state.load_tracks(self.conn), alerts.open_alerts(self.conn),
-            recent, now, self.policy,
+            self.config.rules,
+            reading.samples,
+            state.load_tracks(self.conn),
+            alerts.open_alerts(self.conn),
+            recent,
+            now,
+            self.policy,
         ).transitions
 
     def _record(self, reading: Reading, now: float, instant: clock.Instant | None, top: Top) -> Cycle:
@@ -160,11 +165,21 @@ class Runner:
         status_before = _open_statuses(conn) if telling else {}
         derived, unseen, warming = self._forecasts(conn, reading, now)
         outcome = engine.evaluate(
-            self.config.rules, [*reading.samples, *derived], state.load_tracks(conn), alerts.open_alerts(conn),
-            recent, now, self.policy, [*reading.unavailable, *unseen], state.load_blind(conn), warming,
+            self.config.rules,
+            [*reading.samples, *derived],
+            state.load_tracks(conn),
+            alerts.open_alerts(conn),
+            recent,
+            now,
+            self.policy,
+            [*reading.unavailable, *unseen],
+            state.load_blind(conn),
+            warming,
         )
         contexts = {
-            t.key: alert_context.gather(self.rules[t.key.rule], t, reading.samples, reading.details, lambda by: top.get(by, []))
+            t.key: alert_context.gather(
+                self.rules[t.key.rule], t, reading.samples, reading.details, lambda by: top.get(by, [])
+            )
             for t in outcome.transitions
             if t.change in alert_context.GATHERED_AT
         }
@@ -181,11 +196,21 @@ class Runner:
             from alertctl.notify.queue import queue_notices
 
             unsilenced = {item.alert_id: item.silence_id for item in lifted if item.silence_id is not None}
-            queue_notices(conn, self.config, self.rules, recorded, current, status_before, now, unsilenced,
-                          self._warn_once)
+            queue_notices(
+                conn, self.config, self.rules, recorded, current, status_before, now, unsilenced, self._warn_once
+            )
         self.writer.keep_samples(conn, reading.samples, now, self.config.history)
-        return Cycle(now, reading, recorded, current, tracks=outcome.tracks, blind=outcome.blind,
-                     superseded=outcome.superseded, derived=derived, warming=warming)
+        return Cycle(
+            now,
+            reading,
+            recorded,
+            current,
+            tracks=outcome.tracks,
+            blind=outcome.blind,
+            superseded=outcome.superseded,
+            derived=derived,
+            warming=warming,
+        )
 
     def _warn_once(self, message: str) -> None:
         """A template that cannot be rendered fails every notice alike: said once per process."""

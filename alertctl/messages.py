@@ -39,7 +39,11 @@ def _distance(op: Op, value: float, threshold: float) -> str:
 def _heading(rule: Rule, sample: Sample, host: str) -> str:
     """`disk.percent on / will reach 100 in 9h 10m (+1.2%/h over 6h) on web1`: when, and how fast."""
     assert rule.forecast is not None
-    trend = f" ({_rate(sample.trend.per_hour, rule.metric)} over {human_seconds(rule.forecast.window)})" if sample.trend else ""
+    trend = (
+        f" ({_rate(sample.trend.per_hour, rule.metric)} over {human_seconds(rule.forecast.window)})"
+        if sample.trend
+        else ""
+    )
     return f"{_where(rule.metric, sample.labels)} {_time_left(rule, sample.value)}{trend} on {host}"
 
 

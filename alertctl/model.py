@@ -225,7 +225,11 @@ class Rule:
 
     def selects(self, sample: Sample) -> bool:
         """A forecast rule judges only its own derived samples, any other rule only measured ones."""
-        own = sample.trend is None if self.forecast is None else sample.trend is not None and sample.trend.rule == self.name
+        own = (
+            sample.trend is None
+            if self.forecast is None
+            else sample.trend is not None and sample.trend.rule == self.name
+        )
         return own and sample.metric == self.metric and set(self.match) <= set(sample.labels)
 
 

@@ -34,8 +34,12 @@ class ServiceState(enum.IntEnum):
     UNKNOWN = 3
 
 
-_STATES = {Severity.INFO: ServiceState.OK, Severity.WARNING: ServiceState.WARNING,
-           Severity.ERROR: ServiceState.CRITICAL, Severity.CRITICAL: ServiceState.CRITICAL}
+_STATES = {
+    Severity.INFO: ServiceState.OK,
+    Severity.WARNING: ServiceState.WARNING,
+    Severity.ERROR: ServiceState.CRITICAL,
+    Severity.CRITICAL: ServiceState.CRITICAL,
+}
 """Nagios has no level for info (OK, still named in the line) and one for error and critical."""
 
 
@@ -48,8 +52,12 @@ def state_of(open_alerts: Sequence[Alert], blind: Mapping[str, str] | None = Non
 
 
 def status_line(
-    state: ServiceState, open_alerts: Sequence[Alert], samples: Sequence[Sample], rules: Sequence[Rule],
-    blind: Mapping[str, str] | None = None, warming: Sequence[Warming] = (),
+    state: ServiceState,
+    open_alerts: Sequence[Alert],
+    samples: Sequence[Sample],
+    rules: Sequence[Rule],
+    blind: Mapping[str, str] | None = None,
+    warming: Sequence[Warming] = (),
 ) -> str:
     """The firing rules first; the rules without data after them (or alone: `UNKNOWN - no data: …`);
     last, forecast rules still warming up, which change nothing in the state."""
@@ -72,7 +80,6 @@ def status_line(
 def _one_line(text: str) -> str:
     """A reason is the operator's text: keep it from ending the line or starting perfdata."""
     return _CONTROL.sub("_", text)
-
 
 
 def _alert_name(alert: Alert) -> str:

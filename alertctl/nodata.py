@@ -98,8 +98,13 @@ def _judged_later(previous: Blind | None, alert: OpenAlert | None, now: float) -
 
 
 def _judge(
-    rule: Rule, severity: Severity, spell: Blind, alert: OpenAlert | None, recovered: OpenAlert | None,
-    now: float, host: str,
+    rule: Rule,
+    severity: Severity,
+    spell: Blind,
+    alert: OpenAlert | None,
+    recovered: OpenAlert | None,
+    now: float,
+    host: str,
 ) -> Transition | None:
     message = messages.no_data(rule.metric, rule.match, spell.reason, host)
     if alert is not None:
@@ -116,13 +121,23 @@ def _judge(
 def _reporting(rule: Rule, alert: OpenAlert, early: Warming, now: float, host: str) -> Transition:
     """Samples are back, the forecast still warming up: the rule is not blind any more."""
     return Transition(
-        Change.RESOLVED, alert.key, rule.metric, alert.severity, now,
-        message=messages.warming_up(rule, early, host), alert_id=alert.id,
+        Change.RESOLVED,
+        alert.key,
+        rule.metric,
+        alert.severity,
+        now,
+        message=messages.warming_up(rule, early, host),
+        alert_id=alert.id,
     )
 
 
 def _back(rule: Rule, alert: OpenAlert, sample: Sample, now: float, host: str) -> Transition:
     return Transition(
-        Change.RESOLVED, alert.key, rule.metric, alert.severity, now,
-        message=messages.data_back(rule, sample, host), alert_id=alert.id,
+        Change.RESOLVED,
+        alert.key,
+        rule.metric,
+        alert.severity,
+        now,
+        message=messages.data_back(rule, sample, host),
+        alert_id=alert.id,
     )

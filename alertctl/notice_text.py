@@ -21,9 +21,28 @@ from alertctl.notice_reasons import Kind, Reason
 from alertctl.readable import aligned, context_fields, labels_text
 
 FIELDS = (
-    "tag", "rule", "host", "severity", "status", "kind", "reason", "id", "metric", "labels", "subject",
-    "value", "threshold", "peak", "message", "started_at", "description", "context",
-    "recommendations", "runbook", "details", "note",
+    "tag",
+    "rule",
+    "host",
+    "severity",
+    "status",
+    "kind",
+    "reason",
+    "id",
+    "metric",
+    "labels",
+    "subject",
+    "value",
+    "threshold",
+    "peak",
+    "message",
+    "started_at",
+    "description",
+    "context",
+    "recommendations",
+    "runbook",
+    "details",
+    "note",
 )
 """The names a template may use (documented in the README)."""
 
@@ -44,13 +63,28 @@ TEMPLATE_ERRORS = (AttributeError, IndexError, KeyError, TypeError, ValueError)
 """What `str.format` raises for a field it cannot fill: `{rule.name}`, `{id:d}`, `{0}`, `{runbook[0]}`."""
 
 SAMPLE = Alert(
-    id=7, rule="disk-full", metric="disk.percent", labels={"mount": "/var", "team": "web"}, series={"mount": "/var"},
-    host="web-01", severity=Severity.CRITICAL, peak_severity=Severity.CRITICAL, status=Status.FIRING,
-    resolution=None, value=97.5, peak=98.0, threshold=95.0,
+    id=7,
+    rule="disk-full",
+    metric="disk.percent",
+    labels={"mount": "/var", "team": "web"},
+    series={"mount": "/var"},
+    host="web-01",
+    severity=Severity.CRITICAL,
+    peak_severity=Severity.CRITICAL,
+    status=Status.FIRING,
+    resolution=None,
+    value=97.5,
+    peak=98.0,
+    threshold=95.0,
     message="disk.percent /var is 97.5 (critical above 95, exceeded by 2.6%) on web-01",
-    started_at=1767225600.0, last_seen_at=1767225600.0,
-    context={"description": "Disk almost full", "runbook": "https://wiki.example/disk",
-             "recommendations": ["Remove old logs"], "mount": {"mount": "/var", "percent": 97.5}},
+    started_at=1767225600.0,
+    last_seen_at=1767225600.0,
+    context={
+        "description": "Disk almost full",
+        "runbook": "https://wiki.example/disk",
+        "recommendations": ["Remove old logs"],
+        "mount": {"mount": "/var", "percent": 97.5},
+    },
 )
 """The alert `config validate` renders templates for: every field filled."""
 
@@ -69,8 +103,12 @@ class _Safe(dict[str, str]):
         return "{" + key + "}"
 
 
-_NOTIFY_TYPES = {Severity.INFO: "info", Severity.WARNING: "warning", Severity.ERROR: "failure",
-                 Severity.CRITICAL: "failure"}
+_NOTIFY_TYPES = {
+    Severity.INFO: "info",
+    Severity.WARNING: "warning",
+    Severity.ERROR: "failure",
+    Severity.CRITICAL: "failure",
+}
 """Apprise has four types; error and critical both fail (their titles tell them apart)."""
 
 
@@ -182,12 +220,20 @@ def _number(alert: Alert, value: float | None) -> str:
 def _details(v: dict[str, str], kind: str) -> str:
     lines = [v["message"], ""]
     if kind == Kind.RESOLVED:
-        lines.append(f"Alert #{v['id']} {v['rule']} on {v['host']} resolved; peak {v['peak']}, started {v['started_at']}.")
+        lines.append(
+            f"Alert #{v['id']} {v['rule']} on {v['host']} resolved; peak {v['peak']}, started {v['started_at']}."
+        )
     else:
-        lines.append(f"Alert #{v['id']}: {v['severity']} {v['subject']} on {v['host']}, value {v['value']}, "
-                     f"threshold {v['threshold']}, peak {v['peak']}, started {v['started_at']}.")
-    for title, key in (("Description", "description"), ("Context", "context"),
-                       ("Recommendations", "recommendations"), ("Runbook", "runbook")):
+        lines.append(
+            f"Alert #{v['id']}: {v['severity']} {v['subject']} on {v['host']}, value {v['value']}, "
+            f"threshold {v['threshold']}, peak {v['peak']}, started {v['started_at']}."
+        )
+    for title, key in (
+        ("Description", "description"),
+        ("Context", "context"),
+        ("Recommendations", "recommendations"),
+        ("Runbook", "runbook"),
+    ):
         if v[key] and kind != Kind.RESOLVED:
             lines += ["", f"{title}:", v[key]]
     lines += ["", f"Why this notice: {v['reason']}. Acknowledge: alertctl ack {v['id']}"]

@@ -24,4 +24,3 @@ def make_folders(folder: Path) -> None:
     except FileExistsError:
         if not folder.is_dir():
             raise
-

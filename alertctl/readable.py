@@ -106,7 +106,9 @@ def _table(rows: list[Mapping[str, object]]) -> list[str]:
     numeric = [all(_is_number(row.get(key)) for row in rows) for key in keys]
     lines = []
     for line in [header, *cells]:
-        padded = [text.rjust(w) if right else text.ljust(w) for text, w, right in zip(line, widths, numeric, strict=True)]
+        padded = [
+            text.rjust(w) if right else text.ljust(w) for text, w, right in zip(line, widths, numeric, strict=True)
+        ]
         lines.append(GAP.join(padded).rstrip())
     return lines
 

@@ -120,20 +120,35 @@ def _rule_suggestions(r: RuleRow) -> list[Suggestion]:
     found = []
     minutes = int(QUICK_SECONDS // 60)
     if r.alerts >= MIN_ALERTS_TO_JUDGE and r.quick >= BLIP_SHARE * r.alerts:
-        found.append(Suggestion(
-            "blips", f"rule {r.rule} fired {r.alerts} times, {r.quick} resolved within {minutes} minutes: "
-            f'consider `for = "5m"` or a `clear` level further from the threshold',
-            {"alerts": r.alerts, f"resolved_within_{minutes}m": r.quick}, r.rule))
+        found.append(
+            Suggestion(
+                "blips",
+                f"rule {r.rule} fired {r.alerts} times, {r.quick} resolved within {minutes} minutes: "
+                f'consider `for = "5m"` or a `clear` level further from the threshold',
+                {"alerts": r.alerts, f"resolved_within_{minutes}m": r.quick},
+                r.rule,
+            )
+        )
     if r.reopened >= FLAPPING_REOPENS:
-        found.append(Suggestion(
-            "flapping", f"rule {r.rule} reopened {r.reopened} times: its value hovers at the threshold; "
-            "consider a `clear` level (hysteresis) or a longer `for`",
-            {"alerts": r.alerts, "reopened": r.reopened}, r.rule))
+        found.append(
+            Suggestion(
+                "flapping",
+                f"rule {r.rule} reopened {r.reopened} times: its value hovers at the threshold; "
+                "consider a `clear` level (hysteresis) or a longer `for`",
+                {"alerts": r.alerts, "reopened": r.reopened},
+                r.rule,
+            )
+        )
     if r.alerts >= MIN_ALERTS_TO_JUDGE and r.never_acked >= IGNORED_SHARE * r.alerts:
-        found.append(Suggestion(
-            "ignored", f"rule {r.rule} fired {r.alerts} times, {r.never_acked} never acknowledged: "
-            "if nobody acts on it, raise its levels or send it to a quieter channel",
-            {"alerts": r.alerts, "never_acknowledged": r.never_acked}, r.rule))
+        found.append(
+            Suggestion(
+                "ignored",
+                f"rule {r.rule} fired {r.alerts} times, {r.never_acked} never acknowledged: "
+                "if nobody acts on it, raise its levels or send it to a quieter channel",
+                {"alerts": r.alerts, "never_acknowledged": r.never_acked},
+                r.rule,
+            )
+        )
     return found
 
 
@@ -143,20 +158,28 @@ def _peak_suggestion(report: Report) -> list[Suggestion]:
         return []
     count = report.hourly[hour]
     share = round(100 * count / report.total)
-    return [Suggestion(
-        "peak_hour", f"peak hour {hour:02d}:00 local: {count} of {report.total} alerts ({share}%) started then; "
-        "look for a scheduled job or a daily load at that time",
-        {"hour": hour, "alerts": count, "total": report.total})]
+    return [
+        Suggestion(
+            "peak_hour",
+            f"peak hour {hour:02d}:00 local: {count} of {report.total} alerts ({share}%) started then; "
+            "look for a scheduled job or a daily load at that time",
+            {"hour": hour, "alerts": count, "total": report.total},
+        )
+    ]
 
 
 def _channel_suggestion(name: str, c: dict[str, int]) -> list[Suggestion]:
     attempts = c["sent"] + c["failed"]
     if not c["given_up"] and (not attempts or c["failed"] < FAILING_SHARE * attempts):
         return []
-    return [Suggestion(
-        "channel_failing", f"channel {name}: {c['failed']} of {attempts} attempts failed, "
-        f"{c['given_up']} notices given up: try `alertctl notify test --channel {name}`",
-        {"channel": name, "attempts": attempts, "failed": c["failed"], "given_up": c["given_up"]})]
+    return [
+        Suggestion(
+            "channel_failing",
+            f"channel {name}: {c['failed']} of {attempts} attempts failed, "
+            f"{c['given_up']} notices given up: try `alertctl notify test --channel {name}`",
+            {"channel": name, "attempts": attempts, "failed": c["failed"], "given_up": c["given_up"]},
+        )
+    ]
 
 
 def _seconds(value: float | None) -> float | None:
@@ -186,8 +209,9 @@ def to_dict(report: Report) -> dict[str, object]:
         "by_weekday": report.by_weekday,
         "daily": [{"date": d, "alerts": n} for d, n in report.daily],
         "noisiest": [_noisy(r, report.days) for r in report.noisiest],
-        "suggestions": [{"kind": s.kind, "rule": s.rule, "text": s.text, "evidence": s.evidence}
-                        for s in report.suggestions],
+        "suggestions": [
+            {"kind": s.kind, "rule": s.rule, "text": s.text, "evidence": s.evidence} for s in report.suggestions
+        ],
     }
 
 

@@ -86,7 +86,11 @@ def _before(
     return [p.at for p in points], [p.value for p in points]
 
 
-def _points(conn: sqlite3.Connection, metric: str, labels: Labels, since: float, until: float, step: int) -> list[Point]:
+def _points(
+    conn: sqlite3.Connection, metric: str, labels: Labels, since: float, until: float, step: int
+) -> list[Point]:
     from alertctl.store.history import read as history  # only a config with forecast rules reads history
 
-    return [p for s in history.signals(conn, metric, labels, since, until, step) if s.labels == labels for p in s.points]
+    return [
+        p for s in history.signals(conn, metric, labels, since, until, step) if s.labels == labels for p in s.points
+    ]

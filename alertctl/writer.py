@@ -53,9 +53,7 @@ class Writer:
         """Whether the cycle writes to the in-memory copy because the file refuses writes."""
         return self.fallback is not None and self.fallback.engaged
 
-    def write(
-        self, record: Callable[[sqlite3.Connection], T], instant: clock.Instant | None
-    ) -> tuple[T, float]:
+    def write(self, record: Callable[[sqlite3.Connection], T], instant: clock.Instant | None) -> tuple[T, float]:
         """`record` in one transaction, on the file; in memory while the file refuses writes (`watch`
         only). Returns what it returned and how long the write lock was held."""
         if self.fallback is None:
@@ -100,9 +98,7 @@ class Writer:
         """Where forecast rules read the history: none in the in-memory fallback's copy."""
         return None if self.in_memory else conn
 
-    def keep_samples(
-        self, conn: sqlite3.Connection, samples: Sequence[Sample], now: float, settings: History
-    ) -> None:
+    def keep_samples(self, conn: sqlite3.Connection, samples: Sequence[Sample], now: float, settings: History) -> None:
         """The cycle's samples into the history, in the cycle's transaction; while the file refuses
         writes, into the fallback's bounded buffer (the in-memory copy has no history)."""
         if not settings.enabled or self.dry_run:

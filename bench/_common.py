@@ -21,8 +21,10 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CONFIG = REPO / "sample-configs" / "default.toml"
-REINSTALL_HINT = (f"{sys.executable} -m pip install -q --force-reinstall --no-deps {REPO} "
-                  f"&& {sys.executable} -m pip install -q {REPO}")
+REINSTALL_HINT = (
+    f"{sys.executable} -m pip install -q --force-reinstall --no-deps {REPO} "
+    f"&& {sys.executable} -m pip install -q {REPO}"
+)
 
 
 class BenchError(Exception):
@@ -59,11 +61,15 @@ def sample_config(alertctl: Path, home: Path, env: dict[str, str]) -> tuple[Path
     if SAMPLE_CONFIG.is_file():
         return SAMPLE_CONFIG, None
     generated = home / "default.toml"
-    done = subprocess.run([str(alertctl), "config", "init", str(generated)], env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [str(alertctl), "config", "init", str(generated)], env=env, capture_output=True, text=True, timeout=60
+    )
     if done.returncode != 0:
         raise BenchError(f"`alertctl config init` failed ({done.returncode}): {done.stderr.strip()}")
-    return generated, f"note: {SAMPLE_CONFIG.relative_to(REPO)} not found; generated {generated} with `alertctl config init`"
+    return (
+        generated,
+        f"note: {SAMPLE_CONFIG.relative_to(REPO)} not found; generated {generated} with `alertctl config init`",
+    )
 
 
 def install_warnings() -> list[str]:
@@ -71,19 +77,26 @@ def install_warnings() -> list[str]:
     try:
         dist = metadata.distribution("alertctl")
     except metadata.PackageNotFoundError:
-        return [f"warning: alertctl is not installed for {sys.executable}; figures are for whatever `alertctl` is on PATH"]
+        return [
+            f"warning: alertctl is not installed for {sys.executable}; figures are for whatever `alertctl` is on PATH"
+        ]
     warnings = []
     direct_url = dist.read_text("direct_url.json")
     if direct_url and json.loads(direct_url).get("dir_info", {}).get("editable"):
-        warnings.append("warning: alertctl is an editable install; with PYTHONDONTWRITEBYTECODE=1 it recompiles "
-                        "at every start. Use a regular install (see this script's docstring)")
-    warnings += [f"warning: {line} (figures are not what users get; reinstall: {REINSTALL_HINT})"
-                 for line in _unmet_requirements()]
+        warnings.append(
+            "warning: alertctl is an editable install; with PYTHONDONTWRITEBYTECODE=1 it recompiles "
+            "at every start. Use a regular install (see this script's docstring)"
+        )
+    warnings += [
+        f"warning: {line} (figures are not what users get; reinstall: {REINSTALL_HINT})"
+        for line in _unmet_requirements()
+    ]
     stale = _differing_modules(dist)
     if stale:
         shown = ", ".join(stale[:3]) + (" ..." if len(stale) > 3 else "")
-        warnings.append(f"warning: installed alertctl differs from {REPO / 'alertctl'} ({shown}); "
-                        f"reinstall: {REINSTALL_HINT}")
+        warnings.append(
+            f"warning: installed alertctl differs from {REPO / 'alertctl'} ({shown}); reinstall: {REINSTALL_HINT}"
+        )
     return warnings
 
 
@@ -109,7 +122,9 @@ def _differing_modules(dist: metadata.Distribution) -> list[str]:
         return []  # installed in place: it is the checkout
     local = {str(p.relative_to(REPO)): p for p in source.rglob("*.py")}
     differing = sorted(set(local) ^ set(installed))
-    differing += sorted(name for name in set(local) & set(installed) if _digest(local[name]) != _digest(installed[name]))
+    differing += sorted(
+        name for name in set(local) & set(installed) if _digest(local[name]) != _digest(installed[name])
+    )
     return differing
 
 

@@ -77,8 +77,14 @@ class Figures:
 
     @property
     def clean(self) -> bool:
-        return not (self.integrity_errors or self.lost or self.phantom_reopens or self.doubled_recoveries
-                    or self.out_of_order or self.process_errors)
+        return not (
+            self.integrity_errors
+            or self.lost
+            or self.phantom_reopens
+            or self.doubled_recoveries
+            or self.out_of_order
+            or self.process_errors
+        )
 
 
 class Receiver:
@@ -152,9 +158,11 @@ def write_config(path: Path, values: Values, receiver: Receiver, linger: bool) -
         text += f'[notify.channels.{channel}]\nurls = ["{receiver.url(channel)}"]\n\n'
     for name, file in values.files.items():
         after = "; sleep $(( $$ % 2 )).$(( $$ % 10 ))" if linger else ""
-        text += (f'[[checks]]\nname = "{name}"\ntype = "command"\n'
-                 f'command = ["sh", "-c", "cat {file}{after}"]\n\n'
-                 f'[[rules]]\nname = "{name}-high"\nmetric = "{name}.value"\nwarning = {WARNING:g}\ncritical = 95\n\n')
+        text += (
+            f'[[checks]]\nname = "{name}"\ntype = "command"\n'
+            f'command = ["sh", "-c", "cat {file}{after}"]\n\n'
+            f'[[rules]]\nname = "{name}-high"\nmetric = "{name}.value"\nwarning = {WARNING:g}\ncritical = 95\n\n'
+        )
     path.write_text(text)
     return path
 
@@ -165,17 +173,29 @@ class Chaos:
         self.db = root / "chaos.db"
         self.receiver = Receiver()
         self.values = Values(root, rng)
-        self.configs = {"watch": write_config(root / "watch.toml", self.values, self.receiver, linger=False),
-                        "other": write_config(root / "cron.toml", self.values, self.receiver, linger=True)}
-        self.env = {**{k: v for k, v in os.environ.items() if not k.startswith("ALERTCTL_")},
-                    "PYTHONPATH": str(source), "HOME": str(root), "XDG_CACHE_HOME": str(root / "cache"),
-                    "XDG_STATE_HOME": str(root / "state"), "XDG_CONFIG_HOME": str(root / "config")}
+        self.configs = {
+            "watch": write_config(root / "watch.toml", self.values, self.receiver, linger=False),
+            "other": write_config(root / "cron.toml", self.values, self.receiver, linger=True),
+        }
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("ALERTCTL_")},
+            "PYTHONPATH": str(source),
+            "HOME": str(root),
+            "XDG_CACHE_HOME": str(root / "cache"),
+            "XDG_STATE_HOME": str(root / "state"),
+            "XDG_CONFIG_HOME": str(root / "config"),
+        }
 
     def start(self, *args: str) -> subprocess.Popen[str]:
         config = self.configs["watch" if args[0] == "watch" else "other"]
-        return subprocess.Popen([sys.executable, "-m", "alertctl", *args, "-c", str(config), "--db", str(self.db)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env,
-                                cwd=self.root)  # not the caller's folder: `-m` would import from there first
+        return subprocess.Popen(
+            [sys.executable, "-m", "alertctl", *args, "-c", str(config), "--db", str(self.db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=self.env,
+            cwd=self.root,
+        )  # not the caller's folder: `-m` would import from there first
 
     def round(self) -> None:
         """One `watch`, killed mid-flight, with checks and operator commands beside it."""
@@ -238,8 +258,10 @@ class Chaos:
         assert watch.stdout is not None
         watch.stdout.readline()  # "watching ...": its signal handlers are in place
         deadline = time.monotonic() + timeout
-        owed = ("SELECT (SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND given_up_at IS NULL)"
-                " + (SELECT count(*) FROM alerts WHERE status != 'resolved')")
+        owed = (
+            "SELECT (SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND given_up_at IS NULL)"
+            " + (SELECT count(*) FROM alerts WHERE status != 'resolved')"
+        )
         while time.monotonic() < deadline and (not self.db.exists() or self.query(owed) != [(0,)]):
             time.sleep(0.2)
         watch.send_signal(signal.SIGTERM)
@@ -276,12 +298,13 @@ def _notice_ids(message: str) -> list[str]:
     return found.get("Covers notice ids") or found.get("Notice id") or []
 
 
-
 def count_timelines(chaos: Chaos) -> None:
     """Per series, the engine's events over all its alerts in commit order: what came out of order,
     and what opened after a recovery, and why."""
-    rows = chaos.query("SELECT a.rule, a.series, e.kind, e.at FROM alert_events e JOIN alerts a ON a.id = e.alert_id "
-                       f"WHERE e.kind IN ({', '.join(repr(k) for k in JUDGED)}) ORDER BY e.id")
+    rows = chaos.query(
+        "SELECT a.rule, a.series, e.kind, e.at FROM alert_events e JOIN alerts a ON a.id = e.alert_id "
+        f"WHERE e.kind IN ({', '.join(repr(k) for k in JUDGED)}) ORDER BY e.id"
+    )
     last: dict[tuple[object, object], tuple[str, float]] = {}
     for rule, series, kind, at in rows:
         taken = float(at)  # type: ignore[arg-type]

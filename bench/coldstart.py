@@ -48,8 +48,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--config", type=Path, help="config to check (default: sample-configs/default.toml)")
     parser.add_argument("--target", type=float, default=3.0, help="highest acceptable ratio (default: 3)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when the ratio is above the target")
-    parser.add_argument("--first-run", action="store_true",
-                        help="no state database: time a first-ever check (pays a 0.1 s CPU sample)")
+    parser.add_argument(
+        "--first-run", action="store_true", help="no state database: time a first-ever check (pays a 0.1 s CPU sample)"
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.runs <= 500:
         parser.error("--runs: between 1 and 500")
@@ -79,7 +80,7 @@ def measure(
     timed(baseline[0], env, baseline[1])
     times: tuple[list[float], list[float]] = ([], [])
     for round_ in range(runs):
-        for which in ((0, 1) if round_ % 2 == 0 else (1, 0)):
+        for which in (0, 1) if round_ % 2 == 0 else (1, 0):
             command, ok_codes = commands[which]
             times[which].append(timed(command, env, ok_codes))
     return times

@@ -58,8 +58,11 @@ class Judge:
 
     def step(self, now: float, found: Outlook | WarmingUp | NoData) -> None:
         """The derived sample `alertctl.trends` makes of `found`, or none (warming up, no data)."""
-        samples = [] if not isinstance(found, Outlook) else [
-            Sample(RULE.metric, found.seconds_left, (), Trend(RULE.name, found.per_hour))]
+        samples = (
+            []
+            if not isinstance(found, Outlook)
+            else [Sample(RULE.metric, found.seconds_left, (), Trend(RULE.name, found.per_hour))]
+        )
         outcome = evaluate([RULE], samples, self.tracks, self.open, {}, now, Judging("bench", 7 * DAY))
         self.tracks = outcome.tracks
         for t in outcome.transitions:
@@ -79,7 +82,7 @@ def replay(curve: Callable[[float], float], days: float) -> tuple[list[float], l
     span = max(FORECAST.window, FORECAST.confirm or 0.0)
     for i, now in enumerate(times):
         first = bisect.bisect_left(times, now - span)
-        found = outlook(FORECAST, times[first:i + 1], values[first:i + 1], now)
+        found = outlook(FORECAST, times[first : i + 1], values[first : i + 1], now)
         left = found.seconds_left if isinstance(found, Outlook) else None
         lefts.append(left if left is not None else float("nan"))
         judge.step(now, found)
@@ -125,8 +128,10 @@ def main() -> int:
             for hours in (72, 24, 4):
                 index = bisect.bisect_left(times, full - hours * HOUR)
                 error = (lefts[index] - (full - times[index])) / (full - times[index]) * 100
-                print(f"  time left at {hours:>2} h before full: estimated {lefts[index] / HOUR:6.2f} h "
-                      f"({error:+.1f} %, target within ±5 %)")
+                print(
+                    f"  time left at {hours:>2} h before full: estimated {lefts[index] / HOUR:6.2f} h "
+                    f"({error:+.1f} %, target within ±5 %)"
+                )
     return 0
 
 

@@ -75,24 +75,37 @@ class Signals:
         mem = round(self._walk("mem", 0.05, 5, 95), 1)
         load = self._walk("load", 0.05, 0, 8)
         out = [
-            Sample("cpu.percent", cpu), Sample("cpu.iowait", round(abs(r.gauss(0, 0.5)), 1)),
-            Sample("memory.percent", mem), Sample("memory.available", float(int((100 - mem) * 1.6e8) // 4096 * 4096)),
+            Sample("cpu.percent", cpu),
+            Sample("cpu.iowait", round(abs(r.gauss(0, 0.5)), 1)),
+            Sample("memory.percent", mem),
+            Sample("memory.available", float(int((100 - mem) * 1.6e8) // 4096 * 4096)),
             Sample("swap.percent", 0.0),
-            Sample("load.1", round(load, 2)), Sample("load.5", round(load * 0.9, 2)),
-            Sample("load.15", round(load * 0.8, 2)), Sample("load.per_cpu", round(round(load, 2) / 4, 3)),
-            Sample("processes.total", float(180 + r.randint(-3, 3))), Sample("processes.zombie", 0.0),
+            Sample("load.1", round(load, 2)),
+            Sample("load.5", round(load * 0.9, 2)),
+            Sample("load.15", round(load * 0.8, 2)),
+            Sample("load.per_cpu", round(round(load, 2) / 4, 3)),
+            Sample("processes.total", float(180 + r.randint(-3, 3))),
+            Sample("processes.zombie", 0.0),
         ]
         disk = self._walk("disk", 0.001, 10, 90)
         for index, mount in enumerate(MOUNTS):
             labels = make_labels({"mount": mount})
             percent = round(disk / (index + 1), 1)
-            out += [Sample("disk.percent", percent, labels),
-                    Sample("disk.free", float(int((100 - percent) * 1e9) // 4096 * 4096), labels),
-                    Sample("disk.inodes_percent", round(percent / 7, 1), labels)]
+            out += [
+                Sample("disk.percent", percent, labels),
+                Sample("disk.free", float(int((100 - percent) * 1e9) // 4096 * 4096), labels),
+                Sample("disk.inodes_percent", round(percent / 7, 1), labels),
+            ]
         rt = round(self._walk("rt", 0.001, 0.001, 0.5), 6)
-        out += [Sample("site.up", 1.0), Sample("site.status", 200.0), Sample("site.response_time", rt),
-                Sample("db.up", 1.0), Sample("db.connect_time", round(rt / 10, 6)),
-                Sample("queue.value", float(r.randint(0, 20))), Sample("queue.exit_code", 0.0)]
+        out += [
+            Sample("site.up", 1.0),
+            Sample("site.status", 200.0),
+            Sample("site.response_time", rt),
+            Sample("db.up", 1.0),
+            Sample("db.connect_time", round(rt / 10, 6)),
+            Sample("queue.value", float(r.randint(0, 20))),
+            Sample("queue.exit_code", 0.0),
+        ]
         return out
 
 
@@ -141,10 +154,15 @@ def rows_and_blobs(path: Path) -> dict[str, tuple[int, int]]:
     """Per tier: rows, and bytes of their blobs."""
     conn = open_database(path)
     try:
-        found = {"raw": tuple(conn.execute("SELECT count(*), sum(length(ts) + length(vals)) FROM sample_chunk").fetchone())}
+        found = {
+            "raw": tuple(conn.execute("SELECT count(*), sum(length(ts) + length(vals)) FROM sample_chunk").fetchone())
+        }
         for step, name in ((300, "5m"), (3600, "1h")):
-            found[name] = tuple(conn.execute(
-                "SELECT count(*), sum(length(buckets)) FROM sample_rollup WHERE step = ?", (step,)).fetchone())
+            found[name] = tuple(
+                conn.execute(
+                    "SELECT count(*), sum(length(buckets)) FROM sample_rollup WHERE step = ?", (step,)
+                ).fetchone()
+            )
         return {k: (int(v[0] or 0), int(v[1] or 0)) for k, v in found.items()}
     finally:
         conn.close()
@@ -211,7 +229,18 @@ def cli_seconds(db: Path, runs: int = 5) -> tuple[float, float]:
     env["PYTHONPATH"] = str(REPO)
     with tempfile.TemporaryDirectory() as home:
         env.update(XDG_CACHE_HOME=f"{home}/cache", XDG_CONFIG_HOME=f"{home}/config", XDG_STATE_HOME=f"{home}/state")
-        command = [sys.executable, "-m", "alertctl", "metrics", "cpu.percent", "--since", "30d", "--json", "--db", str(db)]
+        command = [
+            sys.executable,
+            "-m",
+            "alertctl",
+            "metrics",
+            "cpu.percent",
+            "--since",
+            "30d",
+            "--json",
+            "--db",
+            str(db),
+        ]
         walls, cpus = [], []
         for _ in range(runs + 1):  # the first run also fills the config cache
             began, used = time.perf_counter(), _children_cpu()
@@ -248,16 +277,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {cycles} cycles in {time.perf_counter() - began:.0f}s")
         report(db, args.days, seals, cycles)
         wall, cpu = cli_seconds(db)
-        print(line("metrics cpu.percent --since 30d --json", wall, "s", TARGETS["cli_s"],
-                   f"  [wall clock; {cpu:.3f} s CPU]"))
+        print(
+            line(
+                "metrics cpu.percent --since 30d --json",
+                wall,
+                "s",
+                TARGETS["cli_s"],
+                f"  [wall clock; {cpu:.3f} s CPU]",
+            )
+        )
         without = Path(folder) / "without.db"
         open_database(without).close()
         with_cost, without_cost = cycle_cost(db, without, args.cycles, end + INTERVAL)
         added = (with_cost - without_cost) * 1000
-        print(line("added CPU per cycle (median)", added, "ms", TARGETS["cycle_ms"],
-                   f"  [cycle {with_cost * 1000:.3f} ms with, {without_cost * 1000:.3f} ms without]"))
-        print(f"load average during the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
-              f"on {os.cpu_count()} CPUs (times are CPU time where marked, so less sensitive to it)")
+        print(
+            line(
+                "added CPU per cycle (median)",
+                added,
+                "ms",
+                TARGETS["cycle_ms"],
+                f"  [cycle {with_cost * 1000:.3f} ms with, {without_cost * 1000:.3f} ms without]",
+            )
+        )
+        print(
+            f"load average during the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+            f"on {os.cpu_count()} CPUs (times are CPU time where marked, so less sensitive to it)"
+        )
         if args.keep:
             args.keep.write_bytes(db.read_bytes())
     return 0
@@ -267,17 +312,45 @@ def report(db: Path, days: float, seals: list[float], cycles: int) -> None:
     size = db.stat().st_size
     blob_bytes, points = payload(db)
     settled, per_row = settled_size(db, 30)
-    print(line("raw bytes per day (chunk payload)", blob_bytes / (points / 30 * INTERVAL / 86400) / 1e6, "MB",
-               TARGETS["raw_mb_per_day"], f"  [{blob_bytes / max(points, 1):.2f} B/point, {points} points sealed]"))
-    print(line("raw tier per day (its table's pages)", per_row["raw"] * 30 * 24 / 1e6, "MB", TARGETS["raw_mb_per_day"],
-               f"  [{per_row['raw']:.0f} B per chunk row of 360 points]"))
-    print(line("file with default retention", settled / 1e6, "MB", TARGETS["file_mb"],
-               f"  [32 d raw, 90 d of 5 min ({per_row['5m']:.0f} B per hour row), "
-               f"2 y hourly ({per_row['1h']:.0f} B per day row); {size / 1e6:.1f} MB after {days:g} days]"))
+    print(
+        line(
+            "raw bytes per day (chunk payload)",
+            blob_bytes / (points / 30 * INTERVAL / 86400) / 1e6,
+            "MB",
+            TARGETS["raw_mb_per_day"],
+            f"  [{blob_bytes / max(points, 1):.2f} B/point, {points} points sealed]",
+        )
+    )
+    print(
+        line(
+            "raw tier per day (its table's pages)",
+            per_row["raw"] * 30 * 24 / 1e6,
+            "MB",
+            TARGETS["raw_mb_per_day"],
+            f"  [{per_row['raw']:.0f} B per chunk row of 360 points]",
+        )
+    )
+    print(
+        line(
+            "file with default retention",
+            settled / 1e6,
+            "MB",
+            TARGETS["file_mb"],
+            f"  [32 d raw, 90 d of 5 min ({per_row['5m']:.0f} B per hour row), "
+            f"2 y hourly ({per_row['1h']:.0f} B per day row); {size / 1e6:.1f} MB after {days:g} days]",
+        )
+    )
     guess = estimate(30, INTERVAL, History()).total
     print(f"{'  config show estimates':<38} {guess / 1e6:>9.1f} MB  [{guess / settled - 1:+.0%} against this run]")
-    print(line("hourly seal, median CPU", statistics.median(seals) * 1000, "ms", TARGETS["seal_ms"],
-               f"  [worst {max(seals) * 1000:.1f} ms over {len(seals)} seals; the whole sealing cycle, 30 series]"))
+    print(
+        line(
+            "hourly seal, median CPU",
+            statistics.median(seals) * 1000,
+            "ms",
+            TARGETS["seal_ms"],
+            f"  [worst {max(seals) * 1000:.1f} ms over {len(seals)} seals; the whole sealing cycle, 30 series]",
+        )
+    )
     print(f"{'cycles written':<38} {cycles:>9}")
 
 

@@ -100,8 +100,13 @@ def bench_watch(alertctl: Path, env: dict[str, str], home: Path, breaches: int) 
     receiver = Receiver()
     (home / "watch").mkdir()
     config, value, db = _write_config(home / "watch", receiver.server.server_address[1])
-    process = subprocess.Popen([str(alertctl), "watch", "--interval", "0.25s", "-c", str(config), "--db", str(db)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [str(alertctl), "watch", "--interval", "0.25s", "-c", str(config), "--db", str(db)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     latencies = []
     try:
         time.sleep(1.0)  # started, apprise warmed up by the delivery thread

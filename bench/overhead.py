@@ -183,8 +183,16 @@ def run(args: argparse.Namespace, home: Path) -> tuple[Child, Child, str | None]
     alertctl = find_alertctl()
     env = private_env(home)
     config, note = (args.config, None) if args.config else sample_config(alertctl, home, env)
-    watch = [str(alertctl), "watch", "--interval", f"{args.interval:g}s", "-c", str(config),
-             "--db", str(home / "alertctl.db")]
+    watch = [
+        str(alertctl),
+        "watch",
+        "--interval",
+        f"{args.interval:g}s",
+        "-c",
+        str(config),
+        "--db",
+        str(home / "alertctl.db"),
+    ]
     loop = [sys.executable, "-c", BASELINE_LOOP, str(home / "baseline.db"), str(args.interval)]
     children = [_spawn("alertctl", watch, env, home), _spawn("baseline", loop, env, home)]
     try:
@@ -219,10 +227,11 @@ def report(watch: Child, base: Child, args: argparse.Namespace) -> float:
     print(f"CPU ratio {cpu_ratio:.2f} (target <= {args.target:g}), RSS ratio {watch.peak_rss / base.peak_rss:.2f}")
     steady_watch, steady_base = watch.steady_per_minute(), base.steady_per_minute()
     if steady_watch is not None and steady_base:
-        print(f"without start-up (from {STARTUP_SECONDS:g} s): alertctl {steady_watch:.2f}, baseline "
-              f"{steady_base:.2f} CPU s/min, ratio {steady_watch / steady_base:.2f}")
-    print(f"cycles: alertctl {_cycles(watch)}, baseline {_cycles(base)} in {args.seconds:g} s "
-          f"at {args.interval:g} s")
+        print(
+            f"without start-up (from {STARTUP_SECONDS:g} s): alertctl {steady_watch:.2f}, baseline "
+            f"{steady_base:.2f} CPU s/min, ratio {steady_watch / steady_base:.2f}"
+        )
+    print(f"cycles: alertctl {_cycles(watch)}, baseline {_cycles(base)} in {args.seconds:g} s at {args.interval:g} s")
     return cpu_ratio
 
 

@@ -59,9 +59,12 @@ def _row(label: str, runs: int) -> None:
         "psutil name+cmdline": _median_ms(_psutil_scan(["name", "cmdline", "create_time"]), runs),
         "table +cmdline": _median_ms(lambda: with_cmdline.scan(with_cmdline=True), runs),
     }
-    print(f"{label:<22} {len(psutil.pids()):>6}  " + "  ".join(f"{v:>8.2f}" for v in figures.values())
-          + f"  {figures['psutil status'] / figures['table']:>6.1f}x"
-          + f"  {figures['psutil name+cmdline'] / figures['table +cmdline']:>6.1f}x")
+    print(
+        f"{label:<22} {len(psutil.pids()):>6}  "
+        + "  ".join(f"{v:>8.2f}" for v in figures.values())
+        + f"  {figures['psutil status'] / figures['table']:>6.1f}x"
+        + f"  {figures['psutil name+cmdline'] / figures['table +cmdline']:>6.1f}x"
+    )
 
 
 def main() -> int:
@@ -69,8 +72,10 @@ def main() -> int:
     parser.add_argument("--extra", type=int, default=1000, help="extra idle processes (default 1000)")
     parser.add_argument("--runs", type=int, default=21, help="scans per figure (default 21)")
     args = parser.parse_args()
-    print(f"{'host':<22} {'procs':>6}  {'psutil':>8}  {'table':>8}  {'psutil+c':>8}  {'table+c':>8}"
-          f"  {'ratio':>7}  {'ratio+c':>7}   (medians, ms)")
+    print(
+        f"{'host':<22} {'procs':>6}  {'psutil':>8}  {'table':>8}  {'psutil+c':>8}  {'table+c':>8}"
+        f"  {'ratio':>7}  {'ratio+c':>7}   (medians, ms)"
+    )
     _row("as it is", args.runs)
     sleepers = [subprocess.Popen(["sleep", "3600"]) for _ in range(args.extra)]
     try:

@@ -39,10 +39,18 @@ from _common import REPO, BenchError, find_alertctl, install_warnings, private_e
 
 YEAR = 365 * 86400.0
 BATCH = 100_000
-RULES = [("disk-full", "disk.percent", '{"mount":"/"}'), ("disk-full", "disk.percent", '{"mount":"/var"}'),
-         ("cpu-high", "cpu.percent", "{}"), ("memory-high", "memory.percent", "{}"), ("swap-high", "swap.percent", "{}"),
-         ("load-high", "load.per_cpu", "{}"), ("inodes-full", "disk.inodes_percent", '{"mount":"/"}'),
-         ("site-down", "site.up", "{}"), ("queue-backlog", "queue.value", "{}"), ("postgres-down", "postgres.up", "{}")]
+RULES = [
+    ("disk-full", "disk.percent", '{"mount":"/"}'),
+    ("disk-full", "disk.percent", '{"mount":"/var"}'),
+    ("cpu-high", "cpu.percent", "{}"),
+    ("memory-high", "memory.percent", "{}"),
+    ("swap-high", "swap.percent", "{}"),
+    ("load-high", "load.per_cpu", "{}"),
+    ("inodes-full", "disk.inodes_percent", '{"mount":"/"}'),
+    ("site-down", "site.up", "{}"),
+    ("queue-backlog", "queue.value", "{}"),
+    ("postgres-down", "postgres.up", "{}"),
+]
 TARGETS = {"history": 0.3, "report": 0.5, "report_year": 2.0}
 _INSERT = (
     "INSERT INTO alerts (rule, metric, series, labels, host, severity, peak_severity, status, resolution, value, "
@@ -54,7 +62,9 @@ _OUTBOX = (
     "attempts, delivered_at, given_up_at, last_error) VALUES (?, ?, ?, 'opened', 'first_notification', ?, ?, "
     "'warning', ?, ?, 1, ?, ?, ?)"
 )
-_DELIVERY = "INSERT INTO deliveries (outbox_id, alert_id, channel, kind, at, ok, error) VALUES (?, ?, ?, 'opened', ?, ?, ?)"
+_DELIVERY = (
+    "INSERT INTO deliveries (outbox_id, alert_id, channel, kind, at, ok, error) VALUES (?, ?, ?, 'opened', ?, ?, ?)"
+)
 
 
 def _parse_args() -> argparse.Namespace:
@@ -81,9 +91,28 @@ def _rows(count: int, now: float, seed: int = 5):  # type: ignore[no-untyped-def
         status = "firing" if resolved is None else "resolved"
         value = 97.0 if peak == "critical" else 88.0
         yield (
-            (rule, metric, series, series, peak, peak, status, None if resolved is None else "recovered", value,
-             value, 95.0 if peak == "critical" else 85.0, f"{metric} is {value} on web-01", started,
-             resolved or started, acked, resolved, "alice" if acked else None, 3, rng.random() < 0.05, 1),
+            (
+                rule,
+                metric,
+                series,
+                series,
+                peak,
+                peak,
+                status,
+                None if resolved is None else "recovered",
+                value,
+                value,
+                95.0 if peak == "critical" else 85.0,
+                f"{metric} is {value} on web-01",
+                started,
+                resolved or started,
+                acked,
+                resolved,
+                "alice" if acked else None,
+                3,
+                rng.random() < 0.05,
+                1,
+            ),
             (started + 1, "ops" if rng.random() < 0.8 else "pager", started + 1, rng.random() >= 0.05),
         )
 
@@ -102,12 +131,31 @@ def fill(path: Path, count: int) -> float:
             break
         conn.execute("BEGIN IMMEDIATE")
         conn.executemany(_INSERT, [a for a, _ in batch])
-        conn.executemany(_OUTBOX, [
-            (first_id + i, first_id + i, ch, f"[ALERT] {a[0]} on web-01", a[11] + "\n" * 3 + "context ..." * 20, at, at,
-             at if ok else None, None if ok else at, None if ok else "timed out")
-            for i, (a, (_, ch, at, ok)) in enumerate(batch)])
-        conn.executemany(_DELIVERY, [(first_id + i, first_id + i, ch, at, int(ok), None if ok else "timed out")
-                                     for i, (_, (_, ch, at, ok)) in enumerate(batch)])
+        conn.executemany(
+            _OUTBOX,
+            [
+                (
+                    first_id + i,
+                    first_id + i,
+                    ch,
+                    f"[ALERT] {a[0]} on web-01",
+                    a[11] + "\n" * 3 + "context ..." * 20,
+                    at,
+                    at,
+                    at if ok else None,
+                    None if ok else at,
+                    None if ok else "timed out",
+                )
+                for i, (a, (_, ch, at, ok)) in enumerate(batch)
+            ],
+        )
+        conn.executemany(
+            _DELIVERY,
+            [
+                (first_id + i, first_id + i, ch, at, int(ok), None if ok else "timed out")
+                for i, (_, (_, ch, at, ok)) in enumerate(batch)
+            ],
+        )
         conn.execute("COMMIT")
         first_id += len(batch)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -171,8 +219,11 @@ def main() -> int:
         env = private_env(Path(tmp) / "home")
         base = [str(alertctl)]
         where = ["--db", str(db)]
-        history, out = median_of([*base, "history", "--severity", "critical", "--since", "7d", "--limit", "50",
-                                  "--json", *where], env, args.runs)
+        history, out = median_of(
+            [*base, "history", "--severity", "critical", "--since", "7d", "--limit", "50", "--json", *where],
+            env,
+            args.runs,
+        )
         shown = len(json.loads(out))
         report, out = median_of([*base, "report", "--since", "30d", "--json", *where], env, args.runs)
         total = json.loads(out)["total"]
@@ -182,18 +233,29 @@ def main() -> int:
         old, new = in_process(db, args.runs)
         size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
         print(f"database: {args.alerts:,} alerts, {size / 2**20:.0f} MiB ({db})")
-        print(f"history --severity critical --since 7d --limit 50: {history:.3f} s median of {args.runs} "
-              f"({shown} alerts; target < {TARGETS['history']} s)")
-        print(f"report --since 30d --json: {report:.3f} s median of {args.runs} ({total:,} alerts in the window; "
-              f"target < {TARGETS['report']} s)")
+        print(
+            f"history --severity critical --since 7d --limit 50: {history:.3f} s median of {args.runs} "
+            f"({shown} alerts; target < {TARGETS['history']} s)"
+        )
+        print(
+            f"report --since 30d --json: {report:.3f} s median of {args.runs} ({total:,} alerts in the window; "
+            f"target < {TARGETS['report']} s)"
+        )
         print(f"report --since 30d (terminal, 80 columns): {report_tty:.3f} s median of {args.runs}")
-        print(f"report --since 365d --json: {year:.3f} s median of {args.runs} ({year_total:,} alerts in the window; "
-              f"target < {TARGETS['report_year']} s)")
+        print(
+            f"report --since 365d --json: {year:.3f} s median of {args.runs} ({year_total:,} alerts in the window; "
+            f"target < {TARGETS['report_year']} s)"
+        )
         for days in (30, 365):
-            print(f"baseline, the report's queries over {days} days in this process: before m013_report "
-                  f"{old[days]:.3f} s, now {new[days]:.3f} s (median of {args.runs})")
-        missed = (history >= TARGETS["history"] or max(report, report_tty) >= TARGETS["report"]
-                  or year >= TARGETS["report_year"])
+            print(
+                f"baseline, the report's queries over {days} days in this process: before m013_report "
+                f"{old[days]:.3f} s, now {new[days]:.3f} s (median of {args.runs})"
+            )
+        missed = (
+            history >= TARGETS["history"]
+            or max(report, report_tty) >= TARGETS["report"]
+            or year >= TARGETS["report_year"]
+        )
     return 1 if args.strict and missed else 0
 
 

@@ -94,8 +94,9 @@ def _measure(command: list[str], env: dict[str, str], warmup: float, seconds: fl
 
 def _rss(popen: subprocess.Popen[bytes], proc: psutil.Process, home: Path) -> int:
     if popen.poll() is not None:
-        raise BenchError(f"{popen.args[0]} exited early ({popen.returncode}): "
-                         f"{(home / 'stderr').read_text(errors='replace')[-400:]}")
+        raise BenchError(
+            f"{popen.args[0]} exited early ({popen.returncode}): {(home / 'stderr').read_text(errors='replace')[-400:]}"
+        )
     return proc.memory_info().rss
 
 
@@ -103,11 +104,17 @@ def _monit() -> str:
     found = shutil.which("monit")
     if found:
         return found
-    done = subprocess.run(["apt-get", "install", "-y", "-qq", "monit"], capture_output=True, text=True,
-                          env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    done = subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "monit"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
     found = shutil.which("monit")
     if done.returncode != 0 or not found:
-        raise BenchError(f"could not install Debian's monit (run `apt-get update` first?): {done.stderr.strip()[-300:]}")
+        raise BenchError(
+            f"could not install Debian's monit (run `apt-get update` first?): {done.stderr.strip()[-300:]}"
+        )
     return found
 
 
@@ -118,8 +125,9 @@ def _sleepers(count: int) -> list[subprocess.Popen[bytes]]:
     return [first, *(subprocess.Popen(["sleep", "3600"]) for _ in range(count - 1))]
 
 
-def _scenario(name: str, alertctl: Path, monit: str, home: Path, args: argparse.Namespace,
-              process_check: bool) -> tuple[str, Figure, Figure]:
+def _scenario(
+    name: str, alertctl: Path, monit: str, home: Path, args: argparse.Namespace, process_check: bool
+) -> tuple[str, Figure, Figure]:
     folder = home / name.replace(" ", "-")
     folder.mkdir()
     env = private_env(folder)
@@ -161,14 +169,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"vs_monit: {error}", file=sys.stderr)
         return 2
     targets = {"idle": 1.0, "1000 processes": 0.5, "process check": 1.0}
-    print(f"{'scenario':<16} {'alertctl CPU-s/min':>19} {'Monit CPU-s/min':>16} {'ratio':>6} {'target':>7} "
-          f"{'alertctl RSS':>13} {'Monit RSS':>10}")
+    print(
+        f"{'scenario':<16} {'alertctl CPU-s/min':>19} {'Monit CPU-s/min':>16} {'ratio':>6} {'target':>7} "
+        f"{'alertctl RSS':>13} {'Monit RSS':>10}"
+    )
     missed = False
     for name, ours, theirs in rows:
         ratio = ours.cpu_per_minute / theirs.cpu_per_minute if theirs.cpu_per_minute else float("inf")
         missed |= ratio > targets[name] or ours.peak_rss > 45 * 2**20
-        print(f"{name:<16} {ours.cpu_per_minute:>19.2f} {theirs.cpu_per_minute:>16.2f} {ratio:>6.2f} "
-              f"{targets[name]:>7.1f} {ours.peak_rss / 2**20:>10.1f} MiB {theirs.peak_rss / 2**20:>6.1f} MiB")
+        print(
+            f"{name:<16} {ours.cpu_per_minute:>19.2f} {theirs.cpu_per_minute:>16.2f} {ratio:>6.2f} "
+            f"{targets[name]:>7.1f} {ours.peak_rss / 2**20:>10.1f} MiB {theirs.peak_rss / 2**20:>6.1f} MiB"
+        )
     return 1 if missed and args.strict else 0
 
 

@@ -86,5 +86,4 @@ def run_here(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
             sys.argv = argv
             for sig, handler in handlers.items():
                 signal.signal(sig, handler)
-        return subprocess.CompletedProcess(["alertctl", *args], code, out.getvalue().decode(),
-                                           err.getvalue().decode())
+        return subprocess.CompletedProcess(["alertctl", *args], code, out.getvalue().decode(), err.getvalue().decode())

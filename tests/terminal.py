@@ -30,8 +30,9 @@ def run_in_pty(args: list[str], columns: int, rows: int = 24, timeout: float = 6
     main, child = pty.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    proc = subprocess.Popen([sys.executable, "-m", "alertctl", *args], stdin=child, stdout=child, stderr=child,
-                            env=env, close_fds=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "alertctl", *args], stdin=child, stdout=child, stderr=child, env=env, close_fds=True
+    )
     os.close(child)
     chunks = []
     while True:
@@ -57,8 +58,11 @@ def tmux_pane(tmp_path: Path, args: list[str], columns: int = 80, rows: int = 24
         pytest.skip("tmux is not installed")
     tmux = ["tmux", "-S", str(tmp_path / "tmux.sock")]
     command = "exec " + " ".join(_quoted(part) for part in [sys.executable, "-m", "alertctl", *args])
-    subprocess.run([*tmux, "-f", os.devnull, "new-session", "-d", "-x", str(columns), "-y", str(rows), command],
-                   check=True, env=os.environ)
+    subprocess.run(
+        [*tmux, "-f", os.devnull, "new-session", "-d", "-x", str(columns), "-y", str(rows), command],
+        check=True,
+        env=os.environ,
+    )
     pane = subprocess.run([*tmux, "display-message", "-p", "#{pane_pid}"], capture_output=True, text=True, check=True)
 
     def screen() -> str:

@@ -14,8 +14,17 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "alertctl"
 
-PURE = ("alertctl.engine", "alertctl.nodata", "alertctl.waits", "alertctl.messages", "alertctl.units",
-        "alertctl.model", "alertctl.catalog", "alertctl.silencing", "alertctl.forecast")
+PURE = (
+    "alertctl.engine",
+    "alertctl.nodata",
+    "alertctl.waits",
+    "alertctl.messages",
+    "alertctl.units",
+    "alertctl.model",
+    "alertctl.catalog",
+    "alertctl.silencing",
+    "alertctl.forecast",
+)
 """The engine and what it reads (samples, state and `now` in, transitions out), and silence matching."""
 
 BELOW_CONFIG = ("alertctl.secrets", "alertctl.notice_text", "alertctl.notice_reasons")
@@ -23,10 +32,22 @@ BELOW_CONFIG = ("alertctl.secrets", "alertctl.notice_text", "alertctl.notice_rea
 
 RULES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("alertctl.config", "alertctl.store"), ("alertctl.notify", "alertctl.cli", "alertctl.loop", "alertctl.writer")),
-    (PURE + BELOW_CONFIG, ("alertctl.metrics", "alertctl.store", "alertctl.notify", "alertctl.cli",
-                           "alertctl.config", "alertctl.loop")),
-    (("alertctl.backtest",), ("alertctl.cli", "alertctl.loop", "alertctl.metrics", "alertctl.notify.send",
-                              "alertctl.notify.deliver", "alertctl.notify.worker", "alertctl.notify.queue")),
+    (
+        PURE + BELOW_CONFIG,
+        ("alertctl.metrics", "alertctl.store", "alertctl.notify", "alertctl.cli", "alertctl.config", "alertctl.loop"),
+    ),
+    (
+        ("alertctl.backtest",),
+        (
+            "alertctl.cli",
+            "alertctl.loop",
+            "alertctl.metrics",
+            "alertctl.notify.send",
+            "alertctl.notify.deliver",
+            "alertctl.notify.worker",
+            "alertctl.notify.queue",
+        ),
+    ),
 )
 """(the modules or packages, what they must not import)."""
 
@@ -71,8 +92,7 @@ def upward(found: dict[str, list[tuple[str, int]]]) -> list[str]:
     for modules, forbidden in RULES:
         for module, arrows in found.items():
             if _within(module, modules):
-                broken += [f"{module}:{line} imports {target}" for target, line in arrows
-                           if _within(target, forbidden)]
+                broken += [f"{module}:{line} imports {target}" for target, line in arrows if _within(target, forbidden)]
     return sorted(set(broken))
 
 
@@ -87,16 +107,22 @@ def test_the_walk_sees_imports_inside_functions_and_from_the_package() -> None:
     assert "alertctl.catalog" in [target for target, _ in arrows["alertctl.metrics.collector"]]
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("def f():\n    from alertctl.notify import send\n", ["alertctl.config.schema:2 imports alertctl.notify.send"]),
-    ("import alertctl.cli.app\n", ["alertctl.config.schema:1 imports alertctl.cli.app"]),
-    ("from alertctl import loop\n", ["alertctl.config.schema:1 imports alertctl.loop"]),
-    ("from ..notify import send\n", ["alertctl.config.schema:1 imports alertctl.notify.send"]),
-    ("from alertctl import model, catalog\n", []),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("def f():\n    from alertctl.notify import send\n", ["alertctl.config.schema:2 imports alertctl.notify.send"]),
+        ("import alertctl.cli.app\n", ["alertctl.config.schema:1 imports alertctl.cli.app"]),
+        ("from alertctl import loop\n", ["alertctl.config.schema:1 imports alertctl.loop"]),
+        ("from ..notify import send\n", ["alertctl.config.schema:1 imports alertctl.notify.send"]),
+        ("from alertctl import model, catalog\n", []),
+    ],
+)
 def test_an_upward_import_is_named_with_its_line(source: str, expected: list[str]) -> None:
     module, is_package = "alertctl.config.schema", False
-    arrows = [(name, node.lineno) for node in ast.walk(ast.parse(source))
-              if isinstance(node, ast.Import | ast.ImportFrom)
-              for name in _imported(module, is_package, node)]
+    arrows = [
+        (name, node.lineno)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for name in _imported(module, is_package, node)
+    ]
     assert upward({module: arrows}) == expected

@@ -11,7 +11,15 @@ from typing import Annotated
 import typer
 
 from alertctl.cli.common import (
-    ConfigOption, DbOption, DebugOption, JsonOption, error_line, guarded, open_records, open_session, parse_labels,
+    ConfigOption,
+    DbOption,
+    DebugOption,
+    JsonOption,
+    error_line,
+    guarded,
+    open_records,
+    open_session,
+    parse_labels,
 )
 from alertctl.cli.present import alert_dict, to_csv, to_json, to_tsv
 from alertctl.durations import format_duration, iso, parse_duration, parse_time_point
@@ -51,7 +59,8 @@ def _statuses(chosen: list[StatusChoice] | None) -> tuple[str, ...]:
 MAX_ID = 2**63 - 1
 """SQLite's largest integer: anything bigger is a typo, and a clear usage error."""
 IdsArgument = Annotated[
-    list[int], typer.Argument(metavar="ID...", help="Alert ids, as `history` shows them.", show_default=False, min=1, max=MAX_ID)
+    list[int],
+    typer.Argument(metavar="ID...", help="Alert ids, as `history` shows them.", show_default=False, min=1, max=MAX_ID),
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Why; kept on the alert.")]
 
@@ -67,9 +76,13 @@ def _time_option(name: str, text: str | None, now: float) -> float | None:
 
 @guarded()
 def history(
-    severity: Annotated[list[SeverityChoice] | None, typer.Option("--severity", help="Worst severity reached (repeatable).")] = None,
-    status: Annotated[list[StatusChoice] | None, typer.Option(
-        "--status", help="Current status (repeatable); open = firing, acknowledged or suppressed.")] = None,
+    severity: Annotated[
+        list[SeverityChoice] | None, typer.Option("--severity", help="Worst severity reached (repeatable).")
+    ] = None,
+    status: Annotated[
+        list[StatusChoice] | None,
+        typer.Option("--status", help="Current status (repeatable); open = firing, acknowledged or suppressed."),
+    ] = None,
     rule: Annotated[str | None, typer.Option("--rule", help="Only this rule.")] = None,
     label: Annotated[list[str] | None, typer.Option("--label", help="KEY=VALUE, e.g. mount=/var (repeatable).")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Started after: 2h, 7d or an ISO date.")] = None,
@@ -134,7 +147,10 @@ def show(
     steps = timeline(conn, alert.id)
     signal = metric_history.alert_signal(conn, alert, now)
     if json_:
-        drawn = {"step": signal.step if signal else 0, "points": metric_history.points_json(signal.points if signal else [])}
+        drawn = {
+            "step": signal.step if signal else 0,
+            "points": metric_history.points_json(signal.points if signal else []),
+        }
         print(to_json(alert_dict(alert) | notices_dict(conn, alert.id) | {"timeline": steps, "signal": drawn}))
         return
     from alertctl.cli.tables import alert_detail, console
@@ -170,14 +186,27 @@ def notices_dict(conn: sqlite3.Connection, alert_id: int) -> dict[str, object]:
 
     return {
         "deliveries": [
-            {"at": iso(d["at"]), "channel": d["channel"], "kind": d["kind"], "ok": bool(d["ok"]),
-             "error": d["error"], "reason": d["reason"]}
+            {
+                "at": iso(d["at"]),
+                "channel": d["channel"],
+                "kind": d["kind"],
+                "ok": bool(d["ok"]),
+                "error": d["error"],
+                "reason": d["reason"],
+            }
             for d in outbox.deliveries(conn, alert_id)
         ],
         "notices": [
-            {"at": iso(n["at"]), "kind": n["kind"], "channel": n["channel"], "reason": n["reason"],
-             "state": n["state"], "attempts": n["attempts"], "last_error": n["last_error"],
-             "notice_id": n["notice_id"]}
+            {
+                "at": iso(n["at"]),
+                "kind": n["kind"],
+                "channel": n["channel"],
+                "reason": n["reason"],
+                "state": n["state"],
+                "attempts": n["attempts"],
+                "last_error": n["last_error"],
+                "notice_id": n["notice_id"],
+            }
             for n in outbox.notices(conn, alert_id)
         ],
     }
@@ -253,8 +282,10 @@ def _reopens(alert: Alert, rule: Rule | None) -> str | None:
     else:
         then = f"a new alert will open {_when_it_reopens(rule)}"
     scope = " ".join([f"--rule {alert.rule}", *(f"--label {k}={v}" for k, v in sorted(alert.series.items()))])
-    return (f"warning: #{alert.id} {alert.rule}: {still}; {then}; to quiet it, `alertctl ack` that alert "
-            f"or `alertctl suppress {scope} --for 1h --reason ...`")
+    return (
+        f"warning: #{alert.id} {alert.rule}: {still}; {then}; to quiet it, `alertctl ack` that alert "
+        f"or `alertctl suppress {scope} --for 1h --reason ...`"
+    )
 
 
 def _when_it_reopens(rule: Rule) -> str:
@@ -293,5 +324,7 @@ def prune(
     if kept:
         said += f"; kept {len(kept)} whose notices are still being retried ({', '.join(f'#{i}' for i in kept)})"
     print(f"{said}.")
-    print(f"Pruned metric history past [history] keep_*: {samples.chunks} hourly chunks, "
-          f"{samples.rollups} rollup buckets, {samples.series} unused series.")
+    print(
+        f"Pruned metric history past [history] keep_*: {samples.chunks} hourly chunks, "
+        f"{samples.rollups} rollup buckets, {samples.series} unused series."
+    )

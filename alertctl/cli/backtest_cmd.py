@@ -32,7 +32,9 @@ def backtest(
         Path | None, typer.Argument(help="A config file to compare with the one in use.", show_default=False)
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="Window start: 7d (default), 2h or an ISO date.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Window end: now (default), a duration ago or an ISO date.")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Window end: now (default), a duration ago or an ISO date.")
+    ] = None,
     rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule (repeatable).")] = None,
     incident: Annotated[
         str, typer.Option("--incident", help="The shortest incident that `missed` and `added` count.")

@@ -43,8 +43,10 @@ def _summary(s: Summary | None) -> dict[str, object] | None:
 
 
 def _incidents(found: list[Incident]) -> list[dict[str, object]]:
-    return [{"started_at": iso(i.started_at, "milliseconds"), "seconds": round(i.seconds, 1), "reopened": i.reopened}
-            for i in found]
+    return [
+        {"started_at": iso(i.started_at, "milliseconds"), "seconds": round(i.seconds, 1), "reopened": i.reopened}
+        for i in found
+    ]
 
 
 def _detect(c: Comparison | None) -> dict[str, object] | None:
@@ -63,22 +65,28 @@ def notes(found: Backtest) -> list[str]:
     said = [NOT_REPLAYED]
     a = found.actions
     if a.acknowledged or a.resolved_by_hand or a.suppressed or a.silences:
-        said.append(f"in this window: {a.acknowledged} acknowledged, {a.resolved_by_hand} resolved by hand, "
-                    f"{a.suppressed} suppressed alerts and {a.silences} silences")
+        said.append(
+            f"in this window: {a.acknowledged} acknowledged, {a.resolved_by_hand} resolved by hand, "
+            f"{a.suppressed} suppressed alerts and {a.silences} silences"
+        )
     for r in found.rules:
         if r.no_history:
             said.append(f"rule {r.rule}: no history of {r.metric} in the window: not replayed")
         if r.gaps:
             longest = max(r.gaps, key=lambda g: g.seconds)
-            said.append(f"rule {r.rule}: {len(r.gaps)} gap{'s' if len(r.gaps) > 1 else ''} in the samples "
-                        f"(longest {human_seconds(longest.seconds)} from {iso(longest.start)}), replayed as no data")
+            said.append(
+                f"rule {r.rule}: {len(r.gaps)} gap{'s' if len(r.gaps) > 1 else ''} in the samples "
+                f"(longest {human_seconds(longest.seconds)} from {iso(longest.start)}), replayed as no data"
+            )
     return said
 
 
 def lines(found: Backtest) -> list[str]:
     """One block per rule: the config in use, then the candidate and what differs."""
-    out = [f"backtest {iso(found.since)} .. {iso(found.until)}: {found.samples} samples"
-           + (f"; candidate {found.candidate_source}" if found.candidate_source else "")]
+    out = [
+        f"backtest {iso(found.since)} .. {iso(found.until)}: {found.samples} samples"
+        + (f"; candidate {found.candidate_source}" if found.candidate_source else "")
+    ]
     for r in found.rules:
         if r.no_history:
             continue
@@ -94,8 +102,10 @@ def lines(found: Backtest) -> list[str]:
 def _said(s: Summary | None) -> str:
     if s is None:
         return "(no such rule)"
-    return (f"{s.alerts} alerts, {s.reopened} reopened, {s.notices} notices, "
-            f"{human_seconds(s.seconds_in_alert)} in alert, {s.blips} blips")
+    return (
+        f"{s.alerts} alerts, {s.reopened} reopened, {s.notices} notices, "
+        f"{human_seconds(s.seconds_in_alert)} in alert, {s.blips} blips"
+    )
 
 
 def _differences(c: Comparison | None) -> list[str]:
@@ -107,6 +117,8 @@ def _differences(c: Comparison | None) -> list[str]:
             out.append(f"  {word}: {iso(incident.started_at)} for {human_seconds(incident.seconds)}")
     if c.delays:
         assert c.median_delay is not None and c.max_delay is not None
-        out.append(f"  both raise {len(c.delays)} long incidents; the candidate later by "
-                   f"{round(c.median_delay):+d}s median, {round(c.max_delay):+d}s at most")
+        out.append(
+            f"  both raise {len(c.delays)} long incidents; the candidate later by "
+            f"{round(c.median_delay):+d}s median, {round(c.max_delay):+d}s at most"
+        )
     return out

@@ -39,8 +39,9 @@ class Column:
     high: float
 
 
-def draw(points: Sequence[Point], since: float, until: float, width: int, unit: Unit,
-         thresholds: Sequence[Threshold] = ()) -> Text:
+def draw(
+    points: Sequence[Point], since: float, until: float, width: int, unit: Unit, thresholds: Sequence[Threshold] = ()
+) -> Text:
     """The chart as text `width` characters wide; empty columns are time without samples."""
     room = max((len(t.name) + 1 for t in thresholds), default=0)
     columns = _columns(points, since, until, max(width - _AXIS - 1 - room, 10))
@@ -69,7 +70,8 @@ def _columns(points: Sequence[Point], since: float, until: float, count: int) ->
         found[min(max(int((point.at - since) / span * count), 0), count - 1)].append(point)
     return [
         Column(sum(p.value for p in group) / len(group), min(p.min for p in group), max(p.max for p in group))
-        if group else None
+        if group
+        else None
         for group in found
     ]
 
@@ -87,8 +89,15 @@ def _row(value: float, low: float, high: float) -> int:
     return round((high - value) / (high - low) * (HEIGHT - 1))
 
 
-def _render(grid: list[list[tuple[str, str]]], low: float, high: float, unit: Unit,
-            thresholds: Sequence[Threshold], since: float, until: float) -> Text:
+def _render(
+    grid: list[list[tuple[str, str]]],
+    low: float,
+    high: float,
+    unit: Unit,
+    thresholds: Sequence[Threshold],
+    since: float,
+    until: float,
+) -> Text:
     labels = {0: human(high, unit), HEIGHT // 2: human((high + low) / 2, unit), HEIGHT - 1: human(low, unit)}
     named = {_row(t.value, low, high): t for t in thresholds}
     out = Text(no_wrap=True, overflow="crop")

@@ -6,7 +6,14 @@ from typing import Annotated
 import typer
 
 from alertctl.cli.common import (
-    ConfigOption, DbOption, DebugOption, JsonOption, Session, error_line, guarded, open_session,
+    ConfigOption,
+    DbOption,
+    DebugOption,
+    JsonOption,
+    Session,
+    error_line,
+    guarded,
+    open_session,
 )
 from alertctl.cli.present import alert_dict, to_json
 from alertctl.engine import breached
@@ -19,8 +26,17 @@ from alertctl.nagios import ServiceState, state_of, status_line
 def _answer_unknown(message: str, arguments: dict[str, object]) -> None:
     """Nagios reads stdout: say UNKNOWN there too, not only on stderr."""
     if arguments.get("json_"):
-        print(to_json({"status": ServiceState.UNKNOWN.name, "exit_code": int(ServiceState.UNKNOWN), "error": message,
-                       "alerts": [], "rules": []}))
+        print(
+            to_json(
+                {
+                    "status": ServiceState.UNKNOWN.name,
+                    "exit_code": int(ServiceState.UNKNOWN),
+                    "error": message,
+                    "alerts": [],
+                    "rules": [],
+                }
+            )
+        )
     else:
         print(f"ALERTCTL UNKNOWN - {message.splitlines()[0]}")
 
@@ -28,7 +44,9 @@ def _answer_unknown(message: str, arguments: dict[str, object]) -> None:
 @guarded(failure_exit=ServiceState.UNKNOWN, announce=_answer_unknown)
 def check(
     json_: JsonOption = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Evaluate and report, but write and send nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Evaluate and report, but write and send nothing.")
+    ] = False,
     config: ConfigOption = None,
     db: DbOption = None,
     debug: DebugOption = False,
@@ -43,12 +61,16 @@ def check(
     blind = watched_blind(session.config.rules, cycle)
     state = state_of(cycle.open_alerts, blind)
     if json_:
-        print(to_json({
-            "status": state.name,
-            "exit_code": int(state),
-            "alerts": [alert_dict(a) for a in cycle.open_alerts],
-            "rules": rule_states(session.config.rules, cycle),
-        }))
+        print(
+            to_json(
+                {
+                    "status": state.name,
+                    "exit_code": int(state),
+                    "alerts": [alert_dict(a) for a in cycle.open_alerts],
+                    "rules": rule_states(session.config.rules, cycle),
+                }
+            )
+        )
     else:
         samples = [*cycle.reading.samples, *cycle.derived]
         print(status_line(state, cycle.open_alerts, samples, session.config.rules, blind, cycle.warming))
@@ -66,8 +88,11 @@ def _notifiers(session: Session) -> list[Notifier]:
 
 def watched_blind(rules: Sequence[Rule], cycle: Cycle) -> dict[str, str]:
     """Rules without data that make `check` UNKNOWN, with why: all but those with `nodata = "ignore"`."""
-    return {rule.name: cycle.blind[rule.name].reason for rule in rules
-            if rule.name in cycle.blind and rule.nodata is not None}
+    return {
+        rule.name: cycle.blind[rule.name].reason
+        for rule in rules
+        if rule.name in cycle.blind and rule.nodata is not None
+    }
 
 
 def rule_states(rules: Sequence[Rule], cycle: Cycle) -> list[dict[str, object]]:
@@ -80,22 +105,39 @@ def rule_states(rules: Sequence[Rule], cycle: Cycle) -> list[dict[str, object]]:
     states: list[dict[str, object]] = []
     for rule in rules:
         if rule.name in cycle.blind:
-            states.append({"rule": rule.name, "state": "nodata", "severity": unseen.get(rule.name), "value": None,
-                           "labels": dict(rule.match), "reason": cycle.blind[rule.name].reason})
+            states.append(
+                {
+                    "rule": rule.name,
+                    "state": "nodata",
+                    "severity": unseen.get(rule.name),
+                    "value": None,
+                    "labels": dict(rule.match),
+                    "reason": cycle.blind[rule.name].reason,
+                }
+            )
             continue
         for sample in (s for s in [*cycle.reading.samples, *cycle.derived] if rule.selects(s)):
             alert = firing.get((rule.name, sample.labels))
             severity = alert.severity if alert else breached(rule, sample.value)
-            states.append({
-                "rule": rule.name,
-                "state": "firing" if alert else ("pending" if severity else "ok"),
-                "severity": severity.label if severity else None,
-                "value": sample.value,
-                "labels": dict(sample.labels),
-            })
+            states.append(
+                {
+                    "rule": rule.name,
+                    "state": "firing" if alert else ("pending" if severity else "ok"),
+                    "severity": severity.label if severity else None,
+                    "value": sample.value,
+                    "labels": dict(sample.labels),
+                }
+            )
         for early in (w for w in cycle.warming if w.rule == rule.name):
             held = firing.get((rule.name, early.labels))
-            states.append({"rule": rule.name, "state": "firing" if held else "warming",
-                           "severity": held.severity.label if held else None, "value": None,
-                           "labels": dict(early.labels), "reason": early.reason})
+            states.append(
+                {
+                    "rule": rule.name,
+                    "state": "firing" if held else "warming",
+                    "severity": held.severity.label if held else None,
+                    "value": None,
+                    "labels": dict(early.labels),
+                    "reason": early.reason,
+                }
+            )
     return states

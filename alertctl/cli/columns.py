@@ -30,8 +30,9 @@ class Column:
 Cell = Text | str
 
 
-def lay_out(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int | None,
-            header_style: str = "bold") -> list[Text]:
+def lay_out(
+    columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int | None, header_style: str = "bold"
+) -> list[Text]:
     """The header line, then one line per row, each at most `width` cells wide when it can be."""
     header = [Text(c.header, style=header_style) for c in columns]
     cells = [[_one_line(cell) for cell in row] for row in rows]

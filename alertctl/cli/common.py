@@ -21,11 +21,15 @@ from alertctl.errors import AlertctlError, ConfigError, UsageError
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="Config file (default: $ALERTCTL_CONFIG, ./alertctl.toml, ...).", show_default=False),
+    typer.Option(
+        "--config", "-c", help="Config file (default: $ALERTCTL_CONFIG, ./alertctl.toml, ...).", show_default=False
+    ),
 ]
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Database file (default: $ALERTCTL_DB, [agent] database, ~/.local/state/...).", show_default=False),
+    typer.Option(
+        "--db", help="Database file (default: $ALERTCTL_DB, [agent] database, ~/.local/state/...).", show_default=False
+    ),
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of unexpected errors.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
@@ -96,6 +100,7 @@ def guarded(
                 _fail(message, failure_exit or code)
             finally:
                 _DATABASE.reset(database)
+
         return wrapper
 
     return decorate
@@ -121,7 +126,7 @@ def explain(error: Exception) -> tuple[str, int]:
     if isinstance(error, AlertctlError):
         return str(error), error.exit_code
     if isinstance(error, UnicodeEncodeError):  # an argument with bytes that are not UTF-8: $'\xff'
-        return f"{error.object[error.start:error.end]!r} is not UTF-8 text (check the arguments' encoding)", 2
+        return f"{error.object[error.start : error.end]!r} is not UTF-8 text (check the arguments' encoding)", 2
     if isinstance(error, sqlite3.Error):
         where = _DATABASE.get()
         return f"{where}: database error: {error}" if where else f"database error: {error}", 1

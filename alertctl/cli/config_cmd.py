@@ -20,7 +20,9 @@ app = typer.Typer(help="Write, check and print the configuration.", no_args_is_h
 @app.command("init")
 @guarded()
 def init(
-    path: Annotated[Path | None, typer.Argument(help="Where to write (default: ~/.config/alertctl/config.toml).")] = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="Where to write (default: ~/.config/alertctl/config.toml).")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     config: ConfigOption = None,
     db: DbOption = None,

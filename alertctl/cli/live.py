@@ -28,16 +28,28 @@ from alertctl.units import human, human_seconds, metric_value
 
 STATE_STYLE = {WatchState.OK: "green", WatchState.PENDING: "yellow", WatchState.FIRING: "bold red"}
 ALERT_COLUMNS = (
-    Column("ID", right=True), Column("Severity"), Column("Status"), Column("Rule", cut=2, keep=12),
-    Column("Value", right=True), Column("Age", right=True), Column("Message", cut=1, keep=12),
+    Column("ID", right=True),
+    Column("Severity"),
+    Column("Status"),
+    Column("Rule", cut=2, keep=12),
+    Column("Value", right=True),
+    Column("Age", right=True),
+    Column("Message", cut=1, keep=12),
 )
 PENDING_COLUMNS = (
-    Column("Rule", cut=1, keep=12), Column("Level"), Column("Value", right=True),
-    Column("Breaching", right=True), Column("Fires after", cut=2, keep=8),
+    Column("Rule", cut=1, keep=12),
+    Column("Level"),
+    Column("Value", right=True),
+    Column("Breaching", right=True),
+    Column("Fires after", cut=2, keep=8),
 )
 METRIC_COLUMNS = (
-    Column("Metric", cut=2, keep=14), Column("Value", right=True), Column("Recent"), Column("State"),
-    Column("Thresholds", cut=3, keep=10), Column("Rule", cut=1, keep=8),
+    Column("Metric", cut=2, keep=14),
+    Column("Value", right=True),
+    Column("Recent"),
+    Column("State"),
+    Column("Thresholds", cut=3, keep=10),
+    Column("Rule", cut=1, keep=8),
 )
 _SHORT = {Severity.INFO: "info", Severity.WARNING: "warn", Severity.ERROR: "err", Severity.CRITICAL: "crit"}
 SECTION_STYLE = "bold"
@@ -61,16 +73,20 @@ def _header(screen: Screen) -> list[Text]:
     clock = datetime.fromtimestamp(screen.at).strftime("%H:%M:%S")
     first = Text(f"alertctl watch on {screen.host} · {clock} · every {human_seconds(screen.interval)}", style="bold")
     if screen.cost is not None:
-        first.append(f" · alertctl {human(screen.cost.cpu_percent, Unit.PERCENT)} CPU, "
-                     f"{human(screen.cost.rss, Unit.BYTES)}")
+        first.append(
+            f" · alertctl {human(screen.cost.cpu_percent, Unit.PERCENT)} CPU, {human(screen.cost.rss, Unit.BYTES)}"
+        )
     counts = [
         (screen.count(Status.FIRING), "firing", "bold red"),
         (screen.count(Status.ACKNOWLEDGED), "acked", "cyan"),
         (screen.count(Status.SUPPRESSED), "suppressed", "magenta"),
         (len(screen.pending), "pending", "yellow"),
         (screen.nodata, "no data", "yellow"),
-        (len(screen.failing_channels), "failing channel" if len(screen.failing_channels) == 1 else "failing channels",
-         "bold red"),
+        (
+            len(screen.failing_channels),
+            "failing channel" if len(screen.failing_channels) == 1 else "failing channels",
+            "bold red",
+        ),
     ]
     if screen.warming:  # named only while there are some: a fresh start's forecasts
         counts.insert(5, (screen.warming, "warming up", "cyan"))
@@ -149,8 +165,9 @@ def _value(rule: Rule, value: float) -> str:
 
 def _thresholds(rule: Rule) -> str:
     """`warn > 85%, crit > 95%`, in the metric's unit; `warn < 1d` for a forecast rule (time left)."""
-    return ", ".join(f"{_SHORT[severity]} {rule.op.value} {_value(rule, level.value)}"
-                     for severity, level in rule.levels())
+    return ", ".join(
+        f"{_SHORT[severity]} {rule.op.value} {_value(rule, level.value)}" for severity, level in rule.levels()
+    )
 
 
 def _fitted(section: tuple[str, Sequence[Text]], room: int) -> list[Text]:

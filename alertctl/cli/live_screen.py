@@ -83,21 +83,36 @@ class Screen:
 
 
 def screen_of(
-    cycle: Cycle, rules: Sequence[Rule], host: str, interval: float, failing_channels: Sequence[str] = (),
+    cycle: Cycle,
+    rules: Sequence[Rule],
+    host: str,
+    interval: float,
+    failing_channels: Sequence[str] = (),
     recent: Recent | None = None,
 ) -> Screen:
     """The screen for `cycle`: open alerts sorted, pending rules from the tracks, watched metrics
     (with their `recent` values), rules without data and the channels whose last delivery failed."""
     alerts = sorted(
         (alert.effective(cycle.at) for alert in cycle.open_alerts),
-        key=lambda alert: (alert.severity, alert.started_at, alert.id), reverse=True,
+        key=lambda alert: (alert.severity, alert.started_at, alert.id),
+        reverse=True,
     )
     firing = {SeriesKey(alert.rule, make_labels(alert.series)) for alert in alerts}
     pending = pending_rules(rules, cycle.tracks, firing, cycle.at, _values(cycle))
     waiting = {SeriesKey(p.rule.name, p.labels) for p in pending}
     rows = watched(rules, cycle, firing, waiting, recent or Recent())
-    return Screen(host, cycle.at, interval, alerts, pending, rows, _cost(cycle),
-                  nodata=len(cycle.blind), warming=len(cycle.warming), failing_channels=failing_channels)
+    return Screen(
+        host,
+        cycle.at,
+        interval,
+        alerts,
+        pending,
+        rows,
+        _cost(cycle),
+        nodata=len(cycle.blind),
+        warming=len(cycle.warming),
+        failing_channels=failing_channels,
+    )
 
 
 def _cost(cycle: Cycle) -> Cost | None:
@@ -112,7 +127,10 @@ def _values(cycle: Cycle) -> dict[tuple[str, Labels], float]:
 
 
 def pending_rules(
-    rules: Sequence[Rule], tracks: Mapping[SeriesKey, Track], firing: set[SeriesKey], at: float,
+    rules: Sequence[Rule],
+    tracks: Mapping[SeriesKey, Track],
+    firing: set[SeriesKey],
+    at: float,
     values: Mapping[tuple[str, Labels], float],
 ) -> list[Pending]:
     """Series sampled this cycle whose breach runs have started but no alert is open for them."""
@@ -132,7 +150,11 @@ def pending_rules(
 
 
 def watched(
-    rules: Sequence[Rule], cycle: Cycle, firing: set[SeriesKey], waiting: set[SeriesKey], recent: Recent,
+    rules: Sequence[Rule],
+    cycle: Cycle,
+    firing: set[SeriesKey],
+    waiting: set[SeriesKey],
+    recent: Recent,
 ) -> list[Watched]:
     """Every sample a rule selects, firing ones first, then pending, then in rule order; each with
     its metric's recent values (a forecast rule's row: the metric it forecasts)."""

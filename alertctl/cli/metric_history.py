@@ -22,7 +22,12 @@ if TYPE_CHECKING:
     from alertctl.cli.chart import Threshold
 
 DEFAULT_WINDOW = 6 * 3600.0
-_SEVERITY_STYLE = {Severity.INFO: "cyan", Severity.WARNING: "yellow", Severity.ERROR: "dark_orange", Severity.CRITICAL: "red"}
+_SEVERITY_STYLE = {
+    Severity.INFO: "cyan",
+    Severity.WARNING: "yellow",
+    Severity.ERROR: "dark_orange",
+    Severity.CRITICAL: "red",
+}
 
 
 @dataclass(frozen=True)
@@ -76,8 +81,13 @@ def points_json(points: Sequence[history.Point]) -> list[dict[str, object]]:
 
 def signals_json(found: Sequence[history.Signal]) -> list[dict[str, object]]:
     return [
-        {"metric": s.metric, "labels": dict(s.labels), "unit": unit_of(s.metric).value, "step": s.step,
-         "points": points_json(s.points)}
+        {
+            "metric": s.metric,
+            "labels": dict(s.labels),
+            "unit": unit_of(s.metric).value,
+            "step": s.step,
+            "points": points_json(s.points),
+        }
         for s in found
     ]
 
@@ -89,7 +99,9 @@ def signals_csv(found: Sequence[history.Signal]) -> str:
     for s in found:
         labels = " ".join(f"{k}={v}" for k, v in s.labels)
         for p in s.points:
-            writer.writerow((s.metric, labels, unit_of(s.metric).value, s.step, iso(p.at, "milliseconds"), p.value, p.min, p.max))
+            writer.writerow(
+                (s.metric, labels, unit_of(s.metric).value, s.step, iso(p.at, "milliseconds"), p.value, p.min, p.max)
+            )
     return out.getvalue()
 
 
@@ -124,8 +136,10 @@ def _levels(rule: Rule) -> list[Threshold]:
     if rule.forecast is not None:
         style = _SEVERITY_STYLE[rule.levels()[0][0]]
         return [Threshold(f"{rule.name} reaches {rule.forecast.reaches:g}", rule.forecast.reaches, style)]
-    return [Threshold(f"{rule.name} {severity.label} {level.value:g}", level.value, _SEVERITY_STYLE[severity])
-            for severity, level in rule.levels()]
+    return [
+        Threshold(f"{rule.name} {severity.label} {level.value:g}", level.value, _SEVERITY_STYLE[severity])
+        for severity, level in rule.levels()
+    ]
 
 
 def alert_window(alert: Alert, now: float) -> Window:
@@ -167,4 +181,3 @@ def alert_signal(conn: sqlite3.Connection, alert: Alert, now: float) -> history.
     labels = tuple(sorted(alert.series.items()))
     found = history.signals(conn, alert.metric, labels, span.since, span.until)
     return next((s for s in found if s.labels == labels), None)
-

@@ -8,7 +8,15 @@ import typer
 
 from alertctl import catalog
 from alertctl.cli.common import (
-    ConfigOption, DbOption, DebugOption, JsonOption, error_line, guarded, load_checked, open_session, parse_labels,
+    ConfigOption,
+    DbOption,
+    DebugOption,
+    JsonOption,
+    error_line,
+    guarded,
+    load_checked,
+    open_session,
+    parse_labels,
 )
 from alertctl.cli.present import to_json
 from alertctl.errors import UsageError
@@ -17,13 +25,18 @@ from alertctl.metrics.collector import Collector, pinned_mounts
 
 @guarded()
 def metrics(
-    metric: Annotated[str | None, typer.Argument(
-        help="Show this metric's history instead of every current value.", show_default=False)] = None,
+    metric: Annotated[
+        str | None,
+        typer.Argument(help="Show this metric's history instead of every current value.", show_default=False),
+    ] = None,
     label: Annotated[list[str] | None, typer.Option("--label", help="KEY=VALUE, e.g. mount=/var (repeatable).")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="History from: 6h (default), 30d or an ISO date.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="History from: 6h (default), 30d or an ISO date.")
+    ] = None,
     until: Annotated[str | None, typer.Option("--until", help="History until: default now.")] = None,
-    step: Annotated[str | None, typer.Option(
-        "--step", help="Seconds per point; 0s = raw samples (default: at most 1,000 points).")] = None,
+    step: Annotated[
+        str | None, typer.Option("--step", help="Seconds per point; 0s = raw samples (default: at most 1,000 points).")
+    ] = None,
     json_: JsonOption = False,
     csv_: Annotated[bool, typer.Option("--csv", help="History as CSV with a header row.")] = False,
     config: ConfigOption = None,
@@ -42,19 +55,35 @@ def metrics(
         _history(metric, label, since, until, step, json_, csv_, config, db)
         return
     if label or since or until or step or csv_:
-        raise UsageError("--label, --since, --until, --step and --csv need a METRIC (e.g. alertctl metrics cpu.percent)")
+        raise UsageError(
+            "--label, --since, --until, --step and --csv need a METRIC (e.g. alertctl metrics cpu.percent)"
+        )
     settings = load_checked(config)
     reading = Collector(settings.checks, None, error_line, mounts=pinned_mounts(settings.rules)).collect()
     checks = {check.name: check.type for check in settings.checks}
     names = {s.metric for s in reading.samples} | {g.metric for g in reading.unavailable}
     specs = {name: catalog.find(name, checks) for name in names}
     if json_:
-        print(to_json([
-            *({"metric": s.metric, "labels": dict(s.labels), "value": s.value, "unit": _unit(specs[s.metric])}
-              for s in reading.samples),
-            *({"metric": g.metric, "labels": dict(g.labels), "value": None, "unit": _unit(specs[g.metric]),
-               "error": g.reason} for g in reading.unavailable),
-        ]))
+        print(
+            to_json(
+                [
+                    *(
+                        {"metric": s.metric, "labels": dict(s.labels), "value": s.value, "unit": _unit(specs[s.metric])}
+                        for s in reading.samples
+                    ),
+                    *(
+                        {
+                            "metric": g.metric,
+                            "labels": dict(g.labels),
+                            "value": None,
+                            "unit": _unit(specs[g.metric]),
+                            "error": g.reason,
+                        }
+                        for g in reading.unavailable
+                    ),
+                ]
+            )
+        )
         return
     from alertctl.cli.tables import console, metrics_table
 
@@ -66,8 +95,15 @@ def _unit(spec: catalog.MetricSpec | None) -> str:
 
 
 def _history(
-    metric: str, label: list[str] | None, since: str | None, until: str | None, step: str | None,
-    json_: bool, csv_: bool, config: ConfigOption, db: DbOption,
+    metric: str,
+    label: list[str] | None,
+    since: str | None,
+    until: str | None,
+    step: str | None,
+    json_: bool,
+    csv_: bool,
+    config: ConfigOption,
+    db: DbOption,
 ) -> None:
     from alertctl.cli import metric_history
 

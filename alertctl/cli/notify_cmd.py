@@ -7,7 +7,9 @@ import typer
 from alertctl.cli.common import ConfigOption, DbOption, DebugOption, guarded, load_checked
 from alertctl.errors import AlertctlError, ConfigError, UsageError
 
-app = typer.Typer(help="Send test notices through the configured channels.", no_args_is_help=True, rich_markup_mode=None)
+app = typer.Typer(
+    help="Send test notices through the configured channels.", no_args_is_help=True, rich_markup_mode=None
+)
 
 TEST_TIMEOUT = 10.0
 
@@ -15,7 +17,9 @@ TEST_TIMEOUT = 10.0
 @app.command("test")
 @guarded()
 def test(
-    channel: Annotated[str | None, typer.Option("--channel", help="Only this channel (default: every channel).")] = None,
+    channel: Annotated[
+        str | None, typer.Option("--channel", help="Only this channel (default: every channel).")
+    ] = None,
     config: ConfigOption = None,
     db: DbOption = None,
     debug: DebugOption = False,

@@ -16,10 +16,33 @@ if TYPE_CHECKING:
     from alertctl.readable import Field
 
 FIELDS = (
-    "id", "rule", "metric", "labels", "host", "severity", "peak_severity", "status", "resolution",
-    "value", "peak", "threshold", "message", "started_at", "last_seen_at", "acked_at", "resolved_at",
-    "suppressed_until", "acked_by", "ack_note", "suppress_reason", "resolve_note", "occurrences",
-    "reopened", "notifications", "context", "nodata",
+    "id",
+    "rule",
+    "metric",
+    "labels",
+    "host",
+    "severity",
+    "peak_severity",
+    "status",
+    "resolution",
+    "value",
+    "peak",
+    "threshold",
+    "message",
+    "started_at",
+    "last_seen_at",
+    "acked_at",
+    "resolved_at",
+    "suppressed_until",
+    "acked_by",
+    "ack_note",
+    "suppress_reason",
+    "resolve_note",
+    "occurrences",
+    "reopened",
+    "notifications",
+    "context",
+    "nodata",
 )
 _TIMES = {"started_at", "last_seen_at", "acked_at", "resolved_at", "suppressed_until"}
 
@@ -59,7 +82,9 @@ def to_csv(alerts: Sequence[Alert]) -> str:
     for alert in alerts:
         row = alert_dict(alert)
         writer.writerow(
-            json.dumps(row[f], sort_keys=True) if isinstance(row[f], dict | bool) else ("" if row[f] is None else row[f])
+            json.dumps(row[f], sort_keys=True)
+            if isinstance(row[f], dict | bool)
+            else ("" if row[f] is None else row[f])
             for f in FIELDS
         )
     return out.getvalue()
@@ -75,8 +100,14 @@ def to_tsv(alerts: Sequence[Alert]) -> str:
     lines = ["\t".join(TSV_FIELDS)]
     for alert in alerts:
         fields = (
-            str(alert.id), iso(alert.started_at) or "", alert.severity.label, alert.peak_severity.label,
-            alert.status.value, alert.rule, labels_text(alert.labels, ","), value_text(alert, alert.value),
+            str(alert.id),
+            iso(alert.started_at) or "",
+            alert.severity.label,
+            alert.peak_severity.label,
+            alert.status.value,
+            alert.rule,
+            labels_text(alert.labels, ","),
+            value_text(alert, alert.value),
             alert.message,
         )
         lines.append("\t".join(" ".join(field.split()) for field in fields))
@@ -93,9 +124,15 @@ def detail_fields(alert: Alert) -> list[Field]:
         Field("Status", alert.status.value + (f" ({alert.resolution.value})" if alert.resolution else "")),
         Field("Message", alert.message),
         Field("Metric", f"{alert.metric} {labels_text(alert.labels)}".strip()),
-        Field("Value", "no data" if alert.nodata else (
-            f"{value_text(alert, alert.value) or 'n/a'} (peak {value_text(alert, alert.peak) or 'n/a'}, "
-            f"threshold {value_text(alert, alert.threshold) or 'n/a'})")),
+        Field(
+            "Value",
+            "no data"
+            if alert.nodata
+            else (
+                f"{value_text(alert, alert.value) or 'n/a'} (peak {value_text(alert, alert.peak) or 'n/a'}, "
+                f"threshold {value_text(alert, alert.threshold) or 'n/a'})"
+            ),
+        ),
         Field("Started", iso(alert.started_at) or ""),
         Field("Last seen", iso(alert.last_seen_at) or ""),
         Field("Occurrences", f"{alert.occurrences} samples in breach, reopened {alert.reopened}x"),

@@ -36,7 +36,9 @@ def window(since: str | None, until: str | None, what: str) -> tuple[float, floa
 @guarded()
 def report(
     since: Annotated[str | None, typer.Option("--since", help="Window start: 7d (default), 2h or an ISO date.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Window end: now (default), a duration ago or an ISO date.")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Window end: now (default), a duration ago or an ISO date.")
+    ] = None,
     rule: Annotated[str | None, typer.Option("--rule", help="Only this rule.")] = None,
     json_: JsonOption = False,
     config: ConfigOption = None,

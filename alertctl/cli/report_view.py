@@ -42,7 +42,8 @@ def _headline(report: Report) -> Text:
     severities = ", ".join(f"{n} {s}" for s, n in report.by_severity.items() if n)
     statuses = ", ".join(f"{n} {s}" for s, n in report.by_status.items() if n)
     return Text.assemble(
-        (f"{report.total} alerts{where}", "bold"), f" {span}\n",
+        (f"{report.total} alerts{where}", "bold"),
+        f" {span}\n",
         f"worst severity: {severities}; now: {statuses}\n",
         f"most common rule: {report.most_common_rule}; peak hour {report.peak_hour:02d}:00 local",
     )
@@ -56,8 +57,9 @@ def _bar(count: int, top: int, width: int) -> str:
 
 def _hour_chart(report: Report) -> Table:
     top = max(report.hourly)
-    table = Table(title="Alerts by hour of day (local)", title_justify="left", show_header=False,
-                  box=None, padding=(0, 1))
+    table = Table(
+        title="Alerts by hour of day (local)", title_justify="left", show_header=False, box=None, padding=(0, 1)
+    )
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, justify="right")
     table.add_column(no_wrap=True)
@@ -70,7 +72,7 @@ def _hour_chart(report: Report) -> Table:
 def spark(counts: list[int], width: int = SPARK_WIDTH) -> str:
     """One character per day (or per group of days, when there are more days than `width`)."""
     size = -(-len(counts) // width) if counts else 1
-    groups = [sum(counts[i:i + size]) for i in range(0, len(counts), size)]
+    groups = [sum(counts[i : i + size]) for i in range(0, len(counts), size)]
     top = max(groups, default=0) or 1
     return "".join(SPARK[0 if not n else max(1, round(8 * n / top))] for n in groups)
 
@@ -102,8 +104,12 @@ def _rules_table(report: Report) -> Table:
         table.add_column(name, justify="right", no_wrap=False)
     for r in report.noisiest:
         table.add_row(
-            Text(r.rule), str(r.alerts), f"{r.alerts / report.days:.1f}",
-            f"{round(100 * r.never_acked / r.alerts)}%", human_seconds(r.median_duration), str(r.reopened),
+            Text(r.rule),
+            str(r.alerts),
+            f"{r.alerts / report.days:.1f}",
+            f"{round(100 * r.never_acked / r.alerts)}%",
+            human_seconds(r.median_duration),
+            str(r.reopened),
         )
     return table
 

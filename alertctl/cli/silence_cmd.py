@@ -8,7 +8,14 @@ import typer
 
 from alertctl.cli.alerts_cmd import MAX_ID
 from alertctl.cli.common import (
-    ConfigOption, DbOption, DebugOption, JsonOption, guarded, open_records, open_session, parse_labels,
+    ConfigOption,
+    DbOption,
+    DebugOption,
+    JsonOption,
+    guarded,
+    open_records,
+    open_session,
+    parse_labels,
 )
 from alertctl.cli.present import alert_dict, to_json
 from alertctl.config.runtime import Config
@@ -21,11 +28,17 @@ from alertctl.store.db import transaction
 
 @guarded()
 def suppress(
-    alert_id: Annotated[int | None, typer.Argument(metavar="[ID]", help="One alert to mute.", min=1, max=MAX_ID)] = None,
-    for_: Annotated[str | None, typer.Option("--for", help="How long: 30m, 2h, 1d (at most [notify] max_silence).")] = None,
+    alert_id: Annotated[
+        int | None, typer.Argument(metavar="[ID]", help="One alert to mute.", min=1, max=MAX_ID)
+    ] = None,
+    for_: Annotated[
+        str | None, typer.Option("--for", help="How long: 30m, 2h, 1d (at most [notify] max_silence).")
+    ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why; required for a silence.")] = None,
     rule: Annotated[str | None, typer.Option("--rule", help="Silence this rule's alerts instead of one alert.")] = None,
-    label: Annotated[list[str] | None, typer.Option("--label", help="KEY=VALUE the alerts must carry (repeatable).")] = None,
+    label: Annotated[
+        list[str] | None, typer.Option("--label", help="KEY=VALUE the alerts must carry (repeatable).")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Silence a rule the config does not have (yet).")] = False,
     json_: JsonOption = False,
     config: ConfigOption = None,
@@ -53,7 +66,7 @@ def suppress(
         if alert_id is None:
             assert rule is not None
             if reason is None:
-                raise UsageError("--reason: a silence needs a reason, e.g. --reason \"planned maintenance\"")
+                raise UsageError('--reason: a silence needs a reason, e.g. --reason "planned maintenance"')
             made = silences.create(session.conn, rule, labels, now, now + seconds, reason, getpass.getuser())
             _say_silence(made, silences.open_matches(session.conn, made), json_, now)
             return
@@ -93,16 +106,19 @@ def _check_rule_name(rule: str, config: Config) -> None:
 
     close = difflib.get_close_matches(rule, names, n=1)
     guess = f"did you mean {close[0]!r}? " if close else ""
-    raise UsageError(f"--rule {rule}: no such rule in {config.source} ({guess}rules: {', '.join(names)}); "
-                     "--force silences it anyway")
+    raise UsageError(
+        f"--rule {rule}: no such rule in {config.source} ({guess}rules: {', '.join(names)}); --force silences it anyway"
+    )
 
 
 def _say_silence(silence: Silence, matches: int, json_: bool, now: float) -> None:
     if json_:
         print(to_json(silence_dict(silence, now, with_active=False) | {"open_alerts_matched": matches}))
         return
-    print(f"silence #{silence.id} {_scope(silence)}: until {iso(silence.ends_at)}; matches {matches} open "
-          f"alert{'' if matches == 1 else 's'} now" + (" (muted from the next check)" if matches else ""))
+    print(
+        f"silence #{silence.id} {_scope(silence)}: until {iso(silence.ends_at)}; matches {matches} open "
+        f"alert{'' if matches == 1 else 's'} now" + (" (muted from the next check)" if matches else "")
+    )
 
 
 def _scope(silence: Silence) -> str:
@@ -111,9 +127,13 @@ def _scope(silence: Silence) -> str:
 
 def silence_dict(silence: Silence, now: float, with_active: bool) -> dict[str, object]:
     data: dict[str, object] = {
-        "id": silence.id, "rule": silence.rule, "labels": dict(silence.labels),
-        "starts_at": iso(silence.starts_at), "ends_at": iso(silence.ends_at),
-        "reason": silence.reason, "created_by": silence.created_by,
+        "id": silence.id,
+        "rule": silence.rule,
+        "labels": dict(silence.labels),
+        "starts_at": iso(silence.starts_at),
+        "ends_at": iso(silence.ends_at),
+        "reason": silence.reason,
+        "created_by": silence.created_by,
     }
     if with_active:
         data["active"] = silence.active(now)
@@ -142,14 +162,20 @@ def silences_(
     else:
         for s in found:
             ended = s.lifted_at if s.lifted_at is not None and s.lifted_at < s.ends_at else s.ends_at
-            print(f"#{s.id} {s.state(now).value} {_scope(s)} {iso(s.starts_at)} .. {iso(ended)} "
-                  f"by {s.created_by}: {s.reason}")
+            print(
+                f"#{s.id} {s.state(now).value} {_scope(s)} {iso(s.starts_at)} .. {iso(ended)} "
+                f"by {s.created_by}: {s.reason}"
+            )
 
 
 @guarded()
 def unsuppress(
-    alert_id: Annotated[int | None, typer.Argument(metavar="[ID]", help="The alert to unmute.", min=1, max=MAX_ID)] = None,
-    silence: Annotated[int | None, typer.Option("--silence", metavar="SID", help="Lift this silence now.", min=1, max=MAX_ID)] = None,
+    alert_id: Annotated[
+        int | None, typer.Argument(metavar="[ID]", help="The alert to unmute.", min=1, max=MAX_ID)
+    ] = None,
+    silence: Annotated[
+        int | None, typer.Option("--silence", metavar="SID", help="Lift this silence now.", min=1, max=MAX_ID)
+    ] = None,
     config: ConfigOption = None,
     db: DbOption = None,
     debug: DebugOption = False,
@@ -171,7 +197,10 @@ def unsuppress(
                 raise NotFoundError(f"silence {silence}: no such silence (see `alertctl silences --all`)")
             silences.lift(conn, silence, now)
             was = found.state(now).value
-            print(f"silence #{silence} {_scope(found)}: " + ("lifted" if was in ("active", "pending") else f"already {was}"))
+            print(
+                f"silence #{silence} {_scope(found)}: "
+                + ("lifted" if was in ("active", "pending") else f"already {was}")
+            )
             return
         assert alert_id is not None
         alert = alerts.get(conn, alert_id)

@@ -21,7 +21,12 @@ from alertctl.model import Alert, Sample, Severity, Status, Unavailable, Unit
 from alertctl.readable import aligned
 from alertctl.units import human
 
-SEVERITY_STYLE = {Severity.INFO: "cyan", Severity.WARNING: "yellow", Severity.ERROR: "red", Severity.CRITICAL: "bold red"}
+SEVERITY_STYLE = {
+    Severity.INFO: "cyan",
+    Severity.WARNING: "yellow",
+    Severity.ERROR: "red",
+    Severity.CRITICAL: "bold red",
+}
 STATUS_STYLE = {Status.FIRING: "red", Status.ACKNOWLEDGED: "cyan", Status.SUPPRESSED: "dim", Status.RESOLVED: "green"}
 
 
@@ -30,8 +35,13 @@ def console() -> Console:
 
 
 HISTORY_COLUMNS = (
-    Column("ID", right=True), Column("Started"), Column("Worst"), Column("Status"),
-    Column("Rule", cut=2, keep=16), Column("Value", right=True), Column("Message", cut=1, keep=16),
+    Column("ID", right=True),
+    Column("Started"),
+    Column("Worst"),
+    Column("Status"),
+    Column("Rule", cut=2, keep=16),
+    Column("Value", right=True),
+    Column("Message", cut=1, keep=16),
 )
 
 
@@ -65,8 +75,9 @@ def metrics_table(
         shown = human(sample.value, spec.unit if spec else Unit.NONE)
         table.add_row(Text(subject(sample.metric, sample.labels)), shown, spec.description if spec else "")
     for gap in unavailable:
-        table.add_row(Text(subject(gap.metric, gap.labels)), Text("no data", style="yellow"),
-                      Text(f"unavailable: {gap.reason}"))
+        table.add_row(
+            Text(subject(gap.metric, gap.labels)), Text("no data", style="yellow"), Text(f"unavailable: {gap.reason}")
+        )
     return table
 
 

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alertctl.cli.common import (
-    ConfigOption, DbOption, DebugOption, SaidOnce, config_and_database, error_line, explain, guarded,
+    ConfigOption,
+    DbOption,
+    DebugOption,
+    SaidOnce,
+    config_and_database,
+    error_line,
+    explain,
+    guarded,
 )
 from alertctl.cli.hangup import RELOAD
 from alertctl.cli.present import event_line, replaced_note
@@ -67,15 +74,28 @@ def _say(line: str) -> None:
 
 @guarded()
 def watch(
-    interval: Annotated[str | None, typer.Option("--interval", help="Sampling interval (default: [agent] interval).")] = None,
+    interval: Annotated[
+        str | None, typer.Option("--interval", help="Sampling interval (default: [agent] interval).")
+    ] = None,
     cycles: Annotated[int | None, typer.Option("--cycles", min=1, help="Stop after this many cycles.")] = None,
-    textfile: Annotated[Path | None, typer.Option(
-        "--textfile", metavar="DIR",
-        help="Write DIR/alertctl.prom every cycle, for node_exporter's textfile collector.",
-        show_default=False)] = None,
-    listen: Annotated[str | None, typer.Option(
-        "--listen", metavar="HOST:PORT", help="Serve the same metrics on http://HOST:PORT/metrics.",
-        show_default=False)] = None,
+    textfile: Annotated[
+        Path | None,
+        typer.Option(
+            "--textfile",
+            metavar="DIR",
+            help="Write DIR/alertctl.prom every cycle, for node_exporter's textfile collector.",
+            show_default=False,
+        ),
+    ] = None,
+    listen: Annotated[
+        str | None,
+        typer.Option(
+            "--listen",
+            metavar="HOST:PORT",
+            help="Serve the same metrics on http://HOST:PORT/metrics.",
+            show_default=False,
+        ),
+    ] = None,
     config: ConfigOption = None,
     db: DbOption = None,
     debug: DebugOption = False,
@@ -108,19 +128,34 @@ def watch(
     def every() -> float:
         return fixed_interval or running().agent.interval
 
-    delivery = BackgroundDelivery(db_path, running, lambda: running().agent.hostname, error_line,
-                                  log=log, paused=lambda: database.engaged, interval=every)
-    runner = Runner(settings, database.conn, [delivery] if live else [EventLog(_say), delivery], warn=error_line,
-                    fallback=database, families=families_for(settings.rules, exporting))
+    delivery = BackgroundDelivery(
+        db_path,
+        running,
+        lambda: running().agent.hostname,
+        error_line,
+        log=log,
+        paused=lambda: database.engaged,
+        interval=every,
+    )
+    runner = Runner(
+        settings,
+        database.conn,
+        [delivery] if live else [EventLog(_say), delivery],
+        warn=error_line,
+        fallback=database,
+        families=families_for(settings.rules, exporting),
+    )
 
     def reload_if_asked() -> None:
         if reload_wanted.is_set():
             reload_wanted.clear()
             _reload(runner, config, log, exporting)
 
-    log(f"{iso(_now())} watching {runner.policy.host}: {len(runner.config.rules)} rules, "
+    log(
+        f"{iso(_now())} watching {runner.policy.host}: {len(runner.config.rules)} rules, "
         f"{len(runner.config.checks)} checks, every {every():g}s (sampling {', '.join(sorted(runner.families))}), "
-        f"database {db_path}{replaced_note(runner.config.rules)}")
+        f"database {db_path}{replaced_note(runner.config.rules)}"
+    )
     report = _reporter(debug, lambda: export.cycle_failed(runner))
     delivery.start()
     export.start()
@@ -197,5 +232,7 @@ def _reload(runner: Runner, config: Path | None, log: Callable[[str], None], exp
         error_line(f"config reload failed, keeping the running config: {first}")
         return
     runner.configure(fresh, families_for(fresh.rules, exporting))
-    log(f"{iso(_now())} config reloaded from {fresh.source}: {len(fresh.rules)} rules, {len(fresh.checks)} checks"
-        f"{replaced_note(fresh.rules)}")
+    log(
+        f"{iso(_now())} config reloaded from {fresh.source}: {len(fresh.rules)} rules, {len(fresh.checks)} checks"
+        f"{replaced_note(fresh.rules)}"
+    )

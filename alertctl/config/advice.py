@@ -21,10 +21,14 @@ SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "busybox", "fish"
 
 
 def warnings(config: Config) -> list[str]:
-    found = [_unmounted(index, dict(rule.match)["mount"]) for index, rule in enumerate(config.rules)
-             if "mount" in dict(rule.match)]
-    found += [_shell_syntax(index, check) for index, check in enumerate(config.checks)
-              if isinstance(check, CommandCheck)]
+    found = [
+        _unmounted(index, dict(rule.match)["mount"])
+        for index, rule in enumerate(config.rules)
+        if "mount" in dict(rule.match)
+    ]
+    found += [
+        _shell_syntax(index, check) for index, check in enumerate(config.checks) if isinstance(check, CommandCheck)
+    ]
     return [line for line in found if line]
 
 
@@ -41,13 +45,18 @@ def _shell_syntax(index: int, check: CommandCheck) -> str:
     if not operators:
         return ""
     shown = " ".join(f'"{op}"' for op in operators)
-    return (f"checks[{index}].command ({check.name}): {shown} is shell syntax, but commands run without a shell; "
-            'write command = ["sh", "-c", "..."] for a pipeline or redirection')
+    return (
+        f"checks[{index}].command ({check.name}): {shown} is shell syntax, but commands run without a shell; "
+        'write command = ["sh", "-c", "..."] for a pipeline or redirection'
+    )
 
 
 def _operators(argv: Sequence[str]) -> list[str]:
     """Operators standing as words (`cat f | wc`), or inside a lone argv element (`["cat f | wc"]`)."""
     words = argv[0].split() if len(argv) == 1 else list(argv)
-    found = [";" if word.endswith(";") and len(word) > 1 else word for word in words
-             if OPERATOR.match(word) or (word.endswith(";") and len(word) > 1)]
+    found = [
+        ";" if word.endswith(";") and len(word) > 1 else word
+        for word in words
+        if OPERATOR.match(word) or (word.endswith(";") and len(word) > 1)
+    ]
     return list(dict.fromkeys(found))

@@ -25,7 +25,8 @@ def document(config: Config, redact: Redact = lambda url: url) -> dict[str, obje
     notify = config.notify
     return {
         "agent": table(config.agent),
-        "notify": table(notify) | {
+        "notify": table(notify)
+        | {
             "channels": {c.name: table(c) | {"urls": [redact(u) for u in c.urls]} for c in notify.channels}
             | {c.name: _alertmanager_channel(c) for c in notify.alertmanagers},
         },
@@ -84,12 +85,14 @@ def _threshold(rule: Rule, value: float) -> object:
 
 
 def _forecast(forecast: Forecast) -> dict[str, object]:
-    return _without_none({
-        "reaches": forecast.reaches,
-        "window": format_duration(forecast.window),
-        "confirm": format_duration(forecast.confirm) if forecast.confirm is not None else None,
-        "from": forecast.past,
-    })
+    return _without_none(
+        {
+            "reaches": forecast.reaches,
+            "window": format_duration(forecast.window),
+            "confirm": format_duration(forecast.confirm) if forecast.confirm is not None else None,
+            "from": forecast.past,
+        }
+    )
 
 
 def rule_document(rule: Rule) -> dict[str, object]:
@@ -178,20 +181,22 @@ _RULES = """
 def starter(config: Config) -> str:
     """The commented file `config init` writes: each key with its doc, from the declarations."""
     tables = document(config)
-    return "".join([
-        _HEADER,
-        _section("agent", config.agent),
-        _section("notify", config.notify),
-        _CHANNELS,
-        _section("notify.channels.ops", Channel("ops"), example=True),
-        _ALERTMANAGER,
-        _section("notify.channels.am", AlertmanagerChannel("am"), example=True),
-        _section("history", config.history),
-        _HISTORY,
-        _CHECKS,
-        _RULES,
-        tomli_w.dumps({"rules": tables["rules"]}),
-    ])
+    return "".join(
+        [
+            _HEADER,
+            _section("agent", config.agent),
+            _section("notify", config.notify),
+            _CHANNELS,
+            _section("notify.channels.ops", Channel("ops"), example=True),
+            _ALERTMANAGER,
+            _section("notify.channels.am", AlertmanagerChannel("am"), example=True),
+            _section("history", config.history),
+            _HISTORY,
+            _CHECKS,
+            _RULES,
+            tomli_w.dumps({"rules": tables["rules"]}),
+        ]
+    )
 
 
 def _section(name: str, section: object, example: bool = False) -> str:

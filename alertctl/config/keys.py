@@ -43,8 +43,14 @@ class Setting:
 
 
 def setting(
-    default: object, doc: str, *, kind: Kind = Kind.PLAIN, at_least: int | None = None,
-    key: str | None = None, example: object = None, choices: tuple[Severity, ...] = (),
+    default: object,
+    doc: str,
+    *,
+    kind: Kind = Kind.PLAIN,
+    at_least: int | None = None,
+    key: str | None = None,
+    example: object = None,
+    choices: tuple[Severity, ...] = (),
 ) -> Any:
     """A dataclass field that is a config key. Defaults are immutable (tuples, not lists)."""
     return field(default=default, metadata={"setting": Setting(doc, kind, at_least, key, example, choices)})

@@ -255,7 +255,8 @@ def to_runtime(settings: schema.Settings, source: str) -> Config:
     return Config(
         agent=runtime_section(Agent, settings.agent),
         notify=runtime_section(
-            Notify, notify,
+            Notify,
+            notify,
             channels=tuple(runtime_section(Channel, c, name=n) for n, c in channels if not c.alertmanager),
             alertmanagers=tuple(runtime_section(AlertmanagerChannel, c, name=n) for n, c in channels if c.alertmanager),
         ),

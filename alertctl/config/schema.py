@@ -86,8 +86,10 @@ def _somewhere_to_send(channel: Any) -> Any:
     if channel.alertmanager:
         _check_alertmanager_urls(channel.alertmanager)
         if channel.urls or channel.config:
-            raise KeyProblem("alertmanager", "cannot be combined with `urls` or `config`: a channel is "
-                                             "either Apprise or Alertmanager")
+            raise KeyProblem(
+                "alertmanager",
+                "cannot be combined with `urls` or `config`: a channel is either Apprise or Alertmanager",
+            )
         return channel
     if "resend" in channel.model_fields_set:
         raise KeyProblem("resend", "only applies to `alertmanager` channels")
@@ -105,8 +107,10 @@ def _check_alertmanager_urls(urls: list[str]) -> None:
             raise KeyProblem(f"alertmanager[{index}]", _UNENCODED)
 
 
-_UNENCODED = ("cannot be read back as a URL (no host, a bad port, or `@` after the host): percent-encode "
-              "`#`, `/`, `?` and `@` in the user name and password (`%23`, `%2F`, `%3F`, `%40`)")
+_UNENCODED = (
+    "cannot be read back as a URL (no host, a bad port, or `@` after the host): percent-encode "
+    "`#`, `/`, `?` and `@` in the user name and password (`%23`, `%2F`, `%3F`, `%40`)"
+)
 
 
 def _reads_back(url: str) -> bool:
@@ -134,8 +138,10 @@ def _template(value: object) -> object:
             raise ValueError(f"is not a valid template ({error}); write literal braces as {{{{ and }}}}") from None
         problem = template_problem(value)
         if problem is not None:
-            raise ValueError(f"cannot be rendered for a sample alert ({problem}); every field is text: "
-                             "write {rule} or {rule:>20}, not {rule.name}, {id:d} or {0}")
+            raise ValueError(
+                f"cannot be rendered for a sample alert ({problem}); every field is text: "
+                "write {rule} or {rule:>20}, not {rule.name}, {id:d} or {0}"
+            )
     return value
 
 
@@ -147,13 +153,16 @@ def _known_escalation_channels(notify: Any) -> Any:
         if name not in notify.channels:
             raise KeyProblem("escalate_to", _unknown_channel(name, notify.channels))
         if notify.channels[name].alertmanager:
-            raise KeyProblem("escalate_to", f"{name!r} is an Alertmanager channel; escalation sends a notice, "
-                                            "so name an Apprise channel")
+            raise KeyProblem(
+                "escalate_to",
+                f"{name!r} is an Alertmanager channel; escalation sends a notice, so name an Apprise channel",
+            )
     return notify
 
 
-def section_model(name: str, *sections: type, validator: Callable[[Any], Any] | None = None,
-                  **extra: Any) -> type[Strict]:
+def section_model(
+    name: str, *sections: type, validator: Callable[[Any], Any] | None = None, **extra: Any
+) -> type[Strict]:
     """The pydantic model of one table, built from the keys declared in `sections` (runtime
     dataclasses; a key declared in two of them is one key) and `extra` fields (each in the
     place of the dataclass field of its name), with `validator` checking the table as a whole."""
@@ -167,15 +176,20 @@ def section_model(name: str, *sections: type, validator: Callable[[Any], Any] | 
             elif name in declared:
                 key = declared[name]
                 fields.setdefault(key.key, (_annotation(hints[name], key.setting), keys.to_file(key.default)))
-    validators: dict[str, Any] = {} if validator is None else {validator.__name__: model_validator(mode="after")(validator)}
+    validators: dict[str, Any] = (
+        {} if validator is None else {validator.__name__: model_validator(mode="after")(validator)}
+    )
     model: type[Strict] = create_model(name, __base__=Strict, __validators__=validators, **fields)
     return model
 
 
 def _annotation(hint: Any, setting: keys.Setting) -> Any:
     """What pydantic checks a declared key against."""
-    by_kind = {keys.Kind.DURATION: Duration, keys.Kind.POSITIVE_DURATION: PositiveDuration,
-               keys.Kind.TEMPLATE: Template}
+    by_kind = {
+        keys.Kind.DURATION: Duration,
+        keys.Kind.POSITIVE_DURATION: PositiveDuration,
+        keys.Kind.TEMPLATE: Template,
+    }
     if setting.kind in by_kind:
         return by_kind[setting.kind]
     if hint is Severity:
@@ -195,10 +209,12 @@ if TYPE_CHECKING:  # built at run time from the declarations, which mypy cannot 
 else:
     AgentSection = section_model("AgentSection", runtime.Agent)
     HistorySection = section_model("HistorySection", runtime.History, validator=_whole_hours)
-    ChannelSection = section_model("ChannelSection", runtime.Channel, runtime.AlertmanagerChannel,
-                                   validator=_somewhere_to_send)
-    NotifySection = section_model("NotifySection", runtime.Notify, validator=_known_escalation_channels,
-                                  channels=(dict[Name, ChannelSection], {}))
+    ChannelSection = section_model(
+        "ChannelSection", runtime.Channel, runtime.AlertmanagerChannel, validator=_somewhere_to_send
+    )
+    NotifySection = section_model(
+        "NotifySection", runtime.Notify, validator=_known_escalation_channels, channels=(dict[Name, ChannelSection], {})
+    )
 
 
 def _words(value: object) -> object:
@@ -364,7 +380,7 @@ def _check_order(op: Op, levels: list[tuple[str, float, float]]) -> None:
     == and != different from every other); the same value is allowed with a longer wait
     (`down 1m: warning, down 15m: critical`)."""
     for index, (key, value, wait) in enumerate(levels):
-        worse_ones = levels[index + 1:] if op in (Op.EQ, Op.NE) else levels[index + 1:index + 2]
+        worse_ones = levels[index + 1 :] if op in (Op.EQ, Op.NE) else levels[index + 1 : index + 2]
         for worse, bound, longer in worse_ones:
             if not (value == bound and longer > wait):
                 _check_pair(op, key, value, worse, bound)
@@ -385,7 +401,9 @@ def _check_time_left(levels: list[tuple[str, LevelSection]], clear: float | None
     and `clear` (hysteresis in time) at least the longest level."""
     for (key, level), (worse, shorter) in zip(levels, levels[1:], strict=False):
         if not level.value > shorter.value:
-            raise KeyProblem(key, f"must be longer than {worse} ({format_duration(shorter.value)}): less time left is worse")
+            raise KeyProblem(
+                key, f"must be longer than {worse} ({format_duration(shorter.value)}): less time left is worse"
+            )
     mildest = levels[0][1]
     if clear is not None and clear < mildest.value:
         raise KeyProblem("clear", f"must be at least the longest level ({format_duration(mildest.value)})")
@@ -458,9 +476,7 @@ def _closest_metric(metric: str, checks: dict[str, CheckType]) -> str:
     return f"did you mean {close[0]!r}? " if close else ""
 
 
-def _check_rule_refs(
-    index: int, rule: RuleSection, checks: dict[str, CheckType], channels: dict[str, Any]
-) -> None:
+def _check_rule_refs(index: int, rule: RuleSection, checks: dict[str, CheckType], channels: dict[str, Any]) -> None:
     where = f"rules[{index}]"
     spec = catalog.find(rule.metric, checks)
     if spec is None:

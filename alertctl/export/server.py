@@ -52,8 +52,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 64
 
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], limit: int,
-                 idle_seconds: float) -> None:
+    def __init__(
+        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], limit: int, idle_seconds: float
+    ) -> None:
         self.limit = limit
         self.idle_seconds = idle_seconds
         self.closing = False

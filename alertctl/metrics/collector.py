@@ -31,8 +31,14 @@ if TYPE_CHECKING:
     from alertctl.metrics.check_result import CheckResult
     from alertctl.metrics.process_check import ProcessWatcher
 
-_FAMILIES = {"cpu": ("cpu.",), "memory": ("memory.", "swap."), "load": ("load.",), "disk": ("disk.",),
-             "processes": ("processes.",), "alertctl": ("alertctl.",)}
+_FAMILIES = {
+    "cpu": ("cpu.",),
+    "memory": ("memory.", "swap."),
+    "load": ("load.",),
+    "disk": ("disk.",),
+    "processes": ("processes.",),
+    "alertctl": ("alertctl.",),
+}
 """The metrics each system collector yields: what a failure of it leaves without a value."""
 
 DEADLINE_GRACE_SECONDS = 1.0
@@ -97,8 +103,10 @@ class Collector:
         self._checks = {check.name: _check_source(check) for check in checks if not isinstance(check, ProcessCheck)}
         self.mounts = tuple(mounts)
         """Mounts that rules pin, reported even when the usual list leaves them out."""
-        self._yields = {name: tuple(spec.name for spec in catalog.SYSTEM_METRICS if spec.name.startswith(prefixes))
-                        for name, prefixes in _FAMILIES.items()}
+        self._yields = {
+            name: tuple(spec.name for spec in catalog.SYSTEM_METRICS if spec.name.startswith(prefixes))
+            for name, prefixes in _FAMILIES.items()
+        }
         self._yields |= {c.name: tuple(s.name for s in catalog.check_metrics(c.name, c.type)) for c in checks}
         self._deadline = 2 * max((check.timeout for check in checks), default=0.0)
         self._deadline += DEADLINE_GRACE_SECONDS

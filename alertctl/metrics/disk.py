@@ -49,8 +49,11 @@ def pinned(wanted: Iterable[str], sampled: set[str]) -> tuple[list[Sample], list
 
 def _unavailable(mount: str, why: str) -> list[Unavailable]:
     labels = make_labels({"mount": mount})
-    return [Unavailable(spec.name, f"disk: {mount} {why}", labels) for spec in SYSTEM_METRICS
-            if spec.name.startswith("disk.")]
+    return [
+        Unavailable(spec.name, f"disk: {mount} {why}", labels)
+        for spec in SYSTEM_METRICS
+        if spec.name.startswith("disk.")
+    ]
 
 
 def mounts() -> list[str]:
@@ -67,11 +70,7 @@ def mounts() -> list[str]:
 
 
 def _is_image(device: str, mountpoint: str, fstype: str) -> bool:
-    return (
-        fstype in IMAGE_FILESYSTEMS
-        or device.startswith("/dev/loop")
-        or mountpoint.startswith("/snap/")
-    )
+    return fstype in IMAGE_FILESYSTEMS or device.startswith("/dev/loop") or mountpoint.startswith("/snap/")
 
 
 def _usage(mount: str) -> list[Sample]:

@@ -31,7 +31,6 @@ class OwnCost:
             Sample("alertctl.cycle_seconds", cycle_seconds),
         ]
 
-
     def age(self) -> float:
         """Seconds since this process started."""
         return age_of(os.getpid())

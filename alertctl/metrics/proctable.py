@@ -62,6 +62,7 @@ class Scan:
 
     def top(self, by: str, limit: int = 5) -> list[dict[str, object]]:
         """The `limit` biggest users of CPU or memory, each with both shares and its user."""
+
         def weight(row: ProcessRow) -> float:
             return self.cpu_percent.get(row.identity, 0.0) if by == "cpu" else float(row.rss)
 

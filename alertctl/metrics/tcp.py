@@ -23,4 +23,3 @@ def collect(check: TcpCheck) -> CheckResult:
     result.add("up", 1)
     result.add("connect_time", elapsed)
     return result
-

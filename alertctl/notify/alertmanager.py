@@ -110,9 +110,13 @@ class AlertmanagerSync:
     between posts. By default the config's own interval (a cron `check` relies on `resend`)."""
 
     def __init__(
-        self, conn: sqlite3.Connection, config: Callable[[], Config],
-        warn: Callable[[str], None] = lambda message: None, log: Callable[[str], None] = lambda line: None,
-        timeout: float = TIMEOUT, interval: Callable[[], float] | None = None,
+        self,
+        conn: sqlite3.Connection,
+        config: Callable[[], Config],
+        warn: Callable[[str], None] = lambda message: None,
+        log: Callable[[str], None] = lambda line: None,
+        timeout: float = TIMEOUT,
+        interval: Callable[[], float] | None = None,
     ) -> None:
         self.conn = conn
         self.config = config
@@ -137,12 +141,16 @@ class AlertmanagerSync:
         ]
         if not due:
             return
-        outcomes = post_all([(d.url, [*d.current.values(), *d.ended]) for d in due],
-                            self.timeout if timeout is None else timeout)
+        outcomes = post_all(
+            [(d.url, [*d.current.values(), *d.ended]) for d in due], self.timeout if timeout is None else timeout
+        )
         with transaction(self.conn):
             for owed, outcome in zip(due, outcomes, strict=True):
-                after = (owed.before.accepted(owed.current, now) if outcome.ok
-                         else owed.before.refused(owed.current, now, owed.channel.resend))
+                after = (
+                    owed.before.accepted(owed.current, now)
+                    if outcome.ok
+                    else owed.before.refused(owed.current, now, owed.channel.resend)
+                )
                 state.set_value(self.conn, owed.key, after.to_json())
         for owed, outcome in zip(due, outcomes, strict=True):
             self._tell(owed, outcome, now)

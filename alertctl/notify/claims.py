@@ -57,5 +57,5 @@ def _token(pid: int) -> str | None:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    fields = stat[stat.rindex(")") + 1:].split()
+    fields = stat[stat.rindex(")") + 1 :].split()
     return f"{pid}:{fields[_START_TICKS]}:{clock.boot_id()}"

@@ -76,9 +76,14 @@ class Deliverer:
     """Sends due outbox rows over one connection; `config()` is read each time (SIGHUP reloads)."""
 
     def __init__(
-        self, conn: sqlite3.Connection, config: Callable[[], Config], host: Callable[[], str],
-        sender: Sender = send, warn: Callable[[str], None] = lambda message: None,
-        log: Callable[[str], None] = lambda line: None, on_sent: Callable[[], None] = lambda: None,
+        self,
+        conn: sqlite3.Connection,
+        config: Callable[[], Config],
+        host: Callable[[], str],
+        sender: Sender = send,
+        warn: Callable[[str], None] = lambda message: None,
+        log: Callable[[str], None] = lambda line: None,
+        on_sent: Callable[[], None] = lambda: None,
         failed: Callable[[str], None] = lambda line: None,
     ) -> None:
         self.conn = conn
@@ -177,15 +182,22 @@ class Deliverer:
     def _start(self, batch: Batch, timeout: float) -> None:
         self._in_flight[batch.channel.name] = batch
         self._sent_at[batch.channel.name] = time.monotonic()
-        threading.Thread(target=self._send, args=(batch, timeout), daemon=True,
-                         name=f"alertctl-send-{batch.channel.name}").start()
+        threading.Thread(
+            target=self._send, args=(batch, timeout), daemon=True, name=f"alertctl-send-{batch.channel.name}"
+        ).start()
 
     def _send(self, batch: Batch, timeout: float) -> None:
         """On the channel's thread: send, and always hand an outcome back."""
         sent = Sent(False, "the send did not complete")
         try:
-            sent = self.sender(batch.channel, batch.title, ids.stamped(batch.body, batch.rows), batch.notify_type,
-                               timeout, notice_id=ids.of_batch(batch.rows))
+            sent = self.sender(
+                batch.channel,
+                batch.title,
+                ids.stamped(batch.body, batch.rows),
+                batch.notify_type,
+                timeout,
+                notice_id=ids.of_batch(batch.rows),
+            )
         except ConfigError as error:
             self.warn(str(error))
             sent = Sent(False, str(error))
@@ -209,7 +221,12 @@ class Deliverer:
         return Tally(delivered=covered * sent.ok, failed=covered * (not sent.ok))
 
     def _tell(
-        self, name: str, rows: Sequence[outbox.Pending], sent: Sent, retrying: bool, failing_since: float | None,
+        self,
+        name: str,
+        rows: Sequence[outbox.Pending],
+        sent: Sent,
+        retrying: bool,
+        failing_since: float | None,
         now: float,
     ) -> None:
         """Say how the attempt went. Every failure goes to `failed`; the log gets every delivery,
@@ -219,8 +236,9 @@ class Deliverer:
         if not sent.ok:
             self.failed(line)
             if failing_since is None:
-                self.log(f"{iso(now)} {line} (channel {name} failing; further failures are not logged until "
-                         "it recovers)")
+                self.log(
+                    f"{iso(now)} {line} (channel {name} failing; further failures are not logged until it recovers)"
+                )
             return
         if failing_since is not None:
             self.log(f"{iso(now)} channel {name} recovered (failing since {iso(failing_since)})")

@@ -52,8 +52,9 @@ def decide(
     for t in transitions:
         assert t.alert_id is not None
         alert = by_id.get(t.alert_id)
-        found = _on_change(t, alert and _effective(alert, now), status_before.get(t.alert_id),
-                           logs.get(t.alert_id), notify, rules)
+        found = _on_change(
+            t, alert and _effective(alert, now), status_before.get(t.alert_id), logs.get(t.alert_id), notify, rules
+        )
         if found is not None:
             decisions.append(found)
     touched = {d.alert_id for d in decisions}
@@ -94,8 +95,12 @@ def admits(channel: Channel | AlertmanagerChannel, rule: Rule | None, severity: 
 
 
 def _on_change(
-    t: Transition, alert: Alert | None, before: Status | None, log: NoticeLog | None,
-    notify: Notify, rules: Mapping[str, Rule],
+    t: Transition,
+    alert: Alert | None,
+    before: Status | None,
+    log: NoticeLog | None,
+    notify: Notify,
+    rules: Mapping[str, Rule],
 ) -> Decision | None:
     alert_id = t.alert_id
     assert alert_id is not None
@@ -109,7 +114,11 @@ def _on_change(
         if t.change is Change.REOPENED:
             return _reopened(alert_id, t.severity, channels, log)
         reason = Reason.FIRST_NOTIFICATION if t.change is Change.OPENED else Reason.SEVERITY_RAISED
-        return Decision(alert_id, kind, reason, channels) if channels else Decision(alert_id, kind, Reason.MUTED_NO_CHANNEL)
+        return (
+            Decision(alert_id, kind, reason, channels)
+            if channels
+            else Decision(alert_id, kind, Reason.MUTED_NO_CHANNEL)
+        )
     if t.change is Change.RESOLVED:
         return _recovery(alert_id, before, log, notify)
     return None
@@ -146,7 +155,9 @@ def _on_time(
     if alert.status is not Status.FIRING or log is None or log.last_notice_at is None:
         return []
     if (
-        alert.severity >= notify.escalate_severity and notify.escalate_to and not log.escalated
+        alert.severity >= notify.escalate_severity
+        and notify.escalate_to
+        and not log.escalated
         and now - alert.started_at >= notify.escalate_after - SLACK
     ):
         return [Decision(alert.id, Kind.ESCALATED, Reason.ESCALATION_DUE, notify.escalate_to)]

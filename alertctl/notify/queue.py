@@ -47,9 +47,21 @@ def queue_notices(
         shown = compose(alert, decision.kind, decision.reason, notify.title_template, notify.body_template)
         for problem in shown.problems:
             warn(problem)
-        outbox.enqueue(conn, [
-            outbox.NewNotice(alert.id, channel, decision.kind, decision.reason, shown.title, shown.body,
-                             shown.notify_type, alert.severity)
-            for channel in decision.channels
-        ], now)
+        outbox.enqueue(
+            conn,
+            [
+                outbox.NewNotice(
+                    alert.id,
+                    channel,
+                    decision.kind,
+                    decision.reason,
+                    shown.title,
+                    shown.body,
+                    shown.notify_type,
+                    alert.severity,
+                )
+                for channel in decision.channels
+            ],
+            now,
+        )
     return decisions

@@ -68,8 +68,9 @@ def send(
     urls = expand(channel)
     secrets = secrets_of(urls, channel.urls)
     try:
-        return _send(channel, [with_notice_id(url, notice_id) for url in urls], title, body, notify_type, timeout,
-                     secrets)
+        return _send(
+            channel, [with_notice_id(url, notice_id) for url in urls], title, body, notify_type, timeout, secrets
+        )
     except Exception as error:  # a plugin bug must not take the loop down
         return Sent(False, scrub(f"{type(error).__name__}: {error}", secrets)[:500])
 
@@ -84,8 +85,11 @@ def _send(
         if not sender.add(with_timeouts(url)):
             from alertctl.notify.urls import describe
 
-            return Sent(False, f"channel {channel.name}: an Apprise URL could not be understood: urls[{index}], "
-                               f"{describe(channel.urls[index])} (`alertctl config validate` checks every URL)")
+            return Sent(
+                False,
+                f"channel {channel.name}: an Apprise URL could not be understood: urls[{index}], "
+                f"{describe(channel.urls[index])} (`alertctl config validate` checks every URL)",
+            )
     if channel.config:
         config = apprise.AppriseConfig()
         if not config.add(channel.config) or not sender.add(config):

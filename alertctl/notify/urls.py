@@ -39,9 +39,12 @@ def problems(channels: Sequence[Channel], environ: Mapping[str, str] | None = No
             elif not _understood(VARIABLE.sub(lambda m: environ[m.group(1)], url)):
                 found.append(UrlProblem(key, f"Apprise cannot understand this URL: {describe(url)}"))
         if channel.config and not _config_usable(channel.config):
-            found.append(UrlProblem(f"notify.channels.{channel.name}.config",
-                                    f"Apprise finds no usable URL in {channel.config} (missing, unreadable, "
-                                    "or no URL it understands)"))
+            found.append(
+                UrlProblem(
+                    f"notify.channels.{channel.name}.config",
+                    f"Apprise finds no usable URL in {channel.config} (missing, unreadable, or no URL it understands)",
+                )
+            )
     return found
 
 

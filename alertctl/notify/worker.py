@@ -27,8 +27,12 @@ class SyncDelivery:
     """
 
     def __init__(
-        self, conn: sqlite3.Connection, config: Callable[[], Config], host: Callable[[], str],
-        warn: Callable[[str], None] = lambda message: None, budget: float = CHECK_BUDGET,
+        self,
+        conn: sqlite3.Connection,
+        config: Callable[[], Config],
+        host: Callable[[], str],
+        warn: Callable[[str], None] = lambda message: None,
+        budget: float = CHECK_BUDGET,
         failed: Callable[[str], None] = lambda line: None,
     ) -> None:
         self.conn = conn
@@ -50,8 +54,11 @@ class SyncDelivery:
 
 
 def sending_from(
-    conn: sqlite3.Connection, config: Callable[[], Config], warn: Callable[[str], None],
-    failed: Callable[[str], None] | None = None, budget: float = CHECK_BUDGET,
+    conn: sqlite3.Connection,
+    config: Callable[[], Config],
+    warn: Callable[[str], None],
+    failed: Callable[[str], None] | None = None,
+    budget: float = CHECK_BUDGET,
 ) -> list[Notifier]:
     """The notifiers that send from `conn` right after a cycle, within `budget`: a `check`'s, and a
     `watch`'s while its file refuses writes (from the in-memory copy). Alertmanager is kept in sync
@@ -81,10 +88,15 @@ class BackgroundDelivery:
     so notices a previous process left in the outbox go out at once)."""
 
     def __init__(
-        self, db_path: Path | str, config: Callable[[], Config], host: Callable[[], str],
-        warn: Callable[[str], None] = lambda message: None, clock: Callable[[], float] = time.time,
+        self,
+        db_path: Path | str,
+        config: Callable[[], Config],
+        host: Callable[[], str],
+        warn: Callable[[str], None] = lambda message: None,
+        clock: Callable[[], float] = time.time,
         log: Callable[[str], None] = lambda line: None,
-        paused: Callable[[], bool] = lambda: False, interval: Callable[[], float] | None = None,
+        paused: Callable[[], bool] = lambda: False,
+        interval: Callable[[], float] | None = None,
     ) -> None:
         self.log = log
         self.interval = interval
@@ -170,10 +182,10 @@ class BackgroundDelivery:
             try:  # opened here, not before the loop: the file may only become writable later
                 if senders is None:
                     conn = open_database(self.db_path)
-                    senders = (Deliverer(conn, self.config, self.host, warn=self.warn, log=self.log,
-                                         on_sent=self.wake.set),
-                               AlertmanagerSync(conn, self.config, warn=self.warn, log=self.log,
-                                                interval=self.interval))
+                    senders = (
+                        Deliverer(conn, self.config, self.host, warn=self.warn, log=self.log, on_sent=self.wake.set),
+                        AlertmanagerSync(conn, self.config, warn=self.warn, log=self.log, interval=self.interval),
+                    )
             except Exception as error:
                 self._warn_once({"open": f"notification delivery failed: {type(error).__name__}: {error}"})
                 if last:
@@ -181,13 +193,17 @@ class BackgroundDelivery:
                 continue
             deliverer, alertmanagers = senders
             if last:  # this process's final notices, then stop (what is in flight waits at most 2.5 s)
-                problems = {"delivery": self._attempt(
-                    "notification delivery", lambda: deliverer.deliver_due(self.clock(), budget=1.5))}
+                problems = {
+                    "delivery": self._attempt(
+                        "notification delivery", lambda: deliverer.deliver_due(self.clock(), budget=1.5)
+                    )
+                }
             else:
                 problems = {"delivery": self._attempt("notification delivery", lambda: deliverer.pump(self.clock()))}
             if cycled or last:
                 problems["alertmanager"] = self._attempt(
-                    "alertmanager sync", lambda: alertmanagers.sync(self.clock(), timeout=2.0 if last else None))
+                    "alertmanager sync", lambda: alertmanagers.sync(self.clock(), timeout=2.0 if last else None)
+                )
             self._warn_once(problems)
             if last:
                 break

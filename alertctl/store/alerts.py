@@ -19,7 +19,7 @@ def _rank(column: str) -> str:
 
 _BREACH_UPDATE = f"""
     UPDATE alerts SET severity = :severity,
-        peak_severity = CASE WHEN {_rank(':severity')} > {_rank('peak_severity')} THEN :severity ELSE peak_severity END,
+        peak_severity = CASE WHEN {_rank(":severity")} > {_rank("peak_severity")} THEN :severity ELSE peak_severity END,
         value = :value, peak = :peak, threshold = :threshold, message = :message,
         last_seen_at = :at, occurrences = occurrences + :breaches,
         acked_at = CASE WHEN :clears_ack AND status = 'acknowledged' THEN NULL ELSE acked_at END,
@@ -56,8 +56,7 @@ def open_alerts(conn: sqlite3.Connection) -> dict[SeriesKey, OpenAlert]:
 def recently_recovered(conn: sqlite3.Connection, since: float) -> dict[SeriesKey, OpenAlert]:
     """Alerts that recovered after `since`: a re-fire reopens them instead of opening a new one."""
     rows = conn.execute(
-        f"SELECT {_OPEN_COLUMNS} FROM alerts "
-        "WHERE resolved_at >= ? AND resolution = 'recovered' ORDER BY resolved_at",
+        f"SELECT {_OPEN_COLUMNS} FROM alerts WHERE resolved_at >= ? AND resolution = 'recovered' ORDER BY resolved_at",
         (since,),
     )
     return {_key(row): _open_alert(row) for row in rows}
@@ -235,8 +234,9 @@ def resolve_by_hand(conn: sqlite3.Connection, alert_id: int, note: str | None, n
     return get(conn, alert_id)
 
 
-_OWED = ("EXISTS (SELECT 1 FROM outbox o WHERE o.alert_id = alerts.id "
-         "AND o.delivered_at IS NULL AND o.given_up_at IS NULL)")
+_OWED = (
+    "EXISTS (SELECT 1 FROM outbox o WHERE o.alert_id = alerts.id AND o.delivered_at IS NULL AND o.given_up_at IS NULL)"
+)
 """A notice of the alert is still being retried (until delivered, or given up after 24 h)."""
 _OLD = "status = 'resolved' AND resolved_at < ?"
 _PRUNABLE = f"{_OLD} AND NOT {_OWED}"
@@ -258,5 +258,3 @@ def prune(conn: sqlite3.Connection, before: float) -> int:
 def kept_for_notices(conn: sqlite3.Connection, before: float) -> list[int]:
     """Alerts old enough to prune that `prune` keeps because a notice of theirs is still owed."""
     return [row[0] for row in conn.execute(f"SELECT id FROM alerts WHERE {_OLD} AND {_OWED} ORDER BY id", (before,))]
-
-

@@ -13,6 +13,7 @@ import sqlite3
 from alertctl.store.history import TABLES as HISTORY_TABLES
 
 from alertctl.store.migrations import LEDGER as _LEDGER
+
 _SEQUENCE = "sqlite_sequence"
 
 

@@ -66,8 +66,10 @@ def open_copy(path: Path, say: Callable[[str], None]) -> sqlite3.Connection:
         except sqlite3.OperationalError:
             _copy(path, "mode=ro&immutable=1", memory)
             if _size(Path(f"{path}-wal")):
-                say(f"{path}: read without its write-ahead log ({path}-wal), which SQLite cannot open here: "
-                    "the last changes before the file system turned read-only may be missing")
+                say(
+                    f"{path}: read without its write-ahead log ({path}-wal), which SQLite cannot open here: "
+                    "the last changes before the file system turned read-only may be missing"
+                )
         _refuse_foreign(memory, str(path))
         _migrate(memory, str(path))
     except sqlite3.DatabaseError as error:
@@ -164,8 +166,10 @@ def _refuse_newer(applied: set[str], where: str) -> None:
     unknown = applied - {name_of(step) for step in MIGRATIONS}
     if unknown:
         theirs, ours = _version(unknown), _version(name_of(step) for step in MIGRATIONS)
-        raise StoreError(f"{where}: schema version {theirs} is newer than this alertctl's ({ours}); "
-                         "refusing to use it: upgrade alertctl, or point --db at another file")
+        raise StoreError(
+            f"{where}: schema version {theirs} is newer than this alertctl's ({ours}); "
+            "refusing to use it: upgrade alertctl, or point --db at another file"
+        )
 
 
 def _version(names: Iterable[str]) -> int:

@@ -49,7 +49,10 @@ class MemoryFallback:
     """The connection a `watch` writes through: the file's, or while it refuses writes, a copy's."""
 
     def __init__(
-        self, disk: sqlite3.Connection | None, path: Path, say: Callable[[str], None],
+        self,
+        disk: sqlite3.Connection | None,
+        path: Path,
+        say: Callable[[str], None],
         sample_buffer: int = SAMPLE_BUFFER_CYCLES,
     ) -> None:
         self.disk = disk
@@ -119,8 +122,10 @@ class MemoryFallback:
             if self._started_empty and disk.execute("SELECT 1 FROM alerts LIMIT 1").fetchone():
                 with transaction(disk):
                     self._write_samples(disk)  # history only adds: the samples can still go in
-                self.say(f"database {self.where} was created by another process meanwhile: using it; "
-                         f"the {self.cycles_kept} cycles kept in memory are not written over it")
+                self.say(
+                    f"database {self.where} was created by another process meanwhile: using it; "
+                    f"the {self.cycles_kept} cycles kept in memory are not written over it"
+                )
             else:
                 self._take_operator_changes(disk)
                 if not _room_for(self.memory, self.path):
@@ -129,8 +134,10 @@ class MemoryFallback:
                     write_back(self.memory, disk)
                     self._write_samples(disk)
                 disk.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copy went through the log: give it back
-                self.say(f"database {self.where} accepts writes again: "
-                         f"{self.cycles_kept} cycles kept in memory written{self._samples_said()}")
+                self.say(
+                    f"database {self.where} accepts writes again: "
+                    f"{self.cycles_kept} cycles kept in memory written{self._samples_said()}"
+                )
         except StoreError as error:
             if error.refuses_writes:
                 return False
@@ -154,9 +161,10 @@ class MemoryFallback:
     def _samples_said(self) -> str:
         if not self.samples_dropped:
             return ""
-        return (f"; the metric history misses the {self.samples_dropped} oldest cycles' samples "
-                f"(only the last {self.samples.maxlen} are kept in memory)")
-
+        return (
+            f"; the metric history misses the {self.samples_dropped} oldest cycles' samples "
+            f"(only the last {self.samples.maxlen} are kept in memory)"
+        )
 
     def _take_operator_changes(self, disk: sqlite3.Connection) -> None:
         """Carry over what operators wrote to the file since it was last compared (an ack's small
@@ -167,15 +175,19 @@ class MemoryFallback:
             return
         assert self.memory is not None
         now_on_disk = _operator_state(disk)
-        changed = {alert_id: row for alert_id, row in now_on_disk.items() if self._operator_baseline.get(alert_id) != row}
+        changed = {
+            alert_id: row for alert_id, row in now_on_disk.items() if self._operator_baseline.get(alert_id) != row
+        }
         _apply(self.memory, disk, changed)
         self._operator_baseline, self._disk_version = now_on_disk, version
 
     def stop(self) -> None:
         """`watch` is ending: one last try to write the copy back, and say what is lost if it cannot."""
         if self.memory is not None and not self.try_catch_up():
-            self.say(f"database {self.where} still cannot be written: the {self.cycles_kept} cycles kept in "
-                     "memory are lost (the alerts still open will be found again by the next run)")
+            self.say(
+                f"database {self.where} still cannot be written: the {self.cycles_kept} cycles kept in "
+                "memory are lost (the alerts still open will be found again by the next run)"
+            )
 
 
 def _data_version(conn: sqlite3.Connection) -> int:
@@ -184,8 +196,15 @@ def _data_version(conn: sqlite3.Connection) -> int:
 
 
 _OPERATOR_FIELDS = (
-    "status", "acked_at", "acked_by", "ack_note", "suppressed_until", "suppress_reason",
-    "resolution", "resolved_at", "resolve_note",
+    "status",
+    "acked_at",
+    "acked_by",
+    "ack_note",
+    "suppressed_until",
+    "suppress_reason",
+    "resolution",
+    "resolved_at",
+    "resolve_note",
 )
 
 

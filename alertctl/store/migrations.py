@@ -180,7 +180,9 @@ def m004_claims(db: sqlite3.Connection) -> None:
 @migration
 def m005_notice_severity_and_id(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE outbox ADD COLUMN severity TEXT")
-    db.execute("UPDATE outbox SET severity = CASE notify_type WHEN 'failure' THEN 'critical' WHEN 'warning' THEN 'warning' END")
+    db.execute(
+        "UPDATE outbox SET severity = CASE notify_type WHEN 'failure' THEN 'critical' WHEN 'warning' THEN 'warning' END"
+    )
     db.execute("ALTER TABLE outbox ADD COLUMN notice_id TEXT")
     db.execute("UPDATE outbox SET notice_id = lower(hex(randomblob(8)))")
 
@@ -262,7 +264,9 @@ def m013_report(db: sqlite3.Connection) -> None:
         CREATE INDEX alerts_rule_resolve_seconds ON alerts(rule, resolve_seconds, started_at)
             WHERE resolve_seconds IS NOT NULL
     """)
-    db.execute("CREATE INDEX alerts_resolve_seconds ON alerts(resolve_seconds, started_at, rule) WHERE resolve_seconds IS NOT NULL")
+    db.execute(
+        "CREATE INDEX alerts_resolve_seconds ON alerts(resolve_seconds, started_at, rule) WHERE resolve_seconds IS NOT NULL"
+    )
     db.execute("CREATE INDEX alerts_ack_seconds ON alerts(ack_seconds, started_at, rule) WHERE ack_seconds IS NOT NULL")
     db.execute("CREATE INDEX deliveries_channel_report ON deliveries(channel, at, ok, outbox_id)")
 

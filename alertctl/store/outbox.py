@@ -70,14 +70,14 @@ def enqueue(conn: sqlite3.Connection, notices: Iterable[NewNotice], now: float) 
     conn.executemany(
         "INSERT INTO outbox (alert_id, channel, kind, reason, title, body, notify_type, severity, created_at, "
         "next_attempt_at, notice_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(8))))",
-        [(n.alert_id, n.channel, n.kind, n.reason, n.title, n.body, n.notify_type, n.severity.label, now, now)
-         for n in notices],
+        [
+            (n.alert_id, n.channel, n.kind, n.reason, n.title, n.body, n.notify_type, n.severity.label, now, now)
+            for n in notices
+        ],
     )
 
 
-def record_muted(
-    conn: sqlite3.Connection, alert_id: int, kind: str, reason: str, now: float, detail: str = ""
-) -> None:
+def record_muted(conn: sqlite3.Connection, alert_id: int, kind: str, reason: str, now: float, detail: str = "") -> None:
     conn.execute(
         "INSERT INTO muted (alert_id, kind, reason, at, detail) VALUES (?, ?, ?, ?, ?)",
         (alert_id, kind, reason, now, detail or None),
@@ -163,16 +163,12 @@ def any_due(conn: sqlite3.Connection, now: float) -> bool:
 
 
 def reschedule(conn: sqlite3.Connection, ids: Iterable[int], at: float) -> None:
-    conn.executemany(
-        "UPDATE outbox SET next_attempt_at = ?, claimed_by = NULL WHERE id = ?", [(at, i) for i in ids]
-    )
+    conn.executemany("UPDATE outbox SET next_attempt_at = ?, claimed_by = NULL WHERE id = ?", [(at, i) for i in ids])
 
 
 def sends_since(conn: sqlite3.Connection, channel: str, since: float) -> list[float]:
     """When notices went to this channel (one entry per notice, digested ones too), oldest first."""
-    rows = conn.execute(
-        "SELECT at FROM deliveries WHERE channel = ? AND at >= ? ORDER BY at", (channel, since)
-    )
+    rows = conn.execute("SELECT at FROM deliveries WHERE channel = ? AND at >= ? ORDER BY at", (channel, since))
     return [row[0] for row in rows]
 
 
@@ -227,7 +223,10 @@ def record_attempt(conn: sqlite3.Connection, notice: Pending, outcome: AttemptRe
         (notice.id, notice.alert_id, notice.channel, notice.kind, at, int(outcome.ok), outcome.error),
     )
     if outcome.ok:
-        conn.execute("UPDATE outbox SET attempts = attempts + 1, delivered_at = ?, claimed_by = NULL WHERE id = ?", (at, notice.id))
+        conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, delivered_at = ?, claimed_by = NULL WHERE id = ?",
+            (at, notice.id),
+        )
         if notice.alert_id is not None:
             conn.execute("UPDATE alerts SET notifications = notifications + 1 WHERE id = ?", (notice.alert_id,))
     elif outcome.next_attempt_at is None:

@@ -33,8 +33,10 @@ def open_read_only(path: Path) -> sqlite3.Connection:
         raise StoreError(f"{path}: cannot read the database: {error}") from None
     missing = [name for name in _NEEDED if name not in tables]
     if missing:
-        raise StoreError(f"{path}: no metric history here (missing tables: {', '.join(missing)}); "
-                         "run `alertctl check` or `watch` with this alertctl first")
+        raise StoreError(
+            f"{path}: no metric history here (missing tables: {', '.join(missing)}); "
+            "run `alertctl check` or `watch` with this alertctl first"
+        )
     return conn
 
 

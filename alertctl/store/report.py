@@ -88,8 +88,10 @@ def aggregates(conn: sqlite3.Connection, window: Window) -> Aggregates:
         hourly=hourly,
         weekday=weekday,
         daily=daily,
-        tta=(_mean([g.ack_sum for g in groups], acked),
-             _median(conn, "alerts_ack_seconds", "ack_seconds", window, acked)),
+        tta=(
+            _mean([g.ack_sum for g in groups], acked),
+            _median(conn, "alerts_ack_seconds", "ack_seconds", window, acked),
+        ),
         ttr=(_mean([g.resolve_sum for g in groups], resolved), ttr_median),
         channels=channel_rows(conn, window),
     )
@@ -113,11 +115,15 @@ class _Group:
 
 def _distinct(conn: sqlite3.Connection, table: str, column: str) -> list[str]:
     """The values of an indexed column, by one index seek each (not one step per row)."""
-    return [row[0] for row in conn.execute(
-        f"""WITH RECURSIVE v(x) AS (
+    return [
+        row[0]
+        for row in conn.execute(
+            f"""WITH RECURSIVE v(x) AS (
             SELECT MIN({column}) FROM {table}
             UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > x) FROM v WHERE x IS NOT NULL)
-        SELECT x FROM v WHERE x IS NOT NULL""")]
+        SELECT x FROM v WHERE x IS NOT NULL"""
+        )
+    ]
 
 
 def _groups(conn: sqlite3.Connection, window: Window) -> list[_Group]:
@@ -132,12 +138,24 @@ def _groups(conn: sqlite3.Connection, window: Window) -> list[_Group]:
                 FROM alerts INDEXED BY alerts_report WHERE rule = ? AND started_at >= ? AND started_at <= ?"""
     found = []
     for rule in rules:
-        row = conn.execute(query, [QUICK_SECONDS, *(v for kind in kinds for v in kind), rule, window.since,
-                                   window.until]).fetchone()
+        row = conn.execute(
+            query, [QUICK_SECONDS, *(v for kind in kinds for v in kind), rule, window.since, window.until]
+        ).fetchone()
         alerts, acked, ack_sum, resolved, resolve_sum, quick, reopened, *per_kind_counts = row
         if alerts:
-            found.append(_Group(rule, alerts, acked, ack_sum, resolved, resolve_sum, quick, int(reopened),
-                                dict(zip(kinds, per_kind_counts))))
+            found.append(
+                _Group(
+                    rule,
+                    alerts,
+                    acked,
+                    ack_sum,
+                    resolved,
+                    resolve_sum,
+                    quick,
+                    int(reopened),
+                    dict(zip(kinds, per_kind_counts)),
+                )
+            )
     return found
 
 
@@ -158,10 +176,24 @@ def _mean(sums: list[float], count: int) -> float | None:
 def _rule_rows(conn: sqlite3.Connection, window: Window, groups: list[_Group]) -> list[RuleRow]:
     """Per rule: alerts, never acknowledged, resolved, resolved within QUICK_SECONDS, reopenings,
     and the median duration of its resolved alerts. Noisiest first."""
-    rows = [RuleRow(g.rule, g.alerts, g.alerts - g.acked, g.resolved, g.quick, g.reopened,
-                    _median(conn, "alerts_rule_resolve_seconds", "resolve_seconds",
-                            Window(window.since, window.until, g.rule), g.resolved))
-            for g in groups]
+    rows = [
+        RuleRow(
+            g.rule,
+            g.alerts,
+            g.alerts - g.acked,
+            g.resolved,
+            g.quick,
+            g.reopened,
+            _median(
+                conn,
+                "alerts_rule_resolve_seconds",
+                "resolve_seconds",
+                Window(window.since, window.until, g.rule),
+                g.resolved,
+            ),
+        )
+        for g in groups
+    ]
     return sorted(rows, key=lambda r: (-r.alerts, r.rule))
 
 
@@ -193,7 +225,9 @@ BUCKET_SECONDS = 900
 and every change of it (DST) is a whole quarter-hour, so each bucket lies in one local hour."""
 
 
-def _local_times(conn: sqlite3.Connection, window: Window, total: int) -> tuple[dict[int, int], dict[int, int], dict[str, int]]:
+def _local_times(
+    conn: sqlite3.Connection, window: Window, total: int
+) -> tuple[dict[int, int], dict[int, int], dict[str, int]]:
     """Counts by local hour of day, weekday (0 = Sunday, as SQLite's %w) and date. SQLite counts
     the window's `total` alerts per bucket from an index alone; Python gives each bucket its
     local time, as the C library's localtime does for SQLite (both follow TZ)."""
@@ -248,6 +282,9 @@ def channel_rows(conn: sqlite3.Connection, window: Window) -> list[ChannelRow]:
     for channel in _distinct(conn, "deliveries", "channel"):
         made, sent, failed = conn.execute(attempts, [channel, *params]).fetchone()
         if made:
-            found.append(ChannelRow(channel, sent, failed,
-                                    conn.execute(given_up, [channel, *params]).fetchone()[0] if failed else 0))
+            found.append(
+                ChannelRow(
+                    channel, sent, failed, conn.execute(given_up, [channel, *params]).fetchone()[0] if failed else 0
+                )
+            )
     return found

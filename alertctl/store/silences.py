@@ -18,13 +18,20 @@ from alertctl.store.codec import labels_json
 if TYPE_CHECKING:
     from alertctl.silencing import Held, Lifted
 
-_OPEN = ("SELECT id, rule, labels, status, suppressed_until, silence_id FROM alerts "
-         "WHERE status IN ('firing', 'acknowledged', 'suppressed')")
+_OPEN = (
+    "SELECT id, rule, labels, status, suppressed_until, silence_id FROM alerts "
+    "WHERE status IN ('firing', 'acknowledged', 'suppressed')"
+)
 
 
 def create(
-    conn: sqlite3.Connection, rule: str, labels: tuple[tuple[str, str], ...], starts_at: float, ends_at: float,
-    reason: str, created_by: str,
+    conn: sqlite3.Connection,
+    rule: str,
+    labels: tuple[tuple[str, str], ...],
+    starts_at: float,
+    ends_at: float,
+    reason: str,
+    created_by: str,
 ) -> Silence:
     cursor = conn.execute(
         "INSERT INTO silences (rule, labels, starts_at, ends_at, reason, created_by) VALUES (?, ?, ?, ?, ?, ?)",
@@ -52,8 +59,14 @@ def not_over(conn: sqlite3.Connection, now: float) -> list[Silence]:
 
 def _silence(row: sqlite3.Row) -> Silence:
     return Silence(
-        row["id"], row["rule"], make_labels(json.loads(row["labels"])), row["starts_at"], row["ends_at"],
-        row["reason"], row["created_by"], row["lifted_at"],
+        row["id"],
+        row["rule"],
+        make_labels(json.loads(row["labels"])),
+        row["starts_at"],
+        row["ends_at"],
+        row["reason"],
+        row["created_by"],
+        row["lifted_at"],
     )
 
 
@@ -130,6 +143,13 @@ def _held(conn: sqlite3.Connection, now: float, everything: bool) -> list[Held]:
         return []
     from alertctl.silencing import Held
 
-    return [Held(row["id"], row["rule"], json.loads(row["labels"]),
-                 row["suppressed_until"] if row["status"] == "suppressed" else None, row["silence_id"])
-            for row in rows]
+    return [
+        Held(
+            row["id"],
+            row["rule"],
+            json.loads(row["labels"]),
+            row["suppressed_until"] if row["status"] == "suppressed" else None,
+            row["silence_id"],
+        )
+        for row in rows
+    ]

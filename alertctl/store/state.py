@@ -19,7 +19,8 @@ def load_tracks(conn: sqlite3.Connection) -> dict[SeriesKey, Track]:
     for row in conn.execute("SELECT * FROM tracks"):
         key = SeriesKey(row["rule"], labels_from_json(row["series"]))
         tracks[key] = Track(
-            key, last_at=row["last_at"],
+            key,
+            last_at=row["last_at"],
             **{s.label: LevelTrack(row[f"{s.label}_since"], row[f"{s.label}_count"]) for s in Severity},
         )
     return tracks
@@ -32,7 +33,9 @@ def save_tracks(conn: sqlite3.Connection, tracks: Mapping[SeriesKey, Track]) -> 
         f"INSERT INTO tracks (rule, series, last_at, {', '.join(columns)}) VALUES ({', '.join('?' * (3 + len(columns)))})",
         [
             (
-                key.rule, labels_json(key.labels), t.last_at,
+                key.rule,
+                labels_json(key.labels),
+                t.last_at,
                 *(value for s in Severity for value in (t.of(s).since, t.of(s).count)),
             )
             for key, t in tracks.items()
@@ -49,7 +52,8 @@ def load_blind(conn: sqlite3.Connection) -> dict[str, Blind]:
     if not isinstance(saved, dict):
         return {}
     return {
-        rule: Blind(float(times[0]), float(times[1])) for rule, times in saved.items()
+        rule: Blind(float(times[0]), float(times[1]))
+        for rule, times in saved.items()
         if isinstance(times, list) and len(times) == 2 and all(isinstance(t, int | float) for t in times)
     }
 

@@ -15,11 +15,13 @@ from tests.cli.conftest import Rig
 def two_open(rig: Rig) -> Rig:
     """#1 q-high (warning) and #2 q-other (warning), both firing."""
     rig.configure(
-        rig.q_rule(extra="""
+        rig.q_rule(
+            extra="""
         description = "The queue is backing up"
         runbook = "https://wiki.example/queue"
         recommendations = ["Restart the consumer", "Look at the dead letters"]
-        """)
+        """
+        )
         + rig.q_rule("q-other", warning=85, critical=98)
     )
     rig.set_value(90)
@@ -164,7 +166,11 @@ def test_resolve_closes_by_hand_with_a_note(two_open: Rig) -> None:
     assert result.returncode == 0, result.stderr
     assert "#2 q-other: resolved (manual)" in result.stdout
     closed = alert(two_open, 2)
-    assert (closed["status"], closed["resolution"], closed["resolve_note"]) == ("resolved", "manual", "fixed the consumer")
+    assert (closed["status"], closed["resolution"], closed["resolve_note"]) == (
+        "resolved",
+        "manual",
+        "fixed the consumer",
+    )
     assert closed["resolved_at"] is not None
     assert alert(two_open, 1)["status"] == "firing"
 

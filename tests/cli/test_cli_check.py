@@ -95,7 +95,9 @@ def test_bad_config_with_json_is_still_one_document(rig: Rig) -> None:
 
 
 def test_json_document_has_status_alerts_and_rule_states(rig: Rig) -> None:
-    rig.configure(rig.q_rule() + rig.q_rule("q-slow", "consecutive = 5") + rig.q_rule("q-calm", warning=200, critical=300))
+    rig.configure(
+        rig.q_rule() + rig.q_rule("q-slow", "consecutive = 5") + rig.q_rule("q-calm", warning=200, critical=300)
+    )
     rig.set_value(99)
 
     result = rig.here("check", "--json")
@@ -113,7 +115,13 @@ def test_json_document_has_status_alerts_and_rule_states(rig: Rig) -> None:
     assert isinstance(alert["id"], int)
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$", alert["started_at"])
     states = {r["rule"]: r for r in document["rules"]}
-    assert states["q-high"] == {"rule": "q-high", "state": "firing", "severity": "critical", "value": 99.0, "labels": {}}
+    assert states["q-high"] == {
+        "rule": "q-high",
+        "state": "firing",
+        "severity": "critical",
+        "value": 99.0,
+        "labels": {},
+    }
     assert states["q-slow"]["state"] == "pending"
     assert states["q-slow"]["severity"] == "critical"
     assert states["q-calm"]["state"] == "ok"

@@ -14,11 +14,14 @@ BASH = shutil.which("bash")
 
 
 @pytest.mark.skipif(BASH is None, reason="bash is not installed")
-@pytest.mark.parametrize(("words", "expected"), [
-    ("alertctl s", ["show", "suppress", "silences"]),
-    ("alertctl watch --te", ["--textfile"]),
-    ("alertctl config ", ["init", "validate", "show"]),
-])
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("alertctl s", ["show", "suppress", "silences"]),
+        ("alertctl watch --te", ["--textfile"]),
+        ("alertctl config ", ["init", "validate", "show"]),
+    ],
+)
 def test_bash_completes_commands_and_options_from_the_shown_script(words: str, expected: list[str]) -> None:
     script = (
         "source <(alertctl --show-completion)\n"
@@ -28,8 +31,13 @@ def test_bash_completes_commands_and_options_from_the_shown_script(words: str, e
     )
     bin_dir = str(Path(sys.executable).parent)
 
-    result = subprocess.run([BASH, "-c", script], capture_output=True, text=True, timeout=30,
-                            env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+    result = subprocess.run(
+        [BASH, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"},
+    )
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == expected
@@ -41,9 +49,13 @@ def test_install_completion_writes_the_script_and_sources_it_from_bashrc(isolate
 
     # Two commands, so bash stays the parent instead of exec-ing alertctl: typer asks the process tree
     # which shell it runs in, and that tree differs between a terminal, CI and a background job.
-    result = subprocess.run([BASH, "-c", "alertctl --install-completion; exit $?"], capture_output=True, text=True,
-                            timeout=30,
-                            env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+    result = subprocess.run(
+        [BASH, "-c", "alertctl --install-completion; exit $?"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"},
+    )
 
     assert result.returncode == 0, result.stderr
     script = isolated_home / ".bash_completions" / "alertctl.sh"

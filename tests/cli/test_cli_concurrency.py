@@ -16,7 +16,10 @@ pytestmark = pytest.mark.slow  # a dozen processes racing on one database
 def start(rig: Rig, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "alertctl", *args, "-c", str(rig.config), "--db", str(rig.db)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
     )
 
 

@@ -79,18 +79,23 @@ def test_validate_a_good_file(rig: Rig) -> None:
     result = run_here("config", "validate", str(rig.config))
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == (f"{rig.config}: ok (1 rules, 1 checks, 0 channels); replaces the built-in "
-                                     "rules: cpu-high, memory-high, swap-high, load-high, disk-full, disk-filling, "
-                                     "inodes-full")
+    assert result.stdout.strip() == (
+        f"{rig.config}: ok (1 rules, 1 checks, 0 channels); replaces the built-in "
+        "rules: cpu-high, memory-high, swap-high, load-high, disk-full, disk-filling, "
+        "inodes-full"
+    )
 
 
 def test_validate_names_file_key_and_problem_exactly(tmp_path: Path) -> None:
-    bad = write(tmp_path / "bad.toml", """
+    bad = write(
+        tmp_path / "bad.toml",
+        """
         [[rules]]
         name = "cpu"
         metric = "cpu.percent"
         warning = "lots"
-        """)
+        """,
+    )
 
     result = run_here("config", "validate", str(bad))
 
@@ -106,10 +111,13 @@ RULE = '[[rules]]\nname = "cpu"\nmetric = "cpu.percent"\n'
     ("text", "expected"),
     [
         (RULE + "warning = 80\nwarnign = 90\n", "rules[0].warnign: unknown key"),
-        ("[agent]\nintervall = \"5s\"\n", "agent.intervall: unknown key"),
+        ('[agent]\nintervall = "5s"\n', "agent.intervall: unknown key"),
         (RULE + "warning = 80\n" + RULE + "warning = 90\n", "rules[1].name: duplicate name 'cpu'"),
-        (RULE + "warning = 80\nchannels = [\"ops\"]\n", "rules[0].channels: unknown channel 'ops'"),
-        ('[[rules]]\nname = "x"\nmetric = "gpu.percent"\nwarning = 1\n', "rules[0].metric: unknown metric family 'gpu.percent'"),
+        (RULE + 'warning = 80\nchannels = ["ops"]\n', "rules[0].channels: unknown channel 'ops'"),
+        (
+            '[[rules]]\nname = "x"\nmetric = "gpu.percent"\nwarning = 1\n',
+            "rules[0].metric: unknown metric family 'gpu.percent'",
+        ),
         ('[[rules]]\nname = "x"\nmetric = "cpu.bogus"\nwarning = 1\n', "rules[0].metric: unknown metric 'cpu.bogus'"),
         ('[[checks]]\nname = "x"\ntype = "ftp"\n', "checks[0]: unknown check type 'ftp'"),
         (RULE + "warning = 95\ncritical = 80\n", "rules[0].warning: must be below critical (80)"),
@@ -163,14 +171,17 @@ def test_validate_does_not_echo_a_misplaced_url(tmp_path: Path) -> None:
 
 @pytest.fixture
 def with_secrets(tmp_path: Path) -> Path:
-    return write(tmp_path / "secrets.toml", f"""
+    return write(
+        tmp_path / "secrets.toml",
+        f"""
         [agent]
         host = "web-01"
 
         [notify.channels.pager]
         urls = ["{SECRET_URL}", "{HEADER_URL}"]
         min_severity = "critical"
-        """)
+        """,
+    )
 
 
 @pytest.mark.parametrize("json_flag", [[], ["--json"]])
@@ -186,10 +197,13 @@ def test_show_never_prints_secrets(with_secrets: Path, json_flag: list[str]) -> 
 
 
 def test_show_hides_a_webhook_path_token_and_keeps_variables_as_written(tmp_path: Path) -> None:
-    config = write(tmp_path / "hook.toml", """
+    config = write(
+        tmp_path / "hook.toml",
+        """
         [notify.channels.hook]
         urls = ["json://hooks.example.com/services/a8f3K2lq9ZxT7Hw", "json://u:${HOOK_PW}@h.example.com/api/${HOOK_ID}"]
-        """)
+        """,
+    )
     result = run_here("config", "show", "--json", "-c", str(config))
     assert result.returncode == 0, result.stderr
     first, second = json.loads(result.stdout)["notify"]["channels"]["hook"]["urls"]
@@ -327,8 +341,11 @@ def _history_lines(output: str) -> tuple[int, dict[str, float], float]:
     import re
 
     comments = " ".join(line.lstrip("# ") for line in output.splitlines() if line.startswith("#"))
-    found = re.search(r"at most (\d+) series here .*? settle near ([\d.]+ \w+): raw ([\d.]+ \w+) for \S+ "
-                      r"5-minute ([\d.]+ \w+) for \S+ hourly ([\d.]+ \w+) for \S+ \(([\d.]+ \w+) a series;", comments)
+    found = re.search(
+        r"at most (\d+) series here .*? settle near ([\d.]+ \w+): raw ([\d.]+ \w+) for \S+ "
+        r"5-minute ([\d.]+ \w+) for \S+ hourly ([\d.]+ \w+) for \S+ \(([\d.]+ \w+) a series;",
+        comments,
+    )
     assert found, comments
     series, total, raw, five, hourly, each = found.groups()
     sizes = {"total": _size(total), "raw": _size(raw), "5-minute": _size(five), "hourly": _size(hourly)}
@@ -338,12 +355,15 @@ def _history_lines(output: str) -> tuple[int, dict[str, float], float]:
 def test_show_says_how_big_the_history_grows_as_the_bench_measured(tmp_path: Path) -> None:
     import tomllib
 
-    config = write(tmp_path / "c.toml", """
+    config = write(
+        tmp_path / "c.toml",
+        """
         [[checks]]
         name = "q"
         type = "command"
         command = ["true"]
-        """)
+        """,
+    )
 
     result = run_cli("config", "show", "-c", str(config))
 
@@ -358,14 +378,17 @@ def test_show_says_how_big_the_history_grows_as_the_bench_measured(tmp_path: Pat
 
 def test_the_estimate_follows_the_interval_and_the_retention(tmp_path: Path) -> None:
     default = _history_lines(run_cli("config", "show", "-c", str(write(tmp_path / "a.toml", ""))).stdout)
-    config = write(tmp_path / "b.toml", """
+    config = write(
+        tmp_path / "b.toml",
+        """
         [agent]
         interval = "1m"
 
         [history]
         keep_raw = "7d"
         keep_1h = "1y"
-        """)
+        """,
+    )
     sparse = _history_lines(run_cli("config", "show", "-c", str(config)).stdout)
 
     assert sparse[0] == default[0]

@@ -15,8 +15,9 @@ def _config(tmp_path: Path, rules: str) -> Path:
 
 def test_watch_says_what_it_samples_and_debug_prints_each_cycles_cost(tmp_path: Path) -> None:
     config = _config(tmp_path, '[[rules]]\nname = "cpu"\nmetric = "cpu.percent"\nwarning = 99.9\n')
-    result = run_cli("watch", "--interval", "0.2s", "--cycles", "2", "--debug",
-                     "-c", str(config), "--db", str(tmp_path / "a.db"))
+    result = run_cli(
+        "watch", "--interval", "0.2s", "--cycles", "2", "--debug", "-c", str(config), "--db", str(tmp_path / "a.db")
+    )
     assert result.returncode == 0, result.stderr
     assert "(sampling alertctl, cpu), database " in result.stdout
     costs = [line for line in result.stderr.splitlines() if line.startswith("alertctl: cycle costs: ")]

@@ -139,4 +139,5 @@ def test_a_database_from_an_older_alertctl_is_migrated(rig: Rig) -> None:
 
     assert rig.here("check").returncode == 0
     assert sorted(name for (name,) in rig.sql("SELECT name FROM alertctl_migrations")) == sorted(
-        name_of(step) for step in MIGRATIONS)
+        name_of(step) for step in MIGRATIONS
+    )

@@ -115,7 +115,12 @@ def test_check_says_ok_and_warming_up_while_the_history_is_too_short(rig: Rig) -
     assert again.returncode == 0, again.stdout
     (state,) = json.loads(again.stdout)["rules"]
     assert {k: v for k, v in state.items() if k != "reason"} == {
-        "rule": "q-filling", "state": "warming", "severity": None, "value": None, "labels": {}}
+        "rule": "q-filling",
+        "state": "warming",
+        "severity": None,
+        "value": None,
+        "labels": {},
+    }
     assert re.fullmatch(r"samples cover \d+s of the 20s window, a forecast needs half", state["reason"])
 
 
@@ -188,7 +193,7 @@ def test_a_held_forecast_alert_survives_a_long_stop_and_says_so(rig: Rig) -> Non
 def test_config_validate_names_the_bad_forecast_key(rig: Rig) -> None:
     for bad, key in (
         ('{ reaches = 100, window = "soon" }', "rules[0].forecast.window: must be a duration"),
-        ('{ reaches = 100 }', "rules[0].forecast.window: is required"),
+        ("{ reaches = 100 }", "rules[0].forecast.window: is required"),
         ('{ reaches = 100, window = "20s", confrim = "1h" }', "rules[0].forecast.confrim: unknown key"),
         ('{ reaches = 100, window = "1h", confirm = "20s" }', "rules[0].forecast.confirm: must be at least"),
     ):

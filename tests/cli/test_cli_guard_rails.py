@@ -13,7 +13,13 @@ from tests.cli.conftest import Rig
 from tests.conftest import run_cli, run_here
 
 OPERATOR_COMMANDS = [
-    ["history"], ["show", "1"], ["silences"], ["report"], ["ack", "1"], ["unsuppress", "1"], ["resolve", "1"],
+    ["history"],
+    ["show", "1"],
+    ["silences"],
+    ["report"],
+    ["ack", "1"],
+    ["unsuppress", "1"],
+    ["resolve", "1"],
 ]
 
 
@@ -36,8 +42,10 @@ def test_operator_commands_work_on_the_database_when_the_config_is_broken(rig: R
     result = rig.invoke(*command)
 
     assert result.exit_code == 0, result.output
-    assert result.stderr == (f"alertctl: warning: config not loaded, using database {rig.db}: {rig.config}: "
-                             "rules[0].critcal: unknown key (did you mean `critical`?)\n")
+    assert result.stderr == (
+        f"alertctl: warning: config not loaded, using database {rig.db}: {rig.config}: "
+        "rules[0].critcal: unknown key (did you mean `critical`?)\n"
+    )
     assert result.stdout.strip()
 
 
@@ -85,8 +93,10 @@ def test_suppress_refuses_a_rule_not_in_the_config_and_names_the_closest(rig: Ri
 
     typo = rig.invoke("suppress", "--rule", "q-hgih", "--for", "1h", "--reason", "deploy")
     assert typo.exit_code == 2
-    assert typo.stderr == (f"alertctl: --rule q-hgih: no such rule in {rig.config} (did you mean 'q-high'? "
-                           "rules: q-high); --force silences it anyway\n")
+    assert typo.stderr == (
+        f"alertctl: --rule q-hgih: no such rule in {rig.config} (did you mean 'q-high'? "
+        "rules: q-high); --force silences it anyway\n"
+    )
     assert rig.invoke("silences", "--json").stdout.strip() == "[]"
 
     forced = rig.invoke("suppress", "--rule", "q-hgih", "--force", "--for", "1h", "--reason", "deploy")
@@ -108,8 +118,9 @@ def test_a_new_silence_says_how_many_open_alerts_it_matches(rig: Rig) -> None:
     made = rig.invoke("suppress", "--rule", "q-high", "--for", "1h30m", "--reason", "deploy")
     assert made.exit_code == 0, made.output
     assert made.stdout.rstrip().endswith("matches 1 open alert now (muted from the next check)")
-    other = rig.invoke("suppress", "--rule", "q-high", "--label", "mount=/var", "--for", "1h", "--reason", "x",
-                       "--json")
+    other = rig.invoke(
+        "suppress", "--rule", "q-high", "--label", "mount=/var", "--for", "1h", "--reason", "x", "--json"
+    )
     assert json.loads(other.stdout)["open_alerts_matched"] == 0
 
 
@@ -122,7 +133,8 @@ def test_resolving_an_alert_still_in_breach_warns_that_it_will_open_again(rig: R
     assert result.stderr == (
         "alertctl: warning: #1 q-high: q.value was still 97 at the last check (clears when not above 70); "
         "a new alert will open at the next check; to quiet it, `alertctl ack` that alert or "
-        "`alertctl suppress --rule q-high --for 1h --reason ...`\n")
+        "`alertctl suppress --rule q-high --for 1h --reason ...`\n"
+    )
     assert rig.invoke("check").exit_code == 2
     assert [a["id"] for a in rig.open_alerts()] == [2]  # as it said
     again = rig.invoke("resolve", "1")
@@ -136,8 +148,10 @@ def test_resolving_between_the_clear_and_the_warning_level_warns_of_a_new_crossi
 
     result = rig.invoke("resolve", "1")
 
-    assert "q.value was still 75 at the last check (clears when not above 70); a new alert will open if it " \
-           "goes above the warning level (80) again;" in result.stderr
+    assert (
+        "q.value was still 75 at the last check (clears when not above 70); a new alert will open if it "
+        "goes above the warning level (80) again;" in result.stderr
+    )
     assert rig.invoke("check").exit_code == 0
 
 
@@ -167,7 +181,9 @@ def test_config_errors_count_the_rest_and_list_them_under_debug_or_validate(rig:
     check = rig.check()
     assert check.returncode == 3
     assert check.stderr.splitlines() == [
-        expected[0], "alertctl: ... and 2 more problems (`alertctl config validate` or --debug lists them all)"]
+        expected[0],
+        "alertctl: ... and 2 more problems (`alertctl config validate` or --debug lists them all)",
+    ]
     validate = run_here("config", "validate", str(rig.config))
     assert validate.returncode == 2 and validate.stderr.splitlines() == expected
     debug = rig.check("--debug")

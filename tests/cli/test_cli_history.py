@@ -149,7 +149,9 @@ def test_into_a_pipe_it_is_tab_separated_with_a_header(seeded: Rig) -> None:
     assert header.split("\t") == list(TSV_FIELDS)
     rows = [dict(zip(TSV_FIELDS, line.split("\t"), strict=True)) for line in lines]
     assert [(r["id"], r["rule"], r["status"], r["worst"]) for r in rows] == [
-        ("3", "q-mid", "firing", "warning"), ("1", "q-high", "acknowledged", "critical"), ("2", "q-mid", "resolved", "warning"),
+        ("3", "q-mid", "firing", "warning"),
+        ("1", "q-high", "acknowledged", "critical"),
+        ("2", "q-mid", "resolved", "warning"),
     ]
     assert rows[0]["labels"] == "team=db,tier=2"
     assert rows[1]["value"] == "99" and rows[1]["message"].startswith("q.value is 99 (critical above 95")

@@ -53,8 +53,13 @@ def incidents(rig: Rig) -> Rig:
 
 def test_piped_history_has_one_line_per_alert_so_grep_counts_them(incidents: Rig) -> None:
     where = f"-c {shlex.quote(str(incidents.config))} --db {shlex.quote(str(incidents.db))}"
-    count = subprocess.run(f"{shlex.quote(sys.executable)} -m alertctl history {where} | grep -c {LONG_RULE}",
-                           shell=True, capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"})
+    count = subprocess.run(
+        f"{shlex.quote(sys.executable)} -m alertctl history {where} | grep -c {LONG_RULE}",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+    )
 
     assert count.stdout.strip() == "3"
     piped = incidents.run("history")
@@ -104,8 +109,13 @@ def test_in_a_terminal_nothing_matching_says_so(incidents: Rig) -> None:
 def test_the_table_at_80_columns_without_colour() -> None:
     long = open_alert(12, Severity.CRITICAL, rule="queue-backlog-of-the-nightly-import", labels={"mount": "/var"})
     alerts = [
-        replace(long, message="disk.percent /var is 97.5 (critical above 95, exceeded by 2.6%) on web-01",
-                value=97.5, status=Status.ACKNOWLEDGED, started_at=1_000_000.0),
+        replace(
+            long,
+            message="disk.percent /var is 97.5 (critical above 95, exceeded by 2.6%) on web-01",
+            value=97.5,
+            status=Status.ACKNOWLEDGED,
+            started_at=1_000_000.0,
+        ),
         replace(open_alert(3, Severity.WARNING, rule="cpu"), started_at=1_000_000.0 - 86400),
     ]
     out = StringIO()

@@ -17,12 +17,23 @@ def _states(result) -> dict[str, dict]:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("op", "warning", "critical", "value", "status"),
     [
-        (">", 80, 95, 80, 0), (">", 80, 95, 80.5, 1), (">", 80, 95, 95.5, 2),
-        (">=", 80, 95, 79.9, 0), (">=", 80, 95, 80, 1), (">=", 80, 95, 95, 2),
-        ("<", 20, 5, 20, 0), ("<", 20, 5, 19, 1), ("<", 20, 5, 4, 2),
-        ("<=", 20, 5, 21, 0), ("<=", 20, 5, 20, 1), ("<=", 20, 5, 5, 2),
-        ("==", 1, 2, 0, 0), ("==", 1, 2, 1, 1), ("==", 1, 2, 2, 2),
-        ("!=", 0, None, 0, 0), ("!=", 0, None, 3, 1),
+        (">", 80, 95, 80, 0),
+        (">", 80, 95, 80.5, 1),
+        (">", 80, 95, 95.5, 2),
+        (">=", 80, 95, 79.9, 0),
+        (">=", 80, 95, 80, 1),
+        (">=", 80, 95, 95, 2),
+        ("<", 20, 5, 20, 0),
+        ("<", 20, 5, 19, 1),
+        ("<", 20, 5, 4, 2),
+        ("<=", 20, 5, 21, 0),
+        ("<=", 20, 5, 20, 1),
+        ("<=", 20, 5, 5, 2),
+        ("==", 1, 2, 0, 0),
+        ("==", 1, 2, 1, 1),
+        ("==", 1, 2, 2, 2),
+        ("!=", 0, None, 0, 0),
+        ("!=", 0, None, 3, 1),
     ],
 )
 def test_every_operator_through_a_real_check(
@@ -111,7 +122,11 @@ def test_a_level_with_its_own_for_waits_while_the_other_fires(rig: Rig) -> None:
 
     assert result.exit_code == 1
     assert _states(result)["q-high"] == {
-        "rule": "q-high", "state": "firing", "severity": "warning", "value": 99.0, "labels": {},
+        "rule": "q-high",
+        "state": "firing",
+        "severity": "warning",
+        "value": 99.0,
+        "labels": {},
     }
 
 
@@ -291,6 +306,7 @@ def test_a_rule_pinned_to_a_mount_judges_only_that_mount(rig: Rig) -> None:
 
     assert result.returncode == 1
     assert result.stdout.startswith(
-        "ALERTCTL WARNING - disk-root (/); no data: disk-nowhere (disk: /no/such/mount is not mounted) | ")
+        "ALERTCTL WARNING - disk-root (/); no data: disk-nowhere (disk: /no/such/mount is not mounted) | "
+    )
     (alert,) = rig.alerts()
     assert (alert["rule"], alert["labels"]) == ("disk-root", {"mount": "/"})

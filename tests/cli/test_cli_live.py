@@ -31,14 +31,27 @@ def _builtin_rules() -> dict[str, Rule]:
     return {rule.name: rule for rule in load_config(None).rules}
 
 
-def _alert(number: int, rule: str, mount: str, severity: Severity, started: float,
-           status: Status = Status.FIRING) -> Alert:
+def _alert(
+    number: int, rule: str, mount: str, severity: Severity, started: float, status: Status = Status.FIRING
+) -> Alert:
     metric, value = MOUNTS[mount]
     return Alert(
-        id=number, rule=rule, metric=metric, labels={"mount": mount}, series={"mount": mount}, host="web-01",
-        severity=severity, peak_severity=severity, status=status, resolution=None, value=value, peak=value,
-        threshold=95.0, message=f"{metric} {mount} is {value:g} ({severity.label} above 95) on web-01",
-        started_at=started, last_seen_at=AT,
+        id=number,
+        rule=rule,
+        metric=metric,
+        labels={"mount": mount},
+        series={"mount": mount},
+        host="web-01",
+        severity=severity,
+        peak_severity=severity,
+        status=status,
+        resolution=None,
+        value=value,
+        peak=value,
+        threshold=95.0,
+        message=f"{metric} {mount} is {value:g} ({severity.label} above 95) on web-01",
+        started_at=started,
+        last_seen_at=AT,
     )
 
 
@@ -53,11 +66,19 @@ def _screen(**changes: object) -> Screen:
     rules = _builtin_rules()
     watched = [Watched(rules["cpu-high"], "cpu.percent", (), 91.3, WatchState.PENDING)] + [
         Watched(rule, rule.metric, (("mount", f"/m{i}"),) if "disk" in rule.metric else (), 12.5, WatchState.OK)
-        for i in range(3) for rule in rules.values()
+        for i in range(3)
+        for rule in rules.values()
     ]
     pending = [Pending(rules["cpu-high"], (), Severity.WARNING, 91.3, AT - 30, 3)]
-    fields: dict[str, object] = {"host": "web-01", "at": AT, "interval": 10.0, "alerts": OPEN[::-1],
-                                 "pending": pending, "watched": watched, "cost": Cost(0.3, 42e6)}
+    fields: dict[str, object] = {
+        "host": "web-01",
+        "at": AT,
+        "interval": 10.0,
+        "alerts": OPEN[::-1],
+        "pending": pending,
+        "watched": watched,
+        "cost": Cost(0.3, 42e6),
+    }
     return Screen(**(fields | changes))  # type: ignore[arg-type]
 
 
@@ -90,12 +111,15 @@ def test_at_80_by_24_the_header_counts_then_every_alert_then_pending_then_metric
     assert "pending" in metric and "warn > 85%, crit > 95%" in metric
 
 
-@pytest.mark.parametrize(("height", "sections"), [
-    (24, ["Open alerts (3)", "Pending (1)", "Watched metrics (8 of 22)"]),
-    (17, ["Open alerts (3)", "Pending (1)", "Watched metrics (1 of 22)"]),
-    (16, ["Open alerts (3)", "Pending (1)"]),
-    (12, ["Open alerts (3)"]),
-])
+@pytest.mark.parametrize(
+    ("height", "sections"),
+    [
+        (24, ["Open alerts (3)", "Pending (1)", "Watched metrics (8 of 22)"]),
+        (17, ["Open alerts (3)", "Pending (1)", "Watched metrics (1 of 22)"]),
+        (16, ["Open alerts (3)", "Pending (1)"]),
+        (12, ["Open alerts (3)"]),
+    ],
+)
 def test_a_short_terminal_drops_metrics_first_then_pending_never_alerts(height: int, sections: list[str]) -> None:
     lines = _shown(_screen(), height=height)
 
@@ -126,7 +150,11 @@ def test_no_open_alerts_says_so() -> None:
 def test_the_screen_of_a_cycle_sorts_alerts_and_finds_pending_rules() -> None:
     rules = _builtin_rules()
     cpu = rules["cpu-high"]
-    samples = [Sample("cpu.percent", 90.0), Sample("memory.percent", 20.0), Sample("disk.percent", 97.0, (("mount", "/srv/a"),))]
+    samples = [
+        Sample("cpu.percent", 90.0),
+        Sample("memory.percent", 20.0),
+        Sample("disk.percent", 97.0, (("mount", "/srv/a"),)),
+    ]
     first = engine.evaluate(list(rules.values()), samples, {}, {}, {}, AT - 30, engine.Judging("web-01"))
     second = engine.evaluate(list(rules.values()), samples, first.tracks, {}, {}, AT, engine.Judging("web-01"))
     cycle = Cycle(AT, Reading(samples), [], OPEN, tracks=second.tracks)
@@ -136,7 +164,11 @@ def test_the_screen_of_a_cycle_sorts_alerts_and_finds_pending_rules() -> None:
     assert [a.id for a in screen.alerts] == [3, 2, 1]
     pending = {p.rule.name: p for p in screen.pending}
     assert set(pending) == {"cpu-high"}  # disk-full /srv/a is open as #3: not pending
-    assert (pending["cpu-high"].severity, pending["cpu-high"].since, pending["cpu-high"].count) == (Severity.WARNING, AT - 30, 2)
+    assert (pending["cpu-high"].severity, pending["cpu-high"].since, pending["cpu-high"].count) == (
+        Severity.WARNING,
+        AT - 30,
+        2,
+    )
     states = {(w.rule.name, w.labels): w.state for w in screen.watched}
     assert states[(cpu.name, ())] is WatchState.PENDING and states[("memory-high", ())] is WatchState.OK
     assert states[("disk-full", (("mount", "/srv/a"),))] is WatchState.FIRING
@@ -180,7 +212,7 @@ def test_in_a_real_80x24_terminal_every_open_alert_is_on_the_screen(tmp_path: Pa
     assert "Open alerts (3)" in shown, shown
     assert len(lines) <= 24 and max(len(line) for line in lines) <= 80
     start = lines.index("Open alerts (3)") + 2
-    assert [line.split()[:5] for line in lines[start:start + 4]] == [
+    assert [line.split()[:5] for line in lines[start : start + 4]] == [
         ["3", "critical", "firing", "inodes-full", "/srv/c"],
         ["1", "critical", "firing", "disk-full", "/srv/a"],
         ["2", "warning", "firing", "disk-full", "/srv/b"],
@@ -195,7 +227,9 @@ def test_in_a_real_80x24_terminal_every_open_alert_is_on_the_screen(tmp_path: Pa
 def test_the_recent_values_are_bounded_per_series_and_a_vanished_series_is_dropped() -> None:
     recent = Recent(kept=4)
     for i in range(10):
-        recent.feed([Sample("cpu.percent", float(i)), *([Sample("disk.percent", 50.0, (("mount", "/x"),))] if i < 3 else [])])
+        recent.feed(
+            [Sample("cpu.percent", float(i)), *([Sample("disk.percent", 50.0, (("mount", "/x"),))] if i < 3 else [])]
+        )
 
     assert recent.trail("cpu.percent", ()) == (6.0, 7.0, 8.0, 9.0)
     assert recent.trail("disk.percent", (("mount", "/x"),)) == ()  # unmounted 7 cycles ago
@@ -204,19 +238,26 @@ def test_the_recent_values_are_bounded_per_series_and_a_vanished_series_is_dropp
 
 def test_a_forecasts_derived_seconds_are_not_kept_as_a_series() -> None:
     recent = Recent()
-    recent.feed([Sample("disk.percent", 3600.0, (("mount", "/"),), Trend("disk-filling", 1.0)),
-                 Sample("disk.percent", 71.0, (("mount", "/"),))])
+    recent.feed(
+        [
+            Sample("disk.percent", 3600.0, (("mount", "/"),), Trend("disk-filling", 1.0)),
+            Sample("disk.percent", 71.0, (("mount", "/"),)),
+        ]
+    )
     assert recent.trail("disk.percent", (("mount", "/"),)) == (71.0,)
 
 
-@pytest.mark.parametrize(("values", "drawn"), [
-    ([], ""),
-    ([5.0, 5.0, 5.0], "▁▁▁"),
-    ([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], "▁▂▃▄▅▆▇█"),
-    ([10.0, 90.0, 10.0], "▁█▁"),
-    ([0.0, 0.0, 0.0], "▁▁▁"),
-    ([21.6, 21.6, 21.7, 21.6], "▁▁▂▁"),  # a tick of 0.1 on a disk at 21.6 %: nearly flat
-])
+@pytest.mark.parametrize(
+    ("values", "drawn"),
+    [
+        ([], ""),
+        ([5.0, 5.0, 5.0], "▁▁▁"),
+        ([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], "▁▂▃▄▅▆▇█"),
+        ([10.0, 90.0, 10.0], "▁█▁"),
+        ([0.0, 0.0, 0.0], "▁▁▁"),
+        ([21.6, 21.6, 21.7, 21.6], "▁▁▂▁"),  # a tick of 0.1 on a disk at 21.6 %: nearly flat
+    ],
+)
 def test_a_sparkline_scales_from_the_lowest_to_the_highest_value_shown(values: list[float], drawn: str) -> None:
     assert sparkline(values) == drawn
 
@@ -227,8 +268,11 @@ def test_the_live_view_draws_each_watched_metric_from_the_fed_buffer() -> None:
     recent = Recent()
     cycle = None
     for i in range(14):  # two more than are kept: the oldest two are gone
-        samples = [Sample("cpu.percent", 10.0 * i), Sample("memory.percent", 40.0),
-                   Sample("disk.percent", 71.0 + i, (("mount", "/srv/a"),))]
+        samples = [
+            Sample("cpu.percent", 10.0 * i),
+            Sample("memory.percent", 40.0),
+            Sample("disk.percent", 71.0 + i, (("mount", "/srv/a"),)),
+        ]
         recent.feed(samples)
         outcome = engine.evaluate(list(rules.values()), samples, {}, {}, {}, AT + i, engine.Judging("web-01"))
         cycle = Cycle(AT + i, Reading(samples), [], [], tracks=outcome.tracks)
@@ -242,4 +286,7 @@ def test_the_live_view_draws_each_watched_metric_from_the_fed_buffer() -> None:
     disk = next(line for line in lines if line.startswith("disk.percent /srv/a") and "disk-full" in line)
     assert "▁▂▂▃▄▄▅▅▆▇▇█" in disk
     assert lines[next(i for i, line in enumerate(lines) if line.startswith("Watched metrics")) + 1].split()[:3] == [
-        "Metric", "Value", "Recent"]
+        "Metric",
+        "Value",
+        "Recent",
+    ]

@@ -16,10 +16,13 @@ RULE = Rule("q", "q.value", Op.GT, warning=Level(70), critical=Level(95), info=L
 
 def _shown(color: bool) -> str:
     alerts = [open_alert(n, severity, rule=f"r-{severity.label}") for n, severity in enumerate(reversed(Severity), 1)]
-    screen = Screen("web-01", 1_000_000.0, 10.0, alerts, watched=[Watched(RULE, "q.value", (), 60.0, WatchState.FIRING)])
+    screen = Screen(
+        "web-01", 1_000_000.0, 10.0, alerts, watched=[Watched(RULE, "q.value", (), 60.0, WatchState.FIRING)]
+    )
     out = StringIO()
-    Console(file=out, width=100, height=30, color_system="standard" if color else None,
-            force_terminal=color).print(layout(screen, 100, 30))
+    Console(file=out, width=100, height=30, color_system="standard" if color else None, force_terminal=color).print(
+        layout(screen, 100, 30)
+    )
     return out.getvalue()
 
 
@@ -32,5 +35,7 @@ def test_every_level_is_named_worst_first_and_the_rule_lists_its_four_levels() -
 
 def test_each_level_has_its_own_colour() -> None:
     text = _shown(color=True)
-    assert all(f"\x1b[{code}m{label}" in text for code, label in [
-        ("36", "info"), ("33", "warning"), ("31", "error"), ("1;31", "critical")])
+    assert all(
+        f"\x1b[{code}m{label}" in text
+        for code, label in [("36", "info"), ("33", "warning"), ("31", "error"), ("1;31", "critical")]
+    )

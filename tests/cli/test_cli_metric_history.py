@@ -33,7 +33,11 @@ def test_samples_recorded_by_watch_come_back_with_their_values(rig: Rig) -> None
     assert result.returncode == 0, result.stderr
     [signal] = json.loads(result.stdout)
     assert (signal["metric"], signal["labels"], signal["unit"], signal["step"]) == ("n.value", {}, "", 0)
-    assert [(p["value"], p["min"], p["max"]) for p in signal["points"]] == [(1.5, 1.5, 1.5), (2.5, 2.5, 2.5), (3.5, 3.5, 3.5)]
+    assert [(p["value"], p["min"], p["max"]) for p in signal["points"]] == [
+        (1.5, 1.5, 1.5),
+        (2.5, 2.5, 2.5),
+        (3.5, 3.5, 3.5),
+    ]
     assert all(p["at"][-6] in "+-" for p in signal["points"])  # ISO 8601 with the offset
 
 

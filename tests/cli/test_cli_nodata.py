@@ -81,8 +81,14 @@ def test_check_json_lists_the_rule_as_nodata_with_the_reason(rig: Rig) -> None:
     document = json.loads(result.stdout)
     assert (document["status"], document["exit_code"]) == ("UNKNOWN", 3)
     states = {entry["rule"]: entry for entry in document["rules"]}
-    assert states["gone-high"] == {"rule": "gone-high", "state": "nodata", "severity": None, "value": None,
-                                   "labels": {}, "reason": f"gone: not found: {MISSING}"}
+    assert states["gone-high"] == {
+        "rule": "gone-high",
+        "state": "nodata",
+        "severity": None,
+        "value": None,
+        "labels": {},
+        "reason": f"gone: not found: {MISSING}",
+    }
     assert states["q-high"]["state"] == "ok"
 
 
@@ -119,10 +125,14 @@ VAAR = """
     """
 
 
-@pytest.mark.parametrize(("rules", "summary"), [
-    (SLOW, "no data: slow-high (slow: timed out after 0.2s)"),
-    (VAAR, "no data: vaar-full (disk: /vaar is not mounted)"),
-], ids=["command-times-out", "mount-not-mounted"])
+@pytest.mark.parametrize(
+    ("rules", "summary"),
+    [
+        (SLOW, "no data: slow-high (slow: timed out after 0.2s)"),
+        (VAAR, "no data: vaar-full (disk: /vaar is not mounted)"),
+    ],
+    ids=["command-times-out", "mount-not-mounted"],
+)
 def test_what_else_gives_no_data(rig: Rig, rules: str, summary: str) -> None:
     rig.configure(rules)
 
@@ -202,8 +212,9 @@ def test_an_open_no_data_alert_sets_the_exit_status_by_its_severity(
     [state] = json.loads(rig.here("check", "--json").stdout)["rules"]
     assert (state["state"], state["severity"]) == ("nodata", severity)
     assert alert["message"].startswith(f"no data for gone.value: gone: not found: {MISSING}")
-    assert "no data" in next(line for line in rig.invoke("show", str(alert["id"])).stdout.splitlines()
-                             if line.startswith("Value"))
+    assert "no data" in next(
+        line for line in rig.invoke("show", str(alert["id"])).stdout.splitlines() if line.startswith("Value")
+    )
 
 
 def test_resolving_a_no_data_alert_by_hand_restarts_the_wait(rig: Rig) -> None:
@@ -220,8 +231,11 @@ def test_resolving_a_no_data_alert_by_hand_restarts_the_wait(rig: Rig) -> None:
 
 @pytest.mark.parametrize(
     ("setting", "key"),
-    [('nodata = "loud"', "rules[0].nodata"), ('nodata_after = "soon"', "rules[0].nodata_after"),
-     ('nodata_after = "0s"', "rules[0].nodata_after")],
+    [
+        ('nodata = "loud"', "rules[0].nodata"),
+        ('nodata_after = "soon"', "rules[0].nodata_after"),
+        ('nodata_after = "0s"', "rules[0].nodata_after"),
+    ],
 )
 def test_bad_nodata_settings_exit_2_naming_the_key(rig: Rig, setting: str, key: str) -> None:
     rig.configure(rig.q_rule(extra=setting))
@@ -239,15 +253,20 @@ def test_metrics_lists_an_unavailable_metric_with_why(rig: Rig) -> None:
     table = rig.invoke("metrics").stdout
 
     by_name = {row["metric"]: row for row in listed}
-    assert by_name["gone.value"] == {"metric": "gone.value", "labels": {}, "value": None, "unit": "",
-                                     "error": f"gone: not found: {MISSING}"}
+    assert by_name["gone.value"] == {
+        "metric": "gone.value",
+        "labels": {},
+        "value": None,
+        "unit": "",
+        "error": f"gone: not found: {MISSING}",
+    }
     assert by_name["gone.duration"]["value"] is not None and "error" not in by_name["gone.duration"]
     assert "gone.value" in table and "unavailable: gone: not found:" in table
 
 
 def test_watch_logs_once_when_a_rule_loses_its_data_and_once_when_it_is_back(rig: Rig) -> None:
     counter = rig.root / "count"
-    script = f'n=$(($(cat {counter} 2>/dev/null || echo 0) + 1)); echo $n > {counter}; [ $n -eq 2 ] || [ $n -eq 3 ] || echo 5'
+    script = f"n=$(($(cat {counter} 2>/dev/null || echo 0) + 1)); echo $n > {counter}; [ $n -eq 2 ] || [ $n -eq 3 ] || echo 5"
     rig.configure(f"""
         [[checks]]
         name = "flaky"
@@ -271,7 +290,9 @@ def test_watch_logs_once_when_a_rule_loses_its_data_and_once_when_it_is_back(rig
 
 
 def test_config_validate_warns_of_an_unmounted_mount_and_of_shell_syntax(rig: Rig) -> None:
-    rig.configure(rig.q_rule() + """
+    rig.configure(
+        rig.q_rule()
+        + """
         [[rules]]
         name = "vaar-full"
         metric = "disk.percent"
@@ -292,7 +313,8 @@ def test_config_validate_warns_of_an_unmounted_mount_and_of_shell_syntax(rig: Ri
         name = "shell"
         type = "command"
         command = ["sh", "-c", "cat /tmp/x | wc -l"]
-        """)
+        """
+    )
 
     result = rig.here("config", "validate")
 
@@ -307,8 +329,9 @@ def test_config_validate_warns_of_an_unmounted_mount_and_of_shell_syntax(rig: Ri
 
 def test_the_no_data_alert_is_notified_and_its_recovery_too(rig: Rig) -> None:
     with http_receiver() as receiver:
-        rig.configure(rig.q_rule(extra='nodata_after = "1ms"'),
-                      preamble=f'[notify.channels.ops]\nurls = ["{receiver.url()}"]\n')
+        rig.configure(
+            rig.q_rule(extra='nodata_after = "1ms"'), preamble=f'[notify.channels.ops]\nurls = ["{receiver.url()}"]\n'
+        )
         rig.set_value("")
         rig.check()
         assert rig.check().returncode == 1
@@ -316,8 +339,10 @@ def test_the_no_data_alert_is_notified_and_its_recovery_too(rig: Rig) -> None:
         assert rig.check().returncode == 0
 
     host = rig.alerts()[0]["host"]
-    assert receiver.titles() == [f"[WARNING] q-high on {host}: no data for q.value",
-                                 f"[RESOLVED] q-high on {host}: q.value is reporting again"]
+    assert receiver.titles() == [
+        f"[WARNING] q-high on {host}: no data for q.value",
+        f"[RESOLVED] q-high on {host}: q.value is reporting again",
+    ]
     assert receiver.types() == ["warning", "success"]
     assert str(receiver.payloads[0]["message"]).startswith(f"no data for q.value: q: no number on stdout on {host}")
 
@@ -334,4 +359,8 @@ def test_the_watch_log_says_data_is_back_only_for_rules_still_configured() -> No
     log(Cycle(0.0, Reading(), [], [], blind={"qval": Blind(0.0, 0.0, "q: no number"), "gone": Blind(0.0, 0.0, "x")}))
     configured.discard("gone")  # a reload removed the rule
     log(Cycle(10.0, Reading(), [], []))
-    assert [line.split(" ", 1)[1] for line in lines] == ["nodata qval: q: no number", "nodata gone: x", "data qval: samples again"]
+    assert [line.split(" ", 1)[1] for line in lines] == [
+        "nodata qval: q: no number",
+        "nodata gone: x",
+        "data qval: samples again",
+    ]

@@ -18,8 +18,13 @@ FOUR_LEVELS = """
     """
 
 UP_AND_DOWN = [
-    (60, "info", 0), (75, "warning", 1), (90, "error", 2), (97, "critical", 2),
-    (90, "error", 2), (75, "warning", 1), (60, "info", 0),
+    (60, "info", 0),
+    (75, "warning", 1),
+    (90, "error", 2),
+    (97, "critical", 2),
+    (90, "error", 2),
+    (75, "warning", 1),
+    (60, "info", 0),
 ]
 
 
@@ -53,12 +58,15 @@ def test_info_is_ok_for_nagios_but_named_in_the_status_line(rig: Rig) -> None:
 
 
 def test_history_filters_by_each_of_the_four_levels(rig: Rig) -> None:
-    rig.configure(FOUR_LEVELS + """
+    rig.configure(
+        FOUR_LEVELS
+        + """
     [[rules]]
     name = "q-any"
     metric = "q.value"
     error = 55
-    """)
+    """
+    )
     rig.set_value(60)
     assert rig.invoke("check").exit_code == 2
 
@@ -74,7 +82,9 @@ def test_history_filters_by_each_of_the_four_levels(rig: Rig) -> None:
 
 def test_a_channel_hears_only_the_levels_its_min_severity_admits(rig: Rig) -> None:
     with http_receiver() as pager, http_receiver() as log:
-        rig.configure(FOUR_LEVELS, preamble=f"""
+        rig.configure(
+            FOUR_LEVELS,
+            preamble=f"""
             [notify.channels.pager]
             urls = ["{pager.url()}"]
             min_severity = "error"
@@ -82,7 +92,8 @@ def test_a_channel_hears_only_the_levels_its_min_severity_admits(rig: Rig) -> No
             [notify.channels.log]
             urls = ["{log.url()}"]
             min_severity = "info"
-            """)
+            """,
+        )
         for value, _, status in [*UP_AND_DOWN, (40, None, 0)]:
             rig.set_value(value)
             assert rig.invoke("check").exit_code == status

@@ -11,19 +11,40 @@ from alertctl.cli.tables import alert_detail
 from alertctl.model import Alert, Severity, Status
 
 ALERT = Alert(
-    id=4, rule="queue-slow", metric="queue.duration", labels={"team": "batch"}, series={}, host="web-01",
-    severity=Severity.WARNING, peak_severity=Severity.CRITICAL, status=Status.ACKNOWLEDGED, resolution=None,
-    value=0.00314199600052234, peak=0.0421, threshold=0.002,
+    id=4,
+    rule="queue-slow",
+    metric="queue.duration",
+    labels={"team": "batch"},
+    series={},
+    host="web-01",
+    severity=Severity.WARNING,
+    peak_severity=Severity.CRITICAL,
+    status=Status.ACKNOWLEDGED,
+    resolution=None,
+    value=0.00314199600052234,
+    peak=0.0421,
+    threshold=0.002,
     message="queue.duration is 3.14 ms (warning above 2 ms, exceeded by 57.1%) on web-01",
-    started_at=0.0, last_seen_at=90.0, acked_at=120.0, acked_by="alice", ack_note="looking", occurrences=3,
+    started_at=0.0,
+    last_seen_at=90.0,
+    acked_at=120.0,
+    acked_by="alice",
+    ack_note="looking",
+    occurrences=3,
     context={
         "description": "The import queue answers slowly",
         "top_processes": [
             {"pid": 7922, "name": "python", "user": "app", "cpu_percent": 87.5, "memory_percent": 12.25},
             {"pid": 31, "name": "postgres", "user": None, "cpu_percent": 3.0, "memory_percent": 0.0},
         ],
-        "check": {"command": "queue-stats --latency", "exit_code": 0, "output": "latency 0.00314",
-                  "error": None, "queue.value": 0.00314199600052234, "queue.duration": 0.00314199600052234},
+        "check": {
+            "command": "queue-stats --latency",
+            "exit_code": 0,
+            "output": "latency 0.00314",
+            "error": None,
+            "queue.value": 0.00314199600052234,
+            "queue.duration": 0.00314199600052234,
+        },
         "mount": {"disk.percent": 68.91234, "disk.free": 84086779904.0},
         "at_peak": {"value": 0.0421, "mount": {"disk.free": 1536.0}},
         "recommendations": ["Restart the importer", "Check the disk"],
@@ -68,13 +89,17 @@ Timeline
 """
 
 STEPS = [
-    {"at": "1970-01-01T00:00:00+00:00", "kind": "opened",
-     "detail": "warning: queue.duration is 3.14 ms (warning above 2 ms, exceeded by 57.1%) on web-01"},
+    {
+        "at": "1970-01-01T00:00:00+00:00",
+        "kind": "opened",
+        "detail": "warning: queue.duration is 3.14 ms (warning above 2 ms, exceeded by 57.1%) on web-01",
+    },
     {"at": "1970-01-01T00:02:00+00:00", "kind": "acknowledged", "detail": "by alice: looking"},
 ]
 
 
 pytestmark = pytest.mark.usefixtures("utc")
+
 
 def test_show_reads_in_units_with_the_context_as_aligned_fields() -> None:
     out = StringIO()

@@ -23,7 +23,10 @@ class Watcher:
     def __init__(self, rig: Rig, *args: str) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "alertctl", "watch", *args, "-c", str(rig.config), "--db", str(rig.db)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ),
         )
         self.lines: dict[str, queue.Queue[str]] = {"stdout": queue.Queue(), "stderr": queue.Queue()}
         self.seen: dict[str, list[str]] = {"stdout": [], "stderr": []}
@@ -161,9 +164,7 @@ def test_sigint_stops_it_too(rig: Rig, watchers: list[Watcher]) -> None:
     assert "Traceback" not in watcher.proc.stderr.read()  # type: ignore[union-attr]
 
 
-def test_sighup_with_a_broken_config_keeps_running_then_a_good_one_applies(
-    rig: Rig, watchers: list[Watcher]
-) -> None:
+def test_sighup_with_a_broken_config_keeps_running_then_a_good_one_applies(rig: Rig, watchers: list[Watcher]) -> None:
     rig.configure(rig.q_rule() + rig.q_rule("q-extra", warning=95, critical=98))
     rig.set_value(90)
     watcher = Watcher(rig, "--interval", "0.2s")

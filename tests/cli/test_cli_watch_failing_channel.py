@@ -14,7 +14,8 @@ pytestmark = pytest.mark.slow  # a channel that fails or hangs: the runs wait ou
 
 
 def test_watch_logs_a_failing_channel_once_per_streak_and_when_it_recovers(
-    rig: Rig, watchers: list[Watcher]  # noqa: F811
+    rig: Rig,
+    watchers: list[Watcher],  # noqa: F811
 ) -> None:
     with http_receiver([501, 501]) as receiver:  # two failed attempts, then it works
         url = f"json://user:hunter2secret@127.0.0.1:{receiver.port}/tok3nPathSecret"
@@ -38,5 +39,6 @@ def test_watch_logs_a_failing_channel_once_per_streak_and_when_it_recovers(
     log = watcher.seen["stdout"]
     assert [line for line in log if "notice to ops failed" in line] == [failing]  # ... one line said it
     assert outbox.failing_channels(open_database(rig.db)) == []
-    assert not any(secret in line for line in log + watcher.seen["stderr"]
-                   for secret in ("hunter2secret", "tok3nPathSecret"))
+    assert not any(
+        secret in line for line in log + watcher.seen["stderr"] for secret in ("hunter2secret", "tok3nPathSecret")
+    )

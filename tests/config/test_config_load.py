@@ -29,11 +29,21 @@ def test_no_file_means_built_in_defaults() -> None:
     config = load_config(None)
     assert config.source == "built-in defaults"
     assert [r.name for r in config.rules] == [
-        "cpu-high", "memory-high", "swap-high", "load-high", "disk-full", "disk-filling", "inodes-full"
+        "cpu-high",
+        "memory-high",
+        "swap-high",
+        "load-high",
+        "disk-full",
+        "disk-filling",
+        "inodes-full",
     ]
     assert config.agent.interval == 10
     (filling,) = [r for r in config.rules if r.forecast is not None]
-    assert (filling.name, filling.metric, filling.forecast) == ("disk-filling", "disk.percent", Forecast(100, 6 * 3600, 86400, 60))
+    assert (filling.name, filling.metric, filling.forecast) == (
+        "disk-filling",
+        "disk.percent",
+        Forecast(100, 6 * 3600, 86400, 60),
+    )
     assert [s for s, _ in filling.levels()] == [Severity.WARNING]  # warning only
     assert (filling.level(Severity.WARNING).value, filling.clear, filling.for_seconds) == (86400, 36 * 3600, 1800)
 
@@ -70,7 +80,11 @@ def test_history_keys_with_years_and_the_environment(tmp_path: Path, monkeypatch
     monkeypatch.setenv("ALERTCTL_HISTORY__ENABLED", "false")
     history = load_config(path).history
     assert (history.enabled, history.keep_raw, history.keep_5m, history.keep_1h) == (
-        False, 7 * 86400, 90 * 86400, 5 * 365 * 86400)
+        False,
+        7 * 86400,
+        90 * 86400,
+        5 * 365 * 86400,
+    )
 
 
 def test_command_string_is_split_without_a_shell(tmp_path: Path) -> None:
@@ -79,23 +93,56 @@ def test_command_string_is_split_without_a_shell(tmp_path: Path) -> None:
 
 
 BAD = [
-    ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = "lots"\n', "rules[0].warning: must be a number (got 'lots')"),
+    (
+        '[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = "lots"\n',
+        "rules[0].warning: must be a number (got 'lots')",
+    ),
     ('[agent]\ninterval = "5 parsecs"\n', "agent.interval: must be a duration like 30s, 5m or 1h30m (got '5 parsecs')"),
     ('[agent]\nintervall = "5s"\n', "agent.intervall: unknown key"),
     ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\n', "rules[0]: needs a warning or a critical level (or both)"),
-    ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = 95\ncritical = 90\n', "rules[0].warning: must be below critical (90) for op '>'"),
-    ('[[rules]]\nname = "a"\nmetric = "memory.available"\nop = "<"\nwarning = 1\ncritical = 2\n', "rules[0].warning: must be above critical (2) for op '<'"),
+    (
+        '[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = 95\ncritical = 90\n',
+        "rules[0].warning: must be below critical (90) for op '>'",
+    ),
+    (
+        '[[rules]]\nname = "a"\nmetric = "memory.available"\nop = "<"\nwarning = 1\ncritical = 2\n',
+        "rules[0].warning: must be above critical (2) for op '<'",
+    ),
     ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nop = "=>"\nwarning = 1\n', "rules[0].op: must be one of"),
-    ('[[rules]]\nname = "a"\nmetric = "cpux.percent"\nwarning = 1\n', "rules[0].metric: unknown metric family 'cpux.percent'"),
+    (
+        '[[rules]]\nname = "a"\nmetric = "cpux.percent"\nwarning = 1\n',
+        "rules[0].metric: unknown metric family 'cpux.percent'",
+    ),
     ('[[rules]]\nname = "a"\nmetric = "cpu.percnt"\nwarning = 1\n', "rules[0].metric: unknown metric 'cpu.percnt'"),
-    ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = 1\n[[rules]]\nname = "a"\nmetric = "load.1"\nwarning = 1\n', "rules[1].name: duplicate name 'a'"),
-    ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = 1\nchannels = ["pager"]\n', "rules[0].channels: unknown channel 'pager'"),
-    ('[[checks]]\nname = "q"\ntype = "ftp"\n', "checks[0]: unknown check type 'ftp' (expected one of command, http, tcp, process)"),
+    (
+        '[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = 1\n[[rules]]\nname = "a"\nmetric = "load.1"\nwarning = 1\n',
+        "rules[1].name: duplicate name 'a'",
+    ),
+    (
+        '[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = 1\nchannels = ["pager"]\n',
+        "rules[0].channels: unknown channel 'pager'",
+    ),
+    (
+        '[[checks]]\nname = "q"\ntype = "ftp"\n',
+        "checks[0]: unknown check type 'ftp' (expected one of command, http, tcp, process)",
+    ),
     ('[[checks]]\nname = "q"\ntype = "tcp"\nhost = "h"\nport = 70000\n', "checks[0].port:"),
-    ('[[checks]]\nname = "q"\ntype = "process"\npattern = "(("\n', "checks[0].pattern: is not a valid regular expression"),
-    ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = 80\nclear = 90\n', "rules[0].clear: must be at or below the lowest level (80)"),
-    ('[[rules]]\nname = "a"\nmetric = "load.1"\nwarning = 1\nmount = "/"\n', "rules[0].mount: load.1 has no mount label"),
-    ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\ncritical = { value = 1, for = "soon" }\n', "rules[0].critical.for: must be a duration"),
+    (
+        '[[checks]]\nname = "q"\ntype = "process"\npattern = "(("\n',
+        "checks[0].pattern: is not a valid regular expression",
+    ),
+    (
+        '[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = 80\nclear = 90\n',
+        "rules[0].clear: must be at or below the lowest level (80)",
+    ),
+    (
+        '[[rules]]\nname = "a"\nmetric = "load.1"\nwarning = 1\nmount = "/"\n',
+        "rules[0].mount: load.1 has no mount label",
+    ),
+    (
+        '[[rules]]\nname = "a"\nmetric = "cpu.percent"\ncritical = { value = 1, for = "soon" }\n',
+        "rules[0].critical.for: must be a duration",
+    ),
     ('[notify]\nescalate_to = ["pager"]\n', "notify.escalate_to: unknown channel 'pager'"),
     ("x = [", "not valid TOML"),
     ('[history]\nkeep_raw = "30m"\n', "history.keep_raw: must be at least 1h"),
@@ -124,7 +171,12 @@ def test_cached_config_loads_without_pydantic(tmp_path: Path) -> None:
         "import sys; from pathlib import Path; from alertctl.config import load_config; "
         f"c = load_config(Path({str(path)!r})); print(c.agent.host, 'pydantic' in sys.modules)"
     )
-    run = lambda: subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=os.environ, check=True).stdout  # noqa: E731
+
+    def run() -> str:
+        return subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, env=os.environ, check=True
+        ).stdout
+
     assert run() == "cached True\n"
     assert run() == "cached False\n"
     path.write_text('[agent]\nhost = "edited-and-longer"\n')
@@ -169,9 +221,18 @@ def test_channel_errors_never_echo_what_was_written(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = inf\n', "rules[0].warning: must be a number (got inf)"),
-        ('[[checks]]\nname = "q"\ntype = "command"\ncommand = "echo \\"x"\n', "checks[0].command: cannot be split into words"),
-        ('[[checks]]\nname = "q"\ntype = "tcp"\nhost = "h"\nport = 1\ntimeout = "0s"\n', "checks[0].timeout: must be more than 0s"),
+        (
+            '[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = inf\n',
+            "rules[0].warning: must be a number (got inf)",
+        ),
+        (
+            '[[checks]]\nname = "q"\ntype = "command"\ncommand = "echo \\"x"\n',
+            "checks[0].command: cannot be split into words",
+        ),
+        (
+            '[[checks]]\nname = "q"\ntype = "tcp"\nhost = "h"\nport = 1\ntimeout = "0s"\n',
+            "checks[0].timeout: must be more than 0s",
+        ),
         ('[agent]\nretention = "1m"\n', "agent.retention: must be at least notify.dedup_window"),
     ],
 )
@@ -211,28 +272,40 @@ def test_only_the_inodes_rule_may_go_without_data_among_the_built_ins() -> None:
 
 def test_nodata_settings_are_read_and_written_back(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
-    path.write_text('[[rules]]\nname = "r"\nmetric = "cpu.percent"\nwarning = 1\n'
-                    'nodata = "critical"\nnodata_after = "90s"\n')
+    path.write_text(
+        '[[rules]]\nname = "r"\nmetric = "cpu.percent"\nwarning = 1\nnodata = "critical"\nnodata_after = "90s"\n'
+    )
     (rule,) = load_config(path, use_cache=False).rules
     assert (rule.nodata, rule.nodata_after) == (Severity.CRITICAL, 90.0)
-    assert rule_document(rule) == {"name": "r", "metric": "cpu.percent", "warning": 1.0,
-                                   "nodata": "critical", "nodata_after": "90s"}
+    assert rule_document(rule) == {
+        "name": "r",
+        "metric": "cpu.percent",
+        "warning": 1.0,
+        "nodata": "critical",
+        "nodata_after": "90s",
+    }
 
 
 def test_a_forecast_rule_reads_durations_and_is_written_back_as_it_reads(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
-    path.write_text('[[rules]]\nname = "disk-filling"\nmetric = "disk.percent"\n'
-                    'forecast = { reaches = 100, window = "6h", confirm = "24h", from = 60 }\n'
-                    'warning = "24h"\ncritical = { value = 7200, for = "5m" }\nclear = "36h"\n')
+    path.write_text(
+        '[[rules]]\nname = "disk-filling"\nmetric = "disk.percent"\n'
+        'forecast = { reaches = 100, window = "6h", confirm = "24h", from = 60 }\n'
+        'warning = "24h"\ncritical = { value = 7200, for = "5m" }\nclear = "36h"\n'
+    )
     (rule,) = load_config(path, use_cache=False).rules
     assert rule.forecast == Forecast(100, 6 * 3600, 86400, 60)
     assert (rule.op, rule.level(Severity.WARNING).value, rule.level(Severity.CRITICAL).value) == (Op.LT, 86400, 7200)
     assert (rule.clear, rule.nodata_after) == (129600, 6 * 3600)  # no data alerts wait a window by default
     written = rule_document(rule)
     assert written == {
-        "name": "disk-filling", "metric": "disk.percent",
+        "name": "disk-filling",
+        "metric": "disk.percent",
         "forecast": {"reaches": 100, "window": "6h", "confirm": "1d", "from": 60},
-        "warning": "1d", "critical": {"value": "2h", "for": "5m"}, "clear": "36h", "nodata_after": "6h",
+        "warning": "1d",
+        "critical": {"value": "2h", "for": "5m"},
+        "clear": "36h",
+        "nodata_after": "6h",
     }
     path.write_text(tomli_w.dumps({"rules": [written]}))
     assert load_config(path, use_cache=False).rules == (rule,)

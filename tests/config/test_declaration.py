@@ -54,8 +54,7 @@ def _every_key_changed() -> runtime.Config:
     history: runtime.History = _changed(runtime.History)  # type: ignore[assignment]
     assert not history.enabled, "history off: forecast rules, which need it, are left out below"
     rules = tuple(rule for rule in config.rules if rule.forecast is None)
-    return dataclasses.replace(config, agent=_changed(runtime.Agent), notify=notify,
-                               history=history, rules=rules)  # type: ignore[arg-type]
+    return dataclasses.replace(config, agent=_changed(runtime.Agent), notify=notify, history=history, rules=rules)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("section", SECTIONS, ids=lambda section: section.__name__)
@@ -140,5 +139,7 @@ def test_an_unknown_key_in_a_declared_section_is_refused(tmp_path: Path) -> None
     path = tmp_path / "typo.toml"
     path.write_text("[notify]\nack_survive_rise = true\n")
 
-    with pytest.raises(ConfigError, match=r"notify.ack_survive_rise: unknown key \(did you mean `ack_survives_rise`\?\)"):
+    with pytest.raises(
+        ConfigError, match=r"notify.ack_survive_rise: unknown key \(did you mean `ack_survives_rise`\?\)"
+    ):
         load_config(path, use_cache=False)

@@ -13,8 +13,17 @@ from tests.conftest import run_cli
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("90", 90.0), ("30s", 30.0), ("500ms", 0.5), ("1h30m", 5400.0), ("1d12h", 129600.0),
-     ("1h 30m", 5400.0), ("1w2d3h4m5s", 788645.0), ("1m30s500ms", 90.5), ("1.5h", 5400.0)],
+    [
+        ("90", 90.0),
+        ("30s", 30.0),
+        ("500ms", 0.5),
+        ("1h30m", 5400.0),
+        ("1d12h", 129600.0),
+        ("1h 30m", 5400.0),
+        ("1w2d3h4m5s", 788645.0),
+        ("1m30s500ms", 90.5),
+        ("1.5h", 5400.0),
+    ],
 )
 def test_durations_and_compounds(text: str, seconds: float) -> None:
     assert parse_duration(text) == seconds
@@ -35,11 +44,24 @@ def test_compounds_in_the_config_file_and_on_the_command_line(tmp_path: Path) ->
     assert (notify["renotify"], notify["max_silence"]) == ("90m", "36h")
 
     db = str(tmp_path / "a.db")
-    made = run_cli("suppress", "--rule", "cpu-high", "--for", "1d11h59m", "--reason", "move", "--json",
-                   "-c", str(config), "--db", db)
+    made = run_cli(
+        "suppress",
+        "--rule",
+        "cpu-high",
+        "--for",
+        "1d11h59m",
+        "--reason",
+        "move",
+        "--json",
+        "-c",
+        str(config),
+        "--db",
+        db,
+    )
     assert made.returncode == 0, made.stderr
-    too_long = run_cli("suppress", "--rule", "cpu-high", "--for", "1d12h1s", "--reason", "move",
-                       "-c", str(config), "--db", db)
+    too_long = run_cli(
+        "suppress", "--rule", "cpu-high", "--for", "1d12h1s", "--reason", "move", "-c", str(config), "--db", db
+    )
     assert too_long.returncode == 2 and "longer than [notify] max_silence (36h)" in too_long.stderr
 
 

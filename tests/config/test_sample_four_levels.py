@@ -33,17 +33,34 @@ def test_the_sample_validates_through_the_cli() -> None:
     assert "3 rules" in result.stdout
 
 
-@pytest.mark.parametrize(("value", "severity"), [
-    (55, None), (50, None), (45, Severity.WARNING), (30, Severity.WARNING), (25, Severity.ERROR),
-    (10, Severity.ERROR), (5, Severity.CRITICAL),
-])
-def test_cache_hit_rate_medium_below_50_high_below_30_critical_below_10(value: float, severity: Severity | None) -> None:
+@pytest.mark.parametrize(
+    ("value", "severity"),
+    [
+        (55, None),
+        (50, None),
+        (45, Severity.WARNING),
+        (30, Severity.WARNING),
+        (25, Severity.ERROR),
+        (10, Severity.ERROR),
+        (5, Severity.CRITICAL),
+    ],
+)
+def test_cache_hit_rate_medium_below_50_high_below_30_critical_below_10(
+    value: float, severity: Severity | None
+) -> None:
     assert _held(_rule("cache-hit-rate"), value, 300) == severity
 
 
-@pytest.mark.parametrize(("value", "severity"), [
-    (70, None), (75, None), (80, Severity.WARNING), (90, Severity.ERROR), (96, Severity.CRITICAL),
-])
+@pytest.mark.parametrize(
+    ("value", "severity"),
+    [
+        (70, None),
+        (75, None),
+        (80, Severity.WARNING),
+        (90, Severity.ERROR),
+        (96, Severity.CRITICAL),
+    ],
+)
 def test_memory_pressure_medium_75_high_85_critical_95(value: float, severity: Severity | None) -> None:
     assert _held(_rule("memory-pressure"), value, 120) == severity
 
@@ -56,6 +73,11 @@ def test_service_downtime_medium_after_a_minute_high_after_5_critical_after_15()
         replay.step(float(at), [Sample(rule.metric, 0)])
         seen[at] = next((alert.severity for alert in replay.open.values()), None)
     assert [seen[at] for at in (50, 60, 290, 300, 890, 900)] == [
-        None, Severity.WARNING, Severity.WARNING, Severity.ERROR, Severity.ERROR, Severity.CRITICAL,
+        None,
+        Severity.WARNING,
+        Severity.WARNING,
+        Severity.ERROR,
+        Severity.ERROR,
+        Severity.CRITICAL,
     ]
     assert replay.step(1000.0, [Sample(rule.metric, 1)])[0].change.value == "resolved"

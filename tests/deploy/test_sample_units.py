@@ -145,8 +145,13 @@ def test_the_cron_command_runs_and_answers_as_a_nagios_plugin(tmp_path: Path) ->
     bin_dir = str(Path(alertctl_program()).parent)
     env = {**os.environ, **environment, **paths, "PATH": f"{bin_dir}:{environment['PATH']}"}
 
-    result = subprocess.run(["sh", "-c", command.replace(CONFIG_PATH, str(a_config(tmp_path)))],
-                            capture_output=True, text=True, timeout=60, env=env)
+    result = subprocess.run(
+        ["sh", "-c", command.replace(CONFIG_PATH, str(a_config(tmp_path)))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
 
     assert result.returncode in (0, 1, 2), result.stderr
     assert result.stdout == "" and result.stderr == ""

@@ -24,7 +24,7 @@ def toml_blocks() -> list[tuple[str, str | None, str]]:
     for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         text = page.read_text()
         for match in _BLOCK.finditer(text):
-            where = f"{page.relative_to(ROOT)}:{text[:match.start('body')].count(chr(10)) + 1}"
+            where = f"{page.relative_to(ROOT)}:{text[: match.start('body')].count(chr(10)) + 1}"
             found.append((where, match.group("mark"), match.group("body")))
     return found
 

@@ -23,12 +23,25 @@ class Replay:
     blind: dict[str, Blind] = field(default_factory=dict)
 
     def step(
-        self, now: float, samples: Sequence[Sample], unavailable: Sequence[Unavailable] = (),
+        self,
+        now: float,
+        samples: Sequence[Sample],
+        unavailable: Sequence[Unavailable] = (),
         warming: Sequence[Warming] = (),
     ) -> list[Transition]:
         recent = {k: a for k, (a, at) in self.recovered.items() if now - at <= self.dedup_window}
-        outcome = evaluate(self.rules, samples, self.tracks, self.open, recent, now,
-                           Judging(self.host, self.expire_after), unavailable, self.blind, warming)
+        outcome = evaluate(
+            self.rules,
+            samples,
+            self.tracks,
+            self.open,
+            recent,
+            now,
+            Judging(self.host, self.expire_after),
+            unavailable,
+            self.blind,
+            warming,
+        )
         self.tracks = outcome.tracks
         self.blind = outcome.blind
         return [self._apply(t) for t in outcome.transitions]
@@ -49,15 +62,9 @@ class Replay:
 def run(rule: Rule, values: Sequence[float | None], step: float = 10.0, **options: float) -> list[list[Transition]]:
     """Transitions per sample; None is a sample in which the metric is unavailable."""
     replay = Replay([rule], **options)
-    return [
-        replay.step(i * step, [] if v is None else [Sample(rule.metric, v)])
-        for i, v in enumerate(values)
-    ]
+    return [replay.step(i * step, [] if v is None else [Sample(rule.metric, v)]) for i, v in enumerate(values)]
 
 
 def changes(rule: Rule, values: Sequence[float | None], **options: float) -> list[str]:
     """One word per sample: the notable change, '-' for none or bookkeeping only."""
-    return [
-        ",".join(t.change.value for t in step if t.notable) or "-"
-        for step in run(rule, values, **options)
-    ]
+    return [",".join(t.change.value for t in step if t.notable) or "-" for step in run(rule, values, **options)]

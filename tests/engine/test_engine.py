@@ -23,12 +23,18 @@ def rule(op: str = ">", warning: float | None = 80, critical: float | None = 95,
 @pytest.mark.parametrize(
     ("op", "threshold", "value", "fires"),
     [
-        (">", 80, 80.1, True), (">", 80, 80, False),
-        (">=", 80, 80, True), (">=", 80, 79.9, False),
-        ("<", 10, 9.9, True), ("<", 10, 10, False),
-        ("<=", 10, 10, True), ("<=", 10, 10.1, False),
-        ("==", 0, 0, True), ("==", 0, 1, False),
-        ("!=", 1, 0, True), ("!=", 1, 1, False),
+        (">", 80, 80.1, True),
+        (">", 80, 80, False),
+        (">=", 80, 80, True),
+        (">=", 80, 79.9, False),
+        ("<", 10, 9.9, True),
+        ("<", 10, 10, False),
+        ("<=", 10, 10, True),
+        ("<=", 10, 10.1, False),
+        ("==", 0, 0, True),
+        ("==", 0, 1, False),
+        ("!=", 1, 0, True),
+        ("!=", 1, 1, False),
     ],
 )
 def test_every_operator(op: str, threshold: float, value: float, fires: bool) -> None:
@@ -44,7 +50,9 @@ def test_every_operator(op: str, threshold: float, value: float, fires: bool) ->
         (80, None, 99, Severity.WARNING),
     ],
 )
-def test_level_chosen_is_the_worst_breached(warning: float | None, critical: float | None, value: float, severity: Severity) -> None:
+def test_level_chosen_is_the_worst_breached(
+    warning: float | None, critical: float | None, value: float, severity: Severity
+) -> None:
     (opened,) = run(rule(warning=warning, critical=critical), [value])[0]
     assert opened.change is Change.OPENED
     assert opened.severity is severity
@@ -77,7 +85,14 @@ def test_a_level_with_its_own_for() -> None:
     down = Rule("down", "site.up", Op.LT, warning=Level(1, 10), critical=Level(1, 60))
     steps = run(down, [0] * 8, step=10)
     assert [",".join(t.change.value for t in s if t.notable) or "-" for s in steps] == [
-        "-", "opened", "-", "-", "-", "-", "raised", "-",
+        "-",
+        "opened",
+        "-",
+        "-",
+        "-",
+        "-",
+        "raised",
+        "-",
     ]
     assert steps[6][0].severity is Severity.CRITICAL
 
@@ -197,7 +212,13 @@ def test_alert_survives_its_level_being_removed_from_the_rule() -> None:
 
 
 def test_a_gap_in_sampling_is_not_time_in_breach() -> None:
-    assert changes(rule(for_seconds=120), [90, None, None, 90, 90], step=100, expire_after=150) == ["-", "-", "-", "-", "-"]
+    assert changes(rule(for_seconds=120), [90, None, None, 90, 90], step=100, expire_after=150) == [
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+    ]
     assert changes(rule(consecutive=2), [90, None, None, 90], step=100, expire_after=150) == ["-", "-", "-", "-"]
 
 
@@ -231,9 +252,7 @@ def test_a_superseded_sample_is_named_and_leaves_the_series_as_the_newer_one_mad
     replay.step(0, [Sample("cpu.percent", 90)])
     replay.step(20, [Sample("cpu.percent", 90)])
     before = dict(replay.tracks)
-    outcome = evaluate(
-        replay.rules, [Sample("cpu.percent", 10)], replay.tracks, replay.open, {}, 10, Judging("web-01")
-    )
+    outcome = evaluate(replay.rules, [Sample("cpu.percent", 10)], replay.tracks, replay.open, {}, 10, Judging("web-01"))
     assert outcome.transitions == []
     assert outcome.superseded == [SeriesKey("r")]
     assert outcome.tracks == before  # the 20 s run of breach goes on: the later sample said 90

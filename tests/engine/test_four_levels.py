@@ -29,8 +29,14 @@ def _walk(rule: Rule, values: list[float]) -> list[tuple[str, str]]:
 
 def test_one_alert_rises_a_level_at_a_time_or_several_at_once_and_falls_to_the_breached_one() -> None:
     assert _walk(FOUR, [60, 75, 90, 97, 90, 75, 60, 40]) == [
-        ("opened", "info"), ("raised", "warning"), ("raised", "error"), ("raised", "critical"),
-        ("lowered", "error"), ("lowered", "warning"), ("lowered", "info"), ("resolved", "info"),
+        ("opened", "info"),
+        ("raised", "warning"),
+        ("raised", "error"),
+        ("raised", "critical"),
+        ("lowered", "error"),
+        ("lowered", "warning"),
+        ("lowered", "info"),
+        ("resolved", "info"),
     ]
     assert _walk(FOUR, [60, 97, 55]) == [("opened", "info"), ("raised", "critical"), ("lowered", "info")]
 
@@ -42,8 +48,9 @@ def test_clear_defaults_to_the_mildest_level_set() -> None:
 
 
 def test_equal_levels_escalate_by_their_own_waits() -> None:
-    down = Rule("down", "site.up", Op.LT, warning=Level(1, 60), critical=Level(1, 900), info=Level(1, 0),
-                error=Level(1, 300))
+    down = Rule(
+        "down", "site.up", Op.LT, warning=Level(1, 60), critical=Level(1, 900), info=Level(1, 0), error=Level(1, 300)
+    )
     steps = run(down, [0] * 91, step=10)
     rises = {i * 10: t.severity.label for i, step in enumerate(steps) for t in step if t.notable}
     assert rises == {0: "info", 60: "warning", 300: "error", 900: "critical"}
@@ -61,16 +68,31 @@ def _config(tmp_path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("levels", "problem"), [
-    ("info = 50\nwarning = 40\n", "rules[0].info: must be below warning (40) for op '>' (or equal, with a longer `for` on warning)"),
-    ("warning = 70\nerror = 70\n", "rules[0].warning: must be below error (70) for op '>'"),
-    ("error = 90\ncritical = 80\n", "rules[0].error: must be below critical (80) for op '>'"),
-    ('op = "<"\nwarning = 50\nerror = 30\ncritical = 40\n', "rules[0].error: must be above critical (40) for op '<'"),
-    ('op = "=="\ninfo = 1\nwarning = 2\nerror = 1\n', "rules[0].info: must differ from error (1)"),
-    ("info = 50\nerror = 80\nclear = 60\n", "rules[0].clear: must be at or below the lowest level (50) for op '>'"),
-    ("info = { value = 1, for = \"5m\" }\nwarning = { value = 1, for = \"1m\" }\n", "rules[0].info: must be below warning (1)"),
-    ('nodata = "fatal"\nerror = 1\n', "rules[0].nodata: must be one of 'info', 'warning', 'error', 'critical' or 'ignore'"),
-])
+@pytest.mark.parametrize(
+    ("levels", "problem"),
+    [
+        (
+            "info = 50\nwarning = 40\n",
+            "rules[0].info: must be below warning (40) for op '>' (or equal, with a longer `for` on warning)",
+        ),
+        ("warning = 70\nerror = 70\n", "rules[0].warning: must be below error (70) for op '>'"),
+        ("error = 90\ncritical = 80\n", "rules[0].error: must be below critical (80) for op '>'"),
+        (
+            'op = "<"\nwarning = 50\nerror = 30\ncritical = 40\n',
+            "rules[0].error: must be above critical (40) for op '<'",
+        ),
+        ('op = "=="\ninfo = 1\nwarning = 2\nerror = 1\n', "rules[0].info: must differ from error (1)"),
+        ("info = 50\nerror = 80\nclear = 60\n", "rules[0].clear: must be at or below the lowest level (50) for op '>'"),
+        (
+            'info = { value = 1, for = "5m" }\nwarning = { value = 1, for = "1m" }\n',
+            "rules[0].info: must be below warning (1)",
+        ),
+        (
+            'nodata = "fatal"\nerror = 1\n',
+            "rules[0].nodata: must be one of 'info', 'warning', 'error', 'critical' or 'ignore'",
+        ),
+    ],
+)
 def test_levels_are_ordered_by_the_operator_and_named_when_not(tmp_path: Path, levels: str, problem: str) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(_config(tmp_path, levels), use_cache=False)
@@ -80,12 +102,17 @@ def test_levels_are_ordered_by_the_operator_and_named_when_not(tmp_path: Path, l
 def test_any_subset_of_levels_loads_and_nodata_takes_any_level(tmp_path: Path) -> None:
     rule = load_config(_config(tmp_path, 'info = 10\ncritical = 90\nnodata = "error"\n'), use_cache=False).rules[0]
     assert ([s for s, _ in rule.levels()], rule.nodata, rule.clear_threshold) == (
-        [Severity.INFO, Severity.CRITICAL], Severity.ERROR, 10)
+        [Severity.INFO, Severity.CRITICAL],
+        Severity.ERROR,
+        10,
+    )
 
 
 def test_forecast_levels_are_ordered_as_time_left(tmp_path: Path) -> None:
-    text = ('[[rules]]\nname = "f"\nmetric = "disk.percent"\nforecast = { reaches = 100, window = "6h" }\n'
-            'info = "3d"\nwarning = "1d"\nerror = "12h"\ncritical = "2h"\n')
+    text = (
+        '[[rules]]\nname = "f"\nmetric = "disk.percent"\nforecast = { reaches = 100, window = "6h" }\n'
+        'info = "3d"\nwarning = "1d"\nerror = "12h"\ncritical = "2h"\n'
+    )
     path = tmp_path / "f.toml"
     path.write_text(text)
     rule = load_config(path, use_cache=False).rules[0]
@@ -96,21 +123,35 @@ def test_forecast_levels_are_ordered_as_time_left(tmp_path: Path) -> None:
 
 
 NOTIFY = Notify(
-    escalate_after=900.0, escalate_to=("pager",), renotify=0.0,
-    channels=(Channel("log", ("json://l",), Severity.INFO), Channel("oncall", ("json://o",), Severity.ERROR),
-              Channel("pager", ("json://p",), Severity.CRITICAL)),
+    escalate_after=900.0,
+    escalate_to=("pager",),
+    renotify=0.0,
+    channels=(
+        Channel("log", ("json://l",), Severity.INFO),
+        Channel("oncall", ("json://o",), Severity.ERROR),
+        Channel("pager", ("json://p",), Severity.CRITICAL),
+    ),
 )
 
 
 def test_min_severity_admits_its_level_and_worse() -> None:
     assert [route(NOTIFY, None, s) for s in Severity] == [
-        ("log",), ("log",), ("log", "oncall"), ("log", "oncall", "pager")]
+        ("log",),
+        ("log",),
+        ("log", "oncall"),
+        ("log", "oncall", "pager"),
+    ]
 
 
-@pytest.mark.parametrize(("escalate", "severity", "escalates"), [
-    (Severity.CRITICAL, Severity.CRITICAL, True), (Severity.CRITICAL, Severity.ERROR, False),
-    (Severity.ERROR, Severity.ERROR, True), (Severity.ERROR, Severity.WARNING, False),
-])
+@pytest.mark.parametrize(
+    ("escalate", "severity", "escalates"),
+    [
+        (Severity.CRITICAL, Severity.CRITICAL, True),
+        (Severity.CRITICAL, Severity.ERROR, False),
+        (Severity.ERROR, Severity.ERROR, True),
+        (Severity.ERROR, Severity.WARNING, False),
+    ],
+)
 def test_escalation_applies_from_escalate_severity_up(escalate: Severity, severity: Severity, escalates: bool) -> None:
     notify = replace(NOTIFY, escalate_severity=escalate)
     alert = open_alert(1, severity, rule="q")
@@ -130,16 +171,21 @@ def test_escalate_severity_is_error_or_critical(tmp_path: Path) -> None:
 def test_apprise_types_for_each_level_and_for_recovery() -> None:
     assert [notify_type(Kind.OPENED, s) for s in Severity] == ["info", "warning", "failure", "failure"]
     assert (notify_type(Kind.RAISED, Severity.ERROR), notify_type(Kind.RESOLVED, Severity.CRITICAL)) == (
-        "failure", "success")
+        "failure",
+        "success",
+    )
 
 
-@pytest.mark.parametrize(("severities", "blind", "state"), [
-    ([Severity.INFO], {}, ServiceState.OK),
-    ([Severity.INFO], {"other": "no number"}, ServiceState.UNKNOWN),
-    ([Severity.INFO, Severity.WARNING], {"other": "no number"}, ServiceState.WARNING),
-    ([Severity.ERROR], {}, ServiceState.CRITICAL),
-    ([Severity.CRITICAL, Severity.INFO], {}, ServiceState.CRITICAL),
-])
+@pytest.mark.parametrize(
+    ("severities", "blind", "state"),
+    [
+        ([Severity.INFO], {}, ServiceState.OK),
+        ([Severity.INFO], {"other": "no number"}, ServiceState.UNKNOWN),
+        ([Severity.INFO, Severity.WARNING], {"other": "no number"}, ServiceState.WARNING),
+        ([Severity.ERROR], {}, ServiceState.CRITICAL),
+        ([Severity.CRITICAL, Severity.INFO], {}, ServiceState.CRITICAL),
+    ],
+)
 def test_nagios_state_of_four_levels(severities: list[Severity], blind: dict[str, str], state: ServiceState) -> None:
     alerts = [open_alert(i, s, rule=f"r{i}") for i, s in enumerate(severities)]
     assert state_of(alerts, blind) is state
@@ -151,24 +197,35 @@ def test_unknown_leads_the_status_line_even_with_an_info_alert_open() -> None:
     assert line == "ALERTCTL UNKNOWN - no data: q (no number); cache [info]"
 
 
-@pytest.mark.parametrize(("rule", "expected"), [
-    (FOUR, "q.value=60;70;85"),
-    (Rule("q", "q.value", Op.GT, critical=Level(95), info=Level(50)), "q.value=60;;95"),
-    (Rule("q", "q.value", Op.LT, warning=Level(30), critical=Level(10), error=Level(20)), "q.value=60;30:;20:"),
-    (Rule("q", "q.value", Op.GT, info=Level(50)), "q.value=60"),
-])
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (FOUR, "q.value=60;70;85"),
+        (Rule("q", "q.value", Op.GT, critical=Level(95), info=Level(50)), "q.value=60;;95"),
+        (Rule("q", "q.value", Op.LT, warning=Level(30), critical=Level(10), error=Level(20)), "q.value=60;30:;20:"),
+        (Rule("q", "q.value", Op.GT, info=Level(50)), "q.value=60"),
+    ],
+)
 def test_perfdata_warn_is_the_warning_level_and_crit_the_mildest_critical_one(rule: Rule, expected: str) -> None:
     assert perfdata(Sample("q.value", 60), [rule]) == expected
 
 
 def test_changes_keep_their_names() -> None:
     assert {t.change for step in run(FOUR, [60, 97, 55, 40]) for t in step} == {
-        Change.OPENED, Change.RAISED, Change.LOWERED, Change.RESOLVED}
+        Change.OPENED,
+        Change.RAISED,
+        Change.LOWERED,
+        Change.RESOLVED,
+    }
 
 
 def test_alertmanager_gets_the_level_as_its_severity_label_and_routes_by_min_severity() -> None:
     assert [am_payload.labels(open_alert(1, s, rule="q"))["severity"] for s in Severity] == [
-        "info", "warning", "error", "critical"]
+        "info",
+        "warning",
+        "error",
+        "critical",
+    ]
     am = AlertmanagerChannel("am", ("http://127.0.0.1:9093",), Severity.ERROR)
     assert [admits(am, None, s) for s in Severity] == [False, False, True, True]
 
@@ -185,7 +242,9 @@ def test_a_reopen_at_a_level_above_what_a_channel_was_told_is_news_to_that_chann
     reopened = Transition(Change.REOPENED, SeriesKey("q"), "q.value", Severity.CRITICAL, 10.0, alert_id=1)
     alert = open_alert(1, Severity.CRITICAL, rule="q")
     assert decide([reopened], [alert], {}, {1: told}, NOTIFY, {"q": FOUR}, 10.0) == [
-        Decision(1, Kind.OPENED, Reason.REOPENED_SEVERITY_RAISED, ("log", "oncall", "pager"))]
+        Decision(1, Kind.OPENED, Reason.REOPENED_SEVERITY_RAISED, ("log", "oncall", "pager"))
+    ]
     at_error = replace(reopened, severity=Severity.ERROR)
     assert decide([at_error], [replace(alert, severity=Severity.ERROR)], {}, {1: told}, NOTIFY, {"q": FOUR}, 10.0) == [
-        Decision(1, Kind.OPENED, Reason.MUTED_REOPENED_IN_DEDUP_WINDOW)]
+        Decision(1, Kind.OPENED, Reason.MUTED_REOPENED_IN_DEDUP_WINDOW)
+    ]

@@ -11,13 +11,20 @@ from alertctl.silencing import Held, Lifted, Mute, plan
 T0 = 1_767_225_600.0
 
 
-def silence(id_: int = 1, rule: str = "disk", labels: dict[str, str] | None = None, starts: float = T0 - 60,
-            ends: float = T0 + 3600, lifted_at: float | None = None) -> Silence:
+def silence(
+    id_: int = 1,
+    rule: str = "disk",
+    labels: dict[str, str] | None = None,
+    starts: float = T0 - 60,
+    ends: float = T0 + 3600,
+    lifted_at: float | None = None,
+) -> Silence:
     return Silence(id_, rule, make_labels(labels), starts, ends, "migration", "ops", lifted_at)
 
 
-def firing(id_: int = 7, rule: str = "disk", labels: dict[str, str] | None = None,
-           silence_id: int | None = None) -> Held:
+def firing(
+    id_: int = 7, rule: str = "disk", labels: dict[str, str] | None = None, silence_id: int | None = None
+) -> Held:
     return Held(id_, rule, {"mount": "/var", "team": "web"} if labels is None else labels, None, silence_id)
 
 
@@ -44,9 +51,23 @@ def muted(id_: int = 7, until: float = T0 + 100, silence_id: int | None = 1) -> 
         (silence(id_=2), firing(silence_id=1), True),
         (silence(), muted(until=T0 + 100, silence_id=None), False),
     ],
-    ids=["no-labels", "one-label", "all-labels", "other-value", "extra-label", "other-rule", "label-missing",
-         "pending", "starts-now", "ended", "lifted", "lifted-later", "lifted-from-by-hand", "another-silence",
-         "already-suppressed"],
+    ids=[
+        "no-labels",
+        "one-label",
+        "all-labels",
+        "other-value",
+        "extra-label",
+        "other-rule",
+        "label-missing",
+        "pending",
+        "starts-now",
+        "ended",
+        "lifted",
+        "lifted-later",
+        "lifted-from-by-hand",
+        "another-silence",
+        "already-suppressed",
+    ],
 )
 def test_which_silence_mutes_which_alert(the_silence: Silence, alert: Held, mutes: bool) -> None:
     assert plan([alert], [the_silence], T0).mute == ((Mute(alert.id, the_silence),) if mutes else ())

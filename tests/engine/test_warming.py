@@ -9,8 +9,15 @@ from alertctl.model import Change, Forecast, Level, Op, Rule, Sample, SeriesKey,
 from tests.engine.replay import Replay
 
 ROOT = (("mount", "/"),)
-FILLING = Rule("disk-filling", "disk.percent", Op.LT, warning=Level(86400), clear=129600,
-               forecast=Forecast(100, 6 * 3600, 86400, 60), nodata_after=60)
+FILLING = Rule(
+    "disk-filling",
+    "disk.percent",
+    Op.LT,
+    warning=Level(86400),
+    clear=129600,
+    forecast=Forecast(100, 6 * 3600, 86400, 60),
+    nodata_after=60,
+)
 EARLY = Warming("disk-filling", ROOT, "samples cover 10m of the 6h window, a forecast needs half")
 UNREADABLE = Unavailable("disk.percent", "forecast: the history cannot be read", ROOT)
 
@@ -56,6 +63,8 @@ def test_a_no_data_alert_resolves_when_the_metric_reports_again_while_warming_up
 
     [back] = replay.step(120, [], [], [EARLY])
     assert back.change is Change.RESOLVED and back.key.nodata
-    assert back.message == ("disk.percent / is reporting again (forecast warming up: samples cover 10m of the 6h "
-                            "window, a forecast needs half) on web-01")
+    assert back.message == (
+        "disk.percent / is reporting again (forecast warming up: samples cover 10m of the 6h "
+        "window, a forecast needs half) on web-01"
+    )
     assert replay.blind == {}

@@ -11,7 +11,7 @@ from alertctl.model import CheckType, Sample, Severity, make_labels
 from tests.alerts import open_alert
 from tests.export.exposition import parse
 
-HOSTILE_MOUNTS = ['/mnt/back\\slash', '/mnt/"quoted"', "/mnt/new\nline", "/mnt/space d=é"]
+HOSTILE_MOUNTS = ["/mnt/back\\slash", '/mnt/"quoted"', "/mnt/new\nline", "/mnt/space d=é"]
 CHECKS = {"queue": CheckType.COMMAND, "web-site": CheckType.HTTP, "db": CheckType.TCP, "worker": CheckType.PROCESS}
 
 
@@ -29,8 +29,12 @@ def every_metric() -> list[Sample]:
 
 
 def snapshot(**changes: object) -> Snapshot:
-    fields: dict[str, object] = {"host": 'web "01"', "samples": every_metric(), "checks": CHECKS,
-                                 "last_cycle_at": 1_795_000_000.5}
+    fields: dict[str, object] = {
+        "host": 'web "01"',
+        "samples": every_metric(),
+        "checks": CHECKS,
+        "last_cycle_at": 1_795_000_000.5,
+    }
     return Snapshot(**{**fields, **changes})  # type: ignore[arg-type]
 
 
@@ -58,17 +62,20 @@ def test_prometheus_client_reads_the_same_families_and_values() -> None:
         assert read == ours[name].samples
 
 
-@pytest.mark.parametrize(("metric", "name"), [
-    ("cpu.percent", "alertctl_cpu_percent"),
-    ("cpu.iowait", "alertctl_cpu_iowait_percent"),
-    ("memory.available", "alertctl_memory_available_bytes"),
-    ("disk.inodes_percent", "alertctl_disk_inodes_percent"),
-    ("load.per_cpu", "alertctl_load_per_cpu"),
-    ("web-site.response_time", "alertctl_web_site_response_time_seconds"),
-    ("queue.exit_code", "alertctl_queue_exit_code"),
-    ("worker.rss", "alertctl_worker_rss_bytes"),
-    ("worker.cpu_percent", "alertctl_worker_cpu_percent"),
-])
+@pytest.mark.parametrize(
+    ("metric", "name"),
+    [
+        ("cpu.percent", "alertctl_cpu_percent"),
+        ("cpu.iowait", "alertctl_cpu_iowait_percent"),
+        ("memory.available", "alertctl_memory_available_bytes"),
+        ("disk.inodes_percent", "alertctl_disk_inodes_percent"),
+        ("load.per_cpu", "alertctl_load_per_cpu"),
+        ("web-site.response_time", "alertctl_web_site_response_time_seconds"),
+        ("queue.exit_code", "alertctl_queue_exit_code"),
+        ("worker.rss", "alertctl_worker_rss_bytes"),
+        ("worker.cpu_percent", "alertctl_worker_cpu_percent"),
+    ],
+)
 def test_names_replace_invalid_characters_and_carry_the_unit(metric: str, name: str) -> None:
     assert family_name(metric) == name
 
@@ -82,16 +89,29 @@ def test_help_names_the_alertctl_metric_and_its_description() -> None:
 
 def test_open_alerts_are_counted_by_severity_and_all_four_severities_are_always_there() -> None:
     none = parse(exposition(snapshot()))["alertctl_alerts_open"].samples
-    some = parse(exposition(snapshot(open_alerts=[open_alert(1, Severity.WARNING), open_alert(2, Severity.CRITICAL),
-                                              open_alert(3, Severity.CRITICAL)])))["alertctl_alerts_open"].samples
+    some = parse(
+        exposition(
+            snapshot(
+                open_alerts=[
+                    open_alert(1, Severity.WARNING),
+                    open_alert(2, Severity.CRITICAL),
+                    open_alert(3, Severity.CRITICAL),
+                ]
+            )
+        )
+    )["alertctl_alerts_open"].samples
 
     assert {dict(s)["severity"]: v for s, v in none.items()} == {"info": 0, "warning": 0, "error": 0, "critical": 0}
     assert {dict(s)["severity"]: v for s, v in some.items()} == {"info": 0, "warning": 1, "error": 0, "critical": 2}
 
 
 def test_names_that_map_alike_make_one_family_and_no_duplicate_series() -> None:
-    samples = [Sample("a-b.value", 1), Sample("a_b.value", 2), Sample("disk.percent", 3, make_labels({"mount": "/"})),
-               Sample("disk.percent", 4, make_labels({"mount": "/"}))]
+    samples = [
+        Sample("a-b.value", 1),
+        Sample("a_b.value", 2),
+        Sample("disk.percent", 3, make_labels({"mount": "/"})),
+        Sample("disk.percent", 4, make_labels({"mount": "/"})),
+    ]
 
     families = parse(exposition(snapshot(samples=samples, checks={})))
 
@@ -115,13 +135,16 @@ def test_up_is_one_after_a_good_cycle_and_values_keep_their_precision() -> None:
     assert list(families["alertctl_memory_available_bytes"].samples.values()) == [2.0**53]
 
 
-@pytest.mark.parametrize("broken", [
-    "x 1\n",                                     # no HELP/TYPE
-    "# HELP x h\n# TYPE x gauge\nx 1 123\n",     # timestamp
-    "# HELP x h\n# TYPE x gauge\nx{a=\"1\"} 1\nx{a=\"1\"} 2\n",  # duplicate
-    "# HELP x h\n# TYPE x gauge\nx{a=\"\\q\"} 1\n",            # bad escape
-    "# HELP x h\n# TYPE x gauge\nx 1\n# HELP y h\n# TYPE y gauge\ny 1\nx 2\n",  # not grouped
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "x 1\n",  # no HELP/TYPE
+        "# HELP x h\n# TYPE x gauge\nx 1 123\n",  # timestamp
+        '# HELP x h\n# TYPE x gauge\nx{a="1"} 1\nx{a="1"} 2\n',  # duplicate
+        '# HELP x h\n# TYPE x gauge\nx{a="\\q"} 1\n',  # bad escape
+        "# HELP x h\n# TYPE x gauge\nx 1\n# HELP y h\n# TYPE y gauge\ny 1\nx 2\n",  # not grouped
+    ],
+)
 def test_the_strict_parser_rejects_what_the_format_forbids(broken: str) -> None:
     with pytest.raises(AssertionError):
         parse(broken)

@@ -50,18 +50,24 @@ def test_two_cycles_leave_one_readable_file_and_no_temporary_ones(rig: Rig, tmp_
     assert list(value(text, "alertctl_up").values()) == [1]
     assert list(value(text, "alertctl_q_value").values()) == [90]
     assert {dict(s)["severity"]: v for s, v in value(text, "alertctl_alerts_open").items()} == {
-        "info": 0, "warning": 1, "error": 0, "critical": 0}
+        "info": 0,
+        "warning": 1,
+        "error": 0,
+        "critical": 0,
+    }
     assert "alertctl_cpu_percent" in parse(text)
 
 
-@pytest.mark.parametrize(("option", "argument", "code", "says"), [
-    ("--textfile", "missing-dir", 2, "--textfile missing-dir: not a directory"),
-    ("--listen", "127.0.0.1", 2, "--listen '127.0.0.1': expected HOST:PORT"),
-    ("--listen", "127.0.0.1:65536", 2, "port from 1 to 65535"),
-    ("--listen", "::1:9310", 2, "put an IPv6 address in brackets"),
-])
-def test_bad_export_options_are_one_line_and_exit_2(rig: Rig, option: str, argument: str, code: int,
-                                                      says: str) -> None:
+@pytest.mark.parametrize(
+    ("option", "argument", "code", "says"),
+    [
+        ("--textfile", "missing-dir", 2, "--textfile missing-dir: not a directory"),
+        ("--listen", "127.0.0.1", 2, "--listen '127.0.0.1': expected HOST:PORT"),
+        ("--listen", "127.0.0.1:65536", 2, "port from 1 to 65535"),
+        ("--listen", "::1:9310", 2, "put an IPv6 address in brackets"),
+    ],
+)
+def test_bad_export_options_are_one_line_and_exit_2(rig: Rig, option: str, argument: str, code: int, says: str) -> None:
     rig.configure("")
 
     result = rig.run("watch", "--cycles", "1", option, argument)
@@ -111,15 +117,20 @@ def test_listen_serves_the_latest_cycle_on_metrics_only(rig: Rig, watchers: list
 
     assert content_type == "text/plain; version=0.0.4; charset=utf-8"
     assert {dict(s)["severity"]: v for s, v in value(first, "alertctl_alerts_open").items()} == {
-        "info": 0, "warning": 0, "error": 0, "critical": 0}
+        "info": 0,
+        "warning": 0,
+        "error": 0,
+        "critical": 0,
+    }
     assert list(value(later, "alertctl_up").values()) == [1]
     assert scrape(port, "/")[0] == 404
     assert scrape(port, "/metrics/extra")[0] == 404
     assert watcher.stop() == 0
 
 
-def test_a_folder_that_vanishes_is_said_once_and_watching_goes_on(rig: Rig, tmp_path: Path,
-                                                                  watchers: list[Watcher]) -> None:
+def test_a_folder_that_vanishes_is_said_once_and_watching_goes_on(
+    rig: Rig, tmp_path: Path, watchers: list[Watcher]
+) -> None:
     rig.configure("")
     folder = tmp_path / "textfiles"
     folder.mkdir()

@@ -7,7 +7,11 @@ from alertctl.forecast import NEVER
 from alertctl.model import Forecast, Level, Op, Rule, Sample, Severity, Trend
 
 RULE = Rule(
-    "disk-filling", "disk.percent", Op.LT, warning=Level(86400), clear=129600,
+    "disk-filling",
+    "disk.percent",
+    Op.LT,
+    warning=Level(86400),
+    clear=129600,
     forecast=Forecast(100, 6 * 3600, 86400, 60),
 )
 ROOT = (("mount", "/"),)
@@ -25,7 +29,10 @@ def test_a_slow_fall_in_bytes_keeps_its_sign_and_unit() -> None:
     rule = Rule("free-falling", "disk.free", Op.LT, warning=Level(3600), forecast=Forecast(0, 3600))
     sample = Sample("disk.free", 1800, ROOT, Trend("free-falling", -2 * 1024**3))
 
-    assert messages.breach(rule, sample, Severity.WARNING, "h") == "disk.free on / will reach 0 B in 30m (-2 GiB/h over 1h) on h"
+    assert (
+        messages.breach(rule, sample, Severity.WARNING, "h")
+        == "disk.free on / will reach 0 B in 30m (-2 GiB/h over 1h) on h"
+    )
 
 
 def test_recovery_says_the_time_left_or_that_it_is_not_heading_there() -> None:

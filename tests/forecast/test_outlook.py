@@ -77,7 +77,7 @@ def test_a_rise_the_longer_span_does_not_confirm_is_not_a_trend() -> None:
     down_times, down = _series(-1.0, 90.0, hours=24)
     up_times, up = _series(2.0, 60.0, hours=6)
     times = [t for t in down_times if t < up_times[0]] + up_times
-    values = down[:len(times) - len(up_times)] + up
+    values = down[: len(times) - len(up_times)] + up
     assert outlook(confirmed, times, values, NOW).seconds_left == NEVER  # type: ignore[union-attr]
     assert outlook(SIX_HOURS, times, values, NOW).seconds_left == pytest.approx(14 * HOUR)  # type: ignore[union-attr]
 

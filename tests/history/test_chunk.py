@@ -23,7 +23,7 @@ def test_any_floats_round_trip_bit_for_bit(values: list[float]) -> None:
     assert _bits(chunk.decode_values(chunk.encode_values(values))) == _bits(values)
 
 
-@given(st.lists(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False).map(float)))
+@given(st.lists(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False).map(float)))
 def test_decimal_values_round_trip_bit_for_bit(values: list[float]) -> None:
     assert _bits(chunk.decode_values(chunk.encode_values(values))) == _bits(values)
 

@@ -94,7 +94,7 @@ def test_steps_read_the_rollups_and_agree_with_the_raw_samples(conn: sqlite3.Con
         per_bucket = step // 10
         assert [p.at for p in signal.points] == [HOUR0 + step * k for k in range(7200 // step + 1)]
         for k, point in enumerate(signal.points[:-1]):
-            bucket = raw[k * per_bucket:(k + 1) * per_bucket]
+            bucket = raw[k * per_bucket : (k + 1) * per_bucket]
             assert (point.min, point.max) == (min(bucket), max(bucket))
             assert point.value == pytest.approx(sum(bucket) / len(bucket))
         assert signal.points[-1] == read.Point(until, 5.0, 5.0, 5.0)  # the open hour, from its raw rows
@@ -112,8 +112,12 @@ def test_a_step_is_chosen_for_at_most_a_thousand_points(conn: sqlite3.Connection
 
 def test_labels_select_series(conn: sqlite3.Connection) -> None:
     with transaction(conn):
-        history.record(conn, [Sample("disk.percent", 1.0, ROOT), Sample("disk.percent", 2.0, make_labels({"mount": "/var"}))],
-                       HOUR0, KEEP)
+        history.record(
+            conn,
+            [Sample("disk.percent", 1.0, ROOT), Sample("disk.percent", 2.0, make_labels({"mount": "/var"}))],
+            HOUR0,
+            KEEP,
+        )
     both = read.signals(conn, "disk.percent", (), HOUR0 - 1, HOUR0 + 1)
     assert [(s.labels, s.points[0].value) for s in both] == [(ROOT, 1.0), (make_labels({"mount": "/var"}), 2.0)]
     [var] = read.signals(conn, "disk.percent", make_labels({"mount": "/var"}), HOUR0 - 1, HOUR0 + 1)
@@ -131,15 +135,23 @@ def test_a_clock_set_back_into_a_sealed_hour_merges_into_its_chunk_in_time_order
     _cycle(conn, HOUR0 + 3700, 11.0)  # set right again: the hour changed, so the open samples are sealed
     _cycle(conn, HOUR0 + 7200, 12.0)
     assert conn.execute("SELECT count(*) FROM sample_chunk GROUP BY series, t0 HAVING count(*) > 1").fetchall() == []
-    ticks, values = conn.execute(
-        "SELECT ts, vals FROM sample_chunk WHERE t0 = ? AND series = 1", (HOUR0,)
-    ).fetchone()
+    ticks, values = conn.execute("SELECT ts, vals FROM sample_chunk WHERE t0 = ? AND series = 1", (HOUR0,)).fetchone()
     assert chunk.decode_times(ticks) == sorted(chunk.decode_times(ticks))
     assert chunk.decode_values(values) == [0.0, 1.0, 30.0, 20.0, 3.0, 4.0, 5.0]
     [blob] = conn.execute("SELECT buckets FROM sample_rollup WHERE series = 1 AND step = 3600").fetchone()
     assert [(b[2], b[4]) for b in chunk.decode_buckets(blob) if b[0] == HOUR0] == [(30.0, 7)]
     assert [v for _, v in _raw(conn, "cpu.percent", HOUR0, HOUR0 + 7200)] == [
-        0.0, 1.0, 30.0, 20.0, 3.0, 4.0, 5.0, 10.0, 11.0, 12.0]
+        0.0,
+        1.0,
+        30.0,
+        20.0,
+        3.0,
+        4.0,
+        5.0,
+        10.0,
+        11.0,
+        12.0,
+    ]
 
 
 def test_retention_prunes_whole_chunks_and_buckets_per_tier(conn: sqlite3.Connection) -> None:

@@ -47,9 +47,15 @@ class Alertmanager:
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "am.yml").write_text(_CONFIG)
         self.process = subprocess.Popen(
-            [ALERTMANAGER, f"--config.file={self.root / 'am.yml'}", f"--storage.path={self.root / 'data'}",
-             f"--web.listen-address=127.0.0.1:{self.port}", "--cluster.listen-address="],
-            stdout=subprocess.DEVNULL, stderr=(self.root / "log.txt").open("wb"),
+            [
+                ALERTMANAGER,
+                f"--config.file={self.root / 'am.yml'}",
+                f"--storage.path={self.root / 'data'}",
+                f"--web.listen-address=127.0.0.1:{self.port}",
+                "--cluster.listen-address=",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=(self.root / "log.txt").open("wb"),
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -79,8 +85,9 @@ class Alertmanager:
             return json.loads(answer.read())  # type: ignore[no-any-return]
 
     def amtool(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([AMTOOL, *args, f"--alertmanager.url={self.url}"], capture_output=True, text=True,
-                              timeout=15, check=True)
+        return subprocess.run(
+            [AMTOOL, *args, f"--alertmanager.url={self.url}"], capture_output=True, text=True, timeout=15, check=True
+        )
 
     def queried(self) -> list[dict[str, object]]:
         return json.loads(self.amtool("alert", "query", "-o", "json").stdout)  # type: ignore[no-any-return]

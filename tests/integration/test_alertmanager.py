@@ -62,8 +62,13 @@ def test_an_opened_alert_arrives_with_its_labels_and_ends_on_resolve(am: Alertma
     rig.set_value(90)
     assert rig.check().returncode == 1
     [alert] = firing(am)
-    assert alert["labels"] == {"alertname": "queue-backlog", "host": "web-01", "severity": "warning",
-                               "team": "db", "service_name": "jobs"}
+    assert alert["labels"] == {
+        "alertname": "queue-backlog",
+        "host": "web-01",
+        "severity": "warning",
+        "team": "db",
+        "service_name": "jobs",
+    }
     annotations = alert["annotations"]
     assert annotations["runbook_url"] == "https://wiki.example.com/queue"  # type: ignore[index]
     assert annotations["recommendations"] == "Drain the queue\nAdd a worker"  # type: ignore[index]
@@ -110,8 +115,7 @@ def test_watch_with_a_longer_interval_than_the_config_keeps_the_alert_open_betwe
 
 def test_a_silence_in_alertmanager_leaves_local_history_alone(am: Alertmanager, rig: Rig) -> None:
     rig.configure(RULE, preamble(am.url))
-    am.amtool("silence", "add", "alertname=queue-backlog", "--comment=maintenance", "--author=test",
-              "--duration=1h")
+    am.amtool("silence", "add", "alertname=queue-backlog", "--comment=maintenance", "--author=test", "--duration=1h")
     rig.set_value(90)
     assert rig.check().returncode == 1
     [alert] = firing(am)

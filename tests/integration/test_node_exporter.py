@@ -37,9 +37,15 @@ def node_exporter(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     port = free_port()
     log = tmp_path / "node_exporter.log"
     proc = subprocess.Popen(
-        [str(NODE_EXPORTER), f"--web.listen-address=127.0.0.1:{port}", "--collector.disable-defaults",
-         "--collector.textfile", f"--collector.textfile.directory={folder}"],
-        stdout=subprocess.DEVNULL, stderr=log.open("wb"),
+        [
+            str(NODE_EXPORTER),
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--collector.disable-defaults",
+            "--collector.textfile",
+            f"--collector.textfile.directory={folder}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"),
     )
     try:
         _wait_until_up(port, proc, log)
@@ -67,8 +73,9 @@ def scrape(port: int) -> str:
         return response.read().decode()
 
 
-def test_node_exporter_serves_alertctl_metrics_from_the_textfile(node_exporter: tuple[int, Path],
-                                                                 tmp_path: Path) -> None:
+def test_node_exporter_serves_alertctl_metrics_from_the_textfile(
+    node_exporter: tuple[int, Path], tmp_path: Path
+) -> None:
     port, folder = node_exporter
     before = scrape(port)
 

@@ -54,11 +54,13 @@ def test_checks_run_side_by_side(tmp_path: Path) -> None:
     """Each check waits until all three have started: one after another, the first would time out."""
     (tmp_path / "met").mkdir()
     meet = 'touch "$0"; while [ "$(ls "${0%/*}" | wc -l)" -lt 3 ]; do sleep 0.01; done; echo 1'
-    checks = [CommandCheck(f"meet{i}", ("sh", "-c", meet, str(tmp_path / "met" / f"{i}")), timeout=30.0)
-              for i in range(3)]
+    checks = [
+        CommandCheck(f"meet{i}", ("sh", "-c", meet, str(tmp_path / "met" / f"{i}")), timeout=30.0) for i in range(3)
+    ]
     reading = Collector(checks).collect()
     assert {s.metric: s.value for s in reading.samples if s.metric.endswith(".value")} == {
-        f"meet{i}.value": 1.0 for i in range(3)}
+        f"meet{i}.value": 1.0 for i in range(3)
+    }
     assert all(details.get("error") is None for details in reading.details.values())
 
 
@@ -83,9 +85,7 @@ def test_a_failing_system_collector_is_reported_once(monkeypatch: pytest.MonkeyP
         names = {s.metric for s in reading.samples}
         assert reading.failed == ["memory"]
         assert "memory.percent" not in names and {"cpu.percent", "load.1", "disk.percent"} <= names
-    assert warnings == [
-        "metrics from memory unavailable: OSError: no /proc/meminfo (reported once)"
-    ]
+    assert warnings == ["metrics from memory unavailable: OSError: no /proc/meminfo (reported once)"]
 
 
 def test_a_check_that_raises_is_reported_once_and_the_others_go_on(
@@ -135,7 +135,9 @@ def test_a_failing_collector_leaves_its_metrics_unavailable_with_the_reason(monk
     monkeypatch.setattr(memory, "collect", broken)
     reading = Collector([]).collect()
     gaps = {gap.metric: gap.reason for gap in reading.unavailable}
-    assert gaps == dict.fromkeys(("memory.percent", "memory.available", "swap.percent"), "memory: OSError: no /proc/meminfo")
+    assert gaps == dict.fromkeys(
+        ("memory.percent", "memory.available", "swap.percent"), "memory: OSError: no /proc/meminfo"
+    )
 
 
 def test_a_check_that_raises_leaves_every_metric_of_it_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -79,9 +79,7 @@ def test_a_500_answered_but_is_down(server: str) -> None:
     ("path", "expect", "up"),
     [("/fail", 500, 1.0), ("/teapot", 200, 0.0), ("/ok", 204, 0.0), ("/teapot", 418, 1.0)],
 )
-def test_expect_status_is_the_only_good_answer(
-    server: str, path: str, expect: int, up: float
-) -> None:
+def test_expect_status_is_the_only_good_answer(server: str, path: str, expect: int, up: float) -> None:
     values, _ = check(f"{server}{path}", expect_status=expect)
     assert values["web.up"] == up and values["web.status"] == float(ROUTES[path])
 

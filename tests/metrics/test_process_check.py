@@ -90,9 +90,7 @@ def spinner(token: str) -> Iterator[subprocess.Popen[bytes]]:
     proc.wait()
 
 
-def test_first_sight_reports_the_lifetime_cpu_average(
-    spinner: subprocess.Popen[bytes], token: str
-) -> None:
+def test_first_sight_reports_the_lifetime_cpu_average(spinner: subprocess.Popen[bytes], token: str) -> None:
     watcher = Watcher(ProcessCheck("spin", f"while True: pass {token}"))
     first = values(watcher)
     time.sleep(0.3)

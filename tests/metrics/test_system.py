@@ -211,8 +211,12 @@ def test_top_processes_by_cpu_finds_a_busy_child() -> None:
 def test_top_processes_by_memory_is_sorted_and_limited() -> None:
     """A child holding 256 MiB (1 % of 24 GiB: a share that shows at one decimal) ranks above
     every smaller process; on a shared machine a bigger one may still head the list."""
-    hog = subprocess.Popen([sys.executable, "-c", "import sys; b = bytearray(256 << 20); print(flush=True); sys.stdin.read()"],
-                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    hog = subprocess.Popen(
+        [sys.executable, "-c", "import sys; b = bytearray(256 << 20); print(flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert hog.stdout is not None and hog.stdout.readline() == "\n"
         table = ProcessTable().scan()

@@ -47,9 +47,9 @@ def parse_perfdata(text: str) -> list[Item]:
     position = 0
     while position < len(text):
         match = ITEM.match(text, position)
-        assert match, f"not a perfdata item at {position}: {text[position:position + 60]!r}"
+        assert match, f"not a perfdata item at {position}: {text[position : position + 60]!r}"
         end = match.end()
-        assert end == len(text) or text[end] == " ", f"item runs on at {end}: {text[position:end + 10]!r}"
+        assert end == len(text) or text[end] == " ", f"item runs on at {end}: {text[position : end + 10]!r}"
         items.append(_item(match))
         position = end
         while position < len(text) and text[position] == " ":
@@ -62,8 +62,15 @@ def _item(match: re.Match[str]) -> Item:
     label = quoted.replace("''", "'") if quoted is not None else match.group("plain")
     for name in ("warn", "crit"):
         _check_range(match.group(name))
-    return Item(label, match.group("value"), match.group("uom"), match.group("warn"), match.group("crit"),
-                match.group("min"), match.group("max"))
+    return Item(
+        label,
+        match.group("value"),
+        match.group("uom"),
+        match.group("warn"),
+        match.group("crit"),
+        match.group("min"),
+        match.group("max"),
+    )
 
 
 def _check_range(text: str | None) -> None:

@@ -89,8 +89,12 @@ def test_a_real_check_with_every_metric_parses_strictly(rig: Rig, web: int) -> N
     assert state == "OK"
     labels = {item.label.split(" ")[0] for item in items}
     wanted = {spec.name for spec in SYSTEM_METRICS}
-    for name, check_type in {"q": CheckType.COMMAND, "site": CheckType.HTTP, "port": CheckType.TCP,
-                             "py": CheckType.PROCESS}.items():
+    for name, check_type in {
+        "q": CheckType.COMMAND,
+        "site": CheckType.HTTP,
+        "port": CheckType.TCP,
+        "py": CheckType.PROCESS,
+    }.items():
         wanted |= {spec.name for spec in check_metrics(name, check_type)}
     assert wanted <= labels, wanted - labels
     by_label = {item.label: item for item in items}
@@ -114,7 +118,8 @@ FILLING = Rule("disk-filling", "disk.percent", Op.LT, Level(86400), Level(7200),
 
 @pytest.mark.parametrize(("left", "shown"), [(32400.4, "32400"), (0.0, "0"), (NEVER, "3153600000")])
 def test_a_forecast_rule_reports_its_time_left_in_seconds_labelled_with_rule_and_mount(
-    left: float, shown: str,
+    left: float,
+    shown: str,
 ) -> None:
     """Less time left is worse: the ranges alert below their bound (`86400:`), as Nagios reads them."""
     derived = Sample("disk.percent", left, make_labels({"mount": "/var"}), Trend("disk-filling", 1.5))
@@ -146,8 +151,10 @@ def test_many_hostile_items_in_one_status_line_still_split_right() -> None:
 
 
 def test_open_alerts_on_hostile_mounts_keep_the_summary_on_one_line_before_the_perfdata() -> None:
-    alerts = [open_alert(1, Severity.CRITICAL, "disk-full", {"mount": "/mnt/a|b\nc"}),
-              open_alert(2, Severity.WARNING, "disk-full", {"mount": "/mnt/it's"})]
+    alerts = [
+        open_alert(1, Severity.CRITICAL, "disk-full", {"mount": "/mnt/a|b\nc"}),
+        open_alert(2, Severity.WARNING, "disk-full", {"mount": "/mnt/it's"}),
+    ]
     samples = [Sample("disk.percent", 97, make_labels({"mount": "/mnt/a|b\nc"}))]
 
     line = status_line(ServiceState.CRITICAL, alerts, samples, [])
@@ -159,9 +166,20 @@ def test_open_alerts_on_hostile_mounts_keep_the_summary_on_one_line_before_the_p
     assert [item.label for item in items] == ["disk.percent /mnt/a_b_c"]
 
 
-@pytest.mark.parametrize("broken", [
-    "'a'=1e5", "a=1;80;95;0;100;", "'it's'=1", "a b=1", "a=1XB", "a=1;@", "a=1;5:2", "'a=b'=1", "a=1 ;",
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "'a'=1e5",
+        "a=1;80;95;0;100;",
+        "'it's'=1",
+        "a b=1",
+        "a=1XB",
+        "a=1;@",
+        "a=1;5:2",
+        "'a=b'=1",
+        "a=1 ;",
+    ],
+)
 def test_the_strict_parser_rejects_what_the_guidelines_forbid(broken: str) -> None:
     with pytest.raises(AssertionError):
         parse_perfdata(broken)

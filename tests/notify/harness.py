@@ -46,8 +46,9 @@ class Harness:
         delivery = SyncDelivery(self.conn, lambda: self.runner.config, lambda: "web-01")
         # Only the system areas the rules read, as `watch` samples: a CPU reading needs 0.1 s of
         # real time since the last, which steps run back to back would otherwise sleep every time.
-        self.runner = Runner(self.config, self.conn, notifiers=[delivery],
-                             families=families_for(self.config.rules, exporting=False))
+        self.runner = Runner(
+            self.config, self.conn, notifiers=[delivery], families=families_for(self.config.rules, exporting=False)
+        )
 
     def set(self, value: float, check: str = "q") -> None:
         self.files[check].write_text(f"{value}\n")

@@ -30,29 +30,46 @@ def _config(tmp_path: Path, text: str) -> Path:
 
 
 def test_an_alertmanager_channel_is_kept_apart_from_the_apprise_ones(tmp_path: Path) -> None:
-    config = load_config(_config(tmp_path, """
+    config = load_config(
+        _config(
+            tmp_path,
+            """
         [notify.channels.ops]
         urls = ["json://127.0.0.1:9/hook"]
         [notify.channels.am]
         alertmanager = ["http://am1:9093", "https://u:p@am2:9093/prefix"]
         min_severity = "critical"
         resend = "30s"
-    """), use_cache=False)
+    """,
+        ),
+        use_cache=False,
+    )
     assert [c.name for c in config.notify.channels] == ["ops"]
     [am] = config.notify.alertmanagers
     assert (am.name, am.urls, am.min_severity, am.resend) == (
-        "am", ("http://am1:9093", "https://u:p@am2:9093/prefix"), Severity.CRITICAL, 30.0)
+        "am",
+        ("http://am1:9093", "https://u:p@am2:9093/prefix"),
+        Severity.CRITICAL,
+        30.0,
+    )
 
 
-@pytest.mark.parametrize(("table", "expected"), [
-    ('alertmanager = ["http://am:9093"]\nurls = ["json://x/y"]',
-     "notify.channels.am.alertmanager: cannot be combined with `urls` or `config`"),
-    ('alertmanager = ["http://am:9093", "am2:9093"]',
-     "notify.channels.am.alertmanager[1]: must start with http:// or https://"),
-    ('urls = ["json://x/y"]\nresend = "1m"', "notify.channels.am.resend: only applies to `alertmanager` channels"),
-    ('alertmanager = ["http://am:9093"]\nresend = "0s"', "notify.channels.am.resend: must be more than 0s"),
-    ('min_severity = "critical"', "notify.channels.am.urls: needs at least one Apprise URL"),
-])
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        (
+            'alertmanager = ["http://am:9093"]\nurls = ["json://x/y"]',
+            "notify.channels.am.alertmanager: cannot be combined with `urls` or `config`",
+        ),
+        (
+            'alertmanager = ["http://am:9093", "am2:9093"]',
+            "notify.channels.am.alertmanager[1]: must start with http:// or https://",
+        ),
+        ('urls = ["json://x/y"]\nresend = "1m"', "notify.channels.am.resend: only applies to `alertmanager` channels"),
+        ('alertmanager = ["http://am:9093"]\nresend = "0s"', "notify.channels.am.resend: must be more than 0s"),
+        ('min_severity = "critical"', "notify.channels.am.urls: needs at least one Apprise URL"),
+    ],
+)
 def test_a_bad_alertmanager_channel_names_its_key(tmp_path: Path, table: str, expected: str) -> None:
     path = _config(tmp_path, f"[notify.channels.am]\n{table}\n")
     result = CliRunner().invoke(app, ["config", "validate", str(path)])
@@ -60,13 +77,19 @@ def test_a_bad_alertmanager_channel_names_its_key(tmp_path: Path, table: str, ex
     assert expected in result.output
 
 
-@pytest.mark.parametrize("url", [
-    "http://admin:hunter#2@am:9093", "http://admin:hun/ter2@am:9093", "http://admin:hun?ter2@am:9093",
-    "http://admin:1234#x@am:9093", "http://admin#x:pw@am:9093", "http://:9093", "http://am:99999",
-])
-def test_an_alertmanager_url_that_does_not_read_back_is_refused_without_echoing_it(
-    tmp_path: Path, url: str
-) -> None:
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://admin:hunter#2@am:9093",
+        "http://admin:hun/ter2@am:9093",
+        "http://admin:hun?ter2@am:9093",
+        "http://admin:1234#x@am:9093",
+        "http://admin#x:pw@am:9093",
+        "http://:9093",
+        "http://am:99999",
+    ],
+)
+def test_an_alertmanager_url_that_does_not_read_back_is_refused_without_echoing_it(tmp_path: Path, url: str) -> None:
     path = _config(tmp_path, f'[notify.channels.am]\nalertmanager = ["{url}"]\n')
     for command in (["config", "validate", str(path)], ["config", "show", "-c", str(path)]):
         result = CliRunner().invoke(app, command)
@@ -84,12 +107,15 @@ def test_percent_encoded_credentials_are_accepted(tmp_path: Path) -> None:
 
 
 def test_escalation_needs_an_apprise_channel(tmp_path: Path) -> None:
-    path = _config(tmp_path, """
+    path = _config(
+        tmp_path,
+        """
         [notify]
         escalate_to = ["am"]
         [notify.channels.am]
         alertmanager = ["http://am:9093"]
-    """)
+    """,
+    )
     result = CliRunner().invoke(app, ["config", "validate", str(path)])
     assert result.exit_code == 2
     assert "notify.escalate_to: 'am' is an Alertmanager channel" in result.output
@@ -97,11 +123,14 @@ def test_escalation_needs_an_apprise_channel(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("json_flag", [[], ["--json"]])
 def test_config_show_hides_alertmanager_credentials(tmp_path: Path, json_flag: list[str]) -> None:
-    path = _config(tmp_path, """
+    path = _config(
+        tmp_path,
+        """
         [notify.channels.am]
         alertmanager = ["http://alice:s3cretpass@am1:9093", "http://am2:9093"]
         resend = "2m"
-    """)
+    """,
+    )
     result = CliRunner().invoke(app, ["config", "show", "-c", str(path), *json_flag])
     assert result.exit_code == 0, result.output
     assert "s3cretpass" not in result.output and "alice" not in result.output
@@ -114,9 +143,14 @@ def test_redact_http_hides_the_whole_userinfo() -> None:
     assert redact_http("http://am:9093") == "http://am:9093"
 
 
-@pytest.mark.parametrize("url", [
-    "http://admin:hunter#2@am:9093", "http://admin:hun/ter2@am:9093", "http://admin:hun?ter2@am:9093",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://admin:hunter#2@am:9093",
+        "http://admin:hun/ter2@am:9093",
+        "http://admin:hun?ter2@am:9093",
+    ],
+)
 def test_redact_http_hides_credentials_a_url_parser_would_misread(url: str) -> None:
     """A second line of defence behind validation: everything up to the last `@` is hidden."""
     assert redact_http(url) == "http://***@am:9093"
@@ -141,8 +175,14 @@ def recording_server(status: int = 200, answer: bytes = b"") -> Iterator[tuple[s
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            seen.append({"path": self.path, "authorization": self.headers.get("Authorization"),
-                         "type": self.headers.get("Content-Type"), "body": json.loads(body)})
+            seen.append(
+                {
+                    "path": self.path,
+                    "authorization": self.headers.get("Authorization"),
+                    "type": self.headers.get("Content-Type"),
+                    "body": json.loads(body),
+                }
+            )
             self.send_response(status)
             self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
@@ -202,8 +242,10 @@ def redirecting_server(status: int) -> Iterator[tuple[str, list[tuple[str, str, 
             self.rfile.read(int(self.headers["Content-Length"]))
             seen.append(("POST", self.path, self.headers.get("Authorization")))
             self.send_response(status)
-            self.send_header("Location", "http://127.0.0.1:9/elsewhere/api/v2/alerts"
-                             if status == 301 else "/elsewhere/api/v2/alerts")
+            self.send_header(
+                "Location",
+                "http://127.0.0.1:9/elsewhere/api/v2/alerts" if status == 301 else "/elsewhere/api/v2/alerts",
+            )
             self.send_header("Content-Length", "0")
             self.end_headers()
 

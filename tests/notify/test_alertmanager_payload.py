@@ -11,26 +11,50 @@ T0 = 1_800_000_000.0  # 2027-01-15T08:00:00Z
 
 def alert(**changes: object) -> Alert:
     fields: dict[str, object] = dict(
-        id=7, rule="disk-full", metric="disk.used_percent", labels={"mount": "/var", "team": "ops"},
-        series={"mount": "/var"}, host="web-01", severity=Severity.WARNING, peak_severity=Severity.WARNING,
-        status=Status.FIRING, resolution=None, value=91.0, peak=91.0, threshold=90.0,
-        message="disk.used_percent is 91% on web-01", started_at=T0, last_seen_at=T0,
-        context={"description": "A filesystem is filling up", "runbook": "https://wiki/disk",
-                 "recommendations": ["Clean /var/log", "Grow the volume"]},
+        id=7,
+        rule="disk-full",
+        metric="disk.used_percent",
+        labels={"mount": "/var", "team": "ops"},
+        series={"mount": "/var"},
+        host="web-01",
+        severity=Severity.WARNING,
+        peak_severity=Severity.WARNING,
+        status=Status.FIRING,
+        resolution=None,
+        value=91.0,
+        peak=91.0,
+        threshold=90.0,
+        message="disk.used_percent is 91% on web-01",
+        started_at=T0,
+        last_seen_at=T0,
+        context={
+            "description": "A filesystem is filling up",
+            "runbook": "https://wiki/disk",
+            "recommendations": ["Clean /var/log", "Grow the volume"],
+        },
     )
     return Alert(**(fields | changes))  # type: ignore[arg-type]
 
 
 def test_labels_carry_rule_host_severity_and_the_metric_and_rule_labels() -> None:
     assert am_payload.labels(alert()) == {
-        "alertname": "disk-full", "host": "web-01", "severity": "warning", "mount": "/var", "team": "ops",
+        "alertname": "disk-full",
+        "host": "web-01",
+        "severity": "warning",
+        "mount": "/var",
+        "team": "ops",
     }
 
 
 def test_label_names_are_made_valid_and_reserved_ones_win() -> None:
     labels = am_payload.labels(alert(labels={"service-name": "jobs", "9lives": "x", "severity": "low", "empty": ""}))
-    assert labels == {"alertname": "disk-full", "host": "web-01", "severity": "warning",
-                      "service_name": "jobs", "_9lives": "x"}
+    assert labels == {
+        "alertname": "disk-full",
+        "host": "web-01",
+        "severity": "warning",
+        "service_name": "jobs",
+        "_9lives": "x",
+    }
     assert am_payload.label_name("a.b/c d") == "a_b_c_d"
     assert am_payload.label_name("") == "_"
 

@@ -71,9 +71,7 @@ def instance(rig: Harness, url: str) -> Instance:
     return Instance.from_json(state.get_value(rig.conn, f"alertmanager:am:{url}"))
 
 
-def test_an_instance_that_hangs_costs_one_timeout_and_holds_up_no_other(
-    tmp_path: Path, hanging: Hanging
-) -> None:
+def test_an_instance_that_hangs_costs_one_timeout_and_holds_up_no_other(tmp_path: Path, hanging: Hanging) -> None:
     with http_receiver() as receiver:
         good = f"http://127.0.0.1:{receiver.port}"
         rig = opened(tmp_path, hanging.urls[0], good, hanging.urls[1])
@@ -110,17 +108,21 @@ def test_an_alert_that_rises_ends_its_warning_label_set(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize(("interval", "ends_at"), [
-    (None, "2027-01-15T08:04:00.000Z"),  # the config's 10 s: four resends (1 min) ahead
-    (300.0, "2027-01-15T08:20:00.000Z"),  # `watch --interval 5m`: four of its cycles ahead
-])
+@pytest.mark.parametrize(
+    ("interval", "ends_at"),
+    [
+        (None, "2027-01-15T08:04:00.000Z"),  # the config's 10 s: four resends (1 min) ahead
+        (300.0, "2027-01-15T08:20:00.000Z"),  # `watch --interval 5m`: four of its cycles ahead
+    ],
+)
 def test_ends_at_outlasts_the_interval_the_sync_actually_runs_at(
     tmp_path: Path, interval: float | None, ends_at: str
 ) -> None:
     with http_receiver() as receiver:
         rig = opened(tmp_path, f"http://127.0.0.1:{receiver.port}")
-        sync = AlertmanagerSync(rig.conn, lambda: rig.runner.config,
-                                interval=None if interval is None else lambda: interval)
+        sync = AlertmanagerSync(
+            rig.conn, lambda: rig.runner.config, interval=None if interval is None else lambda: interval
+        )
         sync.sync(T0)
     [[alert]] = receiver.payloads
     assert alert["endsAt"] == ends_at  # type: ignore[index]

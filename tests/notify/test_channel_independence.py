@@ -24,8 +24,9 @@ RUN_BOUND = 60
 """Only a guard against a run that never ends: the figures are in bench/, not asserted here."""
 
 
-def _config(tmp_path: Path, receivers: dict[str, HttpReceiver],
-            command: Callable[[int], list[str]] | None = None) -> Path:
+def _config(
+    tmp_path: Path, receivers: dict[str, HttpReceiver], command: Callable[[int], list[str]] | None = None
+) -> Path:
     text = '[notify]\nrenotify = "0"\ndedup_window = "0s"\nmax_per_minute = 1000\ndigest_after = 1000\n\n'
     for name, receiver in receivers.items():
         text += f'[notify.channels.{name}]\nurls = ["{receiver.url()}"]\n\n'
@@ -33,8 +34,10 @@ def _config(tmp_path: Path, receivers: dict[str, HttpReceiver],
         value = tmp_path / f"value{i}"
         value.write_text("90\n")
         argv = command(i) if command else ["cat", str(value)]
-        text += (f'[[checks]]\nname = "q{i}"\ntype = "command"\ncommand = {json.dumps(argv)}\n\n'
-                 f'[[rules]]\nname = "q{i}-high"\nmetric = "q{i}.value"\nwarning = 80\n\n')
+        text += (
+            f'[[checks]]\nname = "q{i}"\ntype = "command"\ncommand = {json.dumps(argv)}\n\n'
+            f'[[rules]]\nname = "q{i}-high"\nmetric = "q{i}.value"\nwarning = 80\n\n'
+        )
     path = tmp_path / "c.toml"
     path.write_text(text)
     return path
@@ -72,7 +75,10 @@ def test_under_watch_the_healthy_channel_hears_within_one_cycle(tmp_path: Path) 
     queued = query(db, "SELECT count(*) FROM outbox WHERE channel = 'c'")[0][0]
     assert queued >= ALERTS * (cycles - 1)
     assert query(db, "SELECT count(*) FROM deliveries WHERE channel = 'c' AND ok = 1") == [(queued,)]
-    waits = query(db, "SELECT d.at - o.created_at FROM deliveries d JOIN outbox o ON o.id = d.outbox_id "
-                      "WHERE d.channel = 'c' AND o.created_at > (SELECT min(created_at) FROM outbox)")
+    waits = query(
+        db,
+        "SELECT d.at - o.created_at FROM deliveries d JOIN outbox o ON o.id = d.outbox_id "
+        "WHERE d.channel = 'c' AND o.created_at > (SELECT min(created_at) FROM outbox)",
+    )
     assert len(waits) >= ALERTS * (cycles - 2)  # past the first cycle (whose wait includes importing Apprise)
     assert max(wait for (wait,) in waits) < READ_TIMEOUT  # none waited out a hanging channel's read timeout

@@ -65,4 +65,3 @@ def test_a_process_that_exited_is_dead() -> None:
     proc.wait()
     assert not is_alive(_token(proc.pid, ticks))
     assert not is_alive("not-a-pid:1:x")
-

@@ -24,12 +24,15 @@ def _run(*args: str) -> object:
 
 def test_notify_test_says_which_channel_worked_and_exits_1_if_one_failed(tmp_path: Path) -> None:
     with http_receiver() as good, http_receiver([500]) as bad:
-        config = _write(tmp_path, f"""
+        config = _write(
+            tmp_path,
+            f"""
             [notify.channels.ops]
             urls = ["{good.url()}"]
             [notify.channels.pager]
             urls = ["json://user:hunter2secret@127.0.0.1:{bad.port}/hook"]
-        """)
+        """,
+        )
         result = _run("notify", "test", "-c", str(config))
         assert result.exit_code == 1  # type: ignore[attr-defined]
         lines = result.stdout.splitlines()  # type: ignore[attr-defined]
@@ -41,12 +44,15 @@ def test_notify_test_says_which_channel_worked_and_exits_1_if_one_failed(tmp_pat
 
 def test_notify_test_one_channel_and_unknown_channel(tmp_path: Path) -> None:
     with http_receiver() as good:
-        config = _write(tmp_path, f"""
+        config = _write(
+            tmp_path,
+            f"""
             [notify.channels.ops]
             urls = ["{good.url()}"]
             [notify.channels.pager]
             urls = ["json://127.0.0.1:9/never"]
-        """)
+        """,
+        )
         result = _run("notify", "test", "--channel", "ops", "-c", str(config))
         assert result.exit_code == 0 and result.stdout == "ops: delivered\n"  # type: ignore[attr-defined]
         unknown = _run("notify", "test", "--channel", "nope", "-c", str(config))
@@ -58,10 +64,13 @@ def test_urls_read_variables_at_send_time_and_a_missing_one_is_a_config_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with http_receiver() as good:
-        config = _write(tmp_path, f"""
+        config = _write(
+            tmp_path,
+            f"""
             [notify.channels.ops]
             urls = ["json://127.0.0.1:{good.port}/${{HOOK_PATH}}"]
-        """)
+        """,
+        )
         missing = _run("notify", "test", "-c", str(config))
         assert missing.exit_code == 2  # type: ignore[attr-defined]
         assert "notify.channels.ops.urls: ${HOOK_PATH} is not set" in missing.output  # type: ignore[attr-defined]
@@ -81,10 +90,13 @@ def test_a_channel_may_name_an_apprise_config_file(tmp_path: Path) -> None:
     with http_receiver() as good:
         apprise_yml = tmp_path / "apprise.yml"
         apprise_yml.write_text(f"urls:\n  - {good.url()}\n")
-        config = _write(tmp_path, f"""
+        config = _write(
+            tmp_path,
+            f"""
             [notify.channels.team]
             config = "{apprise_yml}"
-        """)
+        """,
+        )
         result = _run("notify", "test", "-c", str(config))
         assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
         assert good.types() == ["info"]
@@ -108,8 +120,13 @@ def test_delivery_errors_never_carry_url_secrets(monkeypatch: pytest.MonkeyPatch
     from alertctl.secrets import scrub, secrets_of
 
     monkeypatch.setenv("TOKEN", "tok-from-env-123")
-    ops = Channel("ops", ("json://bob:pa55word@hooks.example.com/${TOKEN}?+X-Api-Key=headersecret",
-                          "slack://TokenAAAA/TokenBBBB/TokenCCCC"))
+    ops = Channel(
+        "ops",
+        (
+            "json://bob:pa55word@hooks.example.com/${TOKEN}?+X-Api-Key=headersecret",
+            "slack://TokenAAAA/TokenBBBB/TokenCCCC",
+        ),
+    )
     urls = expand(ops)
     text = " ".join(urls) + " failed: 401 for bob:pa55word TokenBBBB headersecret"
     cleaned = scrub(text, secrets_of(urls, ops.urls))

@@ -22,11 +22,14 @@ def test_backoff_starts_within_ten_seconds_doubles_and_caps_at_five_minutes() ->
     assert max(delays) == 300 and delays[-1] == 300
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("json://h/x", "json://h/x?cto=3&rto=5"),
-    ("json://h/x?rto=1", "json://h/x?rto=1&cto=3"),
-    ("json://h/x?cto=1&rto=2", "json://h/x?cto=1&rto=2"),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("json://h/x", "json://h/x?cto=3&rto=5"),
+        ("json://h/x?rto=1", "json://h/x?rto=1&cto=3"),
+        ("json://h/x?cto=1&rto=2", "json://h/x?cto=1&rto=2"),
+    ],
+)
 def test_every_url_gets_short_socket_timeouts_unless_set(url: str, expected: str) -> None:
     assert with_timeouts(url) == expected
 
@@ -54,7 +57,7 @@ def test_a_notice_failing_for_a_day_is_given_up_and_shown(tmp_path: Path) -> Non
         h.step(1000.0, 90)
         attempts = 1
         while True:
-            (due, given_up), = h.sql("SELECT next_attempt_at, given_up_at FROM outbox")
+            ((due, given_up),) = h.sql("SELECT next_attempt_at, given_up_at FROM outbox")
             if given_up is not None:
                 break
             h.deliver(due)
@@ -109,7 +112,8 @@ def test_a_removed_channel_gives_its_pending_notices_up_with_a_reason(tmp_path: 
     h.runner.configure(replace(h.config, notify=Notify()))
     h.deliver(1001.0)
     assert h.sql("SELECT last_error FROM outbox WHERE given_up_at IS NOT NULL")[0][0] == (
-        "channel ops is no longer configured")
+        "channel ops is no longer configured"
+    )
 
 
 def test_an_m001_database_upgrades_in_place_and_keeps_its_alerts(tmp_path: Path) -> None:
@@ -121,14 +125,17 @@ def test_an_m001_database_upgrades_in_place_and_keeps_its_alerts(tmp_path: Path)
     path = tmp_path / "old.db"
     old = sqlite3.connect(path)
     apply(old, MIGRATIONS[0])
-    old.execute("INSERT INTO alerts (rule, metric, series, labels, host, severity, peak_severity, status, message, "
-                "started_at, last_seen_at) VALUES ('r', 'q.value', '{}', '{}', 'h', 'warning', 'warning', 'firing', "
-                "'m', 1, 1)")
+    old.execute(
+        "INSERT INTO alerts (rule, metric, series, labels, host, severity, peak_severity, status, message, "
+        "started_at, last_seen_at) VALUES ('r', 'q.value', '{}', '{}', 'h', 'warning', 'warning', 'firing', "
+        "'m', 1, 1)"
+    )
     old.commit()
     old.close()
     conn = open_database(path)
     assert [r[0] for r in conn.execute("SELECT name FROM alertctl_migrations ORDER BY name")] == sorted(
-        name_of(step) for step in MIGRATIONS)
+        name_of(step) for step in MIGRATIONS
+    )
     assert conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 0
     assert alerts.get(conn, 1) is not None
     conn.close()
@@ -145,7 +152,9 @@ def test_a_recovery_never_overtakes_the_opening_notice_being_retried(tmp_path: P
         assert receiver.types() == ["warning", "warning", "success"]
 
 
-def test_watch_gives_up_on_a_send_whose_plugin_ignores_its_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_watch_gives_up_on_a_send_whose_plugin_ignores_its_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from alertctl.notify import deliver
     from alertctl.notify.send import Sent
 

@@ -70,7 +70,9 @@ def test_renotify_zero_never_repeats(tmp_path: Path) -> None:
 def test_escalation_reaches_escalate_to_once_unless_acknowledged(tmp_path: Path) -> None:
     with http_receiver() as ops, http_receiver() as pager:
         notify = Notify(
-            escalate_after=300.0, escalate_to=("pager",), renotify=0.0,
+            escalate_after=300.0,
+            escalate_to=("pager",),
+            renotify=0.0,
             channels=(channel("ops", ops.url()), channel("pager", pager.url(), "critical")),
         )
         rules = (q_rule(channels=("ops",)), q_rule("q1-high", "q1", channels=("ops",)))
@@ -133,8 +135,11 @@ def test_a_reopen_inside_the_dedup_window_is_not_announced_again(tmp_path: Path)
 
 def test_templates_shape_title_and_body(tmp_path: Path) -> None:
     with http_receiver() as receiver:
-        notify = Notify(channels=(channel("ops", receiver.url()),),
-                        title_template="{severity}/{rule}/{host}/{nonsense}", body_template="{value} vs {threshold}")
+        notify = Notify(
+            channels=(channel("ops", receiver.url()),),
+            title_template="{severity}/{rule}/{host}/{nonsense}",
+            body_template="{value} vs {threshold}",
+        )
         h = Harness(tmp_path, notify)
         h.step(1000.0, 90)
         assert receiver.payloads[0]["title"] == "warning/q-high/web-01/{nonsense}"
@@ -155,7 +160,11 @@ def test_show_json_lists_deliveries_and_notices(tmp_path: Path) -> None:
         document = json.loads(result.stdout)
         (delivery,) = document["deliveries"]
         assert {k: delivery[k] for k in ("channel", "kind", "ok", "error")} == {
-            "channel": "ops", "kind": "opened", "ok": True, "error": None}
+            "channel": "ops",
+            "kind": "opened",
+            "ok": True,
+            "error": None,
+        }
         assert document["notifications"] == 1
         text = CliRunner().invoke(app, ["show", "1", "--db", str(h.db), "-c", str(tmp_path / "c.toml")])
         assert "opened to ops (first_notification): delivered" in " ".join(text.stdout.split())
@@ -166,7 +175,10 @@ def test_escalate_severity_error_escalates_an_unacknowledged_error_alert(tmp_pat
     for escalate, expected in ((Severity.CRITICAL, []), (Severity.ERROR, ["failure"])):
         with http_receiver() as ops, http_receiver() as pager:
             notify = Notify(
-                escalate_after=300.0, escalate_to=("pager",), escalate_severity=escalate, renotify=0.0,
+                escalate_after=300.0,
+                escalate_to=("pager",),
+                escalate_severity=escalate,
+                renotify=0.0,
                 channels=(channel("ops", ops.url()), channel("pager", pager.url(), "critical")),
             )
             rule = q_rule(channels=("ops",), error=Level(90))

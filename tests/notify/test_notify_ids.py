@@ -81,8 +81,13 @@ Deliverer(session.conn, lambda: session.config, lambda: "web-01", sender=send_th
 def test_a_notice_repeated_after_a_kill_between_send_and_record_has_the_same_id(tmp_path: Path) -> None:
     with http_receiver() as receiver:
         config, db = _config(tmp_path, receiver.url())
-        died = subprocess.run([sys.executable, "-c", _SEND_THEN_DIE, str(config), str(db)],
-                              capture_output=True, text=True, timeout=30, env=os.environ)
+        died = subprocess.run(
+            [sys.executable, "-c", _SEND_THEN_DIE, str(config), str(db)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=os.environ,
+        )
         assert died.returncode == -9, died.stderr
         assert run_cli("check", "-c", str(config), "--db", str(db)).returncode == 1
         assert receiver.types() == ["warning", "warning"]  # at least once: the repeat ...
@@ -102,12 +107,15 @@ def test_a_digest_names_its_own_id_and_the_notices_it_covers(tmp_path: Path) -> 
         assert receiver.headers[0][HEADER] in body.splitlines()[-2]
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("json://h/hook", f"json://h/hook?+{HEADER}=abc"),
-    ("forms://h/hook?cto=1", f"forms://h/hook?cto=1&+{HEADER}=abc"),
-    ("XML://h", f"XML://h?+{HEADER}=abc"),
-    ("mailto://u:p@h", "mailto://u:p@h"),
-    (f"json://h?+{HEADER}=mine", f"json://h?+{HEADER}=mine"),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("json://h/hook", f"json://h/hook?+{HEADER}=abc"),
+        ("forms://h/hook?cto=1", f"forms://h/hook?cto=1&+{HEADER}=abc"),
+        ("XML://h", f"XML://h?+{HEADER}=abc"),
+        ("mailto://u:p@h", "mailto://u:p@h"),
+        (f"json://h?+{HEADER}=mine", f"json://h?+{HEADER}=mine"),
+    ],
+)
 def test_the_header_goes_where_apprise_takes_custom_headers(url: str, expected: str) -> None:
     assert with_notice_id(url, "abc") == expected

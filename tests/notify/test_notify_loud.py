@@ -25,12 +25,16 @@ def _config(tmp_path: Path, urls: dict[str, str], rules: int = 1) -> tuple[Path,
     rule_tables = "".join(
         f'[[rules]]\nname = "q-high-{n}"\nmetric = "q.value"\nwarning = 80\ncritical = 95\n' for n in range(rules)
     )
-    config.write_text(textwrap.dedent(f"""
+    config.write_text(
+        textwrap.dedent(f"""
         [[checks]]
         name = "q"
         type = "command"
         command = ["cat", "{value}"]
-        """) + rule_tables + channels)
+        """)
+        + rule_tables
+        + channels
+    )
     config.chmod(0o600)
     return config, tmp_path / "a.db"
 
@@ -72,7 +76,8 @@ def test_an_unset_variable_in_a_url_is_one_line_per_attempt_too(tmp_path: Path) 
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "alertctl: notice to ops failed (will retry): opened #1 - notify.channels.ops.urls: ${HOOK_SECRET_PATH} "
-        "is not set in the environment"]
+        "is not set in the environment"
+    ]
 
 
 def test_failing_channels_lists_since_when_how_many_wait_and_the_last_error(tmp_path: Path) -> None:
@@ -81,7 +86,9 @@ def test_failing_channels_lists_since_when_how_many_wait_and_the_last_error(tmp_
         h = Harness(tmp_path, Notify(channels=(channel("pager", failing.url()), channel("ops", flaky.url()))))
         h.step(1000.0, 90)
         assert [(f.channel, f.since, f.waiting) for f in outbox.failing_channels(h.conn)] == [
-            ("ops", 1000.0, 1), ("pager", 1000.0, 1)]
+            ("ops", 1000.0, 1),
+            ("pager", 1000.0, 1),
+        ]
         h.deliver(1005.0)
         (still,) = outbox.failing_channels(h.conn)
         assert (still.channel, still.since, still.waiting) == ("pager", 1000.0, 1)

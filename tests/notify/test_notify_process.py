@@ -28,7 +28,8 @@ def _config(tmp_path: Path, url: str, extra: str = "") -> tuple[Path, Path]:
     value = tmp_path / "value"
     value.write_text("90\n")
     config = tmp_path / "c.toml"
-    config.write_text(textwrap.dedent(f"""
+    config.write_text(
+        textwrap.dedent(f"""
         [notify.channels.ops]
         urls = ["{url}"]
 
@@ -43,7 +44,8 @@ def _config(tmp_path: Path, url: str, extra: str = "") -> tuple[Path, Path]:
         warning = 80
         critical = 95
         {extra}
-    """))
+    """)
+    )
     return config, tmp_path / "a.db"
 
 
@@ -61,8 +63,13 @@ os.kill(os.getpid(), signal.SIGKILL)
 def test_a_process_killed_before_delivery_leaves_the_notice_for_the_next_run(tmp_path: Path) -> None:
     with http_receiver() as receiver:
         config, db = _config(tmp_path, receiver.url())
-        died = subprocess.run([sys.executable, "-c", _RECORD_THEN_DIE, str(config), str(db)],
-                              capture_output=True, text=True, timeout=30, env=os.environ)
+        died = subprocess.run(
+            [sys.executable, "-c", _RECORD_THEN_DIE, str(config), str(db)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=os.environ,
+        )
         assert died.returncode == -9
         assert receiver.payloads == []
         result = run_cli("check", "-c", str(config), "--db", str(db))
@@ -113,8 +120,13 @@ def test_a_quiet_check_does_not_import_apprise(tmp_path: Path) -> None:
     config, db = _config(tmp_path, "json://127.0.0.1:9/x")
     (tmp_path / "value").write_text("1\n")
     for _ in range(2):  # the second run is the cached-config steady state
-        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "alertctl", "check", "-c", str(config),
-                               "--db", str(db)], capture_output=True, text=True, timeout=30, env=os.environ)
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "alertctl", "check", "-c", str(config), "--db", str(db)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=os.environ,
+        )
         assert done.returncode == 0, done.stderr
         assert "apprise" not in done.stderr
 

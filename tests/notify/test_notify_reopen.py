@@ -42,22 +42,27 @@ def _told(**last: Severity) -> NoticeLog:
 def test_a_reopen_is_announced_only_to_channels_last_told_less() -> None:
     at_warning = _told(ops=Severity.WARNING)
     assert decide([_reopen(Severity.WARNING)], [ALERT], {}, {1: at_warning}, NOTIFY, RULES, 0.0) == [
-        Decision(1, Kind.OPENED, Reason.MUTED_REOPENED_IN_DEDUP_WINDOW)]
+        Decision(1, Kind.OPENED, Reason.MUTED_REOPENED_IN_DEDUP_WINDOW)
+    ]
     assert decide([_reopen(Severity.CRITICAL)], [ALERT], {}, {1: at_warning}, NOTIFY, RULES, 0.0) == [
-        Decision(1, Kind.OPENED, Reason.REOPENED_SEVERITY_RAISED, ("ops", "pager"))]
+        Decision(1, Kind.OPENED, Reason.REOPENED_SEVERITY_RAISED, ("ops", "pager"))
+    ]
     both_critical = _told(ops=Severity.CRITICAL, pager=Severity.CRITICAL)
     assert decide([_reopen(Severity.CRITICAL)], [ALERT], {}, {1: both_critical}, NOTIFY, RULES, 0.0) == [
-        Decision(1, Kind.OPENED, Reason.MUTED_REOPENED_IN_DEDUP_WINDOW)]
+        Decision(1, Kind.OPENED, Reason.MUTED_REOPENED_IN_DEDUP_WINDOW)
+    ]
     pager_only = _told(ops=Severity.CRITICAL)
     assert decide([_reopen(Severity.CRITICAL)], [ALERT], {}, {1: pager_only}, NOTIFY, RULES, 0.0) == [
-        Decision(1, Kind.OPENED, Reason.REOPENED_SEVERITY_RAISED, ("pager",))]
+        Decision(1, Kind.OPENED, Reason.REOPENED_SEVERITY_RAISED, ("pager",))
+    ]
 
 
 def test_a_rule_narrowed_to_one_channel_reopens_only_there() -> None:
     notify = Notify(channels=(channel("ops", "json://x"), channel("pager", "json://y", "critical")))
     rules = {"q-high": q_rule(channels=("ops",))}
-    assert decide([_reopen(Severity.CRITICAL)], [ALERT], {}, {1: _told(ops=Severity.WARNING)}, notify, rules,
-                  0.0) == [Decision(1, Kind.OPENED, Reason.REOPENED_SEVERITY_RAISED, ("ops",))]
+    assert decide([_reopen(Severity.CRITICAL)], [ALERT], {}, {1: _told(ops=Severity.WARNING)}, notify, rules, 0.0) == [
+        Decision(1, Kind.OPENED, Reason.REOPENED_SEVERITY_RAISED, ("ops",))
+    ]
 
 
 def test_notices_queued_before_m005_keep_the_severity_their_type_implies_and_get_an_id(tmp_path: Path) -> None:
@@ -73,9 +78,11 @@ def test_notices_queued_before_m005_keep_the_severity_their_type_implies_and_get
     for step in MIGRATIONS[:4]:
         apply(old, step)
     for channel_name, notify_type in (("ops", "warning"), ("pager", "failure")):
-        old.execute("INSERT INTO outbox (alert_id, channel, kind, reason, title, body, notify_type, created_at, "
-                    "next_attempt_at) VALUES (1, ?, 'opened', 'first_notification', 't', 'b', ?, 1, 1)",
-                    (channel_name, notify_type))
+        old.execute(
+            "INSERT INTO outbox (alert_id, channel, kind, reason, title, body, notify_type, created_at, "
+            "next_attempt_at) VALUES (1, ?, 'opened', 'first_notification', 't', 'b', ?, 1, 1)",
+            (channel_name, notify_type),
+        )
     old.commit()
     old.close()
     conn = open_database(path)
@@ -91,8 +98,12 @@ def test_the_latest_announcement_to_a_channel_is_the_one_a_reopen_is_compared_wi
     from alertctl.store.outbox import NewNotice, enqueue, notice_logs
 
     conn = open_database(tmp_path / "a.db")
-    said = [("opened", Severity.WARNING), ("raised", Severity.CRITICAL), ("renotify", Severity.WARNING),
-            ("resolved", Severity.WARNING)]
+    said = [
+        ("opened", Severity.WARNING),
+        ("raised", Severity.CRITICAL),
+        ("renotify", Severity.WARNING),
+        ("resolved", Severity.WARNING),
+    ]
     for at, (kind, severity) in enumerate(said):
         enqueue(conn, [NewNotice(1, "ops", kind, "r", "t", "b", "warning", severity)], float(at))
     enqueue(conn, [NewNotice(1, "pager", "raised", "r", "t", "b", "failure", Severity.CRITICAL)], 1.0)

@@ -38,7 +38,8 @@ def test_prune_keeps_and_names_the_alerts_whose_notices_are_still_retried(tmp_pa
             assert run_cli("check", "-c", str(config), "--db", str(db)).returncode == code
         pruned = run_cli("prune", "--older-than", "0s", "-c", str(config), "--db", str(db))
         assert pruned.returncode == 0, pruned.stderr
-        assert pruned.stdout.splitlines()[0] == ("Pruned 0 resolved alerts older than 0s; kept 1 whose notices are "
-                                                 "still being retried (#1).")
+        assert pruned.stdout.splitlines()[0] == (
+            "Pruned 0 resolved alerts older than 0s; kept 1 whose notices are still being retried (#1)."
+        )
         shown = run_cli("show", "1", "-c", str(config), "--db", str(db))
         assert shown.returncode == 0 and "pending" in shown.stdout

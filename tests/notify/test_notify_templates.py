@@ -31,8 +31,10 @@ def test_a_template_that_validation_would_refuse_falls_back_and_the_alert_is_rec
         assert sorted(key.rule for key in alerts.open_alerts(h.conn)) == ["q-high", "q1-high"]
         assert len(receiver.payloads) == 3  # two openings, one rise: none lost
         assert all(title.startswith("[") and " on web-01: q" in title for title in receiver.titles())
-        assert said == ["notify.title_template: cannot be rendered (AttributeError: 'str' object has no "
-                        "attribute 'name'); notices use the built-in title"]
+        assert said == [
+            "notify.title_template: cannot be rendered (AttributeError: 'str' object has no "
+            "attribute 'name'); notices use the built-in title"
+        ]
 
 
 def test_check_records_the_alert_when_a_template_fails_only_for_real_data(tmp_path: Path) -> None:
@@ -42,8 +44,10 @@ def test_check_records_the_alert_when_a_template_fails_only_for_real_data(tmp_pa
         assert run_cli("config", "validate", str(config), env=template).returncode == 0
         result = run_cli("check", "-c", str(config), "--db", str(db), env=template)
         assert result.returncode == 1 and result.stdout.startswith("ALERTCTL WARNING - q-high"), result.stderr
-        assert result.stderr == ("alertctl: notify.title_template: cannot be rendered (IndexError: string index "
-                                 "out of range); notices use the built-in title\n")
+        assert result.stderr == (
+            "alertctl: notify.title_template: cannot be rendered (IndexError: string index "
+            "out of range); notices use the built-in title\n"
+        )
         (title,) = receiver.titles()
         assert title.startswith("[WARNING] q-high on ")  # the built-in title
         assert "q-high" in run_cli("history", "--db", str(db), "-c", str(config)).stdout
@@ -56,7 +60,8 @@ def test_the_sample_alert_renders_every_documented_field() -> None:
     bare = replace(SAMPLE, context={})
     assert compose(bare, "opened", "first_notification", "{runbook[0]}").problems == (
         "notify.title_template: cannot be rendered (IndexError: string index out of range); "
-        "notices use the built-in title",)
+        "notices use the built-in title",
+    )
 
 
 def test_a_width_of_gigabytes_is_refused_not_built() -> None:

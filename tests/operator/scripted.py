@@ -36,8 +36,9 @@ class Disks:
         self.config = Config(agent=Agent(host="web-01"), notify=notify, rules=(DISK_RULE,))
         self.conn = open_database(root / "a.db")
         self.db = root / "a.db"
-        self.runner = Runner(self.config, self.conn, notifiers=[
-            SyncDelivery(self.conn, lambda: self.config, lambda: "web-01")])
+        self.runner = Runner(
+            self.config, self.conn, notifiers=[SyncDelivery(self.conn, lambda: self.config, lambda: "web-01")]
+        )
         self.collector = ScriptedCollector()
         self.runner.collector = self.collector  # type: ignore[assignment]
         self.collector.values = {"/": 50.0, "/var": 50.0}

@@ -85,7 +85,9 @@ def test_an_alert_under_a_silence_is_recorded_as_suppressed(rig: Rig) -> None:
         (("unsuppress",), 2, "not both and not neither"),
     ],
 )
-def test_bad_input_is_one_line_and_the_right_exit_status(rig: Rig, args: tuple[str, ...], code: int, words: str) -> None:
+def test_bad_input_is_one_line_and_the_right_exit_status(
+    rig: Rig, args: tuple[str, ...], code: int, words: str
+) -> None:
     result = rig.invoke(*args)
     assert result.exit_code == code, result.output
     lines = result.stderr.strip().splitlines()

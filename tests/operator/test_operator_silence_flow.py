@@ -118,10 +118,17 @@ def test_one_alert_suppressed_then_back_to_firing_by_time_or_by_hand(tmp_path: P
 def test_silence_state_is_a_function_of_time() -> None:
     s = Silence(1, "r", (), starts_at=100.0, ends_at=200.0, reason="x", created_by="me")
     assert [s.state(t) for t in (50.0, 100.0, 199.9, 200.0)] == [
-        SilenceState.PENDING, SilenceState.ACTIVE, SilenceState.ACTIVE, SilenceState.EXPIRED]
+        SilenceState.PENDING,
+        SilenceState.ACTIVE,
+        SilenceState.ACTIVE,
+        SilenceState.EXPIRED,
+    ]
     lifted = Silence(1, "r", (), 100.0, 200.0, "x", "me", lifted_at=150.0)
     assert [lifted.state(t) for t in (120.0, 150.0, 250.0)] == [
-        SilenceState.ACTIVE, SilenceState.LIFTED, SilenceState.LIFTED]
+        SilenceState.ACTIVE,
+        SilenceState.LIFTED,
+        SilenceState.LIFTED,
+    ]
 
 
 def test_a_silence_matches_its_rule_and_a_subset_of_labels() -> None:

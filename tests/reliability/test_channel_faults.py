@@ -25,10 +25,10 @@ INTERVAL = 0.25
 
 def _config(path: Path, ticks: Path, urls: dict[str, str]) -> Path:
     channels = "".join(f'[notify.channels.{name}]\nurls = ["{url}"]\n\n' for name, url in urls.items())
-    stamp = (f'date +%s.%N >> {ticks}; n=$(wc -l < {ticks}); '
-             'if [ $((n % 2)) -eq 0 ]; then echo 10; else echo 90; fi')
+    stamp = f"date +%s.%N >> {ticks}; n=$(wc -l < {ticks}); if [ $((n % 2)) -eq 0 ]; then echo 10; else echo 90; fi"
     path.write_text(
-        '[notify]\ndedup_window = "0s"\nmax_per_minute = 1000\ndigest_after = 1000\n\n' + channels
+        '[notify]\ndedup_window = "0s"\nmax_per_minute = 1000\ndigest_after = 1000\n\n'
+        + channels
         + f'[[checks]]\nname = "q"\ntype = "command"\ncommand = ["sh", "-c", "{stamp}"]\n\n'
         + '[[rules]]\nname = "q-high"\nmetric = "q.value"\nwarning = 80\n'
     )
@@ -37,10 +37,17 @@ def _config(path: Path, ticks: Path, urls: dict[str, str]) -> Path:
 
 def test_failing_channels_do_not_slow_the_loop_or_lose_notices(tmp_path: Path) -> None:
     ticks, db = tmp_path / "ticks", tmp_path / "a.db"
-    with http_receiver() as good, http_receiver(statuses=[500] * 10_000) as failing, \
-            http_receiver(hang=True) as hanging:
-        urls = {"good": good.url(), "failing": failing.url(), "hanging": hanging.url(),
-                "refused": f"json://127.0.0.1:{free_port()}/hook"}
+    with (
+        http_receiver() as good,
+        http_receiver(statuses=[500] * 10_000) as failing,
+        http_receiver(hang=True) as hanging,
+    ):
+        urls = {
+            "good": good.url(),
+            "failing": failing.url(),
+            "hanging": hanging.url(),
+            "refused": f"json://127.0.0.1:{free_port()}/hook",
+        }
         config = _config(tmp_path / "c.toml", ticks, urls)
         watch = start_watch(config, db, "--interval", f"{INTERVAL}s", "--cycles", str(CYCLES))
         out, err = watch.communicate(timeout=120)
@@ -52,8 +59,10 @@ def test_failing_channels_do_not_slow_the_loop_or_lose_notices(tmp_path: Path) -
     drift = [stamp - (stamps[0] + i * INTERVAL) for i, stamp in enumerate(stamps)]
     gaps = [b - a for a, b in zip(stamps, stamps[1:])]
     worst = max(drift, key=abs)
-    print(f"drift over {CYCLES} cycles at {INTERVAL}s: worst {worst * 1000:+.1f} ms, "
-          f"final {drift[-1] * 1000:.1f} ms, longest gap {max(gaps) * 1000:.1f} ms")
+    print(
+        f"drift over {CYCLES} cycles at {INTERVAL}s: worst {worst * 1000:+.1f} ms, "
+        f"final {drift[-1] * 1000:.1f} ms, longest gap {max(gaps) * 1000:.1f} ms"
+    )
     assert max(gaps) < READ_TIMEOUT  # no cycle waited for the hanging channel
 
     per_channel = dict(query(db, "SELECT channel, count(*) FROM outbox GROUP BY channel"))

@@ -23,8 +23,21 @@ KILLS = thorough(3, 10)
 @pytest.mark.slow
 def test_kills_amid_checks_and_operators_lose_nothing_and_reopen_nothing(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, str(CHAOS), "--kills", str(KILLS), "--max-seconds", "240", "--json", "--workdir", str(tmp_path)],
-        capture_output=True, text=True, timeout=420, env=dict(os.environ),
+        [
+            sys.executable,
+            str(CHAOS),
+            "--kills",
+            str(KILLS),
+            "--max-seconds",
+            "240",
+            "--json",
+            "--workdir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=420,
+        env=dict(os.environ),
     )
     figures = json.loads(done.stdout)
     seed = f"seed {figures['seed']}: {figures['problems']}"

@@ -66,7 +66,9 @@ def write_config(tmp_path: Path, body: str) -> Path:
 
 def test_neither_a_list_nor_a_string_command_meets_a_shell(tmp_path: Path) -> None:
     """A string is split like a shell would split it (shlex), then run without one."""
-    config = write_config(tmp_path, """
+    config = write_config(
+        tmp_path,
+        """
 [[checks]]
 name = "listed"
 type = "command"
@@ -88,7 +90,8 @@ name = "written-seen"
 metric = "written.value"
 warning = 1
 critical = 2
-""")
+""",
+    )
     result = run_cli("check", "--json", "-c", str(config), "--db", str(tmp_path / "a.db"))
     assert result.returncode == 2, result.stderr
     outputs = {a["rule"]: a["context"]["check"]["output"] for a in json.loads(result.stdout)["alerts"]}
@@ -97,13 +100,16 @@ critical = 2
 
 def test_a_hanging_command_and_its_children_are_killed_at_the_timeout(tmp_path: Path) -> None:
     pid_file = tmp_path / "grandchild"
-    config = write_config(tmp_path, f"""
+    config = write_config(
+        tmp_path,
+        f"""
 [[checks]]
 name = "hang"
 type = "command"
 command = ["sh", "-c", "sleep 30 & echo $! > {pid_file}; wait"]
 timeout = "1s"
-""")
+""",
+    )
     cli_start = timed(lambda: run_cli("--version"))[1]
     result, elapsed = timed(lambda: run_cli("check", "-c", str(config), "--db", str(tmp_path / "a.db")))
     assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
@@ -288,16 +294,21 @@ def test_a_process_check_while_processes_start_and_exit_rapidly() -> None:
 
 def test_watch_finishes_its_cycles_while_a_command_check_hangs(tmp_path: Path) -> None:
     pid_file = tmp_path / "pids"
-    config = write_config(tmp_path, f"""
+    config = write_config(
+        tmp_path,
+        f"""
 [[checks]]
 name = "hang"
 type = "command"
 command = ["sh", "-c", "sleep 30 & echo $! >> {pid_file}; wait"]
 timeout = "1s"
-""")
-    result, elapsed = timed(lambda: run_cli(
-        "watch", "--cycles", "3", "--interval", "1s", "-c", str(config), "--db", str(tmp_path / "a.db"), timeout=60
-    ))
+""",
+    )
+    result, elapsed = timed(
+        lambda: run_cli(
+            "watch", "--cycles", "3", "--interval", "1s", "-c", str(config), "--db", str(tmp_path / "a.db"), timeout=60
+        )
+    )
     assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
     assert result.stdout.splitlines()[-1].endswith("stopped after 3 cycles")  # type: ignore[attr-defined]
     assert "Traceback" not in result.stderr  # type: ignore[attr-defined]

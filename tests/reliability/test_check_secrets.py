@@ -62,11 +62,20 @@ def receiver() -> Iterator[HttpReceiver]:
 
 def _config(tmp_path: Path, site: int, receiver: HttpReceiver) -> Path:
     command = [
-        sys.executable, "-c", "print(99)", "--password=ArgPassw0rd", "--token", "ArgTok3n77", "-p", "ShortPw88",
-        "PGPASSWORD=EnvPgPw42", "Authorization: Bearer BearerZ9z9",
+        sys.executable,
+        "-c",
+        "print(99)",
+        "--password=ArgPassw0rd",
+        "--token",
+        "ArgTok3n77",
+        "-p",
+        "ShortPw88",
+        "PGPASSWORD=EnvPgPw42",
+        "Authorization: Bearer BearerZ9z9",
     ]
     path = tmp_path / "c.toml"
-    path.write_text(textwrap.dedent(f"""
+    path.write_text(
+        textwrap.dedent(f"""
         [[checks]]
         name = "web"
         type = "http"
@@ -89,7 +98,8 @@ def _config(tmp_path: Path, site: int, receiver: HttpReceiver) -> Path:
 
         [notify.channels.ops]
         urls = ["{receiver.url()}"]
-    """))
+    """)
+    )
     path.chmod(0o600)
     return path
 
@@ -134,23 +144,29 @@ def test_a_check_url_with_user_info_is_sent_as_basic_auth(guarded_site: int, mon
     assert result.details["url"] == f"http://***@127.0.0.1:{guarded_site}/"
 
 
-@pytest.mark.parametrize(("argv", "shown"), [
-    (["mysql", "-p", "pw", "db"], ["mysql", "-p", "***", "db"]),
-    (["tool", "--api-key", "k", "--verbose"], ["tool", "--api-key", "***", "--verbose"]),
-    (["tool", "--secret=s", "--author", "me"], ["tool", "--secret=***", "--author", "me"]),
-    (["env", "API_TOKEN=t", "run"], ["env", "API_TOKEN=***", "run"]),
-    (["curl", "https://u:p@h/x?sig=abc&a=1"], ["curl", "https://***@h/x?sig=***&a=1"]),
-    (["echo", "5"], ["echo", "5"]),
-])
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["mysql", "-p", "pw", "db"], ["mysql", "-p", "***", "db"]),
+        (["tool", "--api-key", "k", "--verbose"], ["tool", "--api-key", "***", "--verbose"]),
+        (["tool", "--secret=s", "--author", "me"], ["tool", "--secret=***", "--author", "me"]),
+        (["env", "API_TOKEN=t", "run"], ["env", "API_TOKEN=***", "run"]),
+        (["curl", "https://u:p@h/x?sig=abc&a=1"], ["curl", "https://***@h/x?sig=***&a=1"]),
+        (["echo", "5"], ["echo", "5"]),
+    ],
+)
 def test_redact_argv_hides_values_after_secret_flags(argv: list[str], shown: list[str]) -> None:
     assert list(redact_argv(argv)) == shown
 
 
-@pytest.mark.parametrize(("url", "shown"), [
-    ("http://a:b#c/d@h:81/p?x=1", "http://***@h:81/p?x=1"),
-    ("https://h/p?api_key=k&page=2&auth=z", "https://h/p?api_key=***&page=2&auth=***"),
-    ("https://h/p?mail=a@b", "https://h/p?mail=a@b"),
-])
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://a:b#c/d@h:81/p?x=1", "http://***@h:81/p?x=1"),
+        ("https://h/p?api_key=k&page=2&auth=z", "https://h/p?api_key=***&page=2&auth=***"),
+        ("https://h/p?mail=a@b", "https://h/p?mail=a@b"),
+    ],
+)
 def test_redact_check_url(url: str, shown: str) -> None:
     assert redact_check_url(url) == shown
 
@@ -165,7 +181,6 @@ def _dump(db: Path) -> str:
         return "\n".join(conn.iterdump())
     finally:
         conn.close()
-
 
 
 def test_an_error_that_quotes_the_check_url_hides_its_secret_query_values() -> None:

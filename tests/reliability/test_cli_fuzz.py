@@ -45,7 +45,8 @@ def seeded(tmp_path: Path) -> Iterator[Seeded]:
     value = tmp_path / "value"
     value.write_text("99\n")
     config = tmp_path / "alertctl.toml"
-    config.write_text(textwrap.dedent(f"""
+    config.write_text(
+        textwrap.dedent(f"""
         [[checks]]
         name = "q"
         type = "command"
@@ -62,7 +63,8 @@ def seeded(tmp_path: Path) -> Iterator[Seeded]:
         metric = "q.value"
         warning = 1
         labels = {{ team = "ops" }}
-    """))
+    """)
+    )
     rig = Seeded(config, tmp_path / "a.db")
     silence = ["suppress", "--rule", "q-any", "--for", "1h", "--reason", "x"]
     for args in (["check"], ["ack", "1"], ["resolve", "2"], silence):
@@ -86,8 +88,23 @@ IDS = mostly(
 ) | st.integers(-(10**22), 10**22).map(str)
 DURATIONS = mostly(
     ["5m", "2h", "7d", "500ms", "1w", "2026-11-23", "2026-11-23T10:00:00+02:00", "1970-01-01"],
-    ["0", "0s", "-1h", "1e9", "99999999999999999999w", "inf", "nan", "1.5", "2026-13-45", "0001-01-01",
-     "9999-12-31T23:59:59", "9999-12-31T23:59:59-14:00", "yesterday", "", " "],
+    [
+        "0",
+        "0s",
+        "-1h",
+        "1e9",
+        "99999999999999999999w",
+        "inf",
+        "nan",
+        "1.5",
+        "2026-13-45",
+        "0001-01-01",
+        "9999-12-31T23:59:59",
+        "9999-12-31T23:59:59-14:00",
+        "yesterday",
+        "",
+        " ",
+    ],
 )
 LABELS = mostly(["mount=/", "team=ops", "k="], ["=x", "x", "a=b=c", "==", " =1"]) | st.tuples(TEXT, TEXT).map("=".join)
 CHOICES = mostly(["warning", "critical", "firing", "acknowledged", "suppressed", "resolved"], ["WARNING", "", "all"])
@@ -108,12 +125,26 @@ ARGUMENTS = st.one_of(
     joined(st.just(["show"]), IDS.map(lambda i: [i])),
     joined(st.just(["ack"]), st.lists(IDS, min_size=1, max_size=3), option("--note", TEXT), option("--by", TEXT)),
     joined(st.just(["resolve"]), st.lists(IDS, min_size=1, max_size=3), option("--note", TEXT)),
-    joined(st.just(["suppress"]), st.lists(IDS, max_size=1), option("--for", DURATIONS), option("--reason", TEXT),
-           option("--rule", RULES), option("--label", LABELS)),
+    joined(
+        st.just(["suppress"]),
+        st.lists(IDS, max_size=1),
+        option("--for", DURATIONS),
+        option("--reason", TEXT),
+        option("--rule", RULES),
+        option("--label", LABELS),
+    ),
     joined(st.just(["unsuppress"]), st.lists(IDS, max_size=1), option("--silence", IDS)),
-    joined(st.just(["history"]), option("--since", DURATIONS), option("--until", DURATIONS), option("--label", LABELS),
-           option("--severity", CHOICES), option("--status", CHOICES), option("--limit", NUMBERS),
-           option("--rule", RULES), st.sampled_from([[], ["--json"], ["--csv"]])),
+    joined(
+        st.just(["history"]),
+        option("--since", DURATIONS),
+        option("--until", DURATIONS),
+        option("--label", LABELS),
+        option("--severity", CHOICES),
+        option("--status", CHOICES),
+        option("--limit", NUMBERS),
+        option("--rule", RULES),
+        st.sampled_from([[], ["--json"], ["--csv"]]),
+    ),
     joined(st.just(["report"]), option("--since", DURATIONS), option("--until", DURATIONS), option("--rule", RULES)),
     joined(st.just(["prune"]), option("--older-than", DURATIONS)),
     joined(st.just(["watch", "--cycles", "1"]), option("--interval", DURATIONS)),
@@ -131,7 +162,9 @@ def assert_no_traceback(args: list[str], ran: Ran, statuses: tuple[int, ...], fa
 
 
 @settings(
-    max_examples=thorough(200, 500), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=thorough(200, 500),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(ARGUMENTS)
 def test_random_arguments_never_make_a_traceback(seeded: Seeded, args: list[str]) -> None:

@@ -47,7 +47,9 @@ class SteppedClock:
         return Instant(self.wall, self.since_boot, self.boot)
 
 
-def _runner(tmp_path: Path, clock: Callable[[], Instant], rule: Rule, notify: Notify | None = None) -> tuple[Runner, Path]:
+def _runner(
+    tmp_path: Path, clock: Callable[[], Instant], rule: Rule, notify: Notify | None = None
+) -> tuple[Runner, Path]:
     value = tmp_path / "value"
     value.write_text("0\n")
     config = Config(
@@ -62,9 +64,7 @@ def _runner(tmp_path: Path, clock: Callable[[], Instant], rule: Rule, notify: No
 
 
 def _open(runner: Runner) -> list[tuple[int, float, float]]:
-    return runner.conn.execute(
-        "SELECT id, started_at, last_seen_at FROM alerts WHERE status != 'resolved'"
-    ).fetchall()
+    return runner.conn.execute("SELECT id, started_at, last_seen_at FROM alerts WHERE status != 'resolved'").fetchall()
 
 
 @pytest.mark.parametrize("step", [HOUR, -HOUR])
@@ -127,9 +127,13 @@ def test_a_forward_step_does_not_renotify_or_escalate_early(tmp_path: Path) -> N
 
     clock = SteppedClock()
     notify = Notify(
-        channels=(Channel("ops", ("json://127.0.0.1:9/hook",), Severity.WARNING),
-                  Channel("pager", ("json://127.0.0.1:9/page",), Severity.CRITICAL)),
-        renotify=HOUR, escalate_after=900.0, escalate_to=("pager",),
+        channels=(
+            Channel("ops", ("json://127.0.0.1:9/hook",), Severity.WARNING),
+            Channel("pager", ("json://127.0.0.1:9/page",), Severity.CRITICAL),
+        ),
+        renotify=HOUR,
+        escalate_after=900.0,
+        escalate_to=("pager",),
     )
     runner, value = _runner(tmp_path, clock, Rule("q-high", "q.value", Op.GT, critical=Level(80)), notify)
     value.write_text("90\n")

@@ -17,7 +17,9 @@ from tests.conftest import run_cli
 
 def _with_child(token: str) -> list[str]:
     """A command that prints 5 and leaves `python -c 'sleep 300' TOKEN` running in the background."""
-    child = f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)', {token!r}])"
+    child = (
+        f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)', {token!r}])"
+    )
     return [sys.executable, "-c", f"{child}; print(5)"]
 
 
@@ -48,7 +50,8 @@ def _survivors(token: str) -> list[int]:
 def test_watch_leaves_no_background_child_of_a_command_check(tmp_path: Path) -> None:
     token = f"alertctl-orphan-{uuid.uuid4().hex}"
     config = tmp_path / "c.toml"
-    config.write_text(textwrap.dedent(f"""
+    config.write_text(
+        textwrap.dedent(f"""
         [[checks]]
         name = "job"
         type = "command"
@@ -58,7 +61,8 @@ def test_watch_leaves_no_background_child_of_a_command_check(tmp_path: Path) -> 
         name = "job-high"
         metric = "job.value"
         warning = 80
-    """))
+    """)
+    )
     done = run_cli("watch", "--cycles", "3", "--interval", "0.1s", "-c", str(config), "--db", str(tmp_path / "a.db"))
     assert done.returncode == 0, done.stderr
     assert "stopped after 3 cycles" in done.stdout

@@ -76,10 +76,15 @@ def test_world_readable_file_without_secrets_is_quiet(tmp_path: Path, text: str)
     [
         ('[[checks]]\nname = "site"\ntype = "http"\nurl = "https://admin:pw@127.0.0.1:9/"\n', "checks[0].url"),
         ('[[checks]]\nname = "api"\ntype = "http"\nurl = "http://127.0.0.1:9/?api_key=abc123"\n', "checks[0].url"),
-        ('[[checks]]\nname = "q"\ntype = "command"\ncommand = ["curl", "https://u:p@127.0.0.1:9/"]\n', "checks[0].command"),
+        (
+            '[[checks]]\nname = "q"\ntype = "command"\ncommand = ["curl", "https://u:p@127.0.0.1:9/"]\n',
+            "checks[0].command",
+        ),
         ('[notify.channels.chat]\nurls = ["slack://TokenA/TokenB/TokenC"]\n', "notify.channels.chat.urls"),
-        ('[notify.channels.am]\nalertmanager = ["http://am:9093", "http://admin:hunter2@am2:9093"]\n',
-         "notify.channels.am.alertmanager"),
+        (
+            '[notify.channels.am]\nalertmanager = ["http://am:9093", "http://admin:hunter2@am2:9093"]\n',
+            "notify.channels.am.alertmanager",
+        ),
         ('[notify.channels.am]\nalertmanager = ["https://tok3n@am:9093/prefix"]\n', "notify.channels.am.alertmanager"),
     ],
 )

@@ -33,7 +33,7 @@ def _torn(path: Path) -> Path:
     data = bytearray(path.read_bytes())
     page = 4096
     for start in range(page, len(data), page):
-        data[start:start + 64] = b"\xde\xad\xbe\xef" * 16
+        data[start : start + 64] = b"\xde\xad\xbe\xef" * 16
     path.write_bytes(bytes(data))
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -81,10 +81,15 @@ def test_watch_keeps_notifying_on_a_full_disk_and_writes_it_all_later(tmp_path: 
     value, db = tmp_path / "value", small_disk / "a.db"
     value.write_text("10\n")
     with http_receiver() as receiver:
-        config = write_config(tmp_path / "c.toml", value, RULE, f"""
+        config = write_config(
+            tmp_path / "c.toml",
+            value,
+            RULE,
+            f"""
             [notify.channels.ops]
             urls = ["{receiver.url()}"]
-            """)
+            """,
+        )
         watch = start_watch(config, db, "--interval", "0.2s")
         try:
             assert watch.stdout is not None and "watching" in watch.stdout.readline()
@@ -124,21 +129,24 @@ def test_check_on_a_full_disk_answers_unknown_in_one_line(tmp_path: Path, small_
     value.write_text("10\n")
     config = write_config(tmp_path / "c.toml", value, RULE)
     where = ["-c", str(config), "--db", str(db)]
-    first = subprocess.run([sys.executable, "-m", "alertctl", "check", *where], capture_output=True, text=True,
-                           timeout=60)
+    first = subprocess.run(
+        [sys.executable, "-m", "alertctl", "check", *where], capture_output=True, text=True, timeout=60
+    )
     assert first.returncode == 0, first.stderr
     filler = _fill(small_disk)
     value.write_text("90\n")
-    done = subprocess.run([sys.executable, "-m", "alertctl", "check", *where], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "alertctl", "check", *where], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 3
     assert done.stdout.startswith("ALERTCTL UNKNOWN - ") and len(done.stdout.splitlines()) == 1
     assert len(done.stderr.splitlines()) == 1 and str(db) in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
     filler.unlink()
     assert query(db, "PRAGMA integrity_check") == [("ok",)]
-    again = subprocess.run([sys.executable, "-m", "alertctl", "check", *where], capture_output=True, text=True,
-                           timeout=60)
+    again = subprocess.run(
+        [sys.executable, "-m", "alertctl", "check", *where], capture_output=True, text=True, timeout=60
+    )
     assert again.returncode == 1, again.stderr  # space again: the breach is recorded on the next run
 
 
@@ -154,8 +162,9 @@ def test_check_names_the_database_when_the_disk_fills_after_it_opened(tmp_path: 
         reader.execute("SELECT count(*) FROM alerts").fetchall()
         _fill_to_the_byte(small_disk / "filler")
         value.write_text("90\n")
-        done = subprocess.run([sys.executable, "-m", "alertctl", "check", *where], capture_output=True, text=True,
-                              timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "alertctl", "check", *where], capture_output=True, text=True, timeout=60
+        )
     finally:
         reader.close()
     assert done.returncode == 3
@@ -200,15 +209,21 @@ def test_watch_started_on_a_read_only_file_system_keeps_its_history(
     value = tmp_path / "value"
     value.write_text("90\n")
     with http_receiver() as receiver:
-        config = write_config(tmp_path / "c.toml", value, RULE, f"""
+        config = write_config(
+            tmp_path / "c.toml",
+            value,
+            RULE,
+            f"""
             [notify]
             dedup_window = "0s"
             [notify.channels.ops]
             urls = ["{receiver.url()}"]
-            """)
+            """,
+        )
         where = ["-c", str(config), "--db", str(real / "a.db")]
-        earlier = subprocess.run([sys.executable, "-m", "alertctl", "check", *where], capture_output=True,
-                                 text=True, timeout=60)
+        earlier = subprocess.run(
+            [sys.executable, "-m", "alertctl", "check", *where], capture_output=True, text=True, timeout=60
+        )
         assert earlier.returncode == 1, earlier.stderr  # alert #1 on record, its notice sent
         value.write_text("10\n")
         assert receiver.wait_for(1)
@@ -357,6 +372,12 @@ def test_history_stays_on_disk_and_the_outage_s_samples_are_written_back(small_d
     assert not fallback.engaged
     [signal] = read.signals(runner.conn, "q.value", (), t, t + 3620, step=0)
     assert [(p.at - t, p.value) for p in signal.points] == [
-        (0, 10.0), (1800, 20.0), (3600, 30.0), (3610, 42.0), (3615, 43.0), (3620, 50.0)]
+        (0, 10.0),
+        (1800, 20.0),
+        (3600, 30.0),
+        (3610, 42.0),
+        (3615, 43.0),
+        (3620, 50.0),
+    ]
     assert "the metric history misses the 1 oldest cycles' samples (only the last 2" in said[-1]
     assert query(small_disk / "a.db", "SELECT count(*) FROM sample_chunk") != [(0,)]

@@ -99,8 +99,12 @@ class SeriesModel:
 
 def holds(rule: Rule, value: float, threshold: float) -> bool:
     return {
-        Op.GT: value > threshold, Op.GE: value >= threshold, Op.LT: value < threshold,
-        Op.LE: value <= threshold, Op.EQ: value == threshold, Op.NE: value != threshold,
+        Op.GT: value > threshold,
+        Op.GE: value >= threshold,
+        Op.LT: value < threshold,
+        Op.LE: value <= threshold,
+        Op.EQ: value == threshold,
+        Op.NE: value != threshold,
     }[rule.op]
 
 
@@ -140,7 +144,11 @@ def rules(draw: st.DrawFn) -> Rule:
     if op not in (Op.EQ, Op.NE) and draw(st.booleans()):
         clear = mildest - draw(st.integers(0, 3)) if rises else mildest + draw(st.integers(0, 3))
     return Rule(
-        name="r", metric="disk.percent", op=op, clear=clear, for_seconds=for_seconds,
+        name="r",
+        metric="disk.percent",
+        op=op,
+        clear=clear,
+        for_seconds=for_seconds,
         warning=Level(warning, warning_for) if present[0] else None,
         critical=Level(critical, critical_for) if present[1] else None,
         consecutive=draw(st.integers(1, 4)),

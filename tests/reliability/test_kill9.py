@@ -72,7 +72,9 @@ def test_kills_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> None:
     value, db = tmp_path / "value", tmp_path / "a.db"
     with http_receiver() as receiver:
         config = write_config(
-            tmp_path / "c.toml", value, _rules(),
+            tmp_path / "c.toml",
+            value,
+            _rules(),
             f"""
             [notify]
             renotify = "0"
@@ -96,11 +98,16 @@ def test_kills_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> None:
                 ids = {row[0] for row in query(db, "SELECT id FROM alerts")}
                 assert seen <= ids, f"seed {seed}, kill {kill}: alerts lost: {seen - ids}"
                 seen |= ids
-                doubled = query(db, "SELECT rule, series FROM alerts WHERE status != 'resolved' "
-                                    "GROUP BY rule, series HAVING count(*) > 1")
+                doubled = query(
+                    db,
+                    "SELECT rule, series FROM alerts WHERE status != 'resolved' "
+                    "GROUP BY rule, series HAVING count(*) > 1",
+                )
                 assert doubled == [], f"seed {seed}, kill {kill}"
                 if held == 60.0:
-                    slow_opened |= bool(query(db, "SELECT 1 FROM alerts WHERE rule = 'q-slow' AND status != 'resolved'"))
+                    slow_opened |= bool(
+                        query(db, "SELECT 1 FROM alerts WHERE rule = 'q-slow' AND status != 'resolved'")
+                    )
             # one value held through all of a phase's runs is one incident per rule at most
             now = _alerts_by_rule(db)
             opened = {rule: now[rule] - phase_start.get(rule, 0) for rule in now}
@@ -114,8 +121,9 @@ def test_kills_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> None:
         assert watch.stdout is not None and "watching" in watch.stdout.readline()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and query(
-            db, "SELECT (SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND given_up_at IS NULL) "
-                "+ (SELECT count(*) FROM alerts WHERE status != 'resolved')"
+            db,
+            "SELECT (SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND given_up_at IS NULL) "
+            "+ (SELECT count(*) FROM alerts WHERE status != 'resolved')",
         ) != [(0,)]:
             time.sleep(0.2)
         watch.send_signal(signal.SIGTERM)

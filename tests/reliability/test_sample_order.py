@@ -37,8 +37,11 @@ class Gate:
         self.value, self.taken, self.open_file = root / "value", root / "taken", root / "gate"
 
     def command(self) -> tuple[str, ...]:
-        return ("sh", "-c", f"cat {self.value}; touch {self.taken}; "
-                            f"while [ ! -e {self.open_file} ]; do sleep 0.01; done")
+        return (
+            "sh",
+            "-c",
+            f"cat {self.value}; touch {self.taken}; while [ ! -e {self.open_file} ]; do sleep 0.01; done",
+        )
 
     def wait_taken(self) -> None:
         deadline = time.monotonic() + 30
@@ -52,8 +55,12 @@ class Gate:
 
 def _config(command: tuple[str, ...]) -> Config:
     channel = Channel("ops", ("json://127.0.0.1:9/hook",), Severity.WARNING)
-    return Config(agent=Agent(host="web-01"), notify=Notify(channels=(channel,), dedup_window=0.0),
-                  checks=(CommandCheck("q", command, timeout=30.0),), rules=(RULE,))
+    return Config(
+        agent=Agent(host="web-01"),
+        notify=Notify(channels=(channel,), dedup_window=0.0),
+        checks=(CommandCheck("q", command, timeout=30.0),),
+        rules=(RULE,),
+    )
 
 
 def test_two_runners_on_one_file_apply_samples_in_the_order_they_were_taken(tmp_path: Path) -> None:
@@ -98,8 +105,13 @@ def _write_config(path: Path, command: tuple[str, ...], url: str) -> Path:
 
 
 def _check(config: Path, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "alertctl", "check", "-c", str(config), "--db", str(db)],
-                          capture_output=True, text=True, timeout=60, env=dict(os.environ))
+    return subprocess.run(
+        [sys.executable, "-m", "alertctl", "check", "-c", str(config), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+    )
 
 
 def test_a_slow_check_committing_an_older_sample_neither_reopens_nor_resolves_twice(tmp_path: Path) -> None:
@@ -111,8 +123,13 @@ def test_a_slow_check_committing_an_older_sample_neither_reopens_nor_resolves_tw
         gate.value.write_text("100\n")
         assert _check(fast, db).returncode == 2
 
-        a = subprocess.Popen([sys.executable, "-m", "alertctl", "check", "-c", str(slow), "--db", str(db)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+        a = subprocess.Popen(
+            [sys.executable, "-m", "alertctl", "check", "-c", str(slow), "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ),
+        )
         gate.wait_taken()  # A holds 100
         gate.value.write_text("10\n")
         b = _check(fast, db)  # B resolves and sends RESOLVED

@@ -33,7 +33,9 @@ SECRETS = (
     "Sp+cial@Pw9",  # a password written percent-encoded: Sp%2Bcial%40Pw9
     "BearerTok9",  # inside an Authorization header value
     "QueryTok77",  # a -param= value (sent as a query parameter)
-    "TokenAAAA", "TokenBBBB", "TokenCCCC",  # slack://A/B/C
+    "TokenAAAA",
+    "TokenBBBB",
+    "TokenCCCC",  # slack://A/B/C
     "MailPa55w",  # an SMTP password
     "EnvS3cretVal",  # from ${HOOK_SECRET}
     "Hang+Pw#1",  # the hanging receiver's password: Hang%2BPw%231
@@ -61,7 +63,10 @@ class Scenario:
     def run(self, name: str, *args: str, unset: str = "", db: str = "a.db", config: Path | None = None) -> int:
         result = subprocess.run(
             [sys.executable, "-m", "alertctl", *args, "-c", str(config or self.config), "--db", str(self.root / db)],
-            capture_output=True, text=True, timeout=90, cwd=self.root,
+            capture_output=True,
+            text=True,
+            timeout=90,
+            cwd=self.root,
             env={k: v for k, v in self.env.items() if k != unset},
         )
         self.outputs[name] = result.stdout + result.stderr
@@ -98,9 +103,15 @@ def _environment(root: Path) -> dict[str, str]:
     closed = f"http://127.0.0.1:{free_port()}"
     home = root / "home"
     env.update(
-        HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), XDG_STATE_HOME=str(home / ".local/state"),
-        XDG_CACHE_HOME=str(home / ".cache"), HTTP_PROXY=closed, HTTPS_PROXY=closed, NO_PROXY="127.0.0.1,localhost",
-        HOOK_SECRET="EnvS3cretVal", COLUMNS="200",
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_STATE_HOME=str(home / ".local/state"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        HTTP_PROXY=closed,
+        HTTPS_PROXY=closed,
+        NO_PROXY="127.0.0.1,localhost",
+        HOOK_SECRET="EnvS3cretVal",
+        COLUMNS="200",
     )
     return env
 
@@ -110,7 +121,8 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, smtp_port: int) -> Iterat
     root = tmp_path_factory.mktemp("secrets")
     with http_receiver() as ok, http_receiver([500] * 100) as failing, http_receiver(hang=True) as hanging:
         config = root / "c.toml"
-        config.write_text(textwrap.dedent(f"""
+        config.write_text(
+            textwrap.dedent(f"""
             [[checks]]
             name = "q"
             type = "command"
@@ -138,12 +150,16 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, smtp_port: int) -> Iterat
             urls = ["json://hu:Hang%2BPw%231@127.0.0.1:{hanging.port}/h?rto=1"]
             [notify.channels.garbled]
             urls = ["mailto://mailuser:MailPa55w@127.0.0.1:{free_port()}?to=ops@example.com"]
-        """))
+        """)
+        )
         broken = root / "broken.toml"
-        broken.write_text(config.read_text().replace('urls = ["slack://', 'urls = "slack://').replace(
-            'TokenCCCC"]', 'TokenCCCC"\ntoken = "T0kenValue"'))
+        broken.write_text(
+            config.read_text()
+            .replace('urls = ["slack://', 'urls = "slack://')
+            .replace('TokenCCCC"]', 'TokenCCCC"\ntoken = "T0kenValue"')
+        )
         unterminated = root / "unterminated.toml"
-        unterminated.write_text(config.read_text().replace('+X-Token=T0kenValue"]', '+X-Token=T0kenValue]'))
+        unterminated.write_text(config.read_text().replace('+X-Token=T0kenValue"]', "+X-Token=T0kenValue]"))
         s = Scenario(root, _environment(root), config)
         s.run("config show", "config", "show")
         s.run("config show --json", "config", "show", "--json")
@@ -194,8 +210,18 @@ def test_the_scenario_really_sent_and_failed(scenario: Scenario) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    ["config show", "config show --json", "config validate", "check", "check --json", "history", "show",
-     "show --json", "report --json", "notify test"],
+    [
+        "config show",
+        "config show --json",
+        "config validate",
+        "check",
+        "check --json",
+        "history",
+        "show",
+        "show --json",
+        "report --json",
+        "notify test",
+    ],
 )
 def test_no_command_prints_a_secret(scenario: Scenario, command: str) -> None:
     assert scenario.outputs[command].strip()
@@ -210,9 +236,15 @@ def test_the_watch_log_holds_no_secret(scenario: Scenario) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    ["notify test --debug", "notify test --debug, variable unset", "check --debug, variable unset",
-     "history --debug on a broken database", "config validate --debug, wrong types", "check --debug, wrong types",
-     "config validate --debug, not TOML"],
+    [
+        "notify test --debug",
+        "notify test --debug, variable unset",
+        "check --debug, variable unset",
+        "history --debug on a broken database",
+        "config validate --debug, wrong types",
+        "check --debug, wrong types",
+        "config validate --debug, not TOML",
+    ],
 )
 def test_debug_tracebacks_hold_no_secret(scenario: Scenario, command: str) -> None:
     assert leaks(scenario.outputs[command]) == []
@@ -232,11 +264,14 @@ def test_an_error_quoting_the_url_loses_every_secret(monkeypatch: pytest.MonkeyP
     from alertctl.secrets import scrub, secrets_of
 
     monkeypatch.setenv("HOOK_SECRET", "EnvS3cretVal")
-    channel = Channel("failing", (
-        "json://user2:Sp%2Bcial%40Pw9@127.0.0.1:9/hook?+Authorization=Bearer%20BearerTok9&-apikey=QueryTok77",
-        "json://eu:${HOOK_SECRET}@127.0.0.1:9/x",
-        "slack://TokenAAAA/TokenBBBB/TokenCCCC",
-    ))
+    channel = Channel(
+        "failing",
+        (
+            "json://user2:Sp%2Bcial%40Pw9@127.0.0.1:9/hook?+Authorization=Bearer%20BearerTok9&-apikey=QueryTok77",
+            "json://eu:${HOOK_SECRET}@127.0.0.1:9/x",
+            "slack://TokenAAAA/TokenBBBB/TokenCCCC",
+        ),
+    )
     urls = expand(channel)
     said = " ".join(f"Max retries exceeded with url: {spelling}" for url in urls for spelling in _spelled(url))
     assert leaks(said)

@@ -21,7 +21,9 @@ BROKEN = {
 
 @pytest.mark.parametrize("breakage", sorted(BROKEN))
 def test_a_broken_reload_keeps_the_old_rules_watching(
-    rig: Rig, watchers: list[Watcher], breakage: str  # noqa: F811  (fixtures)
+    rig: Rig,  # noqa: F811  (the fixture)
+    watchers: list[Watcher],  # noqa: F811  (the fixture)
+    breakage: str,
 ) -> None:
     rig.configure(rig.q_rule())
     rig.set_value(10)
@@ -51,7 +53,9 @@ def test_a_broken_reload_keeps_the_old_rules_watching(
 
 
 def test_a_sighup_during_start_up_is_a_reload_not_an_exit(
-    rig: Rig, watchers: list[Watcher], monkeypatch: pytest.MonkeyPatch  # noqa: F811  (fixtures)
+    rig: Rig,  # noqa: F811  (the fixture)
+    watchers: list[Watcher],  # noqa: F811  (the fixture)
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The signal lands while typer is still being imported: Python's `-X importtime` says when
     (one stderr line as each module finishes), so no timing guess is needed."""

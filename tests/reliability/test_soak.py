@@ -64,8 +64,9 @@ class Span:
 
 
 def _cli(where: list[str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "alertctl", *args, *where], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "alertctl", *args, *where], capture_output=True, text=True, timeout=120
+    )
 
 
 def _judge(tally: Tally, done: subprocess.CompletedProcess[str], allowed: set[int]) -> None:
@@ -124,8 +125,10 @@ def test_half_a_minute_of_everyone_at_once(tmp_path: Path) -> None:
     span = Span(started + SECONDS, started + SECONDS + 120)
     cron, operator, stop = Tally(), Tally(), threading.Event()
     flipper = threading.Thread(target=_flip, args=(value, stop))
-    sides = [threading.Thread(target=_cron, args=(where, span, cron)),
-             threading.Thread(target=_operator, args=(where, span, operator))]
+    sides = [
+        threading.Thread(target=_cron, args=(where, span, cron)),
+        threading.Thread(target=_operator, args=(where, span, operator)),
+    ]
     for thread in [flipper, *sides]:
         thread.start()
     for thread in sides:
@@ -141,11 +144,17 @@ def test_half_a_minute_of_everyone_at_once(tmp_path: Path) -> None:
     assert cron.runs >= MIN_CHECKS  # each a fresh process
     assert len(operator.acks) >= MIN_ACKS
     for alert_id, note in operator.acks:
-        recorded = query(db, "SELECT count(*) FROM alert_events WHERE alert_id = ? AND kind = 'acknowledged' "
-                             "AND detail = ?", alert_id, f"by soak: {note}")
+        recorded = query(
+            db,
+            "SELECT count(*) FROM alert_events WHERE alert_id = ? AND kind = 'acknowledged' AND detail = ?",
+            alert_id,
+            f"by soak: {note}",
+        )
         assert recorded == [(1,)], f"ack of #{alert_id} with {note!r} was lost"
     assert query(db, "PRAGMA integrity_check") == [("ok",)]
     doubled = query(db, "SELECT rule FROM alerts WHERE status != 'resolved' GROUP BY rule, series HAVING count(*) > 1")
     assert doubled == []
-    print(f"soak {time.monotonic() - started:.0f}s: {cron.runs} checks, {operator.runs} operator commands, "
-          f"{len(operator.acks)} acks, {query(db, 'SELECT count(*) FROM alerts')[0][0]} alerts")
+    print(
+        f"soak {time.monotonic() - started:.0f}s: {cron.runs} checks, {operator.runs} operator commands, "
+        f"{len(operator.acks)} acks, {query(db, 'SELECT count(*) FROM alerts')[0][0]} alerts"
+    )

@@ -28,7 +28,10 @@ def write_config(path: Path, value_file: Path, rules: str, preamble: str = "") -
 def start_watch(config: Path, db: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "alertctl", "watch", *args, "-c", str(config), "--db", str(db)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
     )
 
 

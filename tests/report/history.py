@@ -46,15 +46,33 @@ COMMON = {
     "median_ttr_seconds": 90.0,
     "flapping": [{"rule": "disk-root", "reopened": 2}],
     "notifications": {
-        "sent": 1, "failed": 3, "given_up": 1,
-        "by_channel": {"ops": {"sent": 1, "failed": 1, "given_up": 0},
-                       "pager": {"sent": 0, "failed": 2, "given_up": 1}},
+        "sent": 1,
+        "failed": 3,
+        "given_up": 1,
+        "by_channel": {
+            "ops": {"sent": 1, "failed": 1, "given_up": 0},
+            "pager": {"sent": 0, "failed": 2, "given_up": 1},
+        },
     },
     "noisiest": [
-        {"rule": "disk-root", "alerts": 3, "per_day": 0.43, "never_acknowledged_share": 0.667,
-         "median_duration_seconds": 90.0, "resolved_within_2m": 2, "reopened": 2},
-        {"rule": "cpu-high", "alerts": 2, "per_day": 0.29, "never_acknowledged_share": 0.5,
-         "median_duration_seconds": None, "resolved_within_2m": 0, "reopened": 0},
+        {
+            "rule": "disk-root",
+            "alerts": 3,
+            "per_day": 0.43,
+            "never_acknowledged_share": 0.667,
+            "median_duration_seconds": 90.0,
+            "resolved_within_2m": 2,
+            "reopened": 2,
+        },
+        {
+            "rule": "cpu-high",
+            "alerts": 2,
+            "per_day": 0.29,
+            "never_acknowledged_share": 0.5,
+            "median_duration_seconds": None,
+            "resolved_within_2m": 0,
+            "reopened": 0,
+        },
     ],
 }
 
@@ -76,20 +94,26 @@ def daily(first: int, counts: list[int]) -> list[dict[str, object]]:
 # Per time zone: the window's ends as printed, hours, weekdays and dates, all local.
 BY_ZONE = {
     "UTC": {
-        "since": "2026-11-10T00:00:00+00:00", "until": "2026-11-17T00:00:00+00:00",
-        "hourly": hours(h14=3, h3=1, h20=1), "peak_hour": 14,
+        "since": "2026-11-10T00:00:00+00:00",
+        "until": "2026-11-17T00:00:00+00:00",
+        "hourly": hours(h14=3, h3=1, h20=1),
+        "peak_hour": 14,
         "by_weekday": week(wed=2, thu=1, fri=1, sun=1),
         "daily": daily(10, [0, 2, 1, 1, 0, 1, 0, 0]),
     },
     "America/New_York": {  # UTC-5 in November
-        "since": "2026-11-09T19:00:00-05:00", "until": "2026-11-16T19:00:00-05:00",
-        "hourly": hours(h9=3, h22=1, h15=1), "peak_hour": 9,
+        "since": "2026-11-09T19:00:00-05:00",
+        "until": "2026-11-16T19:00:00-05:00",
+        "hourly": hours(h9=3, h22=1, h15=1),
+        "peak_hour": 9,
         "by_weekday": week(tue=1, wed=1, thu=1, fri=1, sun=1),
         "daily": daily(9, [0, 1, 1, 1, 1, 0, 1, 0]),
     },
     "Asia/Kolkata": {  # UTC+5:30
-        "since": "2026-11-10T05:30:00+05:30", "until": "2026-11-17T05:30:00+05:30",
-        "hourly": hours(h19=2, h20=1, h8=1, h1=1), "peak_hour": 19,
+        "since": "2026-11-10T05:30:00+05:30",
+        "until": "2026-11-17T05:30:00+05:30",
+        "hourly": hours(h19=2, h20=1, h8=1, h1=1),
+        "peak_hour": 19,
         "by_weekday": week(wed=2, thu=1, fri=1, mon=1),
         "daily": daily(10, [0, 2, 1, 1, 0, 0, 1, 0]),
     },
@@ -106,14 +130,30 @@ def write_history(path: Path) -> Path:
         "INSERT INTO alerts (id, rule, metric, series, labels, host, severity, peak_severity, status, resolution, "
         "message, started_at, last_seen_at, acked_at, resolved_at, reopened) "
         "VALUES (?, ?, 'm', ?, '{}', 'web-01', ?, ?, ?, ?, 'msg', ?, ?, ?, ?, ?)",
-        [(i, rule, f'{{"n":"{i}"}}', sev, sev, status, "recovered" if resolved else None, start, start,
-          None if acked is None else start + acked, None if resolved is None else start + resolved, reopened)
-         for i, rule, sev, status, start, acked, resolved, reopened in ALERTS],
+        [
+            (
+                i,
+                rule,
+                f'{{"n":"{i}"}}',
+                sev,
+                sev,
+                status,
+                "recovered" if resolved else None,
+                start,
+                start,
+                None if acked is None else start + acked,
+                None if resolved is None else start + resolved,
+                reopened,
+            )
+            for i, rule, sev, status, start, acked, resolved, reopened in ALERTS
+        ],
     )
     for n, (alert, channel, at, ok, given_up) in enumerate(DELIVERIES):
         _outbox(conn, n + 1, alert, channel, at if given_up else None)
-        conn.execute("INSERT INTO deliveries (outbox_id, alert_id, channel, kind, at, ok) VALUES (?, ?, ?, 'opened', ?, ?)",
-                     (n + 1, alert, channel, at, ok))
+        conn.execute(
+            "INSERT INTO deliveries (outbox_id, alert_id, channel, kind, at, ok) VALUES (?, ?, ?, 'opened', ?, ?)",
+            (n + 1, alert, channel, at, ok),
+        )
     conn.close()
     return path
 

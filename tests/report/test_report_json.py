@@ -50,7 +50,9 @@ def test_every_figure_through_the_cli(tmp_path: Path, zone: str) -> None:
         assert got[key] == value, key
     assert got["rule"] is None
     assert [(s["kind"], s["rule"]) for s in got["suggestions"]] == [
-        ("flapping", "disk-root"), ("channel_failing", None), ("channel_failing", None)
+        ("flapping", "disk-root"),
+        ("channel_failing", None),
+        ("channel_failing", None),
     ]
     assert got["suggestions"][1]["evidence"] == {"channel": "ops", "attempts": 2, "failed": 1, "given_up": 0}
 
@@ -58,8 +60,19 @@ def test_every_figure_through_the_cli(tmp_path: Path, zone: str) -> None:
 def test_contract_fields_come_first_in_order(tmp_path: Path) -> None:
     got = report_json(write_history(tmp_path / "a.db"), "--since", SINCE, "--until", UNTIL)
     assert list(got)[:13] == [
-        "since", "until", "total", "by_severity", "by_rule", "by_status", "most_common_rule", "hourly",
-        "peak_hour", "mtta_seconds", "mttr_seconds", "flapping", "notifications",
+        "since",
+        "until",
+        "total",
+        "by_severity",
+        "by_rule",
+        "by_status",
+        "most_common_rule",
+        "hourly",
+        "peak_hour",
+        "mtta_seconds",
+        "mttr_seconds",
+        "flapping",
+        "notifications",
     ]
 
 
@@ -76,11 +89,19 @@ def test_same_figures_in_process(tmp_path: Path, zone: str, zone_setter) -> None
 def test_one_rule(tmp_path: Path) -> None:
     got = report_json(write_history(tmp_path / "a.db"), "--since", SINCE, "--until", UNTIL, "--rule", "disk-root")
     assert got["rule"] == "disk-root"
-    assert (got["total"], got["by_rule"], got["by_severity"]) == (3, {"disk-root": 3}, {"info": 0, "warning": 2, "error": 0, "critical": 1})
+    assert (got["total"], got["by_rule"], got["by_severity"]) == (
+        3,
+        {"disk-root": 3},
+        {"info": 0, "warning": 2, "error": 0, "critical": 1},
+    )
     assert got["by_status"] == {"firing": 0, "acknowledged": 0, "suppressed": 0, "resolved": 3}
     assert (got["mtta_seconds"], got["mttr_seconds"], got["median_ttr_seconds"]) == (300.0, 250.0, 90.0)
-    assert got["notifications"] == {"sent": 1, "failed": 1, "given_up": 0,
-                                    "by_channel": {"ops": {"sent": 1, "failed": 1, "given_up": 0}}}
+    assert got["notifications"] == {
+        "sent": 1,
+        "failed": 1,
+        "given_up": 0,
+        "by_channel": {"ops": {"sent": 1, "failed": 1, "given_up": 0}},
+    }
 
 
 def test_window_ends_are_inclusive(tmp_path: Path) -> None:

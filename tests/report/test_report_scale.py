@@ -47,8 +47,17 @@ def _history(path: Path, count: int, seed: int) -> sqlite3.Connection:
                 "INSERT INTO alerts (rule, metric, series, labels, host, severity, peak_severity, status, message, "
                 "started_at, last_seen_at, acked_at, resolved_at, reopened) "
                 "VALUES (?, 'm', ?, '{}', 'h', 'warning', ?, ?, 'x', ?, ?, ?, ?, ?)",
-                (rng.choice(RULES[:-1]) if n else RULES[-1], f"s{n}", rng.choice(["warning", "critical"]), status,
-                 started, started, acked, resolved, rng.choice([0, 0, 0, 1, 3])),
+                (
+                    rng.choice(RULES[:-1]) if n else RULES[-1],
+                    f"s{n}",
+                    rng.choice(["warning", "critical"]),
+                    status,
+                    started,
+                    started,
+                    acked,
+                    resolved,
+                    rng.choice([0, 0, 0, 1, 3]),
+                ),
             )
             for attempt in range(rng.randrange(0, 3)):
                 at = started + attempt * 30 + rng.random()
@@ -57,10 +66,13 @@ def _history(path: Path, count: int, seed: int) -> sqlite3.Connection:
                     "INSERT INTO outbox (alert_id, channel, kind, reason, title, body, notify_type, created_at, "
                     "next_attempt_at, attempts, given_up_at) VALUES (?, ?, 'opened', 'first_notification', 't', 'b', "
                     "'warning', ?, ?, 1, ?)",
-                    (n + 1, rng.choice(["ops", "pager"]), at, at, None if ok or rng.random() < 0.5 else at))
-                conn.execute("INSERT INTO deliveries (outbox_id, alert_id, channel, kind, at, ok) "
-                             "VALUES (?, ?, (SELECT channel FROM outbox WHERE id = ?), 'opened', ?, ?)",
-                             (cursor.lastrowid, n + 1, cursor.lastrowid, at, ok))
+                    (n + 1, rng.choice(["ops", "pager"]), at, at, None if ok or rng.random() < 0.5 else at),
+                )
+                conn.execute(
+                    "INSERT INTO deliveries (outbox_id, alert_id, channel, kind, at, ok) "
+                    "VALUES (?, ?, (SELECT channel FROM outbox WHERE id = ?), 'opened', ?, ?)",
+                    (cursor.lastrowid, n + 1, cursor.lastrowid, at, ok),
+                )
         _edit(conn, rng)
     return conn
 
@@ -69,16 +81,24 @@ def _edit(conn: sqlite3.Connection, rng: random.Random) -> None:
     """Later changes, as the store makes them: the duration columns must follow every one."""
     ids = [row[0] for row in conn.execute("SELECT id FROM alerts ORDER BY id")]
     for alert_id in rng.sample(ids, len(ids) // 10):
-        conn.execute("UPDATE alerts SET acked_at = COALESCE(acked_at, started_at + ?) WHERE id = ?",
-                     (rng.random() * 300, alert_id))
+        conn.execute(
+            "UPDATE alerts SET acked_at = COALESCE(acked_at, started_at + ?) WHERE id = ?",
+            (rng.random() * 300, alert_id),
+        )
     for alert_id in rng.sample(ids, len(ids) // 10):
-        conn.execute("UPDATE alerts SET status = 'firing', resolved_at = NULL, acked_at = NULL, "
-                     "reopened = reopened + 1 WHERE id = ?", (alert_id,))
+        conn.execute(
+            "UPDATE alerts SET status = 'firing', resolved_at = NULL, acked_at = NULL, "
+            "reopened = reopened + 1 WHERE id = ?",
+            (alert_id,),
+        )
     for alert_id in rng.sample(ids, len(ids) // 10):
-        conn.execute("UPDATE alerts SET status = 'resolved', resolved_at = started_at + ? WHERE id = ?",
-                     (rng.random() * 3600, alert_id))
-    conn.execute("UPDATE alerts SET started_at = started_at + 7.25, acked_at = acked_at + 7.25 "
-                 "WHERE status != 'resolved'")
+        conn.execute(
+            "UPDATE alerts SET status = 'resolved', resolved_at = started_at + ? WHERE id = ?",
+            (rng.random() * 3600, alert_id),
+        )
+    conn.execute(
+        "UPDATE alerts SET started_at = started_at + 7.25, acked_at = acked_at + 7.25 WHERE status != 'resolved'"
+    )
 
 
 @pytest.fixture(params=ZONES)
@@ -112,7 +132,12 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
 @pytest.mark.parametrize("sorted_up_to", [0, store_report.SORTED_UP_TO])  # every median walked; the few sorted
 @pytest.mark.parametrize(("since", "until", "rule"), WINDOWS)
 def test_the_report_matches_the_sorting_sql_it_replaces(
-    history: sqlite3.Connection, zone: str, since: float, until: float, rule: str | None, sorted_up_to: int,
+    history: sqlite3.Connection,
+    zone: str,
+    since: float,
+    until: float,
+    rule: str | None,
+    sorted_up_to: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(store_report, "SORTED_UP_TO", sorted_up_to)
@@ -128,7 +153,8 @@ def test_the_report_matches_the_sorting_sql_it_replaces(
     assert (new.hourly, new.weekday, new.daily) == (old.hourly, old.weekday, old.daily)
     assert [astuple(c) for c in new.channels] == [astuple(c) for c in old.channels]
     assert reporting.to_dict(reporting.build(new, since, until, rule)) == reporting.to_dict(
-        reporting.build(old, since, until, rule))
+        reporting.build(old, since, until, rule)
+    )
     if rule is None and until <= NOW:  # the window holds something to get wrong
         assert new.ttr[1] is not None and sum(new.hourly.values()) == sum(r.alerts for r in new.rules) > 0
 
@@ -137,7 +163,8 @@ def test_the_duration_columns_follow_every_change(tmp_path: Path) -> None:
     conn = _history(tmp_path / "a.db", 500, seed=1)
     stale = conn.execute(
         "SELECT COUNT(*) FROM alerts WHERE ack_seconds IS NOT acked_at - started_at "
-        "OR resolve_seconds IS NOT resolved_at - started_at").fetchone()[0]
+        "OR resolve_seconds IS NOT resolved_at - started_at"
+    ).fetchone()[0]
     assert stale == 0
     assert conn.execute("SELECT COUNT(*) FROM alerts WHERE resolve_seconds IS NULL").fetchone()[0] > 0
     assert conn.execute("SELECT COUNT(*) FROM alerts WHERE ack_seconds IS NOT NULL").fetchone()[0] > 0

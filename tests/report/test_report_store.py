@@ -19,9 +19,11 @@ def test_the_report_reads_only_index_ranges_and_sorts_no_duration(
 ) -> None:
     monkeypatch.setattr(store_report, "SORTED_UP_TO", 0)  # as over more alerts than one
     conn = open_database(tmp_path / "a.db")
-    conn.execute("INSERT INTO alerts (rule, metric, series, labels, host, severity, peak_severity, status, message, "
-                 "started_at, last_seen_at, acked_at, resolved_at) "
-                 "VALUES ('disk-root', 'm', 's', '{}', 'h', 'warning', 'warning', 'resolved', 'x', 0.5, 0.5, 0.6, 0.9)")
+    conn.execute(
+        "INSERT INTO alerts (rule, metric, series, labels, host, severity, peak_severity, status, message, "
+        "started_at, last_seen_at, acked_at, resolved_at) "
+        "VALUES ('disk-root', 'm', 's', '{}', 'h', 'warning', 'warning', 'resolved', 'x', 0.5, 0.5, 0.6, 0.9)"
+    )
     ran: list[str] = []
     conn.set_trace_callback(ran.append)
     store_report.aggregates(conn, store_report.Window(0.0, 1.0, rule))
@@ -66,7 +68,11 @@ def test_report_of_alerts_made_by_check(rig: Rig) -> None:
     got = json.loads(result.stdout)
     started, resolved = rig.sql("SELECT started_at, resolved_at FROM alerts")[0]
     assert resolved is None
-    assert (got["total"], got["by_severity"], got["by_rule"]) == (1, {"info": 0, "warning": 0, "error": 0, "critical": 1}, {"q-high": 1})
+    assert (got["total"], got["by_severity"], got["by_rule"]) == (
+        1,
+        {"info": 0, "warning": 0, "error": 0, "critical": 1},
+        {"q-high": 1},
+    )
     assert got["by_status"]["firing"] == 1
     assert got["flapping"] == [{"rule": "q-high", "reopened": 2}]
     assert alert["reopened"] == 2

@@ -20,7 +20,10 @@ def rendered(db: Path) -> str:
     conn = open_database(db)
     until = BASE + 7 * DAY
     out = StringIO()
-    print_report(Console(file=out, width=80, color_system=None), reporting.build(aggregates(conn, Window(BASE, until)), BASE, until))
+    print_report(
+        Console(file=out, width=80, color_system=None),
+        reporting.build(aggregates(conn, Window(BASE, until)), BASE, until),
+    )
     return out.getvalue()
 
 
@@ -50,8 +53,16 @@ def test_fits_80_columns_and_shows_every_part(tmp_path: Path, monkeypatch) -> No
 
 def test_cli_with_no_color_at_80_columns(tmp_path: Path) -> None:
     db = write_history(tmp_path / "a.db")
-    done = run_cli("report", "--db", str(db), "--since", SINCE, "--until", UNTIL,
-                   env={"TZ": "America/New_York", "COLUMNS": "80", "NO_COLOR": "1", "TERM": "xterm-256color"})
+    done = run_cli(
+        "report",
+        "--db",
+        str(db),
+        "--since",
+        SINCE,
+        "--until",
+        UNTIL,
+        env={"TZ": "America/New_York", "COLUMNS": "80", "NO_COLOR": "1", "TERM": "xterm-256color"},
+    )
     assert done.returncode == 0, done.stderr
     assert "\x1b[" not in done.stdout
     assert all(len(line) <= 80 for line in done.stdout.splitlines())
@@ -60,8 +71,16 @@ def test_cli_with_no_color_at_80_columns(tmp_path: Path) -> None:
 
 
 def test_an_empty_window_says_so(tmp_path: Path) -> None:
-    done = run_cli("report", "--db", str(tmp_path / "a.db"), "--since", "2020-01-01T00:00:00+00:00",
-                   "--until", "2020-01-02T00:00:00+00:00", env={"TZ": "UTC", "COLUMNS": "80"})
+    done = run_cli(
+        "report",
+        "--db",
+        str(tmp_path / "a.db"),
+        "--since",
+        "2020-01-01T00:00:00+00:00",
+        "--until",
+        "2020-01-02T00:00:00+00:00",
+        env={"TZ": "UTC", "COLUMNS": "80"},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "No alerts started from 2020-01-01 00:00 to 2020-01-02 00:00 (local time).\n"
 

@@ -18,33 +18,86 @@ from alertctl.store.migrations import LEDGER, MIGRATIONS, apply, name_of
 
 ROWS: dict[str, dict[str, dict[str, object]]] = {
     "m001_initial": {
-        "alerts": {"rule": "disk", "metric": "disk.percent", "series": '{"mount":"/"}', "labels": '{"mount":"/"}',
-                   "host": "web-01", "severity": "warning", "peak_severity": "critical", "status": "acknowledged",
-                   "value": 91.5, "peak": 97.0, "threshold": 90.0, "message": "disk / at 91.5%",
-                   "started_at": 100.0, "last_seen_at": 160.0, "acked_at": 130.0, "acked_by": "ops",
-                   "ack_note": "a semicolon; inside", "occurrences": 7, "context": '{"mount":"/"}'},
-        "tracks": {"rule": "disk", "series": '{"mount":"/"}', "warning_since": 100.0, "warning_count": 7,
-                   "critical_since": None, "critical_count": 0, "last_at": 160.0},
+        "alerts": {
+            "rule": "disk",
+            "metric": "disk.percent",
+            "series": '{"mount":"/"}',
+            "labels": '{"mount":"/"}',
+            "host": "web-01",
+            "severity": "warning",
+            "peak_severity": "critical",
+            "status": "acknowledged",
+            "value": 91.5,
+            "peak": 97.0,
+            "threshold": 90.0,
+            "message": "disk / at 91.5%",
+            "started_at": 100.0,
+            "last_seen_at": 160.0,
+            "acked_at": 130.0,
+            "acked_by": "ops",
+            "ack_note": "a semicolon; inside",
+            "occurrences": 7,
+            "context": '{"mount":"/"}',
+        },
+        "tracks": {
+            "rule": "disk",
+            "series": '{"mount":"/"}',
+            "warning_since": 100.0,
+            "warning_count": 7,
+            "critical_since": None,
+            "critical_count": 0,
+            "last_at": 160.0,
+        },
         "state": {"key": "cpu_times", "value": '{"user": 1.0}'},
     },
     "m002_notifications": {
-        "outbox": {"alert_id": 1, "channel": "ops", "kind": "opened", "reason": "first_notification",
-                   "title": "disk", "body": "disk / at 91.5%", "notify_type": "warning", "created_at": 100.0,
-                   "next_attempt_at": 105.0, "attempts": 1, "last_error": "refused"},
-        "deliveries": {"outbox_id": 1, "alert_id": 1, "channel": "ops", "kind": "opened", "at": 100.0, "ok": 0,
-                       "error": "refused"},
+        "outbox": {
+            "alert_id": 1,
+            "channel": "ops",
+            "kind": "opened",
+            "reason": "first_notification",
+            "title": "disk",
+            "body": "disk / at 91.5%",
+            "notify_type": "warning",
+            "created_at": 100.0,
+            "next_attempt_at": 105.0,
+            "attempts": 1,
+            "last_error": "refused",
+        },
+        "deliveries": {
+            "outbox_id": 1,
+            "alert_id": 1,
+            "channel": "ops",
+            "kind": "opened",
+            "at": 100.0,
+            "ok": 0,
+            "error": "refused",
+        },
         "muted": {"alert_id": 1, "kind": "escalated", "reason": "muted_no_channel", "at": 120.0},
     },
     "m003_silences": {
-        "silences": {"rule": "disk", "labels": "{}", "starts_at": 90.0, "ends_at": 9000.0, "reason": "migration",
-                     "created_by": "ops"},
+        "silences": {
+            "rule": "disk",
+            "labels": "{}",
+            "starts_at": 90.0,
+            "ends_at": 9000.0,
+            "reason": "migration",
+            "created_by": "ops",
+        },
         "alert_events": {"alert_id": 1, "at": 130.0, "kind": "acked", "detail": "by ops"},
     },
     "m011_history": {
         "series": {"id": 1, "metric": "disk.percent", "labels": '{"mount":"/"}', "first_at": 100.0},
         "sample_hot": {"series": 1, "ts": 100_000, "value": 91.5},
-        "sample_chunk": {"series": 1, "t0": 3600, "n": 2, "vmin": 1.0, "vmax": 2.0, "ts": b"\x00\x01",
-                         "vals": b"\x02\x03"},
+        "sample_chunk": {
+            "series": 1,
+            "t0": 3600,
+            "n": 2,
+            "vmin": 1.0,
+            "vmax": 2.0,
+            "ts": b"\x00\x01",
+            "vals": b"\x02\x03",
+        },
         "sample_rollup": {"series": 1, "step": 300, "t0": 3600, "vmin": 1.0, "vmax": 2.0, "buckets": b"\x04"},
     },
 }
@@ -57,8 +110,9 @@ def _at_version(path: Path, count: int) -> sqlite3.Connection:
     for step in MIGRATIONS[:count]:
         apply(old, step)
         for table, row in ROWS.get(name_of(step), {}).items():
-            old.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                        tuple(row.values()))
+            old.execute(
+                f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", tuple(row.values())
+            )
     return old
 
 
@@ -84,16 +138,15 @@ def _kept(conn: sqlite3.Connection, count: int) -> dict[str, dict[str, object]]:
 
 
 @pytest.mark.parametrize("count", range(1, len(MIGRATIONS)), ids=lambda count: name_of(MIGRATIONS[count - 1]))
-def test_a_database_at_every_past_version_reaches_the_current_schema_with_its_rows(
-    tmp_path: Path, count: int
-) -> None:
+def test_a_database_at_every_past_version_reaches_the_current_schema_with_its_rows(tmp_path: Path, count: int) -> None:
     _at_version(tmp_path / "old.db", count).close()
     written = {table: row for step in MIGRATIONS[:count] for table, row in ROWS.get(name_of(step), {}).items()}
 
     upgraded = db.open_database(tmp_path / "old.db")
 
     assert [name for (name,) in upgraded.execute(f"SELECT name FROM {LEDGER} ORDER BY rowid")] == [
-        name_of(step) for step in MIGRATIONS]
+        name_of(step) for step in MIGRATIONS
+    ]
     assert _schema(upgraded) == _schema(db.open_database(tmp_path / "fresh.db"))
     assert _kept(upgraded, count) == written
     alert = alerts.get(upgraded, 1)
@@ -131,7 +184,8 @@ def test_a_migration_that_fails_leaves_the_file_at_the_version_before_it(
 
     left = sqlite3.connect(tmp_path / "old.db")
     assert [name for (name,) in left.execute(f"SELECT name FROM {LEDGER} ORDER BY rowid")] == [
-        name_of(step) for step in MIGRATIONS]
+        name_of(step) for step in MIGRATIONS
+    ]
     assert not left.execute("SELECT 1 FROM sqlite_master WHERE name = 'half_done'").fetchall()
 
 

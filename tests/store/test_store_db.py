@@ -58,8 +58,16 @@ def test_unwritable_folder_is_a_store_error(tmp_path: Path) -> None:
 
 def _opened(rule: Rule, value: float, at: float) -> Transition:
     return Transition(
-        Change.OPENED, SeriesKey(rule.name, make_labels({"mount": "/"})), rule.metric, Severity.WARNING, at,
-        value=value, peak=value, threshold=80, message="m", breaches=1,
+        Change.OPENED,
+        SeriesKey(rule.name, make_labels({"mount": "/"})),
+        rule.metric,
+        Severity.WARNING,
+        at,
+        value=value,
+        peak=value,
+        threshold=80,
+        message="m",
+        breaches=1,
     )
 
 
@@ -95,8 +103,13 @@ def test_a_second_connection_in_one_process_keeps_the_first_ones_locks(tmp_path:
     path = tmp_path / "a.db"
     writer = open_database(path)
     open_database(path)  # as watch's delivery thread does
-    reader = [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
-              "print(c.execute(\"SELECT value FROM state WHERE key = 'n'\").fetchone()); c.close()", str(path)]
+    reader = [
+        sys.executable,
+        "-c",
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "print(c.execute(\"SELECT value FROM state WHERE key = 'n'\").fetchone()); c.close()",
+        str(path),
+    ]
     for n in range(3):
         with transaction(writer):
             state.set_value(writer, "n", n)
@@ -129,8 +142,14 @@ def test_a_database_from_before_m008_upgrades_and_a_no_data_alert_opens_beside_a
     rule = Rule("disk", "disk.percent", Op.GT, warning=Level(80), match=make_labels({"mount": "/"}))
     with transaction(conn):
         (breach,) = alerts.record(conn, [_opened(rule, 90, 1.0)], {"disk": rule}, "h", {})
-    blind = Transition(Change.OPENED, SeriesKey("disk", make_labels({"mount": "/"}), nodata=True), rule.metric,
-                       Severity.WARNING, 2.0, message="no data for disk.percent /: disk: / is not mounted on h")
+    blind = Transition(
+        Change.OPENED,
+        SeriesKey("disk", make_labels({"mount": "/"}), nodata=True),
+        rule.metric,
+        Severity.WARNING,
+        2.0,
+        message="no data for disk.percent /: disk: / is not mounted on h",
+    )
     with transaction(conn):
         (opened,) = alerts.record(conn, [blind], {"disk": rule}, "h", {})
     assert set(alerts.open_alerts(conn)) == {breach.key, blind.key}
@@ -150,10 +169,12 @@ def test_a_database_from_before_m013_gets_its_durations_and_keeps_them_as_the_st
     for step in MIGRATIONS[:-1]:
         apply(old, step)
     for started, acked, resolved in ((10.0, 12.5, 70.25), (20.0, None, None)):
-        old.execute("INSERT INTO alerts (rule, metric, series, labels, host, severity, peak_severity, status, message, "
-                    "started_at, last_seen_at, acked_at, resolved_at) VALUES "
-                    "('disk', 'disk.percent', ?, '{}', 'h', 'warning', 'warning', 'firing', 'x', ?, ?, ?, ?)",
-                    (f"s{started}", started, started, acked, resolved))
+        old.execute(
+            "INSERT INTO alerts (rule, metric, series, labels, host, severity, peak_severity, status, message, "
+            "started_at, last_seen_at, acked_at, resolved_at) VALUES "
+            "('disk', 'disk.percent', ?, '{}', 'h', 'warning', 'warning', 'firing', 'x', ?, ?, ?, ?)",
+            (f"s{started}", started, started, acked, resolved),
+        )
     old.commit()
     old.close()
     conn = open_database(path)

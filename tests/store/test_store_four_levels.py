@@ -42,17 +42,37 @@ def test_the_worst_severity_reached_is_kept_as_it_rises_and_falls(tmp_path: Path
     rule = Rule("q", "q.value", Op.GT, warning=Level(70), critical=Level(95), info=Level(50), error=Level(85))
     worst = []
     alert_id = None
-    for at, (change, severity) in enumerate([
-        (Change.OPENED, Severity.INFO), (Change.RAISED, Severity.ERROR), (Change.LOWERED, Severity.WARNING),
-        (Change.RAISED, Severity.CRITICAL), (Change.LOWERED, Severity.INFO),
-    ]):
-        t = Transition(change, SeriesKey("q"), "q.value", severity, float(at), value=1.0, peak=1.0,
-                       threshold=1.0, message="m", alert_id=alert_id)
+    for at, (change, severity) in enumerate(
+        [
+            (Change.OPENED, Severity.INFO),
+            (Change.RAISED, Severity.ERROR),
+            (Change.LOWERED, Severity.WARNING),
+            (Change.RAISED, Severity.CRITICAL),
+            (Change.LOWERED, Severity.INFO),
+        ]
+    ):
+        t = Transition(
+            change,
+            SeriesKey("q"),
+            "q.value",
+            severity,
+            float(at),
+            value=1.0,
+            peak=1.0,
+            threshold=1.0,
+            message="m",
+            alert_id=alert_id,
+        )
         with transaction(conn):
             (recorded,) = alerts.record(conn, [t], {"q": rule}, "h", {})
         alert_id = recorded.alert_id
         stored = alerts.get(conn, alert_id or 0)
         assert stored is not None
         worst.append((stored.severity.label, stored.peak_severity.label))
-    assert worst == [("info", "info"), ("error", "error"), ("warning", "error"), ("critical", "critical"),
-                     ("info", "critical")]
+    assert worst == [
+        ("info", "info"),
+        ("error", "error"),
+        ("warning", "error"),
+        ("critical", "critical"),
+        ("info", "critical"),
+    ]

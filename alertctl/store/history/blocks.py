@@ -91,7 +91,9 @@ def _merged(blocks: list[Block]) -> list[Block]:
     for block in blocks:
         if merged and merged[-1].start == block.start:
             before = merged.pop()
-            pairs = sorted([*zip(before.ticks, before.values, strict=True), *zip(block.ticks, block.values, strict=True)])
+            pairs = sorted(
+                [*zip(before.ticks, before.values, strict=True), *zip(block.ticks, block.values, strict=True)]
+            )
             block = _open_block(block.start, pairs, sealed=False)
         merged.append(block)
     return merged

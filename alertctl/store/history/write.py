@@ -93,9 +93,7 @@ def _hour_of(tick: int) -> int:
 
 
 def _write_hour(conn: sqlite3.Connection, series: int, t0: int, fresh: dict[int, float]) -> None:
-    found = conn.execute(
-        "SELECT ts, vals FROM sample_chunk WHERE series = ? AND t0 = ?", (series, t0)
-    ).fetchone()
+    found = conn.execute("SELECT ts, vals FROM sample_chunk WHERE series = ? AND t0 = ?", (series, t0)).fetchone()
     merged = dict(zip(chunk.decode_times(found[0]), chunk.decode_values(found[1]), strict=True)) if found else {}
     merged.update(fresh)
     ticks = sorted(merged)
@@ -106,7 +104,9 @@ def _write_hour(conn: sqlite3.Connection, series: int, t0: int, fresh: dict[int,
     )
     _write_buckets(conn, series, 300, t0, rollups(ticks, values, 300))
     day = t0 // 86400 * 86400
-    _write_buckets(conn, series, 3600, day, [*_buckets_of(conn, series, 3600, day, but=t0), *rollups(ticks, values, 3600)])
+    _write_buckets(
+        conn, series, 3600, day, [*_buckets_of(conn, series, 3600, day, but=t0), *rollups(ticks, values, 3600)]
+    )
 
 
 def rollups(ticks: Sequence[int], values: Sequence[float], step: int) -> list[chunk.Bucket]:
@@ -153,14 +153,17 @@ def prune(conn: sqlite3.Connection, now: float, keep: Retention) -> Pruned:
     Per series, so every delete is a range of the primary key rather than a scan.
     """
     ids = [row[0] for row in conn.execute("SELECT id FROM series")]
-    chunks = _delete_each(conn, "DELETE FROM sample_chunk WHERE series = ? AND t0 <= ?",
-                          [(i, now - keep.keep_raw - HOUR) for i in ids])
+    chunks = _delete_each(
+        conn, "DELETE FROM sample_chunk WHERE series = ? AND t0 <= ?", [(i, now - keep.keep_raw - HOUR) for i in ids]
+    )
     rolled = _delete_each(
-        conn, "DELETE FROM sample_rollup WHERE series = ? AND step = ? AND t0 <= ?",
+        conn,
+        "DELETE FROM sample_rollup WHERE series = ? AND step = ? AND t0 <= ?",
         [(i, step, now - _kept_for(keep, step) - block) for i in ids for step, block in ROLLUP_BLOCKS.items()],
     )
     series = conn.execute(
-        "DELETE FROM series WHERE " + " AND ".join(
+        "DELETE FROM series WHERE "
+        + " AND ".join(
             f"NOT EXISTS (SELECT 1 FROM {table} WHERE series = series.id)"
             for table in ("sample_hot", "sample_chunk", "sample_rollup")
         )
