@@ -21,10 +21,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
 
-from alertctl.backtest.timeline import Step
-from alertctl.forecast import MIN_SAMPLES, NoData, WarmingUp, outlook
+from alertctl import engine
+from alertctl.backtest.timeline import Hour, Step
+from alertctl.forecast import MIN_SAMPLES, NoData, WarmingUp, outlook, short_of_from
 from alertctl.model import NEVER, Forecast, Labels, Op, Rule, Sample, Trend, Unavailable, Warming
-from alertctl.store.history.blocks import SeriesBlocks
+from alertctl.store.history.blocks import Block, SeriesBlocks
 from alertctl.store.history.write import TICKS
 from alertctl.trends import Derived
 
@@ -69,6 +70,7 @@ class Fits:
             times = [t / TICKS for b in s.blocks for t in b.ticks]
             values = [v for b in s.blocks for v in b.values]
             self.series[s.labels] = (times, values, Line(times, values) if quick else None)
+        self.bound = _levels_bound(rule)
 
     def derive(self, step: Step) -> Derived:
         """As `trends.derive`: a sample of seconds left per measured label set, why not, or warming up."""
@@ -92,6 +94,26 @@ class Fits:
                 samples.append(Sample(self.rule.metric, found.seconds_left, sample.labels, trend))
         return derived
 
+    def calm(self, hour: Hour) -> bool:
+        """Whether every step of `hour` surely derives samples the rule judges harmless, and nothing
+        unavailable or warming up: each label set's stored min/max short of `from` (`outlook`'s
+        NEVER, warming up or not), or a quick answer at every step that breaches no level."""
+        if not self.quick or not hour.complete or engine.breached(self.rule, NEVER) is not None:
+            return False
+        return all(self._calm(labels, block) for labels, block in hour.blocks)
+
+    def _calm(self, labels: Labels, block: Block) -> bool:
+        if short_of_from(self.forecast, block.low) and short_of_from(self.forecast, block.high):
+            return True
+        if labels not in self.series:
+            return False
+        times, values, line = self.series[labels]
+        quick = self._quick
+        return all(  # a quick answer is NEVER (harmless, see `calm`) or past every level
+            quick(times, values, line, bisect_right(times, now), now) is not None
+            for now in (tick / TICKS for tick in block.ticks)
+        )
+
     def _quick(
         self, times: list[float], values: list[float], line: Line | None, high: int, now: float
     ) -> tuple[float, float] | None:
@@ -99,6 +121,9 @@ class Fits:
         same way, surely: NEVER, or a time left past every level and `clear`; None: ask `outlook`."""
         f = self.forecast
         low = bisect_left(times, now - f.window)
+        if line is not None and short_of_from(f, values[high - 1]):  # `outlook`'s NEVER, even warming up
+            fitted = line.fit(low, high, now) if high - low > 1 else None
+            return (NEVER, fitted[0] * 3600) if fitted is not None else None
         if line is None or high - low < MIN_SAMPLES or times[high - 1] - times[low] < f.window / 2:
             return None
         fitted = line.fit(low, high, now)
@@ -115,14 +140,14 @@ class Fits:
         if not_past or toward < -fuzz:
             return NEVER, slope * 3600
         distance = abs(f.reaches - level) - TOLERANCE * scale
-        if self._beyond_levels(distance / (max(toward, 0.0) + fuzz)):  # the soonest it could be: judged alike
+        if self.bound is not None and distance / (max(toward, 0.0) + fuzz) > self.bound:  # the soonest: judged alike
             return (min(distance / toward, NEVER) if toward > 0 else NEVER), slope * 3600
         return None
 
-    def _beyond_levels(self, seconds: float) -> bool:
-        """Whether a time left this long (give or take a thousandth) breaches no level and is past `clear`."""
-        rule = self.rule
-        if rule.op not in (Op.LT, Op.LE):
-            return False
-        bound = max([level.value for _, level in rule.levels()] + [rule.clear_threshold])
-        return seconds > bound * (1 + 1e-3) + 1.0
+
+def _levels_bound(rule: Rule) -> float | None:
+    """A time left longer than this (give or take a thousandth) breaches no level of `rule` and is
+    past its `clear`; None: the rule's op is not "less than", no time left is surely harmless."""
+    if rule.op not in (Op.LT, Op.LE):
+        return None
+    return max([level.value for _, level in rule.levels()] + [rule.clear_threshold]) * (1 + 1e-3) + 1.0

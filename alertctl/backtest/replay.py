@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from alertctl import engine
 from alertctl.backtest.ledger import Ledger, Row
-from alertctl.backtest.timeline import Step, Timeline
+from alertctl.backtest.timeline import Hour, Step, Timeline
 from alertctl.config.runtime import Notify
 from alertctl.model import Blind, Change, NoticeLog, Rule, Sample, SeriesKey, Severity, Status, Track, Transition
 from alertctl.trends import Derived
@@ -25,6 +25,10 @@ ANNOUNCING = (Kind.OPENED, Kind.RAISED, Kind.RENOTIFY, Kind.ESCALATED)
 
 Derive = Callable[[Step], Derived]
 """A forecast rule's samples at a step (seconds left), why there are none, or which are warming up."""
+
+Calm = Callable[[Hour], bool]
+"""Whether every step of an hour surely derives only samples that breach no level (no no-data,
+no warming up): with nothing open, pending or blind, a forecast rule's replay may jump over it."""
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,11 @@ class Result:
     """The last step's time: alerts still open count their time in alert up to it."""
 
 
-def replay(setting: Setting, timeline: Timeline, skip: bool = True, derive: Derive | None = None) -> Result:
-    """Walk the timeline; with `skip`, while nothing is open, pending or blind, quiet hours are jumped
-    over whole (without decoding their values) and steps that breach no level one by one."""
+def replay(
+    setting: Setting, timeline: Timeline, skip: bool = True, derive: Derive | None = None, calm: Calm | None = None
+) -> Result:
+    """Walk the timeline; with `skip`, while nothing is open, pending or blind, quiet hours (and, for
+    a forecast rule, `calm` ones) are jumped over whole and steps that breach no level one by one."""
     rule, notify = setting.rule, setting.notify
     policy = engine.Judging(setting.host, setting.expire_after)
     ledger = Ledger()
@@ -60,7 +66,7 @@ def replay(setting: Setting, timeline: Timeline, skip: bool = True, derive: Deri
     state = _State()
     logs: dict[int, NoticeLog] = {}
     for hour in timeline.hours:
-        if skip and hour.quiet and state.idle(rule, ledger):
+        if skip and state.idle(rule, ledger) and (hour.quiet or (calm is not None and calm(hour))):
             result.hours_skipped += 1
             continue
         for step in hour.steps():

@@ -68,8 +68,9 @@ def replay_rule(
     line = timeline.build(rule, series, pace)
     setting = Setting(rule, config.notify, config.agent.hostname, config.agent.expire_after)
     fits = Fits(rule, history if history is not None else series, quick=skip) if rule.forecast is not None else None
-    derive = fits.derive if fits is not None else None
-    return replay(setting, line, skip, derive), line
+    if fits is None:
+        return replay(setting, line, skip), line
+    return replay(setting, line, skip, fits.derive, fits.calm), line
 
 
 def _chosen(current: Config, candidate: Config | None, only: Sequence[str]) -> list[str]:
