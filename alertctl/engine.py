@@ -8,8 +8,7 @@ replay a stream of samples through it without a database.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
 
 from alertctl import messages, nodata
 from alertctl.model import (
@@ -104,28 +103,36 @@ def superseded(track: Track, taken_at: float) -> bool:
     return track.last_at is not None and taken_at < track.last_at
 
 
+_FIELDS = tuple(severity.label for severity in Severity)
+"""`Track`'s field for each severity, by number: `Severity.label` is a property, and the engine
+asks for every sample (a backtest for every step)."""
+
+_NO_RUN = LevelTrack()
+
+
 def advance(rule: Rule, track: Track, value: float, now: float, max_gap: float) -> Track:
     """Count this sample against each level: breach extends the run, anything else resets it.
 
     A series silent for longer than `max_gap` (a stopped `watch`, a paused cron) starts
-    afresh: time nobody sampled is not time in breach.
+    afresh: time nobody sampled is not time in breach. Levels the rule no longer has keep their runs.
     """
     stale = track.last_at is not None and now - track.last_at > max_gap
-    levels: dict[str, Any] = {}  # LevelTracks by field name, for `replace`
+    runs = [getattr(track, name) for name in _FIELDS]
     for severity, level in rule.levels():
-        previous = LevelTrack() if stale else track.of(severity)
         if rule.op.holds(value, level.value):
-            levels[severity.label] = LevelTrack(previous.since if previous.since is not None else now, previous.count + 1)
+            previous = _NO_RUN if stale else runs[severity]
+            runs[severity] = LevelTrack(previous.since if previous.since is not None else now, previous.count + 1)
         else:
-            levels[severity.label] = LevelTrack()
-    return replace(track, last_at=now, **levels)
+            runs[severity] = _NO_RUN
+    info, warning, error, critical = runs
+    return Track(track.key, warning=warning, critical=critical, last_at=now, info=info, error=error)
 
 
 def qualified(rule: Rule, track: Track, now: float) -> Severity | None:
     """The worst level whose breach has held long enough (`for`) and often enough (`consecutive`)."""
     worst = None
     for severity, level in rule.levels():
-        run = track.of(severity)
+        run = getattr(track, _FIELDS[severity])  # `track.of`, without the property
         if run.since is None or run.count < rule.consecutive:
             continue
         wait = rule.for_level(level)

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, chain
+from operator import mul
 
 from alertctl import engine
 from alertctl.backtest.timeline import Hour, Step
@@ -37,12 +38,13 @@ class Line:
     """Running sums of one series: the least-squares line over any index range in constant time."""
 
     def __init__(self, times: Sequence[float], values: Sequence[float]) -> None:
+        assert len(times) == len(values)
         self.origin = times[0] if times else 0.0
         shifted = [t - self.origin for t in times]
         self.t = list(accumulate(shifted, initial=0.0))
         self.v = list(accumulate(values, initial=0.0))
-        self.tt = list(accumulate((t * t for t in shifted), initial=0.0))
-        self.tv = list(accumulate((t * v for t, v in zip(shifted, values, strict=True)), initial=0.0))
+        self.tt = list(accumulate(map(mul, shifted, shifted), initial=0.0))
+        self.tv = list(accumulate(map(mul, shifted, values), initial=0.0))
 
     def fit(self, low: int, high: int, now: float) -> tuple[float, float] | None:
         """(slope per second, the line's value at `now`) over samples [low, high); None if degenerate."""
@@ -67,8 +69,8 @@ class Fits:
         self.quick = quick
         self.series: dict[Labels, tuple[list[float], list[float], Line | None]] = {}
         for s in series:
-            times = [t / TICKS for b in s.blocks for t in b.ticks]
-            values = [v for b in s.blocks for v in b.values]
+            times = [t / TICKS for t in chain.from_iterable(b.ticks for b in s.blocks)]
+            values = list(chain.from_iterable(b.values for b in s.blocks))
             self.series[s.labels] = (times, values, Line(times, values) if quick else None)
         self.bound = _levels_bound(rule)
 
@@ -120,24 +122,26 @@ class Fits:
         """(seconds left, rate per hour) when the rule would judge `outlook`'s answer at `now` the
         same way, surely: NEVER, or a time left past every level and `clear`; None: ask `outlook`."""
         f = self.forecast
+        if line is None:
+            return None
         low = bisect_left(times, now - f.window)
-        if line is not None and short_of_from(f, values[high - 1]):  # `outlook`'s NEVER, even warming up
+        latest = values[high - 1]
+        if short_of_from(f, latest):  # `outlook`'s NEVER, warming up or not
             fitted = line.fit(low, high, now) if high - low > 1 else None
             return (NEVER, fitted[0] * 3600) if fitted is not None else None
-        if line is None or high - low < MIN_SAMPLES or times[high - 1] - times[low] < f.window / 2:
+        if high - low < MIN_SAMPLES or times[high - 1] - times[low] < f.window / 2:
             return None
         fitted = line.fit(low, high, now)
         if fitted is None:
             return None
         slope, level = fitted
-        first, latest = values[low], values[high - 1]
+        first = values[low]
         rising = f.reaches >= (f.past if f.past is not None else first)
         scale = 1.0 + abs(f.reaches) + abs(first) + abs(latest)
         if (level >= f.reaches - TOLERANCE * scale) if rising else (level <= f.reaches + TOLERANCE * scale):
             return None  # there already, or nearly: the exact fit decides
         toward, fuzz = (slope if rising else -slope), TOLERANCE * scale / f.window
-        not_past = f.past is not None and not (latest >= f.past if rising else latest <= f.past)
-        if not_past or toward < -fuzz:
+        if toward < -fuzz:
             return NEVER, slope * 3600
         distance = abs(f.reaches - level) - TOLERANCE * scale
         if self.bound is not None and distance / (max(toward, 0.0) + fuzz) > self.bound:  # the soonest: judged alike
