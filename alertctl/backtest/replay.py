@@ -65,6 +65,7 @@ def replay(
     result = Result(rule.name, ledger.rows)
     state = _State()
     logs: dict[int, NoticeLog] = {}
+    rules = [rule]
     for hour in timeline.hours:
         if skip and state.idle(rule, ledger) and (hour.quiet or (calm is not None and calm(hour))):
             result.hours_skipped += 1
@@ -78,11 +79,11 @@ def replay(
             if skip and derive is not None and quiet and state.idle(rule, ledger) and _harmless(rule, samples):
                 continue
             outcome = engine.evaluate(
-                [rule], samples, state.tracks, ledger.open_alerts(), ledger.recent(step.at - notify.dedup_window),
+                rules, samples, state.tracks, ledger.open_alerts(), ledger.recent(step.at - notify.dedup_window),
                 step.at, policy, unavailable, state.blind, derived.warming,
             )
             state = _State(outcome.tracks, outcome.blind)
-            before = {row.id: Status.FIRING for row in ledger.open.values()}
+            before = {row.id: Status.FIRING for row in ledger.open.values()} if notify.channels else {}
             recorded = ledger.record(outcome.transitions)
             notable = [t for t in recorded if t.notable and t.change is not Change.LOWERED]
             result.changes += [(t.at, t.change, t.key, t.severity) for t in recorded if t.notable]
