@@ -8,8 +8,7 @@ replay a stream of samples through it without a database.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
 
 from alertctl import messages, nodata
 from alertctl.model import (
@@ -104,28 +103,36 @@ def superseded(track: Track, taken_at: float) -> bool:
     return track.last_at is not None and taken_at < track.last_at
 
 
+_FIELDS = tuple(severity.label for severity in Severity)
+"""`Track`'s field for each severity, by number: `Severity.label` is a property, and the engine
+asks for every sample (a backtest for every step)."""
+
+_NO_RUN = LevelTrack()
+
+
 def advance(rule: Rule, track: Track, value: float, now: float, max_gap: float) -> Track:
     """Count this sample against each level: breach extends the run, anything else resets it.
 
     A series silent for longer than `max_gap` (a stopped `watch`, a paused cron) starts
-    afresh: time nobody sampled is not time in breach.
+    afresh: time nobody sampled is not time in breach. Levels the rule no longer has keep their runs.
     """
     stale = track.last_at is not None and now - track.last_at > max_gap
-    levels: dict[str, Any] = {}  # LevelTracks by field name, for `replace`
+    runs = [getattr(track, name) for name in _FIELDS]
     for severity, level in rule.levels():
-        previous = LevelTrack() if stale else track.of(severity)
         if rule.op.holds(value, level.value):
-            levels[severity.label] = LevelTrack(previous.since if previous.since is not None else now, previous.count + 1)
+            previous = _NO_RUN if stale else runs[severity]
+            runs[severity] = LevelTrack(previous.since if previous.since is not None else now, previous.count + 1)
         else:
-            levels[severity.label] = LevelTrack()
-    return replace(track, last_at=now, **levels)
+            runs[severity] = _NO_RUN
+    info, warning, error, critical = runs
+    return Track(track.key, warning=warning, critical=critical, last_at=now, info=info, error=error)
 
 
 def qualified(rule: Rule, track: Track, now: float) -> Severity | None:
     """The worst level whose breach has held long enough (`for`) and often enough (`consecutive`)."""
     worst = None
     for severity, level in rule.levels():
-        run = track.of(severity)
+        run = getattr(track, _FIELDS[severity])  # `track.of`, without the property
         if run.since is None or run.count < rule.consecutive:
             continue
         wait = rule.for_level(level)
@@ -164,8 +171,15 @@ def judge(
     current = _configured(rule, alert.severity)
     if cleared(rule, value):
         return Transition(
-            Change.RESOLVED, alert.key, rule.metric, current, now, value, alert.peak,
-            rule.level(current).value, messages.recovered(rule, sample.labels, value, host),
+            Change.RESOLVED,
+            alert.key,
+            rule.metric,
+            current,
+            now,
+            value,
+            alert.peak,
+            rule.level(current).value,
+            messages.recovered(rule, sample.labels, value, host),
             alert_id=alert.id,
         )
     now_breached = breached(rule, value)
@@ -204,14 +218,28 @@ def _next_severity(
 
 
 def _breach(
-    change: Change, rule: Rule, sample: Sample, severity: Severity, peak: float,
-    now: float, host: str, runs: int, alert_id: int | None,
+    change: Change,
+    rule: Rule,
+    sample: Sample,
+    severity: Severity,
+    peak: float,
+    now: float,
+    host: str,
+    runs: int,
+    alert_id: int | None,
 ) -> Transition:
     return Transition(
-        change, SeriesKey(rule.name, sample.labels), rule.metric, severity, now,
-        value=sample.value, peak=peak, threshold=rule.level(severity).value,
+        change,
+        SeriesKey(rule.name, sample.labels),
+        rule.metric,
+        severity,
+        now,
+        value=sample.value,
+        peak=peak,
+        threshold=rule.level(severity).value,
         message=messages.breach(rule, sample, severity, host),
-        breaches=runs, alert_id=alert_id,
+        breaches=runs,
+        alert_id=alert_id,
     )
 
 
@@ -222,8 +250,11 @@ def _worse(rule: Rule, peak: float | None, value: float) -> float:
 
 
 def _expire(
-    rules: Sequence[Rule], seen: Iterable[SeriesKey], open_alerts: Mapping[SeriesKey, OpenAlert],
-    now: float, policy: Judging,
+    rules: Sequence[Rule],
+    seen: Iterable[SeriesKey],
+    open_alerts: Mapping[SeriesKey, OpenAlert],
+    now: float,
+    policy: Judging,
 ) -> list[Transition]:
     """Close alerts whose rule is gone, or whose series has sent nothing for `expire_after`."""
     names = {rule.name for rule in rules}
@@ -234,16 +265,28 @@ def _expire(
             continue
         gone = key.rule not in names
         if gone or now - alert.last_seen_at >= policy.expire_after:
-            expired.append(Transition(
-                Change.EXPIRED, key, alert.metric, alert.severity, now, peak=alert.peak,
-                message=messages.expired(alert.metric, key.labels, policy.host, gone), alert_id=alert.id,
-            ))
+            expired.append(
+                Transition(
+                    Change.EXPIRED,
+                    key,
+                    alert.metric,
+                    alert.severity,
+                    now,
+                    peak=alert.peak,
+                    message=messages.expired(alert.metric, key.labels, policy.host, gone),
+                    alert_id=alert.id,
+                )
+            )
     return expired
 
 
 def _carry_over(
-    rules: Sequence[Rule], old: Mapping[SeriesKey, Track], new: dict[SeriesKey, Track],
-    open_alerts: Mapping[SeriesKey, OpenAlert], now: float, policy: Judging,
+    rules: Sequence[Rule],
+    old: Mapping[SeriesKey, Track],
+    new: dict[SeriesKey, Track],
+    open_alerts: Mapping[SeriesKey, OpenAlert],
+    now: float,
+    policy: Judging,
 ) -> dict[SeriesKey, Track]:
     """Unsampled series keep their runs (unavailable neither breaches nor clears) until they go stale."""
     names = {rule.name for rule in rules}

@@ -38,5 +38,7 @@ def with_replays(report: Report, conn: sqlite3.Connection, config: Config) -> Re
             suggestions.append(s)
             continue
         numbers = evidence(found, iso(report.since), iso(report.until))
-        suggestions.append(replace(s, text=f"{s.text}; {sentence(found, rule.name)}", evidence={**s.evidence, "backtest": numbers}))
+        suggestions.append(
+            replace(s, text=f"{s.text}; {sentence(found, rule.name)}", evidence={**s.evidence, "backtest": numbers})
+        )
     return replace(report, suggestions=suggestions)

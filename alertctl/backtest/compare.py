@@ -30,8 +30,11 @@ class Summary:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "alerts": self.alerts, "reopened": self.reopened, "notices": self.notices,
-            "seconds_in_alert": round(self.seconds_in_alert, 1), "blips": self.blips,
+            "alerts": self.alerts,
+            "reopened": self.reopened,
+            "notices": self.notices,
+            "seconds_in_alert": round(self.seconds_in_alert, 1),
+            "blips": self.blips,
         }
 
 
@@ -65,7 +68,9 @@ def summarise(result: Result) -> Summary:
         reopened=sum(row.reopened for row in result.rows),
         notices=result.notices,
         seconds_in_alert=sum(row.seconds(end) for row in result.rows),
-        blips=sum(1 for row in result.rows if row.resolved_at is not None and row.resolved_at - row.started_at < BLIP_SECONDS),
+        blips=sum(
+            1 for row in result.rows if row.resolved_at is not None and row.resolved_at - row.started_at < BLIP_SECONDS
+        ),
     )
 
 

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, chain
+from operator import mul
 
-from alertctl.backtest.timeline import Step
-from alertctl.forecast import MIN_SAMPLES, NoData, WarmingUp, outlook
+from alertctl import engine
+from alertctl.backtest.timeline import Hour, Step
+from alertctl.forecast import MIN_SAMPLES, NoData, WarmingUp, outlook, short_of_from
 from alertctl.model import NEVER, Forecast, Labels, Op, Rule, Sample, Trend, Unavailable, Warming
-from alertctl.store.history.blocks import SeriesBlocks
+from alertctl.store.history.blocks import Block, SeriesBlocks
 from alertctl.store.history.write import TICKS
 from alertctl.trends import Derived
 
@@ -36,12 +38,13 @@ class Line:
     """Running sums of one series: the least-squares line over any index range in constant time."""
 
     def __init__(self, times: Sequence[float], values: Sequence[float]) -> None:
+        assert len(times) == len(values)
         self.origin = times[0] if times else 0.0
         shifted = [t - self.origin for t in times]
         self.t = list(accumulate(shifted, initial=0.0))
         self.v = list(accumulate(values, initial=0.0))
-        self.tt = list(accumulate((t * t for t in shifted), initial=0.0))
-        self.tv = list(accumulate((t * v for t, v in zip(shifted, values, strict=True)), initial=0.0))
+        self.tt = list(accumulate(map(mul, shifted, shifted), initial=0.0))
+        self.tv = list(accumulate(map(mul, shifted, values), initial=0.0))
 
     def fit(self, low: int, high: int, now: float) -> tuple[float, float] | None:
         """(slope per second, the line's value at `now`) over samples [low, high); None if degenerate."""
@@ -66,9 +69,10 @@ class Fits:
         self.quick = quick
         self.series: dict[Labels, tuple[list[float], list[float], Line | None]] = {}
         for s in series:
-            times = [t / TICKS for b in s.blocks for t in b.ticks]
-            values = [v for b in s.blocks for v in b.values]
+            times = [t / TICKS for t in chain.from_iterable(b.ticks for b in s.blocks)]
+            values = list(chain.from_iterable(b.values for b in s.blocks))
             self.series[s.labels] = (times, values, Line(times, values) if quick else None)
+        self.bound = _levels_bound(rule)
 
     def derive(self, step: Step) -> Derived:
         """As `trends.derive`: a sample of seconds left per measured label set, why not, or warming up."""
@@ -92,37 +96,62 @@ class Fits:
                 samples.append(Sample(self.rule.metric, found.seconds_left, sample.labels, trend))
         return derived
 
+    def calm(self, hour: Hour) -> bool:
+        """Whether every step of `hour` surely derives samples the rule judges harmless, and nothing
+        unavailable or warming up: each label set's stored min/max short of `from` (`outlook`'s
+        NEVER, warming up or not), or a quick answer at every step that breaches no level."""
+        if not self.quick or not hour.complete or engine.breached(self.rule, NEVER) is not None:
+            return False
+        return all(self._calm(labels, block) for labels, block in hour.blocks)
+
+    def _calm(self, labels: Labels, block: Block) -> bool:
+        if short_of_from(self.forecast, block.low) and short_of_from(self.forecast, block.high):
+            return True
+        if labels not in self.series:
+            return False
+        times, values, line = self.series[labels]
+        quick = self._quick
+        return all(  # a quick answer is NEVER (harmless, see `calm`) or past every level
+            quick(times, values, line, bisect_right(times, now), now) is not None
+            for now in (tick / TICKS for tick in block.ticks)
+        )
+
     def _quick(
         self, times: list[float], values: list[float], line: Line | None, high: int, now: float
     ) -> tuple[float, float] | None:
         """(seconds left, rate per hour) when the rule would judge `outlook`'s answer at `now` the
         same way, surely: NEVER, or a time left past every level and `clear`; None: ask `outlook`."""
         f = self.forecast
+        if line is None:
+            return None
         low = bisect_left(times, now - f.window)
-        if line is None or high - low < MIN_SAMPLES or times[high - 1] - times[low] < f.window / 2:
+        latest = values[high - 1]
+        if short_of_from(f, latest):  # `outlook`'s NEVER, warming up or not
+            fitted = line.fit(low, high, now) if high - low > 1 else None
+            return (NEVER, fitted[0] * 3600) if fitted is not None else None
+        if high - low < MIN_SAMPLES or times[high - 1] - times[low] < f.window / 2:
             return None
         fitted = line.fit(low, high, now)
         if fitted is None:
             return None
         slope, level = fitted
-        first, latest = values[low], values[high - 1]
+        first = values[low]
         rising = f.reaches >= (f.past if f.past is not None else first)
         scale = 1.0 + abs(f.reaches) + abs(first) + abs(latest)
         if (level >= f.reaches - TOLERANCE * scale) if rising else (level <= f.reaches + TOLERANCE * scale):
             return None  # there already, or nearly: the exact fit decides
         toward, fuzz = (slope if rising else -slope), TOLERANCE * scale / f.window
-        not_past = f.past is not None and not (latest >= f.past if rising else latest <= f.past)
-        if not_past or toward < -fuzz:
+        if toward < -fuzz:
             return NEVER, slope * 3600
         distance = abs(f.reaches - level) - TOLERANCE * scale
-        if self._beyond_levels(distance / (max(toward, 0.0) + fuzz)):  # the soonest it could be: judged alike
+        if self.bound is not None and distance / (max(toward, 0.0) + fuzz) > self.bound:  # the soonest: judged alike
             return (min(distance / toward, NEVER) if toward > 0 else NEVER), slope * 3600
         return None
 
-    def _beyond_levels(self, seconds: float) -> bool:
-        """Whether a time left this long (give or take a thousandth) breaches no level and is past `clear`."""
-        rule = self.rule
-        if rule.op not in (Op.LT, Op.LE):
-            return False
-        bound = max([level.value for _, level in rule.levels()] + [rule.clear_threshold])
-        return seconds > bound * (1 + 1e-3) + 1.0
+
+def _levels_bound(rule: Rule) -> float | None:
+    """A time left longer than this (give or take a thousandth) breaches no level of `rule` and is
+    past its `clear`; None: the rule's op is not "less than", no time left is surely harmless."""
+    if rule.op not in (Op.LT, Op.LE):
+        return None
+    return max([level.value for _, level in rule.levels()] + [rule.clear_threshold]) * (1 + 1e-3) + 1.0

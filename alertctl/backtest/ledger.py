@@ -36,9 +36,23 @@ class Row:
     def alert(self, host: str) -> Alert:
         """The stored form the notification policy reads (replays know no acks or silences)."""
         return Alert(
-            self.id, self.key.rule, self.metric, dict(self.key.labels), dict(self.key.labels), host,
-            self.severity, self.peak_severity, Status.FIRING, None, None, self.peak, None, "",
-            self.started_at, self.last_seen_at, nodata=self.key.nodata,
+            self.id,
+            self.key.rule,
+            self.metric,
+            dict(self.key.labels),
+            dict(self.key.labels),
+            host,
+            self.severity,
+            self.peak_severity,
+            Status.FIRING,
+            None,
+            None,
+            self.peak,
+            None,
+            "",
+            self.started_at,
+            self.last_seen_at,
+            nodata=self.key.nodata,
         )
 
     def seconds(self, end: float) -> float:
@@ -58,7 +72,8 @@ class Ledger:
     def recent(self, since: float) -> dict[SeriesKey, OpenAlert]:
         """Alerts that recovered at or after `since`: a re-fire reopens them (`alerts.recently_recovered`)."""
         return {
-            key: row.open_view() for key, row in self._recovered.items()
+            key: row.open_view()
+            for key, row in self._recovered.items()
             if row.resolved_at is not None and row.resolved_at >= since
         }
 

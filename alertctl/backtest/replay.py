@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from alertctl import engine
 from alertctl.backtest.ledger import Ledger, Row
-from alertctl.backtest.timeline import Step, Timeline
+from alertctl.backtest.timeline import Hour, Step, Timeline
 from alertctl.config.runtime import Notify
 from alertctl.model import Blind, Change, NoticeLog, Rule, Sample, SeriesKey, Severity, Status, Track, Transition
 from alertctl.trends import Derived
@@ -25,6 +25,10 @@ ANNOUNCING = (Kind.OPENED, Kind.RAISED, Kind.RENOTIFY, Kind.ESCALATED)
 
 Derive = Callable[[Step], Derived]
 """A forecast rule's samples at a step (seconds left), why there are none, or which are warming up."""
+
+Calm = Callable[[Hour], bool]
+"""Whether every step of an hour surely derives only samples that breach no level (no no-data,
+no warming up): with nothing open, pending or blind, a forecast rule's replay may jump over it."""
 
 
 @dataclass(frozen=True)
@@ -50,17 +54,20 @@ class Result:
     """The last step's time: alerts still open count their time in alert up to it."""
 
 
-def replay(setting: Setting, timeline: Timeline, skip: bool = True, derive: Derive | None = None) -> Result:
-    """Walk the timeline; with `skip`, while nothing is open, pending or blind, quiet hours are jumped
-    over whole (without decoding their values) and steps that breach no level one by one."""
+def replay(
+    setting: Setting, timeline: Timeline, skip: bool = True, derive: Derive | None = None, calm: Calm | None = None
+) -> Result:
+    """Walk the timeline; with `skip`, while nothing is open, pending or blind, quiet hours (and, for
+    a forecast rule, `calm` ones) are jumped over whole and steps that breach no level one by one."""
     rule, notify = setting.rule, setting.notify
     policy = engine.Judging(setting.host, setting.expire_after)
     ledger = Ledger()
     result = Result(rule.name, ledger.rows)
     state = _State()
     logs: dict[int, NoticeLog] = {}
+    rules = [rule]
     for hour in timeline.hours:
-        if skip and hour.quiet and state.idle(rule, ledger):
+        if skip and state.idle(rule, ledger) and (hour.quiet or (calm is not None and calm(hour))):
             result.hours_skipped += 1
             continue
         for step in hour.steps():
@@ -72,11 +79,19 @@ def replay(setting: Setting, timeline: Timeline, skip: bool = True, derive: Deri
             if skip and derive is not None and quiet and state.idle(rule, ledger) and _harmless(rule, samples):
                 continue
             outcome = engine.evaluate(
-                [rule], samples, state.tracks, ledger.open_alerts(), ledger.recent(step.at - notify.dedup_window),
-                step.at, policy, unavailable, state.blind, derived.warming,
+                rules,
+                samples,
+                state.tracks,
+                ledger.open_alerts(),
+                ledger.recent(step.at - notify.dedup_window),
+                step.at,
+                policy,
+                unavailable,
+                state.blind,
+                derived.warming,
             )
             state = _State(outcome.tracks, outcome.blind)
-            before = {row.id: Status.FIRING for row in ledger.open.values()}
+            before = {row.id: Status.FIRING for row in ledger.open.values()} if notify.channels else {}
             recorded = ledger.record(outcome.transitions)
             notable = [t for t in recorded if t.notable and t.change is not Change.LOWERED]
             result.changes += [(t.at, t.change, t.key, t.severity) for t in recorded if t.notable]
@@ -114,8 +129,12 @@ def _harmless(rule: Rule, samples: Sequence[Sample]) -> bool:
 
 
 def _tell(
-    setting: Setting, ledger: Ledger, notable: Sequence[Transition], before: Mapping[int, Status],
-    logs: dict[int, NoticeLog], now: float,
+    setting: Setting,
+    ledger: Ledger,
+    notable: Sequence[Transition],
+    before: Mapping[int, Status],
+    logs: dict[int, NoticeLog],
+    now: float,
 ) -> int:
     """The policy's decisions for this step; returns the notices (one per channel) that would go out."""
     open_now = [row.alert(setting.host) for row in ledger.open.values()]

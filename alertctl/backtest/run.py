@@ -47,19 +47,34 @@ class Backtest:
 
 
 def run(
-    conn: sqlite3.Connection, current: Config, candidate: Config | None, since: float, until: float,
-    only: Sequence[str] = (), skip: bool = True, shortest: float = INCIDENT_SECONDS,
+    conn: sqlite3.Connection,
+    current: Config,
+    candidate: Config | None,
+    since: float,
+    until: float,
+    only: Sequence[str] = (),
+    skip: bool = True,
+    shortest: float = INCIDENT_SECONDS,
 ) -> Backtest:
     names = _chosen(current, candidate, only)
     pairs = [(_rule(current, name), _rule(candidate, name)) for name in names]
     reader = _Reader(conn, since, until, [next(r for r in pair if r is not None).metric for pair in pairs])
     outcomes = [_one(reader, name, pair, (current, candidate), skip, shortest) for name, pair in zip(names, pairs)]
-    return Backtest(since, until, reader.samples, outcomes, operator_actions(conn, since, until),
-                    candidate.source if candidate else None)
+    return Backtest(
+        since,
+        until,
+        reader.samples,
+        outcomes,
+        operator_actions(conn, since, until),
+        candidate.source if candidate else None,
+    )
 
 
 def replay_rule(
-    series: Sequence[SeriesBlocks], rule: Rule, config: Config, skip: bool = True,
+    series: Sequence[SeriesBlocks],
+    rule: Rule,
+    config: Config,
+    skip: bool = True,
     history: Sequence[SeriesBlocks] | None = None,
 ) -> tuple[Result, timeline.Timeline]:
     """One rule of one config over `series` (its metric's blocks); `history` reaches further back
@@ -68,8 +83,9 @@ def replay_rule(
     line = timeline.build(rule, series, pace)
     setting = Setting(rule, config.notify, config.agent.hostname, config.agent.expire_after)
     fits = Fits(rule, history if history is not None else series, quick=skip) if rule.forecast is not None else None
-    derive = fits.derive if fits is not None else None
-    return replay(setting, line, skip, derive), line
+    if fits is None:
+        return replay(setting, line, skip), line
+    return replay(setting, line, skip, fits.derive, fits.calm), line
 
 
 def _chosen(current: Config, candidate: Config | None, only: Sequence[str]) -> list[str]:
@@ -77,8 +93,9 @@ def _chosen(current: Config, candidate: Config | None, only: Sequence[str]) -> l
     names += [rule.name for rule in (candidate.rules if candidate else ()) if rule.name not in names]
     unknown = [name for name in only if name not in names]
     if unknown:
-        raise UsageError(f"--rule {unknown[0]}: no such rule in the config in use or the candidate "
-                         f"(rules: {', '.join(names)})")
+        raise UsageError(
+            f"--rule {unknown[0]}: no such rule in the config in use or the candidate (rules: {', '.join(names)})"
+        )
     return [name for name in names if not only or name in only]
 
 
@@ -112,8 +129,12 @@ class _Reader:
 
 
 def _one(
-    reader: _Reader, name: str, rules: tuple[Rule | None, Rule | None],
-    configs: tuple[Config, Config | None], skip: bool, shortest: float,
+    reader: _Reader,
+    name: str,
+    rules: tuple[Rule | None, Rule | None],
+    configs: tuple[Config, Config | None],
+    skip: bool,
+    shortest: float,
 ) -> RuleOutcome:
     metric = next(rule.metric for rule in rules if rule is not None)
     series = reader.blocks(metric)
@@ -132,8 +153,13 @@ def _one(
     ours, theirs = results
     comparison = compare(ours, theirs, shortest) if ours is not None and theirs is not None else None
     return RuleOutcome(
-        name, metric, summarise(ours) if ours else None, summarise(theirs) if theirs else None,
-        comparison, line.samples, line.gaps,
+        name,
+        metric,
+        summarise(ours) if ours else None,
+        summarise(theirs) if theirs else None,
+        comparison,
+        line.samples,
+        line.gaps,
         alerts=(incidents(ours) if ours else [], incidents(theirs) if theirs else []),
     )
 

@@ -14,7 +14,7 @@ import statistics
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from alertctl.model import Op, Rule, Sample
+from alertctl.model import Labels, Op, Rule, Sample
 from alertctl.store.history.blocks import Block, SeriesBlocks
 from alertctl.store.history.write import TICKS
 
@@ -46,6 +46,11 @@ class Hour:
     """Every step has a sample and no stored min/max of the hour can breach any level of the rule:
     a replay with nothing open or pending may jump over it."""
     steps: Callable[[], Iterator[Step]]
+    complete: bool = False
+    """Every step has a sample of the rule's own series (no no-data step): what a forecast rule's
+    replay asks before judging the hour's values (`Fits.calm`)."""
+    blocks: Sequence[tuple[Labels, Block]] = ()
+    """The rule's own series' blocks of the hour, by label set."""
 
 
 @dataclass(frozen=True)
@@ -81,10 +86,10 @@ def build(rule: Rule, series: Sequence[SeriesBlocks], interval: float) -> Timeli
         filled = _fill(last, clock, limit, interval, gaps)
         last = clock[-1]
         own = [(s, b) for s, b in present if s in mine]
-        quiet = not filled and rule.forecast is None and _covered(clock, own) and all(
-            not _can_breach(rule, b.low, b.high) for _, b in own
-        )
-        hours.append(Hour(start, quiet, _stepper(rule, clock, filled, own)))
+        complete = not filled and _covered(clock, own)
+        quiet = complete and rule.forecast is None and all(not _can_breach(rule, b.low, b.high) for _, b in own)
+        blocks = [(s.labels, b) for s, b in own]
+        hours.append(Hour(start, quiet, _stepper(rule, clock, filled, own), complete, blocks))
     samples = sum(len(b.ticks) for s in mine for b in s.blocks)
     return Timeline(hours, gaps, samples)
 

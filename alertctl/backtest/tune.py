@@ -88,7 +88,7 @@ def tune(series: Sequence[SeriesBlocks], rule: Rule, config: Config) -> Tuned | 
 
 
 def sentence(tuned: Tuned, rule: str) -> str:
-    """"clear = 70 would have cut 826 reopens to 12; all 6 incidents over 10 minutes still raised, at most 70 s later"."""
+    """ "clear = 70 would have cut 826 reopens to 12; all 6 incidents over 10 minutes still raised, at most 70 s later"."""
     best, now = tuned.best, tuned.current
     if now.reopened > now.alerts:
         cut = f"cut {now.reopened} reopens to {best.summary.reopened}"
@@ -117,8 +117,13 @@ def evidence(tuned: Tuned, since: str | None, until: str | None) -> dict[str, ob
         "median_delay_seconds": _rounded(best.comparison.median_delay),
         "max_delay_seconds": _rounded(best.comparison.max_delay),
         "tried": [
-            {"change": t.variant.toml, "alerts": t.summary.alerts, "reopened": t.summary.reopened,
-             "missed": len(t.comparison.missed), "median_delay_seconds": _rounded(t.comparison.median_delay)}
+            {
+                "change": t.variant.toml,
+                "alerts": t.summary.alerts,
+                "reopened": t.summary.reopened,
+                "missed": len(t.comparison.missed),
+                "median_delay_seconds": _rounded(t.comparison.median_delay),
+            }
             for t in tuned.tried
         ],
     }

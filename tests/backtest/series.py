@@ -20,8 +20,15 @@ def series(points: Sequence[tuple[float, float]], labels: Labels = ()) -> Series
         tick = round(at * TICKS)
         hours.setdefault(tick // (HOUR * TICKS) * HOUR, []).append((tick, value))
     blocks = [
-        Block(start, [t for t, _ in part], min(v for _, v in part), max(v for _, v in part), True, None,
-              [v for _, v in part])
+        Block(
+            start,
+            [t for t, _ in part],
+            min(v for _, v in part),
+            max(v for _, v in part),
+            True,
+            None,
+            [v for _, v in part],
+        )
         for start, part in sorted(hours.items())
     ]
     return SeriesBlocks(labels, blocks)
@@ -32,12 +39,24 @@ def every(values: Sequence[float], interval: float = 10.0, start: float = START)
 
 
 def rule(
-    warning: float = 80, critical: float | None = None, op: Op = Op.GT, for_seconds: float = 0.0,
-    consecutive: int = 1, clear: float | None = None, name: str = "cpu-high", metric: str = "cpu.percent",
+    warning: float = 80,
+    critical: float | None = None,
+    op: Op = Op.GT,
+    for_seconds: float = 0.0,
+    consecutive: int = 1,
+    clear: float | None = None,
+    name: str = "cpu-high",
+    metric: str = "cpu.percent",
 ) -> Rule:
     return Rule(
-        name, metric, op, Level(warning), Level(critical) if critical is not None else None,
-        for_seconds, consecutive, clear,
+        name,
+        metric,
+        op,
+        Level(warning),
+        Level(critical) if critical is not None else None,
+        for_seconds,
+        consecutive,
+        clear,
     )
 
 

@@ -31,7 +31,11 @@ def filling() -> list[float]:
 def test_replaying_a_forecast_rule_raises_what_the_real_cycles_raised(tmp_path: Path) -> None:
     value = tmp_path / "value"
     rule = Rule(
-        "filling", "q.value", Op.LT, warning=Level(1800.0), clear=3600.0,
+        "filling",
+        "q.value",
+        Op.LT,
+        warning=Level(1800.0),
+        clear=3600.0,
         forecast=Forecast(reaches=100.0, window=600.0, confirm=1200.0, past=35.0),
     )
     config = Config(Agent(host="web-01"), checks=(CommandCheck("q", ("cat", str(value))),), rules=(rule,))

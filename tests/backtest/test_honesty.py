@@ -63,7 +63,8 @@ class Driver:
             try:
                 return conn.execute(
                     "SELECT count(*) FROM sample_hot h JOIN series s ON s.id = h.series "
-                    "WHERE s.metric = 'q.value' AND h.ts >= ?", (tick,)
+                    "WHERE s.metric = 'q.value' AND h.ts >= ?",
+                    (tick,),
                 ).fetchone()[0]
             finally:
                 conn.close()
@@ -80,7 +81,10 @@ def test_replay_of_the_config_in_use_reproduces_what_watch_recorded(tmp_path: Pa
     write_config(candidate, value_file, RULES + "clear = 60\n")
     watch = subprocess.Popen(
         [sys.executable, "-m", "alertctl", "watch", "--interval", "1s", "-c", str(current), "--db", str(db)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
     )
     try:
         drive = Driver(db, value_file)

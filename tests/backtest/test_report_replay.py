@@ -45,8 +45,13 @@ def test_a_flapping_rule_gets_the_clear_level_a_replay_proves(tmp_path: Path) ->
     assert replayed["current"]["reopened"] == flap["evidence"]["reopened"] > 100
     assert replayed["candidate"]["reopened"] == 0
     assert (replayed["missed"], replayed["incidents"]) == (0, 2)
-    assert {t["change"] for t in replayed["tried"]} == {"clear = 76", "clear = 72", 'for = "2m"', 'for = "5m"',
-                                                        "consecutive = 3"}
+    assert {t["change"] for t in replayed["tried"]} == {
+        "clear = 76",
+        "clear = 72",
+        'for = "2m"',
+        'for = "5m"',
+        "consecutive = 3",
+    }
     assert flap["text"].endswith(
         f"by replay, `clear = 72` in rule q-high would have cut {replayed['current']['reopened']} reopens to 0; "
         "all 2 incidents over 10 minutes still raised, at most 0 s later"
@@ -58,8 +63,11 @@ def test_without_history_the_suggestion_stays_as_it_was(tmp_path: Path) -> None:
     config = config_file(tmp_path, value)
     db = tmp_path / "a.db"
     settings = validate(config)
-    runner = Runner(settings.__class__(**{**settings.__dict__, "history": settings.history.__class__(enabled=False)}),
-                    open_database(db), families=())
+    runner = Runner(
+        settings.__class__(**{**settings.__dict__, "history": settings.history.__class__(enabled=False)}),
+        open_database(db),
+        families=(),
+    )
     start = time.time() - 200 * STEP
     for n, number in enumerate([85.0, 75.0] * 10):
         value.write_text(f"{number}\n")

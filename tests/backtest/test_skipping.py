@@ -31,8 +31,14 @@ def random_rule(r: random.Random) -> Rule:
         critical = warning + (1 if rises else -1) * r.uniform(1, 15) if r.random() < 0.5 else None
         clear = warning + (-1 if rises else 1) * r.uniform(0, 15) if r.random() < 0.5 else None
     return Rule(
-        "r", "m", op, Level(warning), Level(critical) if critical is not None else None,
-        r.choice([0.0, 0.0, 120.0, 600.0]), r.choice([1, 1, 3]), clear,
+        "r",
+        "m",
+        op,
+        Level(warning),
+        Level(critical) if critical is not None else None,
+        r.choice([0.0, 0.0, 120.0, 600.0]),
+        r.choice([1, 1, 3]),
+        clear,
         match=(("mount", "/a"),) if r.random() < 0.2 else (),
     )
 
@@ -57,7 +63,7 @@ def random_series(r: random.Random, rule: Rule, labels: tuple[tuple[str, str], .
     points = [(START + n * INTERVAL + r.uniform(0, 0.3), v) for n, v in enumerate(values)]
     for _ in range(r.choice([0, 0, 1, 2])):  # a check that could not run, or watch stopped
         cut = r.randrange(count)
-        del points[cut:cut + r.randint(1, 40)]
+        del points[cut : cut + r.randint(1, 40)]
     return points
 
 
@@ -66,7 +72,11 @@ def case(seed: int) -> tuple[Rule, list[SeriesBlocks], Config]:
     rule = random_rule(r)
     label_sets = [(("mount", "/a"),)] if r.random() < 0.5 else [(("mount", "/a"),), (("mount", "/b"),)]
     history = [series(random_series(r, rule, labels), labels) for labels in label_sets]
-    return rule, history, config(rule, channels=True, renotify=r.choice([0.0, 1800.0]), dedup=r.choice([0.0, 300.0, 3600.0]))
+    return (
+        rule,
+        history,
+        config(rule, channels=True, renotify=r.choice([0.0, 1800.0]), dedup=r.choice([0.0, 300.0, 3600.0])),
+    )
 
 
 @pytest.mark.slow  # a property search over seeded random cases
