@@ -34,11 +34,15 @@ class Severity(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return _SEVERITY_LABELS[self]
 
     @classmethod
     def parse(cls, text: str) -> Severity:
         return cls[text.upper()]
+
+
+_SEVERITY_LABELS = {severity: severity.name.lower() for severity in Severity}
+"""Looked up, not lowered at each call: alert rows, notices and the engine ask often."""
 
 
 class Status(enum.StrEnum):
@@ -200,15 +204,22 @@ class Rule:
     """The milder and the third of the four levels; last, so rules written as (name, metric, op,
     warning, critical) keep their meaning."""
 
-    def levels(self) -> list[tuple[Severity, Level]]:
-        """Configured levels, mildest first."""
-        pairs = (
-            (Severity.INFO, self.info),
-            (Severity.WARNING, self.warning),
-            (Severity.ERROR, self.error),
-            (Severity.CRITICAL, self.critical),
-        )  # spelled out, not getattr by label: the engine asks for every sample, a backtest for every step
-        return [(severity, level) for severity, level in pairs if level is not None]
+    def levels(self) -> tuple[tuple[Severity, Level], ...]:
+        """Configured levels, mildest first.
+
+        Worked out once per rule and kept beside its fields (not one of them: equality, hashing
+        and `replace` ignore it): the engine asks for every sample, a backtest for every step."""
+        found: tuple[tuple[Severity, Level], ...] | None = self.__dict__.get("_levels")
+        if found is None:
+            pairs = (
+                (Severity.INFO, self.info),
+                (Severity.WARNING, self.warning),
+                (Severity.ERROR, self.error),
+                (Severity.CRITICAL, self.critical),
+            )
+            found = tuple((severity, level) for severity, level in pairs if level is not None)
+            object.__setattr__(self, "_levels", found)
+        return found
 
     def level(self, severity: Severity) -> Level:
         found: Level | None = getattr(self, severity.label)
