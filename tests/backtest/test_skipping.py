@@ -85,6 +85,7 @@ def test_skipping_quiet_hours_gives_the_same_transitions(seed: int) -> None:
     same_with_and_without_skipping(*case(seed))
 
 
+@pytest.mark.slow  # goes over every case of the property search
 def test_random_histories_skip_hours_around_alerts() -> None:
     """Not a vacuous proof: many of the cases above jump over hours and raise alerts too."""
     both = 0

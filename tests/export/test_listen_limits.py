@@ -12,9 +12,12 @@ import pytest
 
 from alertctl.export.server import Address, MetricsServer
 from tests.cli.conftest import Rig
+
 from tests.cli.test_cli_watch import Watcher
 from tests.export.test_watch_export import scrape_until
 from tests.notify.receivers import free_port
+
+pytestmark = pytest.mark.slow  # a fault: hundreds of idle connections under a lowered file limit
 
 DESCRIPTORS = 256
 """The `ulimit -n` the chaos run used: 251 idle connections were enough to starve the collectors."""
