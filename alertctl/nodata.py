@@ -71,13 +71,13 @@ def follow(
         if seen is not None:
             if alert is not None:
                 spells.watched.add(key)
-                spells.transitions.append(_back(rule, alert, seen, now, host))
+                spells.transitions.append(_resolved(rule, alert, messages.data_back(rule, seen, host), now))
             continue
         early = next((w for w in warming if w.rule == rule.name), None)
         if early is not None:
             if alert is not None:
                 spells.watched.add(key)
-                spells.transitions.append(_reporting(rule, alert, early, now, host))
+                spells.transitions.append(_resolved(rule, alert, messages.warming_up(rule, early, host), now))
             continue
         since = previous.since if previous is not None and now - previous.last_at <= max_gap else now
         spell = Blind(since, now, reason_for(rule, unavailable))
@@ -118,26 +118,6 @@ def _judge(
     return Transition(change, key_of(rule), rule.metric, severity, now, message=message, alert_id=alert_id)
 
 
-def _reporting(rule: Rule, alert: OpenAlert, early: Warming, now: float, host: str) -> Transition:
-    """Samples are back, the forecast still warming up: the rule is not blind any more."""
-    return Transition(
-        Change.RESOLVED,
-        alert.key,
-        rule.metric,
-        alert.severity,
-        now,
-        message=messages.warming_up(rule, early, host),
-        alert_id=alert.id,
-    )
-
-
-def _back(rule: Rule, alert: OpenAlert, sample: Sample, now: float, host: str) -> Transition:
-    return Transition(
-        Change.RESOLVED,
-        alert.key,
-        rule.metric,
-        alert.severity,
-        now,
-        message=messages.data_back(rule, sample, host),
-        alert_id=alert.id,
-    )
+def _resolved(rule: Rule, alert: OpenAlert, message: str, now: float) -> Transition:
+    """The no-data alert ends: samples are back (or the forecast is back to warming up: not blind)."""
+    return Transition(Change.RESOLVED, alert.key, rule.metric, alert.severity, now, message=message, alert_id=alert.id)

@@ -120,15 +120,17 @@ timeout = "1s"
 
 @pytest.mark.parametrize("flood", [("head", "-c", "100M", "/dev/zero"), ("yes",)], ids=["100M-zeros", "yes"])
 def test_a_flood_is_read_up_to_the_cap_in_bounded_memory_and_time(flood: tuple[str, ...]) -> None:
-    """In a child process, so its peak memory is the check's own."""
+    """In a child process, so its peak memory is the check's own: VmHWM, which starts afresh at
+    exec, not ru_maxrss, which Linux carries over from the forking process (a pytest worker that
+    had grown past 150 MiB failed this test with a check that had read 64 KiB)."""
     code = f"""
-import resource, time
+import time
 from alertctl.metrics import command
 from alertctl.model import CommandCheck
 started = time.monotonic()
 result = command.collect(CommandCheck("flood", {flood!r}, 2.0))
 print(time.monotonic() - started)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")))
 print(repr(result.details["output"]))
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
