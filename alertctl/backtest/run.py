@@ -16,7 +16,7 @@ from alertctl.backtest.compare import INCIDENT_SECONDS, Comparison, Incident, Su
 from alertctl.backtest.fits import Fits
 from alertctl.backtest.replay import Result, Setting, replay
 from alertctl.config.runtime import Config
-from alertctl.errors import UsageError
+from alertctl.errors import UsageError, shown
 from alertctl.model import Rule
 from alertctl.store.history.blocks import SeriesBlocks, metric_blocks
 from alertctl.store.readonly import OperatorActions, operator_actions
@@ -94,7 +94,7 @@ def _chosen(current: Config, candidate: Config | None, only: Sequence[str]) -> l
     unknown = [name for name in only if name not in names]
     if unknown:
         raise UsageError(
-            f"--rule {unknown[0]}: no such rule in the config in use or the candidate (rules: {', '.join(names)})"
+            f"--rule {shown(unknown[0])}: no such rule in the config in use or the candidate (rules: {', '.join(names)})"
         )
     return [name for name in names if not only or name in only]
 

@@ -17,6 +17,7 @@ from alertctl.cli.common import (
 )
 from alertctl.cli.present import alert_dict, to_json
 from alertctl.engine import breached
+from alertctl.errors import shown
 from alertctl.loop import Cycle, Runner
 from alertctl.model import Rule, make_labels
 from alertctl.notify import Notifier
@@ -31,14 +32,15 @@ def _answer_unknown(message: str, arguments: dict[str, object]) -> None:
                 {
                     "status": ServiceState.UNKNOWN.name,
                     "exit_code": int(ServiceState.UNKNOWN),
-                    "error": message,
+                    "error": shown(message, keep="\n"),
                     "alerts": [],
                     "rules": [],
                 }
             )
         )
     else:
-        print(f"ALERTCTL UNKNOWN - {message.splitlines()[0]}")
+        first = message.split("\n")[0]
+        print(f"ALERTCTL UNKNOWN - {shown(first)}")
 
 
 @guarded(failure_exit=ServiceState.UNKNOWN, announce=_answer_unknown)

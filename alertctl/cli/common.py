@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -17,7 +16,7 @@ import typer
 
 from alertctl.config import load_config, locate
 from alertctl.config.runtime import Config
-from alertctl.errors import AlertctlError, ConfigError, UsageError
+from alertctl.errors import AlertctlError, ConfigError, UsageError, shown
 
 ConfigOption = Annotated[
     Path | None,
@@ -41,14 +40,11 @@ _DATABASE: ContextVar[Path | None] = ContextVar("database", default=None)
 """The database file the running command uses, for a SQLite error to name (a full disk)."""
 
 
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-"""Characters a terminal or a log would act on or split a line at (a CR, an escape, a
-record separator): an operator's typo echoed in an error must stay one visible line."""
+_TAB = "\t"
 
 
 def error_line(message: str) -> None:
-    shown = _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], message)
-    print(f"alertctl: {shown}", file=sys.stderr)
+    print(f"alertctl: {shown(message, keep=_TAB)}", file=sys.stderr)
 
 
 class SaidOnce:
@@ -136,7 +132,7 @@ def explain(error: Exception) -> tuple[str, int]:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    for line in message.split("\n"):
+    for line in message.rstrip("\n").split("\n"):
         error_line(line)
     raise typer.Exit(code)
 

@@ -20,7 +20,7 @@ from alertctl.cli.common import (
 from alertctl.cli.present import alert_dict, to_json
 from alertctl.config.runtime import Config
 from alertctl.durations import format_duration, iso, parse_duration
-from alertctl.errors import NotFoundError, UsageError
+from alertctl.errors import NotFoundError, UsageError, shown
 from alertctl.model import Silence
 from alertctl.store import alerts, silences
 from alertctl.store.db import transaction
@@ -107,7 +107,7 @@ def _check_rule_name(rule: str, config: Config) -> None:
     close = difflib.get_close_matches(rule, names, n=1)
     guess = f"did you mean {close[0]!r}? " if close else ""
     raise UsageError(
-        f"--rule {rule}: no such rule in {config.source} ({guess}rules: {', '.join(names)}); --force silences it anyway"
+        f"--rule {shown(rule)}: no such rule in {config.source} ({guess}rules: {', '.join(names)}); --force silences it anyway"
     )
 
 

@@ -356,7 +356,7 @@ class RuleSection(Strict):
     def _levels_make_sense(self) -> RuleSection:
         levels = self.levels()
         if not levels:
-            raise ValueError("needs a warning or a critical level (or both)")
+            raise ValueError("needs at least one level (info, warning, error or critical)")
         if self.forecast is not None:
             _check_time_left(levels, self.clear)
             if "nodata_after" not in self.model_fields_set:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from alertctl.backtest.compare import compare, summarise
 from alertctl.backtest.run import replay_rule
 from alertctl.model import Change, Op
@@ -78,7 +80,7 @@ def test_a_gap_is_replayed_as_no_data_and_listed() -> None:
 
 def test_a_pinned_label_set_missing_while_others_report_is_no_data() -> None:
     pinned = rule(90, metric="disk.percent", name="disk-var")
-    pinned = pinned.__class__(**{**pinned.__dict__, "match": (("mount", "/var"),)})
+    pinned = dataclasses.replace(pinned, match=(("mount", "/var"),))
     root = series(every([10.0] * 60), (("mount", "/"),))
     var = series(every([10.0] * 5), (("mount", "/var"),))
     result, _ = replay_rule([root, var], pinned, config(pinned))

@@ -124,7 +124,7 @@ RULE = '[[rules]]\nname = "cpu"\nmetric = "cpu.percent"\n'
         (RULE + 'op = "<"\nwarning = 5\ncritical = 10\n', "rules[0].warning: must be above critical (10)"),
         (RULE + 'op = "=>"\nwarning = 80\n', "rules[0].op: must be one of"),
         (RULE + "clear = 90\nwarning = 80\n", "rules[0].clear: must be at or below the lowest level (80)"),
-        (RULE, "rules[0]: needs a warning or a critical level"),
+        (RULE, "rules[0]: needs at least one level"),
         ('[agent]\ninterval = "soon"\n', "agent.interval: must be a duration"),
         ("[agent\n", "not valid TOML"),
     ],

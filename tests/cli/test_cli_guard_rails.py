@@ -5,6 +5,9 @@ the built-in rules a file replaces are named."""
 from __future__ import annotations
 
 import json
+import sys
+import subprocess
+import os
 from pathlib import Path
 
 import pytest
@@ -110,6 +113,27 @@ def test_an_error_echoing_control_characters_stays_one_visible_line(rig: Rig) ->
     assert typo.exit_code == 2
     assert typo.stderr.count("\n") == 1 and len(typo.stderr.splitlines()) == 1, typo.stderr
     assert typo.stderr.startswith("alertctl: --rule q\\x1e\\r\\x1b[2J: no such rule")
+
+    newline = rig.invoke("suppress", "--rule", "q\nx", "--for", "1h")
+    assert newline.exit_code == 2
+    assert len(newline.stderr.splitlines()) == 1 and "--rule q\\nx: no such rule" in newline.stderr
+
+
+def test_check_answers_unknown_on_one_printable_line_whatever_the_config_path_holds(tmp_path: Path) -> None:
+    """A path with an escape and a byte that is not UTF-8: Nagios still gets one plain line and
+    status 3, even from a strict stdout (which cannot print the byte as it came)."""
+    path = os.fsencode(tmp_path) + b"/x\x1b[2J\x85y.toml"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    for extra in ([], ["--json"]):
+        ran = subprocess.run(
+            [sys.executable, "-m", "alertctl", "check", "--config", path, *extra], capture_output=True, env=env
+        )
+        out = ran.stdout.decode()
+        assert ran.returncode == 3, (extra, ran.stderr)
+        assert "Traceback" not in ran.stderr.decode()
+        assert "\x1b" not in out and "\\x85" in out, out
+        if not extra:
+            assert out.startswith("ALERTCTL UNKNOWN - ") and len(out.splitlines()) == 1
 
 
 def test_a_new_silence_says_how_many_open_alerts_it_matches(rig: Rig) -> None:

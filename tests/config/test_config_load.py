@@ -99,7 +99,10 @@ BAD = [
     ),
     ('[agent]\ninterval = "5 parsecs"\n', "agent.interval: must be a duration like 30s, 5m or 1h30m (got '5 parsecs')"),
     ('[agent]\nintervall = "5s"\n', "agent.intervall: unknown key"),
-    ('[[rules]]\nname = "a"\nmetric = "cpu.percent"\n', "rules[0]: needs a warning or a critical level (or both)"),
+    (
+        '[[rules]]\nname = "a"\nmetric = "cpu.percent"\n',
+        "rules[0]: needs at least one level (info, warning, error or critical)",
+    ),
     (
         '[[rules]]\nname = "a"\nmetric = "cpu.percent"\nwarning = 95\ncritical = 90\n',
         "rules[0].warning: must be below critical (90) for op '>'",
