@@ -111,30 +111,30 @@ class Deliverer:
         """
         deadline = time.monotonic() + budget
         claims.release_orphans(self.conn, now)
-        report = self._dispatch(now, deadline)
+        tally = self._dispatch(now, deadline)
         while self._in_flight:
             try:
                 batch, sent = self._outcomes.get(timeout=max(deadline + GRACE - time.monotonic(), 0.0))
             except queue.Empty:
-                return report + self._abandon(now, budget)
-            report += self._settle(batch, sent, now) + self._dispatch(now, deadline)
-        return report
+                return tally + self._abandon(now, budget)
+            tally += self._settle(batch, sent, now) + self._dispatch(now, deadline)
+        return tally
 
     def pump(self, now: float) -> Tally:
         """Without waiting: record the sends that are over, and start what is due on idle channels.
 
         For a `watch`'s delivery thread, woken by every cycle and by every finished send.
         """
-        report = Tally()
+        tally = Tally()
         while True:
             try:
                 batch, sent = self._outcomes.get_nowait()
             except queue.Empty:
                 break
-            report += self._settle(batch, sent, now)
-        report += self._abandon(now, SEND_TIMEOUT + GRACE, stale_only=True)
+            tally += self._settle(batch, sent, now)
+        tally += self._abandon(now, SEND_TIMEOUT + GRACE, stale_only=True)
         claims.release_orphans(self.conn, now)
-        return report + self._dispatch(now, math.inf)
+        return tally + self._dispatch(now, math.inf)
 
     def _dispatch(self, now: float, deadline: float) -> Tally:
         """Claim one send's worth of due notices for every idle channel, and start each send."""
@@ -142,21 +142,21 @@ class Deliverer:
             return Tally()
         with transaction(self.conn):
             due = outbox.due(self.conn, now, skip_channels=self._in_flight)
-            report, batches = self._plan(due, now)
+            tally, batches = self._plan(due, now)
             outbox.claim(self.conn, [r.id for b in batches for r in b.rows], now + LEASE, claims.this_process())
         for batch in batches:
             self._start(batch, min(SEND_TIMEOUT, max(deadline - time.monotonic(), 0.5)))
-        return report
+        return tally
 
     def _plan(self, due: Sequence[outbox.Pending], now: float) -> tuple[Tally, list[Batch]]:
-        report, batches = Tally(), []
+        tally, batches = Tally(), []
         for name, rows in _by_channel(due).items():
             outcome = self._next_batch(name, rows, now)
             if isinstance(outcome, Batch):
                 batches.append(outcome)
             else:
-                report += outcome
-        return report, batches
+                tally += outcome
+        return tally, batches
 
     def _next_batch(self, name: str, rows: list[outbox.Pending], now: float) -> Batch | Tally:
         """The channel's next send, or why there is none (gone from the config, over its cap)."""
@@ -248,11 +248,11 @@ class Deliverer:
         """Sends still in flight when the run must end (or, `stale_only`, that have outlasted
         `budget`, their plugin ignoring its timeout): failed attempts, retried with backoff, so the
         channel is free again and its lease never lapses under a send still running."""
-        report = Tally()
+        tally = Tally()
         for name, batch in list(self._in_flight.items()):
             if not stale_only or time.monotonic() - self._sent_at[name] > budget:
-                report += self._settle(batch, Sent(False, f"no answer within {budget:g}s"), now)
-        return report
+                tally += self._settle(batch, Sent(False, f"no answer within {budget:g}s"), now)
+        return tally
 
 
 def _outcome(row: outbox.Pending, sent: Sent, now: float, give_up: bool) -> outbox.AttemptResult:
