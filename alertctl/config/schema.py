@@ -36,6 +36,7 @@ Duration = Annotated[float, BeforeValidator(parse_duration)]
 SeverityName: Any = Literal[tuple(s.label for s in Severity)]  # every level of model.Severity, by name
 LEVELS = tuple(s.label for s in Severity)
 """A rule's level keys, mildest first (the labels of `model.Severity`)."""
+NodataName: Any = Literal[(*LEVELS, "ignore")]  # a level for the no-data alert, or none
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _HTTP_URL = re.compile(r"^https?://[^/\s]+")
 _SYSTEM_FAMILIES = sorted({spec.name.split(".")[0] for spec in catalog.SYSTEM_METRICS})
@@ -346,7 +347,7 @@ class RuleSection(Strict):
     description: str = ""
     runbook: str = ""
     recommendations: list[str] = []
-    nodata: Literal["info", "warning", "error", "critical", "ignore"] = "warning"
+    nodata: NodataName = "warning"
     nodata_after: PositiveDuration = 300.0
     forecast: ForecastSection | None = None
 
