@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Rig
-from tests.conftest import run_cli, run_here
+from tests.conftest import run_here
 
 OPERATOR_COMMANDS = [
     ["history"],
@@ -53,7 +53,7 @@ def test_with_a_broken_config_the_agent_database_is_read_from_the_file(rig: Rig,
     elsewhere = tmp_path / "state" / "alerts.db"
     _one_alert(rig, extra="")
     rig.config.write_text(f'[agent]\ndatabase = "{elsewhere}"\n' + rig.config.read_text())
-    assert run_cli("check", "-c", str(rig.config)).returncode == 2  # records into [agent] database
+    assert run_here("check", "-c", str(rig.config)).returncode == 2  # records into [agent] database
     _break(rig)
 
     result = run_here("history", "--json", "-c", str(rig.config))
@@ -196,7 +196,7 @@ def test_validate_and_watch_name_the_built_in_rules_a_file_replaces(rig: Rig) ->
 
     validate = run_here("config", "validate", str(rig.config))
     assert validate.stdout == f"{rig.config}: ok (2 rules, 1 checks, 0 channels); {replaced}\n"
-    watch = rig.run("watch", "--cycles", "1", "--interval", "0.1s")
+    watch = rig.here("watch", "--cycles", "1", "--interval", "0.1s")
     assert watch.returncode == 0, watch.stderr
     assert watch.stdout.splitlines()[0].endswith(f"database {rig.db}; {replaced}")
 
