@@ -27,7 +27,7 @@ from alertctl.metrics.check_result import CheckResult
 from alertctl.metrics.process_check import ProcessWatcher
 from alertctl.metrics.proctable import ProcessTable
 from alertctl.model import CommandCheck, HttpCheck, ProcessCheck, TcpCheck
-from tests.conftest import run_cli, run_here
+from tests.conftest import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -92,7 +92,7 @@ warning = 1
 critical = 2
 """,
     )
-    result = run_here("check", "--json", "-c", str(config), "--db", str(tmp_path / "a.db"))
+    result = run_cli("check", "--json", "-c", str(config), "--db", str(tmp_path / "a.db"))
     assert result.returncode == 2, result.stderr
     outputs = {a["rule"]: a["context"]["check"]["output"] for a in json.loads(result.stdout)["alerts"]}
     assert outputs == {"listed-seen": "$HOME; | x 7", "written-seen": "$HOME; | x `id` 8"}
