@@ -12,7 +12,7 @@ from alertctl.config.runtime import History
 from alertctl.model import Sample
 from alertctl.store import history
 from alertctl.store.db import open_database, transaction
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_here
 
 RULE = """
 [[rules]]
@@ -88,12 +88,12 @@ def test_a_longer_for_misses_a_long_incident_and_says_when(tmp_path: Path) -> No
     record(db, values, start)
     current, candidate = configs(tmp_path, RULE + 'for = "30m"\n')
 
-    result = run_cli("backtest", str(candidate), "--json", "-c", str(current), "--db", str(db), "--since", "1d")
+    result = run_here("backtest", str(candidate), "--json", "-c", str(current), "--db", str(db), "--since", "1d")
 
     (rule,) = json.loads(result.stdout)["rules"]
     assert rule["candidate"]["alerts"] == 0
     assert [m["seconds"] for m in rule["missed"]] == [(60 + 120) * 10.0]
-    text = run_cli("backtest", str(candidate), "-c", str(current), "--db", str(db), "--since", "1d").stdout
+    text = run_here("backtest", str(candidate), "-c", str(current), "--db", str(db), "--since", "1d").stdout
     assert "missed:" in text and "silences, acknowledgements and manual resolves are not replayed" in text
 
 
@@ -102,12 +102,12 @@ def test_a_bad_candidate_is_a_config_error_naming_the_file_and_key(tmp_path: Pat
     record(db, [50.0] * 10, time.time() - 100)
     current, candidate = configs(tmp_path, RULE + "wraning = 3\n")
 
-    result = run_cli("backtest", str(candidate), "-c", str(current), "--db", str(db))
+    result = run_here("backtest", str(candidate), "-c", str(current), "--db", str(db))
 
     assert result.returncode == 2
     assert str(candidate) in result.stderr and "wraning" in result.stderr
     assert "Traceback" not in result.stderr
-    missing = run_cli("backtest", str(tmp_path / "nope.toml"), "-c", str(current), "--db", str(db))
+    missing = run_here("backtest", str(tmp_path / "nope.toml"), "-c", str(current), "--db", str(db))
     assert missing.returncode == 2 and "nope.toml" in missing.stderr
 
 
@@ -116,7 +116,7 @@ def test_an_unknown_rule_is_a_usage_error(tmp_path: Path) -> None:
     record(db, [50.0] * 10, time.time() - 100)
     current, _ = configs(tmp_path, RULE)
 
-    result = run_cli("backtest", "--rule", "q-hihg", "-c", str(current), "--db", str(db))
+    result = run_here("backtest", "--rule", "q-hihg", "-c", str(current), "--db", str(db))
 
     assert result.returncode == 2
     assert "q-hihg" in result.stderr and "q-high" in result.stderr
@@ -125,7 +125,7 @@ def test_an_unknown_rule_is_a_usage_error(tmp_path: Path) -> None:
 def test_no_database_is_a_runtime_error_and_none_is_created(tmp_path: Path) -> None:
     current, _ = configs(tmp_path, RULE)
 
-    result = run_cli("backtest", "-c", str(current), "--db", str(tmp_path / "none.db"))
+    result = run_here("backtest", "-c", str(current), "--db", str(tmp_path / "none.db"))
 
     assert result.returncode == 1 and "none.db" in result.stderr
     assert not (tmp_path / "none.db").exists()
@@ -139,7 +139,7 @@ def test_rules_without_history_and_gaps_are_said(tmp_path: Path) -> None:
     current = tmp_path / "current.toml"
     current.write_text(CHECK + RULE + '\n[[rules]]\nname = "cpu-high"\nmetric = "cpu.percent"\nwarning = 90\n')
 
-    result = run_cli("backtest", "--json", "-c", str(current), "--db", str(db))
+    result = run_here("backtest", "--json", "-c", str(current), "--db", str(db))
 
     found = json.loads(result.stdout)
     said = "\n".join(found["not_replayed"])

@@ -9,7 +9,7 @@ from pathlib import Path
 from alertctl.config.load import validate
 from alertctl.loop import Runner
 from alertctl.store.db import open_database
-from tests.conftest import run_cli
+from tests.conftest import run_here
 
 STEP = 10.0
 
@@ -36,7 +36,7 @@ def test_a_flapping_rule_gets_the_clear_level_a_replay_proves(tmp_path: Path) ->
         runner.run_once(start + n * STEP)
     runner.conn.close()
 
-    result = run_cli("report", "--json", "-c", str(config), "--db", str(db))
+    result = run_here("report", "--json", "-c", str(config), "--db", str(db))
 
     assert result.returncode == 0, result.stderr
     (flap,) = [s for s in json.loads(result.stdout)["suggestions"] if s["kind"] == "flapping"]
@@ -74,7 +74,7 @@ def test_without_history_the_suggestion_stays_as_it_was(tmp_path: Path) -> None:
         runner.run_once(start + n * STEP)
     runner.conn.close()
 
-    result = run_cli("report", "--json", "-c", str(config), "--db", str(db))
+    result = run_here("report", "--json", "-c", str(config), "--db", str(db))
 
     (flap,) = [s for s in json.loads(result.stdout)["suggestions"] if s["kind"] == "flapping"]
     assert "backtest" not in flap["evidence"] and "by replay" not in flap["text"]

@@ -240,7 +240,7 @@ def test_metrics_json_lists_every_metric_with_its_value_and_unit(rig: Rig) -> No
     rig.configure(rig.q_rule())
     rig.set_value(42.5)
 
-    result = rig.run("metrics", "--json")
+    result = rig.here("metrics", "--json")
 
     assert result.returncode == 0, result.stderr
     listed = json.loads(result.stdout)
@@ -365,7 +365,7 @@ def test_show_says_how_big_the_history_grows_as_the_bench_measured(tmp_path: Pat
         """,
     )
 
-    result = run_cli("config", "show", "-c", str(config))
+    result = run_here("config", "show", "-c", str(config))
 
     assert result.returncode == 0, result.stderr
     series, sizes, each = _history_lines(result.stdout)
@@ -377,7 +377,7 @@ def test_show_says_how_big_the_history_grows_as_the_bench_measured(tmp_path: Pat
 
 
 def test_the_estimate_follows_the_interval_and_the_retention(tmp_path: Path) -> None:
-    default = _history_lines(run_cli("config", "show", "-c", str(write(tmp_path / "a.toml", ""))).stdout)
+    default = _history_lines(run_here("config", "show", "-c", str(write(tmp_path / "a.toml", ""))).stdout)
     config = write(
         tmp_path / "b.toml",
         """
@@ -389,7 +389,7 @@ def test_the_estimate_follows_the_interval_and_the_retention(tmp_path: Path) -> 
         keep_1h = "1y"
         """,
     )
-    sparse = _history_lines(run_cli("config", "show", "-c", str(config)).stdout)
+    sparse = _history_lines(run_here("config", "show", "-c", str(config)).stdout)
 
     assert sparse[0] == default[0]
     from alertctl.store.history.size import PAYLOAD_BYTES_PER_SAMPLE as SAMPLE, RAW_ROW_BYTES as ROW
@@ -401,7 +401,7 @@ def test_the_estimate_follows_the_interval_and_the_retention(tmp_path: Path) -> 
 
 
 def test_show_says_history_is_off_when_it_is(tmp_path: Path) -> None:
-    result = run_cli("config", "show", "-c", str(write(tmp_path / "c.toml", "[history]\nenabled = false\n")))
+    result = run_here("config", "show", "-c", str(write(tmp_path / "c.toml", "[history]\nenabled = false\n")))
 
     assert result.returncode == 0, result.stderr
     assert "# history: off ([history] enabled = false), nothing is kept" in result.stdout

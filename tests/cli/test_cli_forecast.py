@@ -106,12 +106,12 @@ def test_check_says_ok_and_warming_up_while_the_history_is_too_short(rig: Rig) -
     """A fresh install: the metric reports, the trend needs time. Not UNKNOWN, not an alert."""
     rig.configure(FILLING)
 
-    result = rig.check()
+    result = rig.here("check")
 
     assert result.returncode == 0, result.stdout
     assert result.stdout.startswith("ALERTCTL OK - 1 rules, no open alerts; warming up: q-filling | ")
     assert "no data" not in result.stdout
-    again = rig.check("--json")
+    again = rig.here("check", "--json")
     assert again.returncode == 0, again.stdout
     (state,) = json.loads(again.stdout)["rules"]
     assert {k: v for k, v in state.items() if k != "reason"} == {
@@ -129,7 +129,7 @@ def test_check_is_unknown_when_the_forecast_rules_metric_stops(rig: Rig) -> None
     rig.configure(FILLING)
     rig.set_value("")
 
-    result = rig.check()
+    result = rig.here("check")
 
     assert result.returncode == 3, result.stdout
     assert result.stdout.startswith("ALERTCTL UNKNOWN - no data: q-filling (")
@@ -146,7 +146,7 @@ def test_the_built_in_forecast_rule_warms_up_above_from_and_is_plainly_ok_below_
     rig.configure(_built_in_filling_on_q())
     rig.set_value(70)
 
-    above = rig.check("--json")
+    above = rig.here("check", "--json")
 
     assert above.returncode == 0, above.stdout
     (state,) = json.loads(above.stdout)["rules"]
@@ -154,7 +154,7 @@ def test_the_built_in_forecast_rule_warms_up_above_from_and_is_plainly_ok_below_
     assert state["reason"].endswith("of the 6h window, a forecast needs half")
 
     rig.set_value(40)
-    below = rig.check()
+    below = rig.here("check")
 
     assert below.returncode == 0, below.stdout
     assert below.stdout.startswith("ALERTCTL OK - 1 rules, no open alerts | ")  # neither warming nor no data
@@ -166,7 +166,7 @@ def test_a_fresh_database_with_the_built_in_rules_checks_ok_without_no_data(rig:
     warming up; none is without data, so `check` is not UNKNOWN and opens nothing for it."""
     rig.configure("")  # the q check only: the built-in rules
 
-    result = rig.check("--json")
+    result = rig.here("check", "--json")
 
     report = json.loads(result.stdout)
     filling = [r for r in report["rules"] if r["rule"] == "disk-filling"]
@@ -199,7 +199,7 @@ def test_config_validate_names_the_bad_forecast_key(rig: Rig) -> None:
     ):
         rig.configure(FILLING.replace('{ reaches = 100, window = "20s" }', bad))
 
-        result = rig.run("config", "validate")
+        result = rig.here("config", "validate")
 
         assert result.returncode == 2, result.stdout
         assert key in result.stderr, result.stderr
@@ -209,7 +209,7 @@ def test_config_validate_names_the_bad_forecast_key(rig: Rig) -> None:
 def test_config_validate_wants_levels_as_time_left(rig: Rig) -> None:
     rig.configure(FILLING.replace('warning = "60s"', 'warning = "soon"'))
 
-    result = rig.run("config", "validate")
+    result = rig.here("config", "validate")
 
     assert result.returncode == 2
     assert "rules[0].warning: is time left with forecast, so must be a duration like 30s" in result.stderr
@@ -218,7 +218,7 @@ def test_config_validate_wants_levels_as_time_left(rig: Rig) -> None:
 def test_config_validate_refuses_levels_in_the_wrong_order(rig: Rig) -> None:
     rig.configure(FILLING.replace('critical = "10s"', 'critical = "2m"'))
 
-    result = rig.run("config", "validate")
+    result = rig.here("config", "validate")
 
     assert result.returncode == 2
     assert "rules[0].warning: must be longer than critical (2m)" in result.stderr
@@ -262,7 +262,7 @@ def test_confirm_keeps_a_regrowth_after_a_rotation_quiet_and_without_it_warns(ri
 def test_config_validate_refuses_a_forecast_without_history(rig: Rig) -> None:
     rig.configure(FILLING, preamble="[history]\nenabled = false\n")
 
-    result = rig.run("config", "validate")
+    result = rig.here("config", "validate")
 
     assert result.returncode == 2
     assert "rules[0].forecast: needs the metric history, and [history] enabled is false" in result.stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Rig
-from tests.conftest import run_cli, run_here
+from tests.conftest import run_here
 
 OPERATOR_COMMANDS = [
     ["history"],
@@ -56,7 +56,7 @@ def test_with_a_broken_config_the_agent_database_is_read_from_the_file(rig: Rig,
     elsewhere = tmp_path / "state" / "alerts.db"
     _one_alert(rig, extra="")
     rig.config.write_text(f'[agent]\ndatabase = "{elsewhere}"\n' + rig.config.read_text())
-    assert run_cli("check", "-c", str(rig.config)).returncode == 2  # records into [agent] database
+    assert run_here("check", "-c", str(rig.config)).returncode == 2  # records into [agent] database
     _break(rig)
 
     result = run_here("history", "--json", "-c", str(rig.config))

@@ -73,8 +73,8 @@ def test_consecutive_fires_on_the_third_process_not_before(rig: Rig) -> None:
     rig.configure(rig.q_rule(extra="consecutive = 3"))
     rig.set_value(90)
 
-    first, second = rig.check("--json"), rig.check("--json")
-    third = rig.check()
+    first, second = rig.here("check", "--json"), rig.here("check", "--json")
+    third = rig.here("check")
 
     assert (first.returncode, second.returncode) == (0, 0)
     assert _states(first)["q-high"]["state"] == "pending"
@@ -100,7 +100,7 @@ def test_for_fires_only_once_the_duration_has_passed_across_processes(rig: Rig) 
 
     first = rig.cycle_at(started)
     second = rig.cycle_at(started + 2.5)
-    third = rig.check()
+    third = rig.here("check")
 
     assert first.open_alerts == [] and [t.change for t in first.transitions] == []
     assert second.open_alerts == []
@@ -237,9 +237,9 @@ def test_an_alert_whose_value_stops_reporting_expires(rig: Rig) -> None:
     assert len(rig.cycle_at(started).open_alerts) == 1
     rig.set_value("")  # the command prints nothing: q.value unavailable
 
-    assert rig.check().returncode == 1  # neither breached nor cleared, not yet expired
+    assert rig.here("check").returncode == 1  # neither breached nor cleared, not yet expired
     rig.sql("UPDATE alerts SET last_seen_at = last_seen_at - 61")  # a minute without a value, no waiting
-    result = rig.check()
+    result = rig.here("check")
 
     assert result.returncode == 3, result.stdout  # expired, and the rule still has no data
     (alert,) = rig.alerts()
@@ -302,7 +302,7 @@ def test_a_rule_pinned_to_a_mount_judges_only_that_mount(rig: Rig) -> None:
         mount = "/no/such/mount"
         """)
 
-    result = rig.check()
+    result = rig.here("check")
 
     assert result.returncode == 1
     assert result.stdout.startswith(

@@ -45,7 +45,7 @@ def test_check_runs_come_back_as_csv_and_in_steps(rig: Rig) -> None:
     rig.configure(rig.q_rule())
     for value in (10, 30):
         rig.set_value(value)
-        assert rig.check().returncode == 0
+        assert rig.here("check").returncode == 0
     rows = list(csv.DictReader(io.StringIO(rig.here("metrics", "q.value", "--csv", "--since", "1h").stdout)))
     assert [(r["metric"], r["step"], r["value"]) for r in rows] == [("q.value", "0", "10.0"), ("q.value", "0", "30.0")]
     stepped = json.loads(rig.here("metrics", "q.value", "--json", "--step", "1d").stdout)
@@ -56,7 +56,7 @@ def test_the_terminal_chart_marks_the_rules_levels(rig: Rig, monkeypatch: pytest
     monkeypatch.setenv("COLUMNS", "70")
     rig.configure(rig.q_rule())
     rig.set_value(50)
-    rig.check()
+    rig.here("check")
     out = rig.here("metrics", "q.value").stdout
     assert out.splitlines()[0] == "q.value (raw samples, 1 points)"
     assert "q-high warning 80" in out and "q-high critical 95" in out and "●" in out
@@ -64,10 +64,10 @@ def test_the_terminal_chart_marks_the_rules_levels(rig: Rig, monkeypatch: pytest
 
 def test_a_check_dry_run_keeps_no_history(rig: Rig) -> None:
     rig.configure(rig.q_rule())
-    assert rig.check().returncode == 0
+    assert rig.here("check").returncode == 0
     before = rig.sql("SELECT count(*) FROM sample_hot")
     rig.set_value(90)
-    assert rig.check("--dry-run").returncode == 1
+    assert rig.here("check", "--dry-run").returncode == 1
     assert rig.sql("SELECT count(*) FROM sample_hot") == before
     assert [p["value"] for p in json.loads(rig.here("metrics", "q.value", "--json").stdout)[0]["points"]] == [0.0]
 
@@ -77,7 +77,7 @@ def test_show_draws_and_gives_the_signal_around_the_alert(rig: Rig, monkeypatch:
     rig.configure(rig.q_rule())
     for value in (10, 90, 91, 10):
         rig.set_value(value)
-        rig.check()
+        rig.here("check")
     shown = json.loads(rig.here("show", "1", "--json").stdout)
     assert shown["signal"]["step"] == 0
     assert [p["value"] for p in shown["signal"]["points"]] == [10.0, 90.0, 91.0, 10.0]
@@ -88,7 +88,7 @@ def test_show_draws_and_gives_the_signal_around_the_alert(rig: Rig, monkeypatch:
 def test_show_says_when_there_is_no_history(rig: Rig) -> None:
     rig.configure(rig.q_rule(), preamble="[history]\nenabled = false\n")
     rig.set_value(90)
-    rig.check()
+    rig.here("check")
     assert json.loads(rig.here("show", "1", "--json").stdout)["signal"] == {"step": 0, "points": []}
     assert "No history of q.value around this alert" in rig.here("show", "1").stdout
 
@@ -109,7 +109,7 @@ def test_prune_drops_history_past_its_retention(rig: Rig) -> None:
 
 def test_bad_history_options_are_one_line_usage_errors(rig: Rig) -> None:
     rig.configure(rig.q_rule())
-    rig.check()
+    rig.here("check")
     for args, code, words in (
         (["q.value", "--step", "500ms"], 2, "--step: must be 0s (raw samples) or whole seconds"),
         (["q.value", "--since", "1h", "--until", "2h"], 2, "--since"),

@@ -333,10 +333,10 @@ def test_the_no_data_alert_is_notified_and_its_recovery_too(rig: Rig) -> None:
             rig.q_rule(extra='nodata_after = "1ms"'), preamble=f'[notify.channels.ops]\nurls = ["{receiver.url()}"]\n'
         )
         rig.set_value("")
-        rig.check()
-        assert rig.check().returncode == 1
+        rig.here("check")
+        assert rig.here("check").returncode == 1
         rig.set_value(3)
-        assert rig.check().returncode == 0
+        assert rig.here("check").returncode == 0
 
     host = rig.alerts()[0]["host"]
     assert receiver.titles() == [

@@ -50,7 +50,7 @@ def test_info_is_ok_for_nagios_but_named_in_the_status_line(rig: Rig) -> None:
     rig.configure(FOUR_LEVELS)
     rig.set_value(60)
 
-    result = rig.check()
+    result = rig.here("check")
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ALERTCTL OK - q-levels [info] | ")

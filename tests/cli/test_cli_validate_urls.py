@@ -81,7 +81,7 @@ def test_a_send_through_such_a_url_names_it_too(rig: Rig) -> None:
     rig.config.chmod(0o600)
     rig.set_value(90)
 
-    result = rig.check()
+    result = rig.here("check")
 
     assert result.returncode == 1
     assert (

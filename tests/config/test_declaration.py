@@ -21,7 +21,7 @@ from alertctl.config.keys import Declared, Kind, declared, setting
 from alertctl.config.load import defaults, runtime_section
 from alertctl.errors import ConfigError
 from alertctl.model import Severity
-from tests.conftest import run_cli
+from tests.conftest import run_here
 
 SECTIONS = (runtime.Agent, runtime.History, runtime.Notify, runtime.Channel, runtime.AlertmanagerChannel)
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
@@ -91,7 +91,7 @@ def test_config_show_prints_every_declared_key(tmp_path: Path) -> None:
     path = tmp_path / "every-key.toml"
     path.write_text(tomli_w.dumps(document(_every_key_changed())))
 
-    result = run_cli("config", "show", "--json", "-c", str(path))
+    result = run_here("config", "show", "--json", "-c", str(path))
 
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)

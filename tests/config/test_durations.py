@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from alertctl.durations import parse_duration
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_here
 
 
 @pytest.mark.parametrize(
@@ -38,13 +38,13 @@ def test_what_is_not_a_duration(text: str) -> None:
 def test_compounds_in_the_config_file_and_on_the_command_line(tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
     config.write_text('[notify]\nrenotify = "1h30m"\nmax_silence = "1d12h"\n')
-    shown = run_cli("config", "show", "--json", "-c", str(config))
+    shown = run_here("config", "show", "--json", "-c", str(config))
     assert shown.returncode == 0, shown.stderr
     notify = json.loads(shown.stdout)["notify"]
     assert (notify["renotify"], notify["max_silence"]) == ("90m", "36h")
 
     db = str(tmp_path / "a.db")
-    made = run_cli(
+    made = run_here(
         "suppress",
         "--rule",
         "cpu-high",
@@ -67,6 +67,6 @@ def test_compounds_in_the_config_file_and_on_the_command_line(tmp_path: Path) ->
 
 def test_compounds_as_a_time_ago(tmp_path: Path) -> None:
     db = str(tmp_path / "a.db")
-    assert run_cli("history", "--since", "1d12h", "--db", db).returncode == 0
+    assert run_here("history", "--since", "1d12h", "--db", db).returncode == 0
     wrong = run_cli("history", "--since", "1d12", "--db", db)
     assert wrong.returncode == 2 and "--since: must be a duration ago" in wrong.stderr

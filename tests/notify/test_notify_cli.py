@@ -136,10 +136,10 @@ def test_delivery_errors_never_carry_url_secrets(monkeypatch: pytest.MonkeyPatch
 
 
 def test_notify_test_failure_names_the_channel_on_stderr(tmp_path: Path) -> None:
-    from tests.conftest import run_cli
+    from tests.conftest import run_here
 
     config = _write(tmp_path, '[notify.channels.pager]\nurls = ["json://127.0.0.1:9/never?cto=1"]\n')
-    result = run_cli("notify", "test", "-c", str(config))
+    result = run_here("notify", "test", "-c", str(config))
     assert result.returncode == 1
     assert result.stdout.startswith("pager: failed: ")
     assert result.stderr.strip() == "alertctl: notify test: 1 of 1 channels failed: pager"

@@ -10,7 +10,7 @@ from pathlib import Path
 from alertctl.config.runtime import Notify
 from alertctl.durations import iso
 from alertctl.store import outbox
-from tests.conftest import run_cli
+from tests.conftest import run_here
 from tests.notify.harness import Harness, channel
 from tests.notify.receivers import http_receiver
 
@@ -50,7 +50,7 @@ def _failures(stderr: str) -> list[str]:
 def test_check_says_each_failed_attempt_on_stderr_without_secrets_and_keeps_its_exit_status(tmp_path: Path) -> None:
     with http_receiver([501] * 10) as failing, http_receiver() as working:
         config, db = _config(tmp_path, {"pager": _failing_url(failing.port), "ops": working.url()})
-        result = run_cli("check", "-c", str(config), "--db", str(db))
+        result = run_here("check", "-c", str(config), "--db", str(db))
 
         assert result.returncode == 1 and result.stdout.startswith("ALERTCTL WARNING")
         (line,) = _failures(result.stderr)
@@ -59,20 +59,20 @@ def test_check_says_each_failed_attempt_on_stderr_without_secrets_and_keeps_its_
         assert not any(secret in result.stderr + result.stdout for secret in SECRETS)
         assert len(failing.payloads) == 1 and len(working.payloads) == 1
 
-        quiet = run_cli("check", "-c", str(config), "--db", str(db))  # the retry is not due yet: no attempt
+        quiet = run_here("check", "-c", str(config), "--db", str(db))  # the retry is not due yet: no attempt
         assert quiet.returncode == 1 and _failures(quiet.stderr) == []
 
         with sqlite3.connect(db) as conn:
             conn.execute("UPDATE outbox SET next_attempt_at = 0 WHERE delivered_at IS NULL")
         conn.close()
-        retried = run_cli("check", "-c", str(config), "--db", str(db))
+        retried = run_here("check", "-c", str(config), "--db", str(db))
         assert retried.returncode == 1 and len(_failures(retried.stderr)) == 1
         assert len(failing.payloads) == 2
 
 
 def test_an_unset_variable_in_a_url_is_one_line_per_attempt_too(tmp_path: Path) -> None:
     config, db = _config(tmp_path, {"ops": "json://127.0.0.1:9/${HOOK_SECRET_PATH}"})
-    result = run_cli("check", "-c", str(config), "--db", str(db))
+    result = run_here("check", "-c", str(config), "--db", str(db))
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "alertctl: notice to ops failed (will retry): opened #1 - notify.channels.ops.urls: ${HOOK_SECRET_PATH} "

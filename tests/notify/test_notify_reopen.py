@@ -8,7 +8,7 @@ from alertctl.config.runtime import Notify
 from alertctl.model import Change, NoticeLog, SeriesKey, Severity, Transition
 from alertctl.notice_reasons import Kind, Reason
 from alertctl.notify.policy import Decision, decide
-from tests.conftest import run_cli, run_here
+from tests.conftest import run_here
 from tests.notify.harness import channel, q_rule
 from tests.notify.receivers import http_receiver
 from tests.notify.test_notify_policy import ALERT, NOTIFY, RULES
@@ -23,7 +23,7 @@ def test_a_reopen_at_a_higher_severity_reaches_the_pager_through_check(tmp_path:
         codes = []
         for value in (90, 10, 99, 99, 99):
             (tmp_path / "value").write_text(f"{value}\n")
-            codes.append(run_cli("check", "-c", str(config), "--db", str(db)).returncode)
+            codes.append(run_here("check", "-c", str(config), "--db", str(db)).returncode)
         assert codes == [1, 0, 2, 2, 2]
         assert pager.types() == ["failure"] and "[CRITICAL] q-high" in pager.titles()[0]
         assert ops.types() == ["warning", "success", "failure"]

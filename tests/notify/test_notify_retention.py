@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alertctl.config.runtime import Notify
 from alertctl.store import alerts
-from tests.conftest import run_cli
+from tests.conftest import run_here
 from tests.notify.harness import Harness, channel
 from tests.notify.receivers import http_receiver
 from tests.notify.test_notify_process import _config
@@ -35,11 +35,11 @@ def test_prune_keeps_and_names_the_alerts_whose_notices_are_still_retried(tmp_pa
         value = tmp_path / "value"
         for reading, code in (("90", 1), ("10", 0)):
             value.write_text(reading)
-            assert run_cli("check", "-c", str(config), "--db", str(db)).returncode == code
-        pruned = run_cli("prune", "--older-than", "0s", "-c", str(config), "--db", str(db))
+            assert run_here("check", "-c", str(config), "--db", str(db)).returncode == code
+        pruned = run_here("prune", "--older-than", "0s", "-c", str(config), "--db", str(db))
         assert pruned.returncode == 0, pruned.stderr
         assert pruned.stdout.splitlines()[0] == (
             "Pruned 0 resolved alerts older than 0s; kept 1 whose notices are still being retried (#1)."
         )
-        shown = run_cli("show", "1", "-c", str(config), "--db", str(db))
+        shown = run_here("show", "1", "-c", str(config), "--db", str(db))
         assert shown.returncode == 0 and "pending" in shown.stdout

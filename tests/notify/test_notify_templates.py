@@ -12,7 +12,7 @@ from pathlib import Path
 from alertctl.config.runtime import Notify
 from alertctl.notice_text import SAMPLE, compose, template_problem
 from alertctl.store import alerts
-from tests.conftest import run_cli
+from tests.conftest import run_here
 from tests.notify.harness import Harness, channel, q_rules
 from tests.notify.receivers import http_receiver
 from tests.notify.test_notify_process import _config
@@ -41,8 +41,8 @@ def test_check_records_the_alert_when_a_template_fails_only_for_real_data(tmp_pa
     with http_receiver() as receiver:
         config, db = _config(tmp_path, receiver.url())  # its rule has no runbook
         template = {"ALERTCTL_NOTIFY__TITLE_TEMPLATE": "{runbook[0]} {rule}"}
-        assert run_cli("config", "validate", str(config), env=template).returncode == 0
-        result = run_cli("check", "-c", str(config), "--db", str(db), env=template)
+        assert run_here("config", "validate", str(config), env=template).returncode == 0
+        result = run_here("check", "-c", str(config), "--db", str(db), env=template)
         assert result.returncode == 1 and result.stdout.startswith("ALERTCTL WARNING - q-high"), result.stderr
         assert result.stderr == (
             "alertctl: notify.title_template: cannot be rendered (IndexError: string index "
@@ -50,7 +50,7 @@ def test_check_records_the_alert_when_a_template_fails_only_for_real_data(tmp_pa
         )
         (title,) = receiver.titles()
         assert title.startswith("[WARNING] q-high on ")  # the built-in title
-        assert "q-high" in run_cli("history", "--db", str(db), "-c", str(config)).stdout
+        assert "q-high" in run_here("history", "--db", str(db), "-c", str(config)).stdout
 
 
 def test_the_sample_alert_renders_every_documented_field() -> None:

@@ -12,7 +12,7 @@ from alertctl.cli.alerts_cmd import timeline
 from alertctl.cli.tables import alert_detail
 from alertctl.config.runtime import Notify
 from alertctl.store import alerts, silences
-from tests.conftest import run_cli
+from tests.conftest import run_here
 from tests.notify.harness import channel
 from tests.notify.receivers import http_receiver
 from tests.operator.scripted import Disks
@@ -69,10 +69,10 @@ def test_show_fits_80_columns_without_colour(tmp_path: Path) -> None:
 def test_show_in_a_terminal_with_no_color_and_its_json_timeline(tmp_path: Path) -> None:
     d = _long_story(tmp_path)
     alert_id = str(d.alert_id("/var"))
-    shown = run_cli("show", alert_id, "--db", str(d.db), env={"COLUMNS": "80", "NO_COLOR": "1"})
+    shown = run_here("show", alert_id, "--db", str(d.db), env={"COLUMNS": "80", "NO_COLOR": "1"})
     assert shown.returncode == 0, shown.stderr
     assert "\x1b[" not in shown.stdout
     assert max(len(line) for line in shown.stdout.splitlines()) <= 80
-    as_json = run_cli("show", alert_id, "--json", "--db", str(d.db))
+    as_json = run_here("show", alert_id, "--json", "--db", str(d.db))
     steps = json.loads(as_json.stdout)["timeline"]
     assert set(steps[0]) == {"at", "kind", "detail"} and steps[0]["kind"] == "opened"

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from alertctl.secrets import redact_argv, redact_check_url
-from tests.conftest import run_cli, run_here
+from tests.conftest import run_here
 from tests.notify.receivers import HttpReceiver, http_receiver
 
 USER, PASSWORD = "watcher", "Chk5ecretPw"
@@ -114,7 +114,7 @@ def test_check_credentials_never_reach_output_database_or_notices(
     config, db = _config(tmp_path, guarded_site, receiver), tmp_path / "a.db"
     env = {"NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1", "COLUMNS": "200"}
     common = ("-c", str(config), "--db", str(db))
-    checked = run_cli("check", *common, env=env)
+    checked = run_here("check", *common, env=env)
     assert checked.returncode == 1, checked.stdout + checked.stderr  # two warnings
     assert receiver.wait_for(2)
 
