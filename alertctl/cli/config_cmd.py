@@ -119,6 +119,8 @@ def show(
 def _history_size(effective: Config) -> list[str]:
     """How big the history settles for this host's series at this interval and retention
     (`store/history/size.py`: the figures bench/history.py measured)."""
+    import textwrap
+
     from alertctl.durations import format_duration
     from alertctl.store.history.size import estimate
     from alertctl.units import human
@@ -130,7 +132,7 @@ def _history_size(effective: Config) -> list[str]:
     size = estimate(series, interval, settings)
     per_series = estimate(1, interval, settings).total
     checks = len(effective.checks)
-    return [
+    sentences = [
         f"history: at most {series} series here (the built-in metrics, {_count(mounts, 'file system')}, "
         f"{_count(checks, 'check')}) sampled every {format_duration(interval)}",
         f"settle near {human(size.total, Unit.BYTES)}: raw {human(size.raw, Unit.BYTES)} for "
@@ -140,6 +142,7 @@ def _history_size(effective: Config) -> list[str]:
         f"({human(per_series, Unit.BYTES)} a series; estimated from bench/history.py's measured bytes, "
         "docs/history.md)",
     ]
+    return [line for sentence in sentences for line in textwrap.wrap(sentence, 78)]  # "# " + 78: a terminal's 80
 
 
 def _count(number: int, thing: str) -> str:
