@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from alertctl.forecast import NoData, WarmingUp, outlook, short_of_from
+from alertctl.forecast import NoData, Outlook, WarmingUp, outlook, short_of_from
 from alertctl.model import Forecast, Labels, Rule, Sample, Trend, Unavailable, Warming
 
 if TYPE_CHECKING:
@@ -33,6 +33,15 @@ class Derived:
     samples: list[Sample] = field(default_factory=list)
     unavailable: list[Unavailable] = field(default_factory=list)
     warming: list[Warming] = field(default_factory=list)
+
+    def add(self, rule: Rule, labels: Labels, found: Outlook | WarmingUp | NoData) -> None:
+        """The fit's answer for one label set, filed as a sample, a reason why not, or warming up."""
+        if isinstance(found, NoData):
+            self.unavailable.append(Unavailable(rule.metric, f"forecast: {found.reason}", labels))
+        elif isinstance(found, WarmingUp):
+            self.warming.append(Warming(rule.name, labels, found.reason))
+        else:
+            self.samples.append(Sample(rule.metric, found.seconds_left, labels, Trend(rule.name, found.per_hour)))
 
 
 def derive(conn: sqlite3.Connection | None, rules: Sequence[Rule], samples: Sequence[Sample], now: float) -> Derived:
@@ -56,13 +65,7 @@ def derive(conn: sqlite3.Connection | None, rules: Sequence[Rule], samples: Sequ
             else:
                 times, values = _before(conn, rule.metric, sample.labels, rule.forecast, now)
                 found = outlook(rule.forecast, [*times, now], [*values, sample.value], now)
-            if isinstance(found, NoData):
-                derived.unavailable.append(Unavailable(rule.metric, f"forecast: {found.reason}", sample.labels))
-            elif isinstance(found, WarmingUp):
-                derived.warming.append(Warming(rule.name, sample.labels, found.reason))
-            else:
-                trend = Trend(rule.name, found.per_hour)
-                derived.samples.append(Sample(rule.metric, found.seconds_left, sample.labels, trend))
+            derived.add(rule, sample.labels, found)
     return derived
 
 

@@ -24,8 +24,8 @@ from operator import mul
 
 from alertctl import engine
 from alertctl.backtest.timeline import Hour, Step
-from alertctl.forecast import MIN_SAMPLES, NoData, WarmingUp, outlook, short_of_from
-from alertctl.model import NEVER, Forecast, Labels, Op, Rule, Sample, Trend, Unavailable, Warming
+from alertctl.forecast import MIN_SAMPLES, outlook, short_of_from
+from alertctl.model import NEVER, Forecast, Labels, Op, Rule, Sample, Trend
 from alertctl.store.history.blocks import Block, SeriesBlocks
 from alertctl.store.history.write import TICKS
 from alertctl.trends import Derived
@@ -77,23 +77,18 @@ class Fits:
     def derive(self, step: Step) -> Derived:
         """As `trends.derive`: a sample of seconds left per measured label set, why not, or warming up."""
         derived = Derived()
-        samples, unavailable = derived.samples, derived.unavailable
         for sample in step.samples:
             times, values, line = self.series.get(sample.labels, ([], [], None))
             high = bisect_right(times, step.at)
             quick = self._quick(times, values, line, high, step.at)
             if quick is not None:
-                samples.append(Sample(self.rule.metric, quick[0], sample.labels, Trend(self.rule.name, quick[1])))
+                derived.samples.append(
+                    Sample(self.rule.metric, quick[0], sample.labels, Trend(self.rule.name, quick[1]))
+                )
                 continue
             low = bisect_left(times, step.at - self.span)
             found = outlook(self.forecast, times[low:high], values[low:high], step.at)
-            if isinstance(found, NoData):
-                unavailable.append(Unavailable(self.rule.metric, f"forecast: {found.reason}", sample.labels))
-            elif isinstance(found, WarmingUp):
-                derived.warming.append(Warming(self.rule.name, sample.labels, found.reason))
-            else:
-                trend = Trend(self.rule.name, found.per_hour)
-                samples.append(Sample(self.rule.metric, found.seconds_left, sample.labels, trend))
+            derived.add(self.rule, sample.labels, found)
         return derived
 
     def calm(self, hour: Hour) -> bool:
