@@ -1,15 +1,19 @@
 """The nouns every part of alertctl shares: plain frozen data, no behaviour that does I/O.
 
-This module imports nothing else of the package, so the engine, the store, the
-collectors and the CLI can all depend on it without depending on each other.
+This module imports nothing else of the package but the way config keys are declared
+(a rule's and a check's keys are declared here, on their fields), so the engine, the
+store, the collectors and the CLI can all depend on it without depending on each other.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import KW_ONLY, dataclass, field, replace
+
+from alertctl.declaration import REQUIRED, Kind, setting
 
 Labels = tuple[tuple[str, str], ...]
 """A metric's label set, sorted by key: hashable, so it can key a series."""
@@ -158,51 +162,113 @@ class Warming:
 class Level:
     """A threshold, optionally with its own wait (`{ value = 1, for = "15m" }`)."""
 
-    value: float
-    for_seconds: float | None = None
-    """Overrides the rule's `for` for this level only."""
+    value: float = setting(REQUIRED, "The threshold.")
+    for_seconds: float | None = setting(
+        None, "Overrides the rule's `for` for this level only.", kind=Kind.DURATION, key="for"
+    )
 
 
 @dataclass(frozen=True)
 class Forecast:
     """`forecast = { reaches, window, confirm, from }` on a rule: judge the time left, not the value."""
 
-    reaches: float
-    window: float
-    confirm: float | None = None
-    past: float | None = None
-    """`from`: the value must already be past this (on its way to `reaches`)."""
+    reaches: float = setting(REQUIRED, "The value whose arrival is forecast (`100` for a full disk).")
+    window: float = setting(REQUIRED, "How much of the history the trend is fitted over.", kind=Kind.POSITIVE_DURATION)
+    confirm: float | None = setting(
+        None,
+        "A second, longer fit that must agree before a level fires (at least `window`).",
+        kind=Kind.POSITIVE_DURATION,
+    )
+    past: float | None = setting(None, "The value must already be past this, on its way to `reaches`.", key="from")
+
+
+_LEVEL_DOC = 'a number, or `{ value = N, for = "DUR" }` with a `for` of its own for this level'
 
 
 @dataclass(frozen=True)
 class Rule:
     """A validated `[[rules]]` entry: what the engine judges samples against."""
 
-    name: str
-    metric: str
-    op: Op = Op.GT
-    warning: Level | None = None
-    critical: Level | None = None
-    for_seconds: float = 0.0
-    consecutive: int = 1
-    clear: float | None = None
-    match: Labels = ()
-    """Metric labels a sample must carry to be judged by this rule (e.g. a pinned mount)."""
-    channels: tuple[str, ...] = ()
-    labels: Labels = ()
-    description: str = ""
-    runbook: str = ""
-    recommendations: tuple[str, ...] = ()
-    nodata: Severity | None = Severity.WARNING
-    """The level of the alert that opens after `nodata_after` without a sample; None: ignore no data."""
-    nodata_after: float = 300.0
-    forecast: Forecast | None = None
-    """Set: the levels and `clear` are seconds left until the metric reaches `forecast.reaches`
-    (op is then "<"), judged on a sample the loop derives from the history."""
-    info: Level | None = None
-    error: Level | None = None
-    """The milder and the third of the four levels; last, so rules written as (name, metric, op,
-    warning, critical) keep their meaning."""
+    name: str = setting(REQUIRED, "Unique; the identity of the rule (letters, digits, `-`, `_`).", kind=Kind.NAME)
+    metric: str = setting(
+        REQUIRED,
+        "A metric name from the [table below](#metric-names) or from a check. An unknown name is an error.",
+    )
+    op: Op = setting(Op.GT, "`>` `>=` `<` `<=` `==` `!=`: the value is in breach when `value OP level`.")
+    _: KW_ONLY  # the rest by name: a level passed by position would land on the wrong severity
+    info: Level | None = setting(
+        None,
+        f"The mildest of the four [levels](alerts.md#severity-levels): {_LEVEL_DOC}. `check` stays OK for it.",
+        kind=Kind.LEVEL,
+    )
+    warning: Level | None = setting(None, f"The second level: {_LEVEL_DOC}. `check` says WARNING.", kind=Kind.LEVEL)
+    error: Level | None = setting(
+        None, f"The third level: {_LEVEL_DOC}. `check` says CRITICAL for it, as for critical.", kind=Kind.LEVEL
+    )
+    critical: Level | None = setting(
+        None,
+        f"The worst level: {_LEVEL_DOC}. A rule needs at least one level. For `>`/`>=` each level must be "
+        "above the milder ones, for `<`/`<=` below them, for `==`/`!=` different from the others; "
+        "neighbours may share a value when the worse one has the longer `for`.",
+        kind=Kind.LEVEL,
+    )
+    for_seconds: float = setting(
+        0.0,
+        "The breach must have lasted this long (since the first sample in breach) before the level fires. "
+        "A level's own `for` replaces it for that level.",
+        kind=Kind.DURATION,
+        key="for",
+    )
+    consecutive: int = setting(1, "... and this many samples in a row must be in breach.", at_least=1)
+    clear: float | None = setting(
+        None,
+        "Hysteresis: an open alert resolves only once the value is no longer beyond `clear`. For `>`/`>=` it "
+        "must be at or below the mildest level, for `<`/`<=` at or above; not allowed with `==`/`!=`.",
+        default_text="the mildest level",
+    )
+    mount: str | None = setting(
+        None,
+        "Only judge this mount point (`disk.*` metrics only). Without it, a disk rule makes one alert per mount.",
+    )
+    channels: tuple[str, ...] = setting(
+        (),
+        "Where its notices go; each must be a configured channel.",
+        default_text="every channel whose `min_severity` admits the alert",
+    )
+    labels: Labels = setting(
+        (), "Strings copied onto its alerts (`history --label team=web` filters on them).", kind=Kind.LABELS
+    )
+    description: str = setting("", "Kept in the alert's context.")
+    runbook: str = setting("", "A link, kept in the alert's context.")
+    recommendations: tuple[str, ...] = setting((), "What to do, kept in the alert's context and shown by `show`.")
+    nodata: Severity | None = setting(
+        Severity.WARNING,
+        "When the metric gives no sample (a command that cannot run, a pinned mount that is not mounted, a "
+        "failing collector), the rule is `nodata` and `check` says UNKNOWN; after `nodata_after` an alert at "
+        'this severity opens for it; `"ignore"` turns both the alert and the UNKNOWN off. See '
+        "[no data](alerts.md#no-data).",
+        off="ignore",
+    )
+    nodata_after: float = setting(
+        300.0,
+        "How long a rule may have no sample before its no-data alert opens.",
+        kind=Kind.POSITIVE_DURATION,
+        default_text='`"5m"` (a forecast rule: its `window`)',
+    )
+    forecast: Forecast | None = setting(
+        None,
+        '`{ reaches = N, window = "DUR", confirm = "DUR", from = N }`: judge the time left until the metric '
+        "reaches `reaches`, fitted over `window` of the [history](history.md#forecast-rules-warn-before-the-"
+        "disk-fills) (`confirm` and `from` optional). The levels and `clear` are then durations of time left "
+        '(`warning = "24h"`), `op` is left out (less time left is worse: each worse level shorter than the '
+        "milder ones, `clear` at least the longest level), and the alert's `value`/`threshold` are seconds. "
+        "Needs `[history] enabled`.",
+    )
+
+    @functools.cached_property
+    def match(self) -> Labels:
+        """Metric labels a sample must carry to be judged by this rule (the pinned mount)."""
+        return make_labels({"mount": self.mount} if self.mount is not None else None)
 
     def levels(self) -> tuple[tuple[Severity, Level], ...]:
         """Configured levels, mildest first.
@@ -390,47 +456,87 @@ class CheckType(enum.StrEnum):
     PROCESS = "process"
 
 
+_CHECK_NAME = (
+    "Unique among the checks; letters, digits, `-`, `_`; not a built-in family such as `cpu` or `disk`. "
+    "The check's metrics are `NAME.something`."
+)
+_CHECK_TYPE = "Which kind of check this table is."
+
+
 @dataclass(frozen=True)
 class CommandCheck:
     """Runs `command` (argv, no shell); its first printed number is NAME.value."""
 
-    name: str
-    command: tuple[str, ...]
-    timeout: float = 5.0
-    type: CheckType = CheckType.COMMAND
+    name: str = setting(REQUIRED, _CHECK_NAME, kind=Kind.NAME)
+    type: CheckType = setting(CheckType.COMMAND, _CHECK_TYPE, kind=Kind.TAG, kw_only=True)
+    command: tuple[str, ...] = setting(
+        REQUIRED,
+        'An argv list (`["sh", "-c", "redis-cli llen jobs"]`), or a string split like a shell would split it. '
+        "No shell is involved unless you run one.",
+        kind=Kind.WORDS,
+    )
+    timeout: float = setting(
+        5.0,
+        "The program and everything it started are killed after this. Whatever it left running in the "
+        "background is killed when it exits, too.",
+        kind=Kind.POSITIVE_DURATION,
+    )
 
 
 @dataclass(frozen=True)
 class HttpCheck:
     """Requests `url`; NAME.up says whether it answered as expected."""
 
-    name: str
-    url: str
-    timeout: float = 5.0
-    expect_status: int | None = None
-    """None accepts any status below 400."""
-    type: CheckType = CheckType.HTTP
+    name: str = setting(REQUIRED, _CHECK_NAME, kind=Kind.NAME)
+    type: CheckType = setting(CheckType.HTTP, _CHECK_TYPE, kind=Kind.TAG, kw_only=True)
+    url: str = setting(
+        REQUIRED,
+        "`http://` or `https://` URL. `user:password@` in it (percent-encode `@`, `:`, `/`, `?`, `#` in them) is "
+        "sent as HTTP basic auth; the URL in alerts and notices is shown without it and with secret-looking "
+        "query values hidden (`http://***@host/health?token=***`).",
+    )
+    timeout: float = setting(
+        5.0,
+        "For the whole request, headers included: a server dripping them is cut off.",
+        kind=Kind.POSITIVE_DURATION,
+    )
+    expect_status: int | None = setting(
+        None,
+        "The one status that counts as up (100–599).",
+        at_least=100,
+        at_most=599,
+        default_text="any status below 400",
+    )
 
 
 @dataclass(frozen=True)
 class TcpCheck:
     """Connects to `host:port`; NAME.up says whether it accepted."""
 
-    name: str
-    host: str
-    port: int
-    timeout: float = 5.0
-    type: CheckType = CheckType.TCP
+    name: str = setting(REQUIRED, _CHECK_NAME, kind=Kind.NAME)
+    type: CheckType = setting(CheckType.TCP, _CHECK_TYPE, kind=Kind.TAG, kw_only=True)
+    host: str = setting(REQUIRED, "Name or address.")
+    port: int = setting(REQUIRED, "1–65535.", at_least=1, at_most=65535)
+    timeout: float = setting(5.0, "For the connection to be accepted.", kind=Kind.POSITIVE_DURATION)
 
 
 @dataclass(frozen=True)
 class ProcessCheck:
     """Counts processes whose name or command line matches `pattern`."""
 
-    name: str
-    pattern: str
-    timeout: float = 5.0
-    type: CheckType = CheckType.PROCESS
+    name: str = setting(REQUIRED, _CHECK_NAME, kind=Kind.NAME)
+    type: CheckType = setting(CheckType.PROCESS, _CHECK_TYPE, kind=Kind.TAG, kw_only=True)
+    pattern: str = setting(
+        REQUIRED,
+        "A regular expression searched in each process's name and in its command line. The alertctl "
+        "process itself is never counted.",
+    )
+    timeout: float = setting(
+        5.0,
+        "Like every check's, bounds how long a cycle waits for its checks (twice the slowest timeout); "
+        "reading the process table seldom comes near it.",
+        kind=Kind.POSITIVE_DURATION,
+    )
 
 
 Check = CommandCheck | HttpCheck | TcpCheck | ProcessCheck

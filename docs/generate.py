@@ -54,36 +54,70 @@ def metric_tables() -> str:
     return "\n".join(lines) + "\n"
 
 
-SECTIONS = {"agent": "Agent", "history": "History", "notify": "Notify", "channel": "Channel"}
-"""The generated table of each section (`config-NAME`): its runtime dataclass in config/runtime.py."""
+SECTIONS = {
+    "agent": ("config.runtime", "Agent"),
+    "history": ("config.runtime", "History"),
+    "notify": ("config.runtime", "Notify"),
+    "channel": ("config.runtime", "Channel", "AlertmanagerChannel"),
+    "check-command": ("model", "CommandCheck"),
+    "check-http": ("model", "HttpCheck"),
+    "check-tcp": ("model", "TcpCheck"),
+    "check-process": ("model", "ProcessCheck"),
+    "rule": ("model", "Rule"),
+    "level": ("model", "Level"),
+    "forecast": ("model", "Forecast"),
+}
+"""Each generated table of keys (`config-NAME`): the module and the dataclasses declaring them
+(the channel table joins the keys of both kinds of channel, as the file does)."""
+
+TABLES = {
+    "agent": "[agent]",
+    "notify": "[notify]",
+    "channel": "[notify.channels.NAME]",
+    "history": "[history]",
+    "check-command": '[[checks]] type = "command"',
+    "check-http": '[[checks]] type = "http"',
+    "check-tcp": '[[checks]] type = "tcp"',
+    "check-process": '[[checks]] type = "process"',
+    "rule": "[[rules]]",
+    "level": "a level: info/warning/error/critical = { ... }",
+    "forecast": "[[rules]] forecast = { ... }",
+}
+"""How the summary of every key names each table."""
 
 
 def section_table(section: str) -> str:
-    """One section's keys, defaults and meanings, from their declarations in config/runtime.py."""
+    """One table's keys, defaults and meanings, from their declarations."""
     lines = ["| key | default | meaning |", "|---|---|---|"]
     lines += [f"| `{key}` | {default} | {doc} |" for key, default, doc in section_rows(section)]
     return "\n".join(lines) + "\n"
 
 
 def section_rows(section: str) -> list[tuple[str, str, str]]:
-    """(key, default as written in the file, meaning) for every key of a section; the channel
-    table joins the keys of both kinds of channel, as the file does."""
-    from alertctl.config import runtime
-    from alertctl.config.document import toml_value, written
+    """(key, default as written in the file, meaning) for every key of a table."""
+    import importlib
+
     from alertctl.config.keys import declared
 
-    classes = (
-        [runtime.Channel, runtime.AlertmanagerChannel]
-        if section == "channel"
-        else [getattr(runtime, SECTIONS[section])]
-    )
+    module, *names = SECTIONS[section]
+    classes = [getattr(importlib.import_module(f"alertctl.{module}"), name) for name in names]
     rows: dict[str, tuple[str, str, str]] = {}
     for cls in classes:
         for key in declared(cls):
-            value = written(key, key.default)
-            default = "unset" if value is None else f"`{toml_value(value)}`"
-            rows.setdefault(key.key, (key.key, default, _meaning(key)))
+            rows.setdefault(key.key, (key.key, _default(key), _meaning(key)))
     return list(rows.values())
+
+
+def _default(key: Declared) -> str:
+    """The default as the file would write it; "required" when the file must give the key."""
+    from alertctl.config.document import toml_value, written
+
+    if key.required:
+        return "required"
+    if key.setting.default_text is not None:
+        return key.setting.default_text
+    value = written(key, key.default)
+    return "unset" if value is None else f"`{toml_value(value)}`"
 
 
 def _meaning(key: Declared) -> str:
@@ -94,55 +128,17 @@ def _meaning(key: Declared) -> str:
     if not isinstance(key.default, Severity):
         return doc
     names = [f'`"{level.label}"`' for level in key.setting.choices or Severity]
+    if key.setting.off is not None:
+        names.append(f'`"{key.setting.off}"`')
     return f"{doc} One of {', '.join(names[:-1])} or {names[-1]}."
 
 
 def config_keys() -> str:
-    """Every key of the config file with its default: the sections' from their declarations
-    (config/runtime.py), the checks' and rules' from config/schema.py."""
-    from alertctl.config import schema
-
-    tables = {"agent": "[agent]", "notify": "[notify]", "channel": "[notify.channels.NAME]", "history": "[history]"}
+    """Every key of the config file with its default, table by table."""
     lines = ["| table | key | default |", "|---|---|---|"]
-    for section, table in tables.items():
+    for section, table in TABLES.items():
         lines += [f"| `{table}` | `{key}` | {default} |" for key, default, _ in section_rows(section)]
-    models: list[tuple[str, type]] = [
-        ('[[checks]] type = "command"', schema.CommandCheckSection),
-        ('[[checks]] type = "http"', schema.HttpCheckSection),
-        ('[[checks]] type = "tcp"', schema.TcpCheckSection),
-        ('[[checks]] type = "process"', schema.ProcessCheckSection),
-        ("[[rules]]", schema.RuleSection),
-        ("a level table: info/warning/error/critical = { ... }", schema.LevelSection),
-    ]
-    for table, model in models:
-        for name, field in model.model_fields.items():  # type: ignore[attr-defined]
-            if name == "type":
-                continue
-            lines.append(f"| `{table}` | `{field.alias or name}` | {_default(field)} |")
     return "\n".join(lines) + "\n"
-
-
-def _default(field: object) -> str:
-    """The default as it would be written in the file; "required" when there is none."""
-    from pydantic_core import PydanticUndefined
-
-    from alertctl.durations import format_duration, parse_duration
-
-    value = field.get_default(call_default_factory=True)  # type: ignore[attr-defined]
-    if value is PydanticUndefined:
-        return "required"
-    if value is None:
-        return "unset"
-    duration = any(getattr(m, "func", None) is parse_duration for m in field.metadata)  # type: ignore[attr-defined]
-    if duration:
-        return f'`"{format_duration(value)}"`'
-    if isinstance(value, bool):
-        return f"`{str(value).lower()}`"
-    if isinstance(value, str):
-        return f'`"{value}"`'
-    if isinstance(value, list) and value and not isinstance(value[0], str):
-        return "the built-in rules"
-    return f"`{value}`"
 
 
 def cli_reference() -> str:

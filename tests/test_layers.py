@@ -24,6 +24,7 @@ PURE = (
     "alertctl.catalog",
     "alertctl.silencing",
     "alertctl.forecast",
+    "alertctl.declaration",
 )
 """The engine and what it reads (samples, state and `now` in, transitions out), and silence matching."""
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import is_dataclass
 
 import tomli_w
 
-from alertctl.config.keys import Declared, Kind, declared, to_file
+
 from alertctl.config.runtime import AlertmanagerChannel, Channel, Config
+from alertctl.config.keys import Declared, declared, to_file
+from alertctl.declaration import Kind
 from alertctl.durations import format_duration
-from alertctl.model import Check, Forecast, Rule, Severity
+from alertctl.model import Check, CommandCheck, HttpCheck, Level, Rule, Severity
 from alertctl.secrets import redact_argv, redact_check_url, redact_http
 
 Redact = Callable[[str], str]
@@ -37,16 +39,21 @@ def document(config: Config, redact: Redact = lambda url: url) -> dict[str, obje
 
 
 def table(section: object) -> dict[str, object]:
-    """A runtime section as the file spells it, every declared key but the unset ones."""
+    """A section as the file spells it, every declared key but the unset ones."""
     values = {key.key: written(key, getattr(section, key.name)) for key in declared(type(section))}
     return _without_none(values)
 
 
 def written(key: Declared, value: object) -> object:
-    """One value as the file spells it: durations with a unit, severities by name, lists."""
+    """One value as the file spells it: durations with a unit, a level without a `for` as its
+    bare number, a table for a dataclass, severities by name, lists."""
     if key.setting.kind in (Kind.DURATION, Kind.POSITIVE_DURATION) and isinstance(value, int | float):
         return format_duration(value)
-    return to_file(value)
+    if isinstance(value, Level) and value.for_seconds is None:
+        return value.value
+    if is_dataclass(value):
+        return table(value)
+    return to_file(key, value)
 
 
 def _alertmanager_channel(channel: AlertmanagerChannel) -> dict[str, object]:
@@ -59,67 +66,37 @@ def _without_none(table: dict[str, object]) -> dict[str, object]:
 
 
 def _check(check: Check) -> dict[str, object]:
-    data = asdict(check)
-    data["type"] = check.type.value
-    data["timeout"] = format_duration(check.timeout)
-    if "command" in data:
-        data["command"] = list(redact_argv(data["command"]))
-    if "url" in data:
-        data["url"] = redact_check_url(data["url"])
-    return _without_none({"name": data.pop("name"), "type": data.pop("type"), **data})
-
-
-def _level(rule: Rule, severity: str) -> object:
-    level = getattr(rule, severity)
-    if level is None:
-        return None
-    value = _threshold(rule, level.value)
-    if level.for_seconds is None:
-        return value
-    return {"value": value, "for": format_duration(level.for_seconds)}
-
-
-def _threshold(rule: Rule, value: float) -> object:
-    """A forecast rule's levels are time left, written as durations."""
-    return value if rule.forecast is None else format_duration(value)
-
-
-def _forecast(forecast: Forecast) -> dict[str, object]:
-    return _without_none(
-        {
-            "reaches": forecast.reaches,
-            "window": format_duration(forecast.window),
-            "confirm": format_duration(forecast.confirm) if forecast.confirm is not None else None,
-            "from": forecast.past,
-        }
-    )
+    """Every key, its secrets hidden: a command's flags and words, a URL's credentials."""
+    data = table(check)
+    if isinstance(check, CommandCheck):
+        data["command"] = list(redact_argv(check.command))
+    if isinstance(check, HttpCheck):
+        data["url"] = redact_check_url(check.url)
+    return data
 
 
 def rule_document(rule: Rule) -> dict[str, object]:
-    """A rule as a user writes it: defaults left out, so the file stays short."""
-    data: dict[str, object] = {"name": rule.name, "metric": rule.metric}
-    if rule.forecast is not None:
-        data["forecast"] = _forecast(rule.forecast)
-    elif rule.op.value != ">":
-        data["op"] = rule.op.value
-    for severity in Severity:
-        data[severity.label] = _level(rule, severity.label)
-    if rule.for_seconds:
-        data["for"] = format_duration(rule.for_seconds)
-    if rule.consecutive != 1:
-        data["consecutive"] = rule.consecutive
-    data["clear"] = None if rule.clear is None else _threshold(rule, rule.clear)
-    data["mount"] = dict(rule.match).get("mount")
-    data["channels"] = list(rule.channels) or None
-    data["labels"] = dict(rule.labels) or None
-    data["description"] = rule.description or None
-    data["runbook"] = rule.runbook or None
-    data["recommendations"] = list(rule.recommendations) or None
-    if rule.nodata is not Severity.WARNING:
-        data["nodata"] = rule.nodata.label if rule.nodata else "ignore"
-    if rule.nodata_after != Rule.nodata_after:
-        data["nodata_after"] = format_duration(rule.nodata_after)
-    return _without_none(data)
+    """A rule as a user writes it: defaults left out, so the file stays short; a forecast
+    rule without `op` (it is always "<") and with its levels and `clear` as time left."""
+    data: dict[str, object] = {}
+    for key in declared(Rule):
+        value = getattr(rule, key.name)
+        if key.required or value != key.default:
+            data[key.key] = written(key, value)
+    if rule.forecast is None:
+        return data
+    data.pop("op", None)
+    for name in (*(severity.label for severity in Severity), "clear"):
+        if name in data:
+            data[name] = _time_left(data[name])
+    return data
+
+
+def _time_left(value: object) -> object:
+    """A forecast rule's level (a number or a `{ value, for }` table) or `clear` as a duration."""
+    if isinstance(value, dict):
+        return value | {"value": format_duration(value["value"])}
+    return format_duration(value) if isinstance(value, int | float) else value
 
 
 _HEADER = """\
@@ -167,14 +144,9 @@ _CHECKS = """
 # pattern = "nginx: master"
 """
 _RULES = """
-# [[rules]] replace the built-in rules as a whole once you write one. Keys: name,
-# metric, op (> >= < <= == !=), the levels info, warning, error, critical (any of
-# them, mildest first; each a number or { value = N, for = "15m" }), for,
-# consecutive, clear (hysteresis), mount, channels, labels, description, runbook,
-# recommendations, nodata (a level or "ignore": the alert when the metric gives no sample),
-# nodata_after (how long without a sample before that alert opens, default "5m") and
-# forecast = { reaches, window, confirm, from } (judge the time left until the
-# metric reaches a value; levels and clear are then durations, docs/history.md).
+# [[rules]] replace the built-in rules as a whole once you write one. A level is a number
+# or { value = N, for = "15m" }; with forecast = { reaches, window } the levels are time
+# left ("1d"). Every key, explained in docs/configuration.md:
 """
 
 
@@ -194,6 +166,7 @@ def starter(config: Config) -> str:
             _HISTORY,
             _CHECKS,
             _RULES,
+            *_comment(", ".join(key.key for key in declared(Rule)), joined=True),
             tomli_w.dumps({"rules": tables["rules"]}),
         ]
     )
@@ -219,8 +192,12 @@ def toml_value(value: object) -> str:
     """A value on one line, as TOML writes it (tomli-w splits every array over lines)."""
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key} = {toml_value(item)}" for key, item in value.items()) + "}"
     return tomli_w.dumps({"v": value}).removeprefix("v = ").strip()
 
 
-def _comment(text: str) -> list[str]:
-    return textwrap.wrap(text, width=88, initial_indent="# ", subsequent_indent="# ")
+def _comment(text: str, joined: bool = False) -> list[str]:
+    """`text` as comment lines; `joined` ends each with a newline, to join them as they are."""
+    lines = textwrap.wrap(text, width=88, initial_indent="# ", subsequent_indent="# ")
+    return [line + "\n" for line in lines] if joined else lines

@@ -1,71 +1,30 @@
-"""How a config key is declared: once, as a field of a runtime dataclass (runtime.py).
+"""The config keys a dataclass declares, and a key's value as the file (and pydantic) has it.
 
-`setting()` makes the field and carries what the rest needs: the one-line doc, how the
-value is written (a duration, a template), its lower bound, its TOML spelling when that is
-not the field's name, and an example for keys that have no default value. Validation
-(schema.py), the conversion (load.py), `config show` and the starter file (document.py)
-and the generated reference (docs/generate.py) all walk these fields, so adding a key is
-one line. Nothing here imports pydantic: a cached config loads without it.
+The declarations themselves are made with alertctl/declaration.py; reading them back is
+here, with the one conversion that validation's defaults and `config show` share, kept
+apart from both so neither needs the other (and a cron `check` needs none of it).
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import Field, dataclass, field, fields
+from dataclasses import MISSING, Field, dataclass, fields
 from typing import Any
 
+from alertctl.declaration import Kind, Setting
 from alertctl.model import Severity
-
-
-class Kind(enum.Enum):
-    """How a value is read and written beyond its Python type."""
-
-    PLAIN = "plain"
-    DURATION = "duration"
-    """A duration ("5m" or seconds); 0 allowed (it turns the feature off)."""
-    POSITIVE_DURATION = "positive duration"
-    """A duration of more than 0s."""
-    TEMPLATE = "template"
-    """A notice template, checked by rendering it for a sample alert."""
-
-
-@dataclass(frozen=True)
-class Setting:
-    doc: str
-    kind: Kind = Kind.PLAIN
-    at_least: int | None = None
-    key: str | None = None
-    """The key as the file spells it, when not the field's name."""
-    example: object = None
-    """A value to show for a key with no default (the starter file writes it commented out)."""
-    choices: tuple[Severity, ...] = ()
-    """For a severity key, the levels allowed (default: all of them)."""
-
-
-def setting(
-    default: object,
-    doc: str,
-    *,
-    kind: Kind = Kind.PLAIN,
-    at_least: int | None = None,
-    key: str | None = None,
-    example: object = None,
-    choices: tuple[Severity, ...] = (),
-) -> Any:
-    """A dataclass field that is a config key. Defaults are immutable (tuples, not lists)."""
-    return field(default=default, metadata={"setting": Setting(doc, kind, at_least, key, example, choices)})
 
 
 @dataclass(frozen=True)
 class Declared:
-    """One config key of a section: its field and its declaration."""
+    """One config key of a table: its field and its declaration."""
 
     field: Field[Any]
     setting: Setting
 
     @property
     def name(self) -> str:
-        """The field's name in the runtime dataclass."""
+        """The field's name in the dataclass."""
         return self.field.name
 
     @property
@@ -77,26 +36,28 @@ class Declared:
     def default(self) -> object:
         return self.field.default
 
+    @property
+    def required(self) -> bool:
+        """Whether the file must give the key (a check's `type` too, though its class knows it)."""
+        return self.field.default is MISSING or self.setting.kind is Kind.TAG
 
-def declared(section: type) -> list[Declared]:
-    """The config keys of a runtime dataclass, in declaration order (fields made without
+
+def declared(table: type) -> list[Declared]:
+    """The config keys of a dataclass, in declaration order (fields made without
     `setting()`, such as a channel's name, are not keys)."""
-    return [Declared(f, f.metadata["setting"]) for f in fields(section) if "setting" in f.metadata]
+    return [Declared(f, f.metadata["setting"]) for f in fields(table) if "setting" in f.metadata]
 
 
-def to_file(value: object) -> object:
-    """A runtime value as the file (and pydantic) has it: a list for a tuple, a severity's name."""
+def to_file(key: Declared, value: object) -> object:
+    """A list for a tuple, a table for labels, a level's or an enum's name, the `off` word for None."""
+    if value is None:
+        return key.setting.off
+    if key.setting.kind is Kind.LABELS and isinstance(value, tuple):
+        return dict(value)
     if isinstance(value, tuple):
-        return [to_file(item) for item in value]
+        return [to_file(key, item) for item in value]
     if isinstance(value, Severity):
         return value.label
-    return value
-
-
-def from_file(key: Declared, value: object) -> object:
-    """A validated value as its field's type wants it: the inverse of `to_file`."""
-    if isinstance(key.default, tuple) and isinstance(value, list):
-        return tuple(value)
-    if isinstance(key.default, Severity) and isinstance(value, str):
-        return Severity.parse(value)
+    if isinstance(value, enum.Enum):
+        return value.value
     return value

@@ -7,31 +7,22 @@ is cached (see `cache.py`) and this module is imported only on a cache miss.
 from __future__ import annotations
 
 import difflib
+import enum
 import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from pydantic import BaseModel, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsError, TomlConfigSettingsSource
 
-from alertctl.config import keys, schema
+from alertctl.config import schema
 from alertctl.config.runtime import Agent, AlertmanagerChannel, Channel, Config, History, Notify
+from alertctl.config.keys import Declared, declared
+from alertctl.declaration import Kind
 from alertctl.errors import ConfigError
-from alertctl.model import (
-    Check,
-    CommandCheck,
-    Forecast,
-    HttpCheck,
-    Level,
-    Op,
-    ProcessCheck,
-    Rule,
-    Severity,
-    TcpCheck,
-    make_labels,
-)
+from alertctl.model import Check, Rule, Severity, make_labels
 
 T = TypeVar("T")
 
@@ -262,60 +253,42 @@ def to_runtime(settings: schema.Settings, source: str) -> Config:
         ),
         history=runtime_section(History, settings.history),
         checks=tuple(_check(c) for c in settings.checks),
-        rules=tuple(_rule(r) for r in settings.rules),
+        rules=tuple(runtime_section(Rule, r) for r in settings.rules),
         source=source,
     )
 
 
 def runtime_section(section: type[T], table: BaseModel, **extra: object) -> T:
-    """The runtime dataclass `section` from its validated table: every declared key, as its
-    field's type wants it (a tuple for a list, a Severity for its name), plus `extra`."""
-    values = {key.name: keys.from_file(key, getattr(table, key.key)) for key in keys.declared(section)}
+    """The dataclass `section` from its validated table: every declared key, as its field's
+    type wants it (a tuple for a list, a Severity for its name, a dataclass for a table),
+    plus `extra`."""
+    hints = get_type_hints(section)
+    values = {key.name: _runtime_value(key, hints[key.name], getattr(table, key.key)) for key in declared(section)}
     return section(**values, **extra)
 
 
-def _check(section: Any) -> Check:
-    if isinstance(section, schema.CommandCheckSection):
-        return CommandCheck(section.name, tuple(section.command), section.timeout)
-    if isinstance(section, schema.HttpCheckSection):
-        return HttpCheck(section.name, section.url, section.timeout, section.expect_status)
-    if isinstance(section, schema.TcpCheckSection):
-        return TcpCheck(section.name, section.host, section.port, section.timeout)
-    return ProcessCheck(section.name, section.pattern, section.timeout)
-
-
-def _level(section: schema.LevelSection | None) -> Level | None:
-    return None if section is None else Level(section.value, section.for_)
-
-
-def _rule(section: schema.RuleSection) -> Rule:
-    return Rule(
-        name=section.name,
-        metric=section.metric,
-        op=Op(section.op),
-        info=_level(section.info),
-        warning=_level(section.warning),
-        error=_level(section.error),
-        critical=_level(section.critical),
-        for_seconds=section.for_,
-        consecutive=section.consecutive,
-        clear=section.clear,
-        match=make_labels({"mount": section.mount} if section.mount else None),
-        channels=tuple(section.channels or ()),
-        labels=make_labels(section.labels),
-        description=section.description,
-        runbook=section.runbook,
-        recommendations=tuple(section.recommendations),
-        nodata=None if section.nodata == "ignore" else Severity.parse(section.nodata),
-        nodata_after=section.nodata_after,
-        forecast=_forecast(section.forecast),
-    )
-
-
-def _forecast(section: schema.ForecastSection | None) -> Forecast | None:
-    if section is None:
+def _runtime_value(key: Declared, hint: Any, value: object) -> object:
+    """The inverse of `keys.to_file`, for one validated value."""
+    kind = next((arg for arg in get_args(hint) if arg is not type(None)), hint)
+    if value is None or (key.setting.off is not None and value == key.setting.off):
         return None
-    return Forecast(section.reaches, section.window, section.confirm, section.from_)
+    if isinstance(value, BaseModel):
+        return runtime_section(kind, value)
+    if key.setting.kind is Kind.LABELS and isinstance(value, dict):
+        return make_labels(value)
+    if isinstance(value, list):
+        return tuple(value)
+    if kind is Severity and isinstance(value, str):
+        return Severity.parse(value)
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return kind(value)
+    return value
+
+
+def _check(section: BaseModel) -> Check:
+    kind = next(kind for kind, model in schema.CHECK_SECTIONS.items() if isinstance(section, model))
+    check: Check = runtime_section(kind, section)
+    return check
 
 
 def defaults() -> Config:

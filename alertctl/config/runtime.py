@@ -2,7 +2,7 @@
 
 Each key of [agent], [history] and [notify] (channels too) is a `setting()` field here:
 its type, default and one-line doc; validation, `config show`, the starter file and the
-reference in docs/ derive from it (see keys.py). Frozen dataclasses, no pydantic: a
+reference in docs/ derive from it (see alertctl/declaration.py). Frozen dataclasses, no pydantic: a
 cached config loads without importing it, which is most of `alertctl check`'s cold start.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from alertctl.config.keys import Kind, setting
+from alertctl.declaration import Kind, setting
 from alertctl.model import Check, Rule, Severity
 
 DURATION, POSITIVE_DURATION, TEMPLATE = Kind.DURATION, Kind.POSITIVE_DURATION, Kind.TEMPLATE

@@ -7,17 +7,19 @@ silently is a rule that never fires.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import math
 import re
 import shlex
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin, get_type_hints
+from types import UnionType
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from alertctl import catalog
+from alertctl import catalog, declaration, model
 from alertctl.config import keys, runtime
 from alertctl.config.defaults import DEFAULT_RULES, needs_history
 from alertctl.durations import format_duration, parse_duration
@@ -33,10 +35,8 @@ class KeyProblem(ValueError):
 
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
-SeverityName: Any = Literal[tuple(s.label for s in Severity)]  # every level of model.Severity, by name
 LEVELS = tuple(s.label for s in Severity)
 """A rule's level keys, mildest first (the labels of `model.Severity`)."""
-NodataName: Any = Literal[(*LEVELS, "ignore")]  # a level for the no-data alert, or none
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _HTTP_URL = re.compile(r"^https?://[^/\s]+")
 _SYSTEM_FAMILIES = sorted({spec.name.split(".")[0] for spec in catalog.SYSTEM_METRICS})
@@ -162,60 +162,83 @@ def _known_escalation_channels(notify: Any) -> Any:
 
 
 def section_model(
-    name: str, *sections: type, validator: Callable[[Any], Any] | None = None, **extra: Any
+    name: str,
+    *sections: type,
+    validator: Callable[[Any], Any] | None = None,
+    before: Callable[[Any], Any] | None = None,
+    **extra: Any,
 ) -> type[Strict]:
-    """The pydantic model of one table, built from the keys declared in `sections` (runtime
-    dataclasses; a key declared in two of them is one key) and `extra` fields (each in the
-    place of the dataclass field of its name), with `validator` checking the table as a whole."""
+    """The pydantic model of one table, built from the keys declared in `sections`
+    (dataclasses; a key declared in two of them is one key) and `extra` fields (each in the
+    place of the dataclass field of its name), with `validator` checking the table as a whole
+    and `before` reshaping the raw table first."""
     fields: dict[str, Any] = {}
     for section in sections:
         hints = get_type_hints(section)
         declared = {key.name: key for key in keys.declared(section)}
-        for name in (f.name for f in dataclasses.fields(section)):
-            if name in extra:
-                fields[name] = extra[name]
-            elif name in declared:
-                key = declared[name]
-                fields.setdefault(key.key, (_annotation(hints[name], key.setting), keys.to_file(key.default)))
-    validators: dict[str, Any] = (
-        {} if validator is None else {validator.__name__: model_validator(mode="after")(validator)}
-    )
+        for field_name in (f.name for f in dataclasses.fields(section)):
+            if field_name in extra:
+                fields[field_name] = extra[field_name]
+            elif field_name in declared:
+                key = declared[field_name]
+                fields.setdefault(key.key, (_annotation(hints[field_name], key), _default(key)))
+    validators: dict[str, Any] = {}
+    if validator is not None:
+        validators[validator.__name__] = model_validator(mode="after")(validator)
+    if before is not None:
+        validators[before.__name__] = model_validator(mode="before")(before)
     model: type[Strict] = create_model(name, __base__=Strict, __validators__=validators, **fields)
     return model
 
 
-def _annotation(hint: Any, setting: keys.Setting) -> Any:
-    """What pydantic checks a declared key against."""
+def _default(key: keys.Declared) -> Any:
+    if key.required:
+        return ...
+    return keys.to_file(key, key.default)
+
+
+def _annotation(hint: Any, key: keys.Declared) -> Any:
+    """What pydantic checks a declared key against: the type of its value as the file
+    writes it, `| None` when the field may be unset and the file has no word for that."""
+    inner = [arg for arg in get_args(hint) if arg is not type(None)] if _optional(hint) else [hint]
+    annotation = _file_type(inner[0], key)
+    return annotation | None if _optional(hint) and key.setting.off is None else annotation
+
+
+def _optional(hint: Any) -> bool:
+    return get_origin(hint) in (Union, UnionType) and type(None) in get_args(hint)
+
+
+def _file_type(hint: Any, key: keys.Declared) -> Any:
+    setting = key.setting
     by_kind = {
-        keys.Kind.DURATION: Duration,
-        keys.Kind.POSITIVE_DURATION: PositiveDuration,
-        keys.Kind.TEMPLATE: Template,
+        declaration.Kind.DURATION: Duration,
+        declaration.Kind.POSITIVE_DURATION: PositiveDuration,
+        declaration.Kind.TEMPLATE: Template,
+        declaration.Kind.NAME: Name,
+        declaration.Kind.WORDS: Words,
+        declaration.Kind.LABELS: dict[str, str],
     }
     if setting.kind in by_kind:
         return by_kind[setting.kind]
+    if setting.kind is declaration.Kind.LEVEL:
+        return Level
+    if setting.kind is declaration.Kind.TAG:
+        return Literal[keys.to_file(key, key.default)]
     if hint is Severity:
-        return Literal[tuple(s.label for s in setting.choices)] if setting.choices else SeverityName
+        names = tuple(s.label for s in setting.choices or Severity)
+        return Literal[(*names, setting.off)] if setting.off else Literal[names]
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return Literal[tuple(member.value for member in hint)]
+    if hint in _TABLES:
+        return _TABLES[hint]
     if get_origin(hint) is tuple:
         return list[get_args(hint)[0]]  # type: ignore[misc]
-    if setting.at_least is not None:
-        return Annotated[hint, Field(ge=setting.at_least)]
+    if hint is float:
+        return Number
+    if setting.at_least is not None or setting.at_most is not None:
+        return Annotated[hint, Field(ge=setting.at_least, le=setting.at_most)]
     return hint
-
-
-if TYPE_CHECKING:  # built at run time from the declarations, which mypy cannot follow
-    AgentSection = Any
-    HistorySection = Any
-    ChannelSection = Any
-    NotifySection = Any
-else:
-    AgentSection = section_model("AgentSection", runtime.Agent)
-    HistorySection = section_model("HistorySection", runtime.History, validator=_whole_hours)
-    ChannelSection = section_model(
-        "ChannelSection", runtime.Channel, runtime.AlertmanagerChannel, validator=_somewhere_to_send
-    )
-    NotifySection = section_model(
-        "NotifySection", runtime.Notify, validator=_known_escalation_channels, channels=(dict[Name, ChannelSection], {})
-    )
 
 
 def _words(value: object) -> object:
@@ -228,84 +251,76 @@ def _words(value: object) -> object:
     return value
 
 
-class CommandCheckSection(Strict):
-    type: Literal["command"]
-    name: Name
-    command: Annotated[list[str], BeforeValidator(_words)]
-    timeout: PositiveDuration = 5.0
-
-    @model_validator(mode="after")
-    def _runnable(self) -> CommandCheckSection:
-        if not self.command:
-            raise KeyProblem("command", "must name a program to run")
-        return self
+Words = Annotated[list[str], BeforeValidator(_words)]
 
 
-class HttpCheckSection(Strict):
-    type: Literal["http"]
-    name: Name
-    url: str
-    timeout: PositiveDuration = 5.0
-    expect_status: int | None = Field(default=None, ge=100, le=599)
-
-    @model_validator(mode="after")
-    def _http_url(self) -> HttpCheckSection:
-        if not _HTTP_URL.match(self.url):
-            shown = self.url.split("://")[0] + "://..." if "://" in self.url else self.url
-            raise KeyProblem("url", f"must start with http:// or https:// (got {shown!r})")
-        return self
+def _confirm_is_longer(forecast: Any) -> Any:
+    if forecast.confirm is not None and forecast.confirm < forecast.window:
+        raise KeyProblem("confirm", f"must be at least the window ({format_duration(forecast.window)})")
+    return forecast
 
 
-class TcpCheckSection(Strict):
-    type: Literal["tcp"]
-    name: Name
-    host: str
-    port: int = Field(ge=1, le=65535)
-    timeout: PositiveDuration = 5.0
+_TABLES: dict[type, Any] = {}
+"""The model of each table a key holds (a rule's `forecast`), by its dataclass."""
 
-
-class ProcessCheckSection(Strict):
-    type: Literal["process"]
-    name: Name
-    pattern: str
-    timeout: PositiveDuration = 5.0
-
-    @model_validator(mode="after")
-    def _valid_regex(self) -> ProcessCheckSection:
-        try:
-            re.compile(self.pattern)
-        except re.error as error:
-            raise KeyProblem("pattern", f"is not a valid regular expression ({error})") from None
-        return self
-
-
-CheckSection = Annotated[
-    CommandCheckSection | HttpCheckSection | TcpCheckSection | ProcessCheckSection,
-    Field(discriminator="type"),
-]
-
-
-class LevelSection(Strict):
-    value: Number
-    for_: Duration | None = Field(default=None, alias="for")
-
+if TYPE_CHECKING:  # built at run time from the declarations, which mypy cannot follow
+    AgentSection = Any
+    HistorySection = Any
+    ChannelSection = Any
+    NotifySection = Any
+    LevelSection = Any
+    ForecastSection = Any
+else:
+    AgentSection = section_model("AgentSection", runtime.Agent)
+    HistorySection = section_model("HistorySection", runtime.History, validator=_whole_hours)
+    ChannelSection = section_model(
+        "ChannelSection", runtime.Channel, runtime.AlertmanagerChannel, validator=_somewhere_to_send
+    )
+    NotifySection = section_model(
+        "NotifySection", runtime.Notify, validator=_known_escalation_channels, channels=(dict[Name, ChannelSection], {})
+    )
+    LevelSection = section_model("LevelSection", model.Level)
+    ForecastSection = _TABLES[model.Forecast] = section_model(
+        "ForecastSection", model.Forecast, validator=_confirm_is_longer
+    )
 
 Level = Annotated[LevelSection, BeforeValidator(_level)]
 
 
-class ForecastSection(Strict):
-    """`forecast = { reaches, window, confirm, from }`: see alertctl/forecast.py for what each guards."""
+def _runnable(check: Any) -> Any:
+    if not check.command:
+        raise KeyProblem("command", "must name a program to run")
+    return check
 
-    reaches: Number
-    window: PositiveDuration
-    confirm: PositiveDuration | None = None
-    from_: Number | None = Field(default=None, alias="from")
 
-    @model_validator(mode="after")
-    def _confirm_is_longer(self) -> ForecastSection:
-        if self.confirm is not None and self.confirm < self.window:
-            raise KeyProblem("confirm", f"must be at least the window ({format_duration(self.window)})")
-        return self
+def _http_url(check: Any) -> Any:
+    if not _HTTP_URL.match(check.url):
+        shown = check.url.split("://")[0] + "://..." if "://" in check.url else check.url
+        raise KeyProblem("url", f"must start with http:// or https:// (got {shown!r})")
+    return check
+
+
+def _valid_regex(check: Any) -> Any:
+    try:
+        re.compile(check.pattern)
+    except re.error as error:
+        raise KeyProblem("pattern", f"is not a valid regular expression ({error})") from None
+    return check
+
+
+_CHECK_VALIDATORS: dict[type, Callable[[Any], Any]] = {
+    model.CommandCheck: _runnable,
+    model.HttpCheck: _http_url,
+    model.ProcessCheck: _valid_regex,
+}
+
+CHECK_SECTIONS: dict[type, type[Strict]] = {
+    kind: section_model(f"{kind.__name__}Section", kind, validator=_CHECK_VALIDATORS.get(kind))
+    for kind in get_args(model.Check)
+}
+"""One model per kind of check, by its dataclass; `type` tells them apart in the file."""
+
+CheckSection: Any = Annotated[Union[tuple(CHECK_SECTIONS.values())], Field(discriminator="type")]  # noqa: UP007
 
 
 def _forecast_levels(data: object) -> object:
@@ -330,50 +345,36 @@ def _forecast_levels(data: object) -> object:
     return data
 
 
-class RuleSection(Strict):
-    name: Name
-    metric: str
-    op: Op = Op.GT
-    info: Level | None = None
-    warning: Level | None = None
-    error: Level | None = None
-    critical: Level | None = None
-    for_: Duration = Field(default=0.0, alias="for")
-    consecutive: int = Field(default=1, ge=1)
-    clear: Number | None = None
-    mount: str | None = None
-    channels: list[str] | None = None
-    labels: dict[str, str] = {}
-    description: str = ""
-    runbook: str = ""
-    recommendations: list[str] = []
-    nodata: NodataName = "warning"
-    nodata_after: PositiveDuration = 300.0
-    forecast: ForecastSection | None = None
+def _levels_make_sense(rule: Any) -> Any:
+    levels = _levels_set(rule)
+    if not levels:
+        raise ValueError("needs at least one level (info, warning, error or critical)")
+    if rule.forecast is not None:
+        _check_time_left(levels, rule.clear)
+        if "nodata_after" not in rule.model_fields_set:
+            rule.nodata_after = max(rule.nodata_after, rule.forecast.window)  # a fresh start needs half of it
+        return rule
+    waits = [(key, level.value, _wait(rule, level)) for key, level in levels]
+    _check_order(Op(rule.op), waits)
+    if rule.clear is not None:
+        _check_clear(Op(rule.op), rule.clear, levels[0][1].value)
+    return rule
 
-    _durations = model_validator(mode="before")(_forecast_levels)
 
-    @model_validator(mode="after")
-    def _levels_make_sense(self) -> RuleSection:
-        levels = self.levels()
-        if not levels:
-            raise ValueError("needs at least one level (info, warning, error or critical)")
-        if self.forecast is not None:
-            _check_time_left(levels, self.clear)
-            if "nodata_after" not in self.model_fields_set:
-                self.nodata_after = max(self.nodata_after, self.forecast.window)  # a fresh start needs half of it
-            return self
-        _check_order(self.op, [(key, level.value, self._wait(level)) for key, level in levels])
-        if self.clear is not None:
-            _check_clear(self.op, self.clear, levels[0][1].value)
-        return self
+def _levels_set(rule: Any) -> list[tuple[str, Any]]:
+    """A validated rule's levels, mildest first, by key."""
+    return [(key, level) for key in LEVELS if (level := getattr(rule, key)) is not None]
 
-    def levels(self) -> list[tuple[str, LevelSection]]:
-        """The levels set, mildest first, by key."""
-        return [(key, level) for key in LEVELS if (level := getattr(self, key)) is not None]
 
-    def _wait(self, level: LevelSection) -> float:
-        return self.for_ if level.for_ is None else level.for_
+def _wait(rule: Any, level: Any) -> float:
+    own: float | None = getattr(level, "for")
+    return float(getattr(rule, "for")) if own is None else own
+
+
+if TYPE_CHECKING:
+    RuleSection = Any
+else:
+    RuleSection = section_model("RuleSection", model.Rule, validator=_levels_make_sense, before=_forecast_levels)
 
 
 def _check_order(op: Op, levels: list[tuple[str, float, float]]) -> None:

@@ -52,11 +52,11 @@ def rule(
         name,
         metric,
         op,
-        Level(warning),
-        Level(critical) if critical is not None else None,
-        for_seconds,
-        consecutive,
-        clear,
+        warning=Level(warning),
+        critical=Level(critical) if critical is not None else None,
+        for_seconds=for_seconds,
+        consecutive=consecutive,
+        clear=clear,
     )
 
 

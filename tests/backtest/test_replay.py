@@ -80,7 +80,7 @@ def test_a_gap_is_replayed_as_no_data_and_listed() -> None:
 
 def test_a_pinned_label_set_missing_while_others_report_is_no_data() -> None:
     pinned = rule(90, metric="disk.percent", name="disk-var")
-    pinned = dataclasses.replace(pinned, match=(("mount", "/var"),))
+    pinned = dataclasses.replace(pinned, mount="/var")
     root = series(every([10.0] * 60), (("mount", "/"),))
     var = series(every([10.0] * 5), (("mount", "/var"),))
     result, _ = replay_rule([root, var], pinned, config(pinned))

@@ -34,12 +34,12 @@ def random_rule(r: random.Random) -> Rule:
         "r",
         "m",
         op,
-        Level(warning),
-        Level(critical) if critical is not None else None,
-        r.choice([0.0, 0.0, 120.0, 600.0]),
-        r.choice([1, 1, 3]),
-        clear,
-        match=(("mount", "/a"),) if r.random() < 0.2 else (),
+        warning=Level(warning),
+        critical=Level(critical) if critical is not None else None,
+        for_seconds=r.choice([0.0, 0.0, 120.0, 600.0]),
+        consecutive=r.choice([1, 1, 3]),
+        clear=clear,
+        mount="/a" if r.random() < 0.2 else None,
     )
 
 

@@ -151,7 +151,7 @@ def test_one_alert_per_label_set_and_pinned_mounts() -> None:
     samples = [Sample("disk.percent", 90, make_labels({"mount": m})) for m in ("/", "/var")]
     opened = Replay([disk]).step(0, samples)
     assert sorted(dict(t.key.labels)["mount"] for t in opened) == ["/", "/var"]
-    pinned = Rule("disk", "disk.percent", Op.GT, warning=Level(80), match=make_labels({"mount": "/var"}))
+    pinned = Rule("disk", "disk.percent", Op.GT, warning=Level(80), mount="/var")
     assert [dict(t.key.labels) for t in Replay([pinned]).step(0, samples)] == [{"mount": "/var"}]
 
 

@@ -26,7 +26,7 @@ def test_a_rule_without_a_sample_is_nodata_at_once_with_the_collectors_reason() 
 
 
 def test_without_a_reported_reason_it_says_no_sample_came() -> None:
-    replay = Replay([rule(match=make_labels({"mount": "/vaar"}))])
+    replay = Replay([rule(mount="/vaar")])
     replay.step(0, [])
     assert replay.blind["queue-high"].reason == "no sample of queue.value /vaar"
 
@@ -99,8 +99,8 @@ def test_data_returning_within_the_dedup_window_and_leaving_again_reopens() -> N
 
 def test_a_gap_for_one_mount_covers_only_a_rule_pinned_to_it() -> None:
     var = Unavailable("disk.percent", "disk: /vaar is not mounted", make_labels({"mount": "/vaar"}))
-    pinned = Rule("var", "disk.percent", warning=Level(80), match=make_labels({"mount": "/vaar"}))
-    other = Rule("home", "disk.percent", warning=Level(80), match=make_labels({"mount": "/home"}))
+    pinned = Rule("var", "disk.percent", warning=Level(80), mount="/vaar")
+    other = Rule("home", "disk.percent", warning=Level(80), mount="/home")
     replay = Replay([pinned, other])
     replay.step(0, [Sample("disk.percent", 10, make_labels({"mount": "/"}))], [var])
     assert replay.blind["var"].reason == "disk: /vaar is not mounted"

@@ -106,14 +106,16 @@ def test_a_real_check_with_every_metric_parses_strictly(rig: Rig, web: int) -> N
 
 @pytest.mark.parametrize(("mount", "label"), HOSTILE.items())
 def test_hostile_mount_points_make_labels_the_grammar_reads_back(mount: str, label: str) -> None:
-    rule = Rule("disk-full", "disk.percent", Op.GT, Level(80), Level(95))
+    rule = Rule("disk-full", "disk.percent", Op.GT, warning=Level(80), critical=Level(95))
 
     (item,) = parse_perfdata(perfdata(Sample("disk.percent", 91.25, make_labels({"mount": mount})), [rule]))
 
     assert item == Item(label, "91.25", "%", "80", "95", "0", "100")
 
 
-FILLING = Rule("disk-filling", "disk.percent", Op.LT, Level(86400), Level(7200), forecast=Forecast(100, 21600))
+FILLING = Rule(
+    "disk-filling", "disk.percent", Op.LT, warning=Level(86400), critical=Level(7200), forecast=Forecast(100, 21600)
+)
 
 
 @pytest.mark.parametrize(("left", "shown"), [(32400.4, "32400"), (0.0, "0"), (NEVER, "3153600000")])

@@ -139,7 +139,7 @@ def test_a_database_from_before_m008_upgrades_and_a_no_data_alert_opens_beside_a
     old.commit()
     old.close()
     conn = open_database(path)
-    rule = Rule("disk", "disk.percent", Op.GT, warning=Level(80), match=make_labels({"mount": "/"}))
+    rule = Rule("disk", "disk.percent", Op.GT, warning=Level(80), mount="/")
     with transaction(conn):
         (breach,) = alerts.record(conn, [_opened(rule, 90, 1.0)], {"disk": rule}, "h", {})
     blind = Transition(
@@ -180,7 +180,7 @@ def test_a_database_from_before_m013_gets_its_durations_and_keeps_them_as_the_st
     conn = open_database(path)
     durations = "SELECT ack_seconds, resolve_seconds FROM alerts WHERE id = ?"
     assert [tuple(conn.execute(durations, (i,)).fetchone()) for i in (1, 2)] == [(2.5, 60.25), (None, None)]
-    rule = Rule("disk", "disk.percent", Op.GT, warning=Level(80), match=make_labels({"mount": "/"}))
+    rule = Rule("disk", "disk.percent", Op.GT, warning=Level(80), mount="/")
     with transaction(conn):
         (opened,) = alerts.record(conn, [_opened(rule, 90, 100.0)], {"disk": rule}, "h", {})
     new_id = opened.alert_id or 0
