@@ -27,7 +27,7 @@ def test_samples_recorded_by_watch_come_back_with_their_values(rig: Rig) -> None
     counter = rig.root / "counter"
     counter.write_text("1\n")
     rig.configure(rig.q_rule(), preamble=COUNTER.format(file=counter))
-    watched = rig.run("watch", "--interval", "0.2s", "--cycles", "3")
+    watched = rig.here("watch", "--interval", "0.2s", "--cycles", "3")
     assert watched.returncode == 0, watched.stderr
     result = rig.here("metrics", "n.value", "--json")
     assert result.returncode == 0, result.stderr
