@@ -43,10 +43,11 @@ def record(conn: sqlite3.Connection, samples: Iterable[Sample], now: float, keep
     """The cycle's samples into the open hour; the first cycle of a new hour seals the ones before.
 
     Runs inside the cycle's transaction. Non-finite values are not kept (SQLite would turn
-    a NaN into NULL). A sample's time is rounded down to the tenth of a second, never into
-    the future, so a reader asking up to now finds it; one whose tenth is already taken
-    (another process sampled the same series then, or the clock was set back onto it) is
-    kept at the next free one, never written over a recorded sample.
+    a NaN into NULL). A sample's time is rounded down to the tenth of a second, not into
+    the future, so a reader asking up to now finds it. One whose tenth is already taken
+    (another process sampled the same series then, cycles under 0.1 s apart, the clock set
+    back onto it) is kept at the next free one, after the one recorded before it, never
+    written over it.
     """
     kept = [s for s in samples if math.isfinite(s.value)]
     tick = math.floor(now * TICKS)
