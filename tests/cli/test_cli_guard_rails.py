@@ -220,7 +220,7 @@ def test_validate_and_watch_name_the_built_in_rules_a_file_replaces(rig: Rig) ->
 
     validate = run_here("config", "validate", str(rig.config))
     assert validate.stdout == f"{rig.config}: ok (2 rules, 1 checks, 0 channels); {replaced}\n"
-    watch = rig.run("watch", "--cycles", "1", "--interval", "0.1s")
+    watch = rig.here("watch", "--cycles", "1", "--interval", "0.1s")
     assert watch.returncode == 0, watch.stderr
     assert watch.stdout.splitlines()[0].endswith(f"database {rig.db}; {replaced}")
 

@@ -27,7 +27,7 @@ def test_samples_recorded_by_watch_come_back_with_their_values(rig: Rig) -> None
     counter = rig.root / "counter"
     counter.write_text("1\n")
     rig.configure(rig.q_rule(), preamble=COUNTER.format(file=counter))
-    watched = rig.run("watch", "--interval", "0.2s", "--cycles", "3")
+    watched = rig.here("watch", "--interval", "0.2s", "--cycles", "3")
     assert watched.returncode == 0, watched.stderr
     result = rig.here("metrics", "n.value", "--json")
     assert result.returncode == 0, result.stderr
@@ -39,6 +39,17 @@ def test_samples_recorded_by_watch_come_back_with_their_values(rig: Rig) -> None
         (3.5, 3.5, 3.5),
     ]
     assert all(p["at"][-6] in "+-" for p in signal["points"])  # ISO 8601 with the offset
+
+
+def test_a_watch_faster_than_a_tenth_of_a_second_keeps_every_cycles_sample(rig: Rig) -> None:
+    """Cycles 10 ms apart share tenths of a second: each later sample takes the next free tenth
+    instead of replacing the one recorded before it."""
+    counter = rig.root / "counter"
+    counter.write_text("1\n")
+    rig.configure(rig.q_rule(), preamble=COUNTER.format(file=counter))
+    assert rig.here("watch", "--interval", "10ms", "--cycles", "5").returncode == 0
+    kept = rig.sql("SELECT value FROM sample_hot JOIN series ON id = series WHERE metric = 'n.value' ORDER BY ts")
+    assert [value for (value,) in kept] == [1.5, 2.5, 3.5, 4.5, 5.5]
 
 
 def test_check_runs_come_back_as_csv_and_in_steps(rig: Rig) -> None:

@@ -49,3 +49,23 @@ def test_history_can_be_turned_off(tmp_path: Path) -> None:
     runner.configure(replace(runner.config, history=History(enabled=False)))
     runner.run_once(T)
     assert _values(runner) == []
+
+
+def test_two_checks_in_the_same_tenth_of_a_second_keep_both_samples(tmp_path: Path) -> None:
+    """Two processes (a cron `check` and a `watch`, two cron lines) sampling the same series within
+    0.1 s: the later is kept a tenth of a second on, never written over the one already recorded."""
+    first = _runner(tmp_path, "12.5")
+    first.run_once(T + 0.01)
+    second = _runner(tmp_path, "13.5")
+    second.run_once(T + 0.04)
+    found = history.signals(second.conn, "q.value", (), T - 1, T + 1, step=0)
+    assert [(p.at, p.value) for s in found for p in s.points] == [(T, 12.5), (T + 0.1, 13.5)]
+
+
+def test_a_sample_is_never_dated_after_it_was_taken(tmp_path: Path) -> None:
+    """Read back up to the very moment it was taken (`metrics` right after a cycle), a sample is there:
+    its time is rounded down to the tenth of a second, not up into the future."""
+    runner = _runner(tmp_path, "12.5")
+    runner.run_once(T + 0.96)
+    found = history.signals(runner.conn, "q.value", (), T, T + 0.96, step=0)
+    assert [(p.at, p.value) for s in found for p in s.points] == [(T + 0.9, 12.5)]

@@ -126,7 +126,7 @@ def test_labels_select_series(conn: sqlite3.Connection) -> None:
 
 def test_a_clock_set_back_into_a_sealed_hour_merges_into_its_chunk_in_time_order(conn: sqlite3.Connection) -> None:
     """Defined behaviour: no sample is lost, a chunk stays one per series and hour, in time order,
-    and a sample at the same tenth of a second as a stored one replaces it."""
+    and a sample at the same tenth of a second as a stored one is kept at the next free tenth."""
     for i in range(6):
         _cycle(conn, HOUR0 + 600 * i, float(i))
     _cycle(conn, HOUR0 + 3600, 10.0)  # seals the first hour
@@ -137,12 +137,14 @@ def test_a_clock_set_back_into_a_sealed_hour_merges_into_its_chunk_in_time_order
     assert conn.execute("SELECT count(*) FROM sample_chunk GROUP BY series, t0 HAVING count(*) > 1").fetchall() == []
     ticks, values = conn.execute("SELECT ts, vals FROM sample_chunk WHERE t0 = ? AND series = 1", (HOUR0,)).fetchone()
     assert chunk.decode_times(ticks) == sorted(chunk.decode_times(ticks))
-    assert chunk.decode_values(values) == [0.0, 1.0, 30.0, 20.0, 3.0, 4.0, 5.0]
+    assert chunk.decode_values(values) == [0.0, 1.0, 2.0, 30.0, 20.0, 3.0, 4.0, 5.0]
     [blob] = conn.execute("SELECT buckets FROM sample_rollup WHERE series = 1 AND step = 3600").fetchone()
-    assert [(b[2], b[4]) for b in chunk.decode_buckets(blob) if b[0] == HOUR0] == [(30.0, 7)]
+    assert [(b[2], b[4]) for b in chunk.decode_buckets(blob) if b[0] == HOUR0] == [(30.0, 8)]
+    assert _raw(conn, "cpu.percent", HOUR0 + 1200, HOUR0 + 1200.1) == [(HOUR0 + 1200, 2.0), (HOUR0 + 1200.1, 30.0)]
     assert [v for _, v in _raw(conn, "cpu.percent", HOUR0, HOUR0 + 7200)] == [
         0.0,
         1.0,
+        2.0,
         30.0,
         20.0,
         3.0,
@@ -152,6 +154,19 @@ def test_a_clock_set_back_into_a_sealed_hour_merges_into_its_chunk_in_time_order
         11.0,
         12.0,
     ]
+
+
+def test_a_sample_set_back_onto_an_hours_last_tenth_stays_in_its_hour(conn: sqlite3.Connection) -> None:
+    """The next free tenth of a second would be the next hour's: the sample takes the last free one
+    before it instead, so the hour's chunk and rollups hold it and the next hour's are untouched."""
+    last = HOUR0 + 3599.9
+    _cycle(conn, last, 1.0)
+    _cycle(conn, HOUR0 + 3600, 2.0)  # seals the first hour
+    _cycle(conn, last + 0.01, 3.0)  # the clock was set back onto the sealed sample's tenth of a second
+    _cycle(conn, HOUR0 + 3610, 4.0)  # set right again: seals the set-back sample into the first hour
+    assert _raw(conn, "cpu.percent", HOUR0, HOUR0 + 3600) == [(HOUR0 + 3599.8, 3.0), (last, 1.0), (HOUR0 + 3600, 2.0)]
+    assert conn.execute("SELECT n FROM sample_chunk WHERE series = 1 AND t0 = ?", (HOUR0,)).fetchone()[0] == 2
+    assert _count(conn, "sample_hot") == 4  # the second hour's two cycles, two series each
 
 
 def test_retention_prunes_whole_chunks_and_buckets_per_tier(conn: sqlite3.Connection) -> None:

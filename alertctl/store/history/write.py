@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Protocol
@@ -43,20 +43,26 @@ def record(conn: sqlite3.Connection, samples: Iterable[Sample], now: float, keep
     """The cycle's samples into the open hour; the first cycle of a new hour seals the ones before.
 
     Runs inside the cycle's transaction. Non-finite values are not kept (SQLite would turn
-    a NaN into NULL), and a sample at the same tenth of a second as a kept one replaces it.
+    a NaN into NULL). A sample's time is rounded down to the tenth of a second, not into
+    the future, so a reader asking up to now finds it. One whose tenth is already taken
+    (another process sampled the same series then, cycles under 0.1 s apart, the clock set
+    back onto it) is kept at the next free one, after the one recorded before it, never
+    written over it.
     """
     kept = [s for s in samples if math.isfinite(s.value)]
-    tick = round(now * TICKS)
+    tick = math.floor(now * TICKS)
     names = [(s.metric, labels_json(s.labels)) for s in kept]
     conn.executemany(
         "INSERT OR IGNORE INTO series (metric, labels, first_at) VALUES (?, ?, ?)",
         [(metric, labels, now) for metric, labels in names],
     )
-    conn.executemany(
-        "INSERT OR REPLACE INTO sample_hot (series, ts, value) "
-        "SELECT id, ?, ? FROM series WHERE metric = ? AND labels = ?",
-        [(tick, s.value, metric, labels) for s, (metric, labels) in zip(kept, names, strict=True)],
-    )
+    for sample, name in zip(kept, names, strict=True):
+        series = conn.execute("SELECT id FROM series WHERE metric = ? AND labels = ?", name).fetchone()[0]
+        at = tick
+        while not conn.execute(
+            "INSERT OR IGNORE INTO sample_hot (series, ts, value) VALUES (?, ?, ?)", (series, at, sample.value)
+        ).rowcount:
+            at += 1
     hour = int(now // HOUR)
     if state.get_value(conn, _SEALED_HOUR) != hour:
         seal(conn, hour * HOUR, now - keep.keep_raw)
@@ -68,9 +74,10 @@ def seal(conn: sqlite3.Connection, before: float, oldest: float) -> int:
     """Every open sample before `before` into its hour's chunk and rollups; returns the chunks written.
 
     An hour that already has a chunk (the clock was set back into it) is merged with it,
-    decoded and encoded again, so a chunk always holds its hour in time order. Samples of
-    hours older than `oldest` (the raw retention) are dropped, never written over rollups
-    whose chunk has been pruned.
+    decoded and encoded again, so a chunk always holds its hour in time order; an open sample
+    at a tenth of a second the chunk already holds takes the next free one of its hour (see
+    `_free_tick`). Samples of hours older than `oldest` (the raw retention) are dropped, never
+    written over rollups whose chunk has been pruned.
     """
     limit = round(before * TICKS)
     rows = conn.execute(
@@ -95,7 +102,8 @@ def _hour_of(tick: int) -> int:
 def _write_hour(conn: sqlite3.Connection, series: int, t0: int, fresh: dict[int, float]) -> None:
     found = conn.execute("SELECT ts, vals FROM sample_chunk WHERE series = ? AND t0 = ?", (series, t0)).fetchone()
     merged = dict(zip(chunk.decode_times(found[0]), chunk.decode_values(found[1]), strict=True)) if found else {}
-    merged.update(fresh)
+    for tick, value in fresh.items():
+        merged[_free_tick(merged, tick, t0)] = value
     ticks = sorted(merged)
     values = [merged[tick] for tick in ticks]
     conn.execute(
@@ -107,6 +115,19 @@ def _write_hour(conn: sqlite3.Connection, series: int, t0: int, fresh: dict[int,
     _write_buckets(
         conn, series, 3600, day, [*_buckets_of(conn, series, 3600, day, but=t0), *rollups(ticks, values, 3600)]
     )
+
+
+def _free_tick(taken: Container[int], tick: int, t0: int) -> int:
+    """`tick` if free, else the next free tenth of a second of the hour starting at `t0`, else (the
+    rest of the hour is taken) the last free one before it. Only an hour holding a sample at every
+    tenth of a second has none: the sample then takes its own tenth's place."""
+    if tick not in taken:
+        return tick
+    start, end = t0 * TICKS, (t0 + HOUR) * TICKS
+    later = next((t for t in range(tick + 1, end) if t not in taken), None)
+    if later is not None:
+        return later
+    return next((t for t in range(tick - 1, start - 1, -1) if t not in taken), tick)
 
 
 def rollups(ticks: Sequence[int], values: Sequence[float], step: int) -> list[chunk.Bucket]:
