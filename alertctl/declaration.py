@@ -32,8 +32,6 @@ class Kind(enum.Enum):
     """An identifier: letters, digits, '-' or '_'."""
     WORDS = "words"
     """A list of words, or a string split into words as a shell would (never run by one)."""
-    LEVEL = "level"
-    """A threshold: a number, or a table `{ value, for }` (model.Level)."""
     LABELS = "labels"
     """A table of strings, kept as sorted pairs."""
     TAG = "tag"

@@ -199,18 +199,16 @@ class Rule:
     info: Level | None = setting(
         None,
         f"The mildest of the four [levels](alerts.md#severity-levels): {_LEVEL_DOC}. `check` stays OK for it.",
-        kind=Kind.LEVEL,
     )
-    warning: Level | None = setting(None, f"The second level: {_LEVEL_DOC}. `check` says WARNING.", kind=Kind.LEVEL)
+    warning: Level | None = setting(None, f"The second level: {_LEVEL_DOC}. `check` says WARNING.")
     error: Level | None = setting(
-        None, f"The third level: {_LEVEL_DOC}. `check` says CRITICAL for it, as for critical.", kind=Kind.LEVEL
+        None, f"The third level: {_LEVEL_DOC}. `check` says CRITICAL for it, as for critical."
     )
     critical: Level | None = setting(
         None,
         f"The worst level: {_LEVEL_DOC}. A rule needs at least one level. For `>`/`>=` each level must be "
         "above the milder ones, for `<`/`<=` below them, for `==`/`!=` different from the others; "
         "neighbours may share a value when the worse one has the longer `for`.",
-        kind=Kind.LEVEL,
     )
     for_seconds: float = setting(
         0.0,
@@ -228,7 +226,8 @@ class Rule:
     )
     mount: str | None = setting(
         None,
-        "Only judge this mount point (`disk.*` metrics only). Without it, a disk rule makes one alert per mount.",
+        "Only judge this mount point, an absolute path such as `/var` (`disk.*` metrics only). Without it, a disk "
+        "rule makes one alert per mount.",
     )
     channels: tuple[str, ...] = setting(
         (),
@@ -467,13 +466,14 @@ _CHECK_TYPE = "Which kind of check this table is."
 class CommandCheck:
     """Runs `command` (argv, no shell); its first printed number is NAME.value."""
 
-    name: str = setting(REQUIRED, _CHECK_NAME, kind=Kind.NAME)
+    name: str = setting(REQUIRED, _CHECK_NAME, kind=Kind.NAME, example="queue")
     type: CheckType = setting(CheckType.COMMAND, _CHECK_TYPE, kind=Kind.TAG, kw_only=True)
     command: tuple[str, ...] = setting(
         REQUIRED,
         'An argv list (`["sh", "-c", "redis-cli llen jobs"]`), or a string split like a shell would split it. '
         "No shell is involved unless you run one.",
         kind=Kind.WORDS,
+        example=["sh", "-c", "redis-cli llen jobs"],
     )
     timeout: float = setting(
         5.0,
@@ -487,13 +487,14 @@ class CommandCheck:
 class HttpCheck:
     """Requests `url`; NAME.up says whether it answered as expected."""
 
-    name: str = setting(REQUIRED, _CHECK_NAME, kind=Kind.NAME)
+    name: str = setting(REQUIRED, _CHECK_NAME, kind=Kind.NAME, example="site")
     type: CheckType = setting(CheckType.HTTP, _CHECK_TYPE, kind=Kind.TAG, kw_only=True)
     url: str = setting(
         REQUIRED,
         "`http://` or `https://` URL. `user:password@` in it (percent-encode `@`, `:`, `/`, `?`, `#` in them) is "
         "sent as HTTP basic auth; the URL in alerts and notices is shown without it and with secret-looking "
         "query values hidden (`http://***@host/health?token=***`).",
+        example="http://127.0.0.1/health",
     )
     timeout: float = setting(
         5.0,
@@ -513,10 +514,10 @@ class HttpCheck:
 class TcpCheck:
     """Connects to `host:port`; NAME.up says whether it accepted."""
 
-    name: str = setting(REQUIRED, _CHECK_NAME, kind=Kind.NAME)
+    name: str = setting(REQUIRED, _CHECK_NAME, kind=Kind.NAME, example="db")
     type: CheckType = setting(CheckType.TCP, _CHECK_TYPE, kind=Kind.TAG, kw_only=True)
-    host: str = setting(REQUIRED, "Name or address.")
-    port: int = setting(REQUIRED, "1–65535.", at_least=1, at_most=65535)
+    host: str = setting(REQUIRED, "Name or address.", example="127.0.0.1")
+    port: int = setting(REQUIRED, "1–65535.", at_least=1, at_most=65535, example=5432)
     timeout: float = setting(5.0, "For the connection to be accepted.", kind=Kind.POSITIVE_DURATION)
 
 
@@ -524,12 +525,13 @@ class TcpCheck:
 class ProcessCheck:
     """Counts processes whose name or command line matches `pattern`."""
 
-    name: str = setting(REQUIRED, _CHECK_NAME, kind=Kind.NAME)
+    name: str = setting(REQUIRED, _CHECK_NAME, kind=Kind.NAME, example="nginx")
     type: CheckType = setting(CheckType.PROCESS, _CHECK_TYPE, kind=Kind.TAG, kw_only=True)
     pattern: str = setting(
         REQUIRED,
         "A regular expression searched in each process's name and in its command line. The alertctl "
         "process itself is never counted.",
+        example="nginx: master",
     )
     timeout: float = setting(
         5.0,

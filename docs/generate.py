@@ -19,6 +19,7 @@ import functools
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,36 +55,30 @@ def metric_tables() -> str:
     return "\n".join(lines) + "\n"
 
 
-SECTIONS = {
-    "agent": ("config.runtime", "Agent"),
-    "history": ("config.runtime", "History"),
-    "notify": ("config.runtime", "Notify"),
-    "channel": ("config.runtime", "Channel", "AlertmanagerChannel"),
-    "check-command": ("model", "CommandCheck"),
-    "check-http": ("model", "HttpCheck"),
-    "check-tcp": ("model", "TcpCheck"),
-    "check-process": ("model", "ProcessCheck"),
-    "rule": ("model", "Rule"),
-    "level": ("model", "Level"),
-    "forecast": ("model", "Forecast"),
-}
-"""Each generated table of keys (`config-NAME`): the module and the dataclasses declaring them
-(the channel table joins the keys of both kinds of channel, as the file does)."""
+@dataclass(frozen=True)
+class Table:
+    """One table of the config file: how the summary names it, and the dataclasses (in
+    `alertctl.MODULE`) that declare its keys (a channel's table joins both kinds of channel)."""
+
+    heading: str
+    module: str
+    classes: tuple[str, ...]
+
 
 TABLES = {
-    "agent": "[agent]",
-    "notify": "[notify]",
-    "channel": "[notify.channels.NAME]",
-    "history": "[history]",
-    "check-command": '[[checks]] type = "command"',
-    "check-http": '[[checks]] type = "http"',
-    "check-tcp": '[[checks]] type = "tcp"',
-    "check-process": '[[checks]] type = "process"',
-    "rule": "[[rules]]",
-    "level": "a level: info/warning/error/critical = { ... }",
-    "forecast": "[[rules]] forecast = { ... }",
+    "agent": Table("[agent]", "config.runtime", ("Agent",)),
+    "notify": Table("[notify]", "config.runtime", ("Notify",)),
+    "channel": Table("[notify.channels.NAME]", "config.runtime", ("Channel", "AlertmanagerChannel")),
+    "history": Table("[history]", "config.runtime", ("History",)),
+    "check-command": Table('[[checks]] type = "command"', "model", ("CommandCheck",)),
+    "check-http": Table('[[checks]] type = "http"', "model", ("HttpCheck",)),
+    "check-tcp": Table('[[checks]] type = "tcp"', "model", ("TcpCheck",)),
+    "check-process": Table('[[checks]] type = "process"', "model", ("ProcessCheck",)),
+    "rule": Table("[[rules]]", "model", ("Rule",)),
+    "level": Table("a level: info/warning/error/critical = { ... }", "model", ("Level",)),
+    "forecast": Table("[[rules]] forecast = { ... }", "model", ("Forecast",)),
 }
-"""How the summary of every key names each table."""
+"""Each table's generated key table is the region `config-NAME`."""
 
 
 def section_table(section: str) -> str:
@@ -99,8 +94,9 @@ def section_rows(section: str) -> list[tuple[str, str, str]]:
 
     from alertctl.config.keys import declared
 
-    module, *names = SECTIONS[section]
-    classes = [getattr(importlib.import_module(f"alertctl.{module}"), name) for name in names]
+    table = TABLES[section]
+    module = importlib.import_module(f"alertctl.{table.module}")
+    classes = [getattr(module, name) for name in table.classes]
     rows: dict[str, tuple[str, str, str]] = {}
     for cls in classes:
         for key in declared(cls):
@@ -137,7 +133,7 @@ def config_keys() -> str:
     """Every key of the config file with its default, table by table."""
     lines = ["| table | key | default |", "|---|---|---|"]
     for section, table in TABLES.items():
-        lines += [f"| `{table}` | `{key}` | {default} |" for key, default, _ in section_rows(section)]
+        lines += [f"| `{table.heading}` | `{key}` | {default} |" for key, default, _ in section_rows(section)]
     return "\n".join(lines) + "\n"
 
 
@@ -177,7 +173,7 @@ def command_paths(group: object, prefix: tuple[str, ...] = ()) -> list[tuple[str
 REGIONS: dict[str, Callable[[], str]] = {
     "metrics": metric_tables,
     "config-keys": config_keys,
-    **{f"config-{section}": functools.partial(section_table, section) for section in SECTIONS},
+    **{f"config-{section}": functools.partial(section_table, section) for section in TABLES},
 }
 
 

@@ -21,11 +21,7 @@ SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "busybox", "fish"
 
 
 def warnings(config: Config) -> list[str]:
-    found = [
-        _unmounted(index, dict(rule.match)["mount"])
-        for index, rule in enumerate(config.rules)
-        if "mount" in dict(rule.match)
-    ]
+    found = [_unmounted(index, rule.mount) for index, rule in enumerate(config.rules) if rule.mount is not None]
     found += [
         _shell_syntax(index, check) for index, check in enumerate(config.checks) if isinstance(check, CommandCheck)
     ]

@@ -6,15 +6,17 @@ so the starter file and the built-in defaults cannot drift apart.
 
 from __future__ import annotations
 
+import enum
 import textwrap
 from collections.abc import Callable
 from dataclasses import is_dataclass
+from typing import get_args, get_type_hints
 
 import tomli_w
 
-
-from alertctl.config.runtime import AlertmanagerChannel, Channel, Config
+from alertctl import catalog
 from alertctl.config.keys import Declared, declared, to_file
+from alertctl.config.runtime import AlertmanagerChannel, Channel, Config
 from alertctl.declaration import Kind
 from alertctl.durations import format_duration
 from alertctl.model import Check, CommandCheck, HttpCheck, Level, Rule, Severity
@@ -118,31 +120,6 @@ _ALERTMANAGER = """#
 # An Alertmanager channel gets the open alerts themselves, not notices:
 #
 """
-_CHECKS = """
-# [[checks]] add metrics of your own; each check's metrics are NAME.something.
-#
-# [[checks]]
-# name = "queue"               # metrics: queue.value, queue.exit_code, queue.duration
-# type = "command"
-# command = ["sh", "-c", "redis-cli llen jobs"]
-# timeout = "5s"
-#
-# [[checks]]
-# name = "site"                # metrics: site.up, site.status, site.response_time
-# type = "http"
-# url = "http://127.0.0.1/health"
-#
-# [[checks]]
-# name = "db"                  # metrics: db.up, db.connect_time
-# type = "tcp"
-# host = "127.0.0.1"
-# port = 5432
-#
-# [[checks]]
-# name = "nginx"               # metrics: nginx.count, nginx.cpu_percent, nginx.rss
-# type = "process"
-# pattern = "nginx: master"
-"""
 _RULES = """
 # [[rules]] replace the built-in rules as a whole once you write one. A level is a number
 # or { value = N, for = "15m" }; with forecast = { reaches, window } the levels are time
@@ -164,9 +141,9 @@ def starter(config: Config) -> str:
             _section("notify.channels.am", AlertmanagerChannel("am"), example=True),
             _section("history", config.history),
             _HISTORY,
-            _CHECKS,
+            _example_checks(),
             _RULES,
-            *_comment(", ".join(key.key for key in declared(Rule)), joined=True),
+            "\n".join(_comment(", ".join(_with_choices(key, hint) for key, hint in _keys_and_types(Rule)))) + "\n",
             tomli_w.dumps({"rules": tables["rules"]}),
         ]
     )
@@ -197,7 +174,46 @@ def toml_value(value: object) -> str:
     return tomli_w.dumps({"v": value}).removeprefix("v = ").strip()
 
 
-def _comment(text: str, joined: bool = False) -> list[str]:
-    """`text` as comment lines; `joined` ends each with a newline, to join them as they are."""
-    lines = textwrap.wrap(text, width=88, initial_indent="# ", subsequent_indent="# ")
-    return [line + "\n" for line in lines] if joined else lines
+def _comment(text: str) -> list[str]:
+    return textwrap.wrap(text, width=88, initial_indent="# ", subsequent_indent="# ")
+
+
+def _example_checks() -> str:
+    """One commented-out table per kind of check, from the declarations' examples."""
+    lines = ["", "# [[checks]] add metrics of your own; each check's metrics are NAME.something."]
+    for kind in get_args(Check):
+        given = [key for key in declared(kind) if key.required and key.setting.kind is not Kind.TAG]
+        example = kind(**{key.name: _runtime(key.setting.example) for key in given})
+        lines += ["#", "# [[checks]]"]
+        for key in declared(kind):
+            value = written(key, getattr(example, key.name))
+            if value is None:
+                continue
+            line = f"# {key.key} = {toml_value(value)}"
+            if key.key == "name":
+                metrics = ", ".join(spec.name for spec in catalog.check_metrics(example.name, example.type))
+                line = f"{line:<30} # metrics: {metrics}"
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _runtime(example: object) -> object:
+    """An example as the file writes it (a list), as the dataclass holds it (a tuple)."""
+    return tuple(example) if isinstance(example, list) else example
+
+
+def _keys_and_types(table: type) -> list[tuple[Declared, object]]:
+    hints = get_type_hints(table)
+    return [(key, hints[key.name]) for key in declared(table)]
+
+
+def _with_choices(key: Declared, hint: object) -> str:
+    """`op (> >= < <= == !=)`: a key and the words it takes, when it takes a few."""
+    kind = next((arg for arg in get_args(hint) if arg is not type(None)), hint)
+    if kind is Severity:
+        words = [level.label for level in key.setting.choices or Severity]
+    elif isinstance(kind, type) and issubclass(kind, enum.Enum):
+        words = [str(member.value) for member in kind]
+    else:
+        return key.key
+    return f"{key.key} ({' '.join([*words, *filter(None, [key.setting.off])])})"

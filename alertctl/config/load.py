@@ -18,8 +18,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsError, TomlConfigSettingsSource
 
 from alertctl.config import schema
-from alertctl.config.runtime import Agent, AlertmanagerChannel, Channel, Config, History, Notify
 from alertctl.config.keys import Declared, declared
+from alertctl.config.runtime import Agent, AlertmanagerChannel, Channel, Config, History, Notify
 from alertctl.declaration import Kind
 from alertctl.errors import ConfigError
 from alertctl.model import Check, Rule, Severity, make_labels
@@ -191,12 +191,12 @@ def _unknown_key(loc: tuple[str | int, ...]) -> str:
 
 
 def _known_keys(table: tuple[str | int, ...]) -> list[str]:
-    """The keys the table at `table` accepts, as TOML spells them (`for`, not `for_`)."""
+    """The keys the table at `table` accepts, as TOML spells them (the models' field names)."""
     current: list[Any] = [schema.Settings]
     for part in table:
         current = _step(current, part)
     models = [kind for kind in current if _is_model(kind)]
-    return [field.alias or name for model in models for name, field in model.model_fields.items()]
+    return [name for model in models for name in model.model_fields]
 
 
 def _step(types: list[Any], part: str | int) -> list[Any]:
@@ -210,7 +210,7 @@ def _step(types: list[Any], part: str | int) -> list[Any]:
     for kind in options:
         origin = get_origin(kind)
         if _is_model(kind) and isinstance(part, str):
-            field = next((f for n, f in kind.model_fields.items() if part in (n, f.alias)), None)
+            field = kind.model_fields.get(part)
             found += _options(field.annotation) if field is not None else []
         elif origin is list and isinstance(part, int):
             found += _options(get_args(kind)[0])

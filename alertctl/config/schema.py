@@ -74,7 +74,7 @@ Name = Annotated[str, BeforeValidator(_name)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 def _whole_hours(history: Any) -> Any:
@@ -219,10 +219,15 @@ def _file_type(hint: Any, key: keys.Declared) -> Any:
         declaration.Kind.WORDS: Words,
         declaration.Kind.LABELS: dict[str, str],
     }
-    if setting.kind in by_kind:
-        return by_kind[setting.kind]
-    if setting.kind is declaration.Kind.LEVEL:
-        return Level
+    base = by_kind[setting.kind] if setting.kind in by_kind else _python_type(hint, key)
+    if setting.at_least is not None or setting.at_most is not None:
+        return Annotated[base, Field(ge=setting.at_least, le=setting.at_most)]
+    return base
+
+
+def _python_type(hint: Any, key: keys.Declared) -> Any:
+    """The file's type for a key of no special kind, from its field's type."""
+    setting = key.setting
     if setting.kind is declaration.Kind.TAG:
         return Literal[keys.to_file(key, key.default)]
     if hint is Severity:
@@ -236,8 +241,6 @@ def _file_type(hint: Any, key: keys.Declared) -> Any:
         return list[get_args(hint)[0]]  # type: ignore[misc]
     if hint is float:
         return Number
-    if setting.at_least is not None or setting.at_most is not None:
-        return Annotated[hint, Field(ge=setting.at_least, le=setting.at_most)]
     return hint
 
 
@@ -261,7 +264,7 @@ def _confirm_is_longer(forecast: Any) -> Any:
 
 
 _TABLES: dict[type, Any] = {}
-"""The model of each table a key holds (a rule's `forecast`), by its dataclass."""
+"""What validates a key that holds a table (a rule's levels and `forecast`), by the table's dataclass."""
 
 if TYPE_CHECKING:  # built at run time from the declarations, which mypy cannot follow
     AgentSection = Any
@@ -280,11 +283,9 @@ else:
         "NotifySection", runtime.Notify, validator=_known_escalation_channels, channels=(dict[Name, ChannelSection], {})
     )
     LevelSection = section_model("LevelSection", model.Level)
-    ForecastSection = _TABLES[model.Forecast] = section_model(
-        "ForecastSection", model.Forecast, validator=_confirm_is_longer
-    )
-
-Level = Annotated[LevelSection, BeforeValidator(_level)]
+    ForecastSection = section_model("ForecastSection", model.Forecast, validator=_confirm_is_longer)
+    _TABLES[model.Level] = Annotated[LevelSection, BeforeValidator(_level)]
+    _TABLES[model.Forecast] = ForecastSection
 
 
 def _runnable(check: Any) -> Any:
@@ -428,9 +429,7 @@ def _unknown_channel(name: str, channels: dict[str, Any]) -> str:
 class Settings(BaseSettings):
     """The whole file; sources are wired in `load.py` (file path known only at run time)."""
 
-    model_config = SettingsConfigDict(
-        extra="forbid", env_prefix="ALERTCTL_", env_nested_delimiter="__", populate_by_name=True
-    )
+    model_config = SettingsConfigDict(extra="forbid", env_prefix="ALERTCTL_", env_nested_delimiter="__")
 
     agent: AgentSection = AgentSection()
     notify: NotifySection = NotifySection()
@@ -492,6 +491,8 @@ def _check_rule_refs(index: int, rule: RuleSection, checks: dict[str, CheckType]
         )
     if rule.mount is not None and "mount" not in spec.labels:
         raise KeyProblem(f"{where}.mount", f"{rule.metric} has no mount label")
-    for name in rule.channels or []:
+    if rule.mount is not None and not rule.mount.startswith("/"):
+        raise KeyProblem(f"{where}.mount", f'must be a mount point like "/var" (got {rule.mount!r})')
+    for name in rule.channels:
         if name not in channels:
             raise KeyProblem(f"{where}.channels", _unknown_channel(name, channels))

@@ -70,7 +70,7 @@ class Reading:
 
 def pinned_mounts(rules: Iterable[Rule]) -> tuple[str, ...]:
     """Mounts that rules name (`mount = "/var"`): sampled, or said to be missing."""
-    return tuple(sorted({dict(rule.match)["mount"] for rule in rules if "mount" in dict(rule.match)}))
+    return tuple(sorted({rule.mount for rule in rules if rule.mount is not None}))
 
 
 class Collector:

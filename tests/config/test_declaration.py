@@ -19,8 +19,8 @@ import tomli_w
 from alertctl.config import load_config, runtime, schema
 from alertctl.config.document import document, starter, table
 from alertctl.config.keys import Declared, declared
-from alertctl.declaration import REQUIRED, Kind, setting
 from alertctl.config.load import defaults, runtime_section
+from alertctl.declaration import REQUIRED, Kind, setting
 from alertctl.errors import ConfigError
 from alertctl.model import (
     Check,
@@ -206,9 +206,24 @@ def test_the_reference_shows_every_key_of_a_rule_and_a_check_with_its_doc(table:
         assert f"| `{key.key}` | " in reference and key.setting.doc.replace("|", "\\|") in reference, key.key
 
 
-def test_the_starter_file_names_every_key_of_a_rule() -> None:
+def test_the_starter_file_names_every_key_of_a_rule_with_the_words_it_takes() -> None:
     text = " ".join(starter(defaults()).replace("\n# ", " ").split())
-    assert ", ".join(key.key for key in declared(Rule)) in text
+    assert "op (> >= < <= == !=), info, warning" in text
+    assert "nodata (info warning error critical ignore), nodata_after, forecast" in text
+
+
+def test_the_starter_files_example_checks_validate_once_uncommented(tmp_path: Path) -> None:
+    """They are made from the declarations' examples: one of each kind, every key written."""
+    text = starter(defaults())
+    block = text[text.index("# [[checks]] add metrics") : text.index("# [[rules]] replace")]
+    uncommented = "\n".join(line.removeprefix("#").removeprefix(" ") for line in block.splitlines()[1:])
+    path = tmp_path / "checks.toml"
+    path.write_text(uncommented)
+
+    loaded = load_config(path, use_cache=False)
+
+    assert [type(check) for check in loaded.checks] == [CommandCheck, HttpCheck, TcpCheck, ProcessCheck]
+    assert "# metrics: queue.value, queue.exit_code, queue.duration" in block
 
 
 @dataclasses.dataclass(frozen=True)
@@ -222,7 +237,7 @@ class _Added:
     names: tuple[str, ...] = setting((), "Some names.", example=["a"])
     alarm: Severity | None = setting(Severity.INFO, "How loud, or never.", off="never")
     tags: Labels = setting((), "Some tags.", kind=Kind.LABELS)
-    limit: Level | None = setting(None, "A threshold.", kind=Kind.LEVEL)
+    limit: Level | None = setting(None, "A threshold.")
 
 
 def test_a_declared_key_is_validated_converted_and_written_by_its_declaration() -> None:
