@@ -8,6 +8,7 @@ under the same lock, follows a step of the wall clock seen since the last cycle.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -26,6 +27,8 @@ T = TypeVar("T")
 
 _LAST_READING = "clock"
 
+log = logging.getLogger(__name__)
+
 
 class Writer:
     """Holds the connection a process writes through, the fallback behind it, and whether to commit."""
@@ -35,13 +38,11 @@ class Writer:
         conn: sqlite3.Connection,
         fallback: MemoryFallback | None = None,
         dry_run: bool = False,
-        warn: Callable[[str], None] = lambda message: None,
     ) -> None:
         self._conn = conn
         self.fallback = fallback
         self.dry_run = dry_run
         """Roll every transaction back: how `check --dry-run` writes nothing."""
-        self.warn = warn
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -91,7 +92,7 @@ class Writer:
         step = clock.step_between(stored, instant)
         if step:
             timeshift.shift_open_record(conn, step)
-            self.warn(f"the wall clock was set {step:+.0f}s; open alerts and pending timers keep their durations")
+            log.warning("the wall clock was set %+.0fs; open alerts and pending timers keep their durations", step)
         state.set_value(conn, _LAST_READING, instant.to_dict())
 
     def history_of(self, conn: sqlite3.Connection) -> sqlite3.Connection | None:

@@ -8,11 +8,12 @@ Several processes share one file (a `watch`, cron `check`s, an operator's
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,6 +26,8 @@ _CANNOT_WRITE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTO
 """Error families that mean "this file cannot take writes now", as opposed to a bug or a lock."""
 _UNWRITABLE_FOLDER = (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT)
 _NUMBERED = re.compile(r"m(\d+)_")
+
+log = logging.getLogger(__name__)
 
 
 def open_database(path: Path | str) -> sqlite3.Connection:
@@ -50,7 +53,7 @@ def cannot_write(error: BaseException) -> bool:
     return isinstance(error, sqlite3.Error) and name.startswith(_CANNOT_WRITE)
 
 
-def open_copy(path: Path, say: Callable[[str], None]) -> sqlite3.Connection:
+def open_copy(path: Path) -> sqlite3.Connection:
     """An in-memory copy of a file that cannot be opened for writing (a read-only file system),
     its metric history left on disk.
 
@@ -66,7 +69,7 @@ def open_copy(path: Path, say: Callable[[str], None]) -> sqlite3.Connection:
         except sqlite3.OperationalError:
             _copy(path, "mode=ro&immutable=1", memory)
             if _size(Path(f"{path}-wal")):
-                say(
+                log.warning(
                     f"{path}: read without its write-ahead log ({path}-wal), which SQLite cannot open here: "
                     "the last changes before the file system turned read-only may be missing"
                 )
