@@ -117,6 +117,8 @@ def test_watch_keeps_notifying_on_a_full_disk_and_writes_it_all_later(tmp_path: 
     assert len(complaints) == 1, err  # said once, not every cycle
     assert "database or disk is full" in complaints[0] and str(db) in complaints[0]
     assert "accepts writes again" in err
+    sent = [line for line in out.splitlines() if "notice to ops delivered" in line]  # the event log
+    assert [line.split(": ")[-1] for line in sent] == ["opened #1", "raised #1", "resolved #1"], out
     assert query(db, "PRAGMA integrity_check") == [("ok",)]
     assert query(db, "SELECT rule, peak, status FROM alerts") == [("q-high", 97.0, "resolved")]
     kinds = [k for (k,) in query(db, "SELECT kind FROM outbox ORDER BY id")]
