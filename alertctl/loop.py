@@ -32,8 +32,6 @@ Top = dict[str, list[dict[str, object]]]
 
 _CPU_BASELINE = "cpu_times"
 
-log = reported.quiet_repeats(__name__)
-
 
 @dataclass(frozen=True)
 class Cycle:
@@ -214,7 +212,7 @@ class Runner:
 
     def _warn_once(self, message: str) -> None:
         """A template that cannot be rendered fails every notice alike: said once per runner."""
-        log.warning(message, extra={"once": (self._scope, message)})
+        reported.logger(__name__).warning(message, extra={"once": (self._scope, message)})
 
     def _forecasts(
         self, conn: sqlite3.Connection, reading: Reading, now: float

@@ -1,74 +1,80 @@
-"""Saying a lasting problem once, not every cycle: a `logging.Filter` on the package's loggers.
+"""Saying what went wrong without printing: the package's way to `logging`, loaded on first use.
 
-A full disk, a broken collector or a channel that stays down fails every cycle the same
-way; its warning is one line, not one a second. A record opts in with a key in `extra`:
+A module below the CLI that has something to say gets `reported.logger(__name__)`, which
+is `logging.getLogger(__name__)` with the filter that says a lasting problem once
+(`repeats.Repeats`) on it, and logs to it; it adds no handler and never prints.
 
-- `once`: let through the first time the key is seen, never again (a collector that
-  raised: "(reported once)");
-- `on_change`: let through when its message differs from the last one let through under
-  the key (a delivery pass that fails now one way, now another).
-
-`settle(key)` forgets a key: the problem ended, and its next occurrence is news again.
-Records without a key always pass. Keys are scoped by their owner (`scope()`), so a
-second `Collector` or `Runner` in the same process (a reload, a test) says its own.
-
-Each module that needs it attaches `REPEATS` to its own logger (`quiet_repeats`), so the
-rule holds wherever its records go: the CLI's stderr, pytest's `caplog`, an embedding
-application's handlers.
+`logging` costs a cron `alertctl check` about 2 ms of a start-up budgeted at three times
+Python's own (bench/coldstart.py), and a quiet check has nothing to report: so it is
+imported here, when the first record comes, not when a module is imported. For the same
+reason the CLI's handlers are installed then: `routed(install)` holds them for the
+command's duration, `install` runs before its first record (or at `engage()`), and what
+`install` returns (their removal) runs when the command ends.
 """
 
 from __future__ import annotations
 
 import itertools
-import logging
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import logging
+
+Install = Callable[[], Callable[[], None]]
+"""Adds a command's handlers; returns what removes them."""
 
 _SCOPES = itertools.count(1)
+_lock = threading.Lock()
+"""Records come from the cycle's thread and from `watch`'s delivery thread alike."""
+_pending: list[Install] = []
+_undo: list[Callable[[], None]] = []
 
 
 def scope() -> int:
-    """A key prefix no other owner in this process shares."""
+    """A first part for `once`/`on_change` keys that no other owner in this process shares, so
+    a reloaded collector or a second `Runner` (a test, typer's runner) says its own problems."""
     return next(_SCOPES)
 
 
-class Repeats(logging.Filter):
-    """Drops a record that says again what its `once` or `on_change` key already said."""
+def logger(name: str) -> logging.Logger:
+    """`logging.getLogger(name)` with `Repeats` on it, after the command's handlers are in place."""
+    import logging
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._said: dict[Hashable, str] = {}
-        self._lock = threading.Lock()
-        """Records come from the cycle's thread and from `watch`'s delivery thread alike."""
+    from alertctl.repeats import REPEATS
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        once: Hashable | None = getattr(record, "once", None)
-        on_change: Hashable | None = getattr(record, "on_change", None)
-        if once is None and on_change is None:
-            return True
-        with self._lock:
-            if once is not None:
-                if once in self._said:
-                    return False
-                self._said[once] = ""
-                return True
-            message = record.getMessage()
-            if self._said.get(on_change) == message:
-                return False
-            self._said[on_change] = message
-            return True
-
-    def settle(self, key: Hashable) -> None:
-        """The problem under `key` is over: say it again if it comes back."""
-        with self._lock:
-            self._said.pop(key, None)
+    engage()
+    found = logging.getLogger(name)
+    found.addFilter(REPEATS)  # once: a filter already there is not added again
+    return found
 
 
-REPEATS = Repeats()
+def settle(key: Hashable) -> None:
+    """The problem said under `key` is over: say it again if it comes back."""
+    from alertctl.repeats import REPEATS
+
+    REPEATS.settle(key)
 
 
-def quiet_repeats(name: str) -> logging.Logger:
-    """The logger `name`, with `REPEATS` attached (once: attaching a filter twice is a no-op)."""
-    logger = logging.getLogger(name)
-    logger.addFilter(REPEATS)
-    return logger
+def engage() -> None:
+    """Install the command's handlers now, if `routed` holds some not yet installed."""
+    with _lock:
+        while _pending:
+            _undo.append(_pending.pop()())
+
+
+@contextmanager
+def routed(install: Install) -> Iterator[None]:
+    """While a command runs: `install` before its first record, and its removal at the end."""
+    with _lock:
+        _pending.append(install)
+    try:
+        yield
+    finally:
+        with _lock:
+            if install in _pending:
+                _pending.remove(install)
+            while _undo:
+                _undo.pop()()

@@ -8,13 +8,12 @@ under the same lock, follows a step of the wall clock seen since the last cycle.
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from alertctl import clock
+from alertctl import clock, reported
 from alertctl.config.runtime import History
 from alertctl.model import Sample
 from alertctl.store import state, timeshift
@@ -26,8 +25,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 _LAST_READING = "clock"
-
-log = logging.getLogger(__name__)
 
 
 class Writer:
@@ -92,7 +89,9 @@ class Writer:
         step = clock.step_between(stored, instant)
         if step:
             timeshift.shift_open_record(conn, step)
-            log.warning("the wall clock was set %+.0fs; open alerts and pending timers keep their durations", step)
+            reported.logger(__name__).warning(
+                "the wall clock was set %+.0fs; open alerts and pending timers keep their durations", step
+            )
         state.set_value(conn, _LAST_READING, instant.to_dict())
 
     def history_of(self, conn: sqlite3.Connection) -> sqlite3.Connection | None:

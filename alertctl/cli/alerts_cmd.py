@@ -15,12 +15,12 @@ from alertctl.cli.common import (
     DbOption,
     DebugOption,
     JsonOption,
+    error_line,
     guarded,
     open_records,
     open_session,
     parse_labels,
 )
-from alertctl.cli.logs import error_line
 from alertctl.cli.present import alert_dict, to_csv, to_json, to_tsv
 from alertctl.durations import format_duration, iso, parse_duration, parse_time_point
 from alertctl.engine import breached, cleared

@@ -11,10 +11,10 @@ from alertctl.cli.common import (
     DebugOption,
     JsonOption,
     Session,
+    error_line,
     guarded,
     open_session,
 )
-from alertctl.cli.logs import error_line
 from alertctl.cli.present import alert_dict, to_json
 from alertctl.engine import breached
 from alertctl.errors import shown

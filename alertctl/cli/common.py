@@ -1,5 +1,5 @@
 """What every command shares: the --config/--db/--debug options, the session, the error boundary
-(within which `logs.reporting` sends the package's diagnostics to stderr)."""
+(within which the package's log records go where `logs.py` sends them)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from typing import Annotated, NoReturn, ParamSpec, TypeVar
 
 import typer
 
-from alertctl.cli.logs import error_line, reporting
+from alertctl import reported
 from alertctl.config import load_config, locate
 from alertctl.config.runtime import Config
-from alertctl.errors import AlertctlError, ConfigError, UsageError
+from alertctl.errors import AlertctlError, ConfigError, UsageError, shown
 
 ConfigOption = Annotated[
     Path | None,
@@ -41,6 +41,19 @@ R = TypeVar("R")
 _DATABASE: ContextVar[Path | None] = ContextVar("database", default=None)
 """The database file the running command uses, for a SQLite error to name (a full disk)."""
 
+_TAB = "\t"
+
+
+def error_line(message: str) -> None:
+    print(f"alertctl: {shown(message, keep=_TAB)}", file=sys.stderr)
+
+
+def _handlers() -> Callable[[], None]:
+    """The command's log handlers (`logs.py`), once its first record comes."""
+    from alertctl.cli.logs import install
+
+    return install()
+
 
 def guarded(
     failure_exit: int | None = None, announce: Callable[[str, dict[str, object]], None] | None = None
@@ -57,7 +70,7 @@ def guarded(
             debug = bool(kwargs.get("debug")) or os.environ.get("ALERTCTL_DEBUG", "") not in ("", "0", "false")
             database = _DATABASE.set(None)
             try:
-                with reporting():
+                with reported.routed(_handlers):
                     return command(*args, **kwargs)
             except (typer.Exit, typer.Abort):
                 raise

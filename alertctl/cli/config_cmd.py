@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, guarded, load_checked
-from alertctl.cli.logs import error_line
+from alertctl.cli.common import ConfigOption, DbOption, DebugOption, JsonOption, error_line, guarded, load_checked
 from alertctl.cli.present import replaced_note, to_json
 from alertctl.config import locate
 from alertctl.config.runtime import Config

@@ -1,7 +1,9 @@
-"""Where the package's log records go while a command runs: set up once per command.
+"""Where the package's log records go while a command runs: its handlers, set up once per command.
 
-Modules below the CLI never print: they log to `logging.getLogger(__name__)`, under
-`alertctl`, and add no handler. The command (`common.guarded`) sends their records here:
+Modules below the CLI never print: they log (`alertctl.reported`) under `alertctl`, and
+add no handler. The error boundary (`common.guarded`) routes their records here for the
+command's duration, and they are installed only when the first record comes (a quiet
+cron `check` never loads `logging`):
 
 - WARNING and above are diagnostics: `alertctl: MESSAGE` on stderr, the line `error_line`
   prints for the CLI's own problems, written to the stderr of the moment (the live view
@@ -11,26 +13,21 @@ Modules below the CLI never print: they log to `logging.getLogger(__name__)`, un
   log, on stdout when it is not drawing the live view (`activity_on_stdout`); other
   commands leave it out.
 
-A lasting problem is said once through `alertctl.reported`'s filter, on the logger that
-says it. The handlers are removed when the command ends (typer's test runner calls
-several in one process).
+The handlers are removed when the command ends (typer's test runner runs several in one
+process).
 """
 
 from __future__ import annotations
 
 import logging
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
-from alertctl.errors import shown
+from alertctl import reported
+from alertctl.cli.common import error_line
 
-_TAB = "\t"
-_PACKAGE = "alertctl"
-
-
-def error_line(message: str) -> None:
-    print(f"alertctl: {shown(message, keep=_TAB)}", file=sys.stderr)
+_PACKAGE = logging.getLogger("alertctl")
+_added: list[logging.Handler] = []
+"""The handlers this command added, all removed when it ends."""
 
 
 class _Diagnostics(logging.Handler):
@@ -49,27 +46,31 @@ class _Activity(logging.Handler):
         print(record.getMessage(), flush=True)
 
 
-@contextmanager
-def reporting() -> Iterator[None]:
-    """Diagnostics on stderr for as long as the command runs."""
-    package = logging.getLogger(_PACKAGE)
-    level, before = package.level, list(package.handlers)
-    package.addHandler(_Diagnostics(logging.WARNING))
-    package.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        for handler in [h for h in package.handlers if h not in before]:
-            package.removeHandler(handler)
-        package.setLevel(level)
+def install() -> Callable[[], None]:
+    """Diagnostics on stderr; returns what puts the `alertctl` logger back as it was."""
+    level = _PACKAGE.level
+    _add(_Diagnostics(logging.WARNING))
+    _PACKAGE.setLevel(logging.WARNING)
+
+    def remove() -> None:
+        while _added:
+            _PACKAGE.removeHandler(_added.pop())
+        _PACKAGE.setLevel(level)
+
+    return remove
 
 
 def activity_on_stdout() -> None:
     """`watch` on a pipe or under systemd: its INFO records join the event lines on stdout.
 
-    Within `reporting()`, which removes the handler again when the command ends."""
-    package = logging.getLogger(_PACKAGE)
+    The command's diagnostics are installed first, so that their removal removes this too."""
+    reported.engage()
     activity = _Activity(logging.INFO)
     activity.addFilter(lambda record: record.levelno < logging.WARNING)
-    package.addHandler(activity)
-    package.setLevel(logging.INFO)
+    _add(activity)
+    _PACKAGE.setLevel(logging.INFO)
+
+
+def _add(handler: logging.Handler) -> None:
+    _added.append(handler)
+    _PACKAGE.addHandler(handler)

@@ -17,11 +17,11 @@ from alertctl.cli.common import (
     DbOption,
     DebugOption,
     config_and_database,
+    error_line,
     explain,
     guarded,
 )
 from alertctl.cli.hangup import RELOAD
-from alertctl.cli.logs import activity_on_stdout, error_line
 from alertctl.cli.present import event_line, replaced_note
 from alertctl.config import load_config
 from alertctl.config.runtime import Config
@@ -35,8 +35,6 @@ from alertctl.store.fallback import open_or_keep_in_memory
 
 if TYPE_CHECKING:
     from alertctl.cli.watch_export import Export
-
-log = reported.quiet_repeats(__name__)
 
 
 class EventLog:
@@ -119,6 +117,8 @@ def watch(
     settings, db_path = config_and_database(config, db)
     live = sys.stdout.isatty()
     if not live:  # what the delivery thread sends joins the event lines
+        from alertctl.cli.logs import activity_on_stdout
+
         activity_on_stdout()
     database = open_or_keep_in_memory(db_path)
     stop, reload_wanted = threading.Event(), RELOAD  # a SIGHUP during start-up is a reload owed
@@ -204,7 +204,7 @@ def _reporter(debug: bool, also: Callable[[], None]) -> Callable[[Exception], No
         if debug:
             traceback.print_exc()
         message, _ = explain(error)
-        log.warning("cycle failed, still watching: %s", message, extra={"on_change": failing})
+        reported.logger(__name__).warning("cycle failed, still watching: %s", message, extra={"on_change": failing})
         also()
 
     return report

@@ -20,8 +20,6 @@ from alertctl.loop import Cycle, Runner
 if TYPE_CHECKING:
     from alertctl.export.server import MetricsServer
 
-log = reported.quiet_repeats(__name__)
-
 
 class Export:
     """Where `watch` publishes: a textfile, an HTTP endpoint, both or neither."""
@@ -70,7 +68,7 @@ class Export:
         try:
             write_atomically(folder, text)
         except OSError as error:
-            log.warning(
+            reported.logger(__name__).warning(
                 "--textfile %s: cannot write %s, still watching: %s",
                 folder,
                 FILENAME,
@@ -78,7 +76,7 @@ class Export:
                 extra={"on_change": self._unwritten},
             )
         else:
-            reported.REPEATS.settle(self._unwritten)
+            reported.settle(self._unwritten)
 
 
 def _check_folder(folder: Path) -> None:

@@ -52,8 +52,6 @@ SYSTEM_FAMILIES = ("cpu", "memory", "load", "disk", "processes", "alertctl")
 TOP_SAMPLE_SECONDS = 0.1
 """CPU % needs two scans; when there is no earlier one, the second follows this much later."""
 
-log = reported.quiet_repeats(__name__)
-
 
 @dataclass
 class Reading:
@@ -209,7 +207,7 @@ class Collector:
     def _fail(self, reading: Reading, name: str, reason: str) -> None:
         reading.failed.append(name)
         reading.unavailable += [Unavailable(metric, f"{name}: {reason}") for metric in self._yields[name]]
-        log.warning(
+        reported.logger(__name__).warning(
             "metrics from %s unavailable: %s (reported once)", name, reason, extra={"once": (self._scope, name)}
         )
 

@@ -16,7 +16,6 @@ per instance knows), and each post that carried a change is logged at INFO.
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
 import threading
 import time
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
+from alertctl import reported
 from alertctl.config.runtime import AlertmanagerChannel, Config
 from alertctl.durations import iso
 from alertctl.model import Alert, Status, Transition
@@ -45,8 +45,6 @@ TIMEOUT = 5.0
 """Seconds an instance has to connect and answer; all are posted to at once, so this bounds a sync."""
 GRACE = 0.25
 """Beyond the timeout, for a post that timed out to say so itself rather than be cut off."""
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -178,11 +176,15 @@ class AlertmanagerSync:
         where = f"alertmanager {owed.channel.name} at {redact_http(owed.url)}"
         failures = owed.before.failures
         if not outcome.ok and not failures:
-            log.warning("%s: %s (will retry; open alerts and resolves are kept until it answers)", where, outcome.error)
+            reported.logger(__name__).warning(
+                "%s: %s (will retry; open alerts and resolves are kept until it answers)", where, outcome.error
+            )
         elif outcome.ok and failures:
-            log.warning("%s: accepting alerts again after %d failed attempts", where, failures)
+            reported.logger(__name__).warning("%s: accepting alerts again after %d failed attempts", where, failures)
         if outcome.ok and owed.before.changed(owed.current):
-            log.info("%s %s: posted %d open, %d ended", iso(now), where, len(owed.current), len(owed.ended))
+            reported.logger(__name__).info(
+                "%s %s: posted %d open, %d ended", iso(now), where, len(owed.current), len(owed.ended)
+            )
 
 
 def routed(

@@ -18,7 +18,6 @@ and cannot have as a warning (unless a `failed` callback hears of every failed a
 
 from __future__ import annotations
 
-import logging
 import math
 import queue
 import sqlite3
@@ -27,7 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from alertctl import notice_text
+from alertctl import notice_text, reported
 from alertctl.config.runtime import Channel, Config
 from alertctl.durations import iso
 from alertctl.errors import ConfigError
@@ -49,8 +48,6 @@ GRACE = 1.0
 so this only matters when a plugin ignores it."""
 
 Sender = Callable[..., Sent]
-
-log = logging.getLogger(__name__)
 
 
 def retry_delay(attempts: int) -> float:
@@ -202,7 +199,7 @@ class Deliverer:
             )
         except ConfigError as error:
             if self.failed is None:  # else said with the attempt
-                log.warning(str(error))
+                reported.logger(__name__).warning(str(error))
             sent = Sent(False, str(error))
         finally:
             self._outcomes.put((batch, sent))
@@ -240,7 +237,7 @@ class Deliverer:
             if self.failed is not None:
                 self.failed(line)
             if failing_since is None:
-                log.info(
+                reported.logger(__name__).info(
                     "%s %s (channel %s failing; further failures are not logged until it recovers)",
                     iso(now),
                     line,
@@ -248,8 +245,10 @@ class Deliverer:
                 )
             return
         if failing_since is not None:
-            log.info("%s channel %s recovered (failing since %s)", iso(now), name, iso(failing_since))
-        log.info("%s %s", iso(now), line)
+            reported.logger(__name__).info(
+                "%s channel %s recovered (failing since %s)", iso(now), name, iso(failing_since)
+            )
+        reported.logger(__name__).info("%s %s", iso(now), line)
 
     def _abandon(self, now: float, budget: float, stale_only: bool = False) -> Tally:
         """Sends still in flight when the run must end (or, `stale_only`, that have outlasted

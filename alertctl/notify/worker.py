@@ -20,8 +20,6 @@ from alertctl.notify import Notifier
 CHECK_BUDGET = 10.0
 """Seconds a `check` may spend sending after its cycle; what is left waits for the next run."""
 
-log = reported.quiet_repeats(__name__)
-
 
 class SyncDelivery:
     """Send what is due now, within a bounded time: `alertctl check`.
@@ -129,16 +127,16 @@ class BackgroundDelivery:
         try:
             self._deliver_until_stopped()
         except Exception as error:  # e.g. the database vanished: say so once; the outbox keeps the rest
-            log.error("notification delivery stopped: %s: %s", type(error).__name__, error)
+            reported.logger(__name__).error("notification delivery stopped: %s: %s", type(error).__name__, error)
 
     def _warn_once(self, problems: dict[str, str | None]) -> None:
         """A full disk fails every pass the same way: say it when it changes, not every cycle;
         a step that went through (None) ends its problem, so the next one is said again."""
         for what, message in problems.items():
             if message is None:
-                reported.REPEATS.settle((self._scope, what))
+                reported.settle((self._scope, what))
             else:
-                log.warning(message, extra={"on_change": (self._scope, what)})
+                reported.logger(__name__).warning(message, extra={"on_change": (self._scope, what)})
 
     @staticmethod
     def _attempt(what: str, step: Callable[[], object]) -> str | None:

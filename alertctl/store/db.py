@@ -8,7 +8,6 @@ Several processes share one file (a `watch`, cron `check`s, an operator's
 from __future__ import annotations
 
 import errno
-import logging
 import os
 import re
 import sqlite3
@@ -17,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from alertctl import reported
 from alertctl.errors import StoreError
 from alertctl.private import make_folders
 from alertctl.store.migrations import LEDGER, MIGRATIONS, Migration, apply, name_of
@@ -26,8 +26,6 @@ _CANNOT_WRITE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTO
 """Error families that mean "this file cannot take writes now", as opposed to a bug or a lock."""
 _UNWRITABLE_FOLDER = (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT)
 _NUMBERED = re.compile(r"m(\d+)_")
-
-log = logging.getLogger(__name__)
 
 
 def open_database(path: Path | str) -> sqlite3.Connection:
@@ -69,7 +67,7 @@ def open_copy(path: Path) -> sqlite3.Connection:
         except sqlite3.OperationalError:
             _copy(path, "mode=ro&immutable=1", memory)
             if _size(Path(f"{path}-wal")):
-                log.warning(
+                reported.logger(__name__).warning(
                     f"{path}: read without its write-ahead log ({path}-wal), which SQLite cannot open here: "
                     "the last changes before the file system turned read-only may be missing"
                 )

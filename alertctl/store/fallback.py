@@ -14,13 +14,13 @@ the history when the copy is written back; the oldest are dropped beyond it.
 
 from __future__ import annotations
 
-import logging
 import os
 import sqlite3
 from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 
+from alertctl import reported
 from alertctl.errors import StoreError
 from alertctl.model import Sample
 from alertctl.store import history
@@ -28,8 +28,6 @@ from alertctl.store.copy import copy_without_history, write_back
 from alertctl.store.db import cannot_write, open_copy, open_database, transaction
 
 __all__ = ["MemoryFallback", "cannot_write", "open_or_keep_in_memory"]
-
-log = logging.getLogger(__name__)
 
 SAMPLE_BUFFER_CYCLES = 360
 """Cycles of samples kept for the history while the file refuses writes: an hour at 10s."""
@@ -93,7 +91,7 @@ class MemoryFallback:
         self._started_empty = not self.path.exists()
         self.memory = open_database(":memory:") if self._started_empty else open_copy(self.path)
         self._operator_baseline = _operator_state(self.memory)
-        log.warning(
+        reported.logger(__name__).warning(
             f"{error}: keeping alerts in memory, still notifying, and writing them to the file as soon "
             "as it accepts writes"
         )
@@ -108,7 +106,7 @@ class MemoryFallback:
         self._operator_baseline = _operator_state(self.disk)
         self.memory = memory
         self.cycles_kept = 0
-        log.warning(
+        reported.logger(__name__).warning(
             f"database {self.where} cannot be written ({error}): keeping alerts in memory, still "
             "notifying, and writing them to the file as soon as it accepts writes again"
         )
@@ -123,7 +121,7 @@ class MemoryFallback:
             if self._started_empty and disk.execute("SELECT 1 FROM alerts LIMIT 1").fetchone():
                 with transaction(disk):
                     self._write_samples(disk)  # history only adds: the samples can still go in
-                log.warning(
+                reported.logger(__name__).warning(
                     f"database {self.where} was created by another process meanwhile: using it; "
                     f"the {self.cycles_kept} cycles kept in memory are not written over it"
                 )
@@ -135,7 +133,7 @@ class MemoryFallback:
                     write_back(self.memory, disk)
                     self._write_samples(disk)
                 disk.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copy went through the log: give it back
-                log.warning(
+                reported.logger(__name__).warning(
                     f"database {self.where} accepts writes again: "
                     f"{self.cycles_kept} cycles kept in memory written{self._samples_said()}"
                 )
@@ -185,7 +183,7 @@ class MemoryFallback:
     def stop(self) -> None:
         """`watch` is ending: one last try to write the copy back, and say what is lost if it cannot."""
         if self.memory is not None and not self.try_catch_up():
-            log.warning(
+            reported.logger(__name__).warning(
                 f"database {self.where} still cannot be written: the {self.cycles_kept} cycles kept in "
                 "memory are lost (the alerts still open will be found again by the next run)"
             )
