@@ -3,28 +3,27 @@ stderr of the real CLI, `watch`'s live view, once for a lasting problem."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 from tests.conftest import run_cli, run_here
+from tests.notify.test_notify_process import _config as notify_config
 from tests.terminal import tmux_pane, wait_for
 
 BROKEN = "alertctl: metrics from nul unavailable: ValueError: embedded null byte (reported once)"
 """A `command` check whose program name holds a NUL: starting it raises every cycle."""
 
 
-def _config(tmp_path: Path, extra: str = "") -> Path:
+NUL_CHECK = """
+[[checks]]
+name = "nul"
+type = "command"
+command = ["echo\\u0000x"]
+"""
+
+
+def _config(tmp_path: Path) -> Path:
     config = tmp_path / "c.toml"
-    config.write_text(
-        textwrap.dedent("""
-        [[checks]]
-        name = "nul"
-        type = "command"
-        command = ["echo\\u0000x"]
-        """)
-        + textwrap.dedent(extra)
-    )
-    config.chmod(0o600)
+    config.write_text(NUL_CHECK)
     return config
 
 
@@ -54,26 +53,9 @@ def test_watch_on_a_pipe_says_it_once_on_stderr_not_in_its_event_log(tmp_path: P
 
 def test_the_delivery_thread_s_warning_reaches_stderr_and_its_log_line_stdout(tmp_path: Path) -> None:
     """`watch` sends from a thread of its own: a channel URL needing a variable that is not set."""
-    value = tmp_path / "value"
-    value.write_text("90\n")
-    config = _config(
-        tmp_path,
-        f"""
-        [notify.channels.ops]
-        urls = ["json://127.0.0.1:9/${{HOOK_PATH_UNSET}}"]
-
-        [[checks]]
-        name = "q"
-        type = "command"
-        command = ["cat", "{value}"]
-
-        [[rules]]
-        name = "q-high"
-        metric = "q.value"
-        warning = 80
-        """,
-    )
-    result = run_cli("watch", "--cycles", "2", "--interval", "0.05s", "-c", str(config), "--db", str(tmp_path / "a.db"))
+    config, db = notify_config(tmp_path, "json://127.0.0.1:9/${HOOK_PATH_UNSET}", NUL_CHECK)
+    config.chmod(0o600)
+    result = run_cli("watch", "--cycles", "2", "--interval", "0.05s", "-c", str(config), "--db", str(db))
     assert result.returncode == 0, result.stderr
     unset = "alertctl: notify.channels.ops.urls: ${HOOK_PATH_UNSET} is not set in the environment"
     assert result.stderr.splitlines() == [BROKEN, unset]  # one attempt: the retry is 5 s away
