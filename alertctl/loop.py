@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from alertctl import clock, alert_context, engine
+from alertctl import clock, alert_context, engine, reported
 from alertctl.config.runtime import Config
 from alertctl.metrics.collector import SYSTEM_FAMILIES, Collector, Reading, pinned_mounts
 from alertctl.metrics.cpu import CpuTimes
@@ -63,22 +63,20 @@ class Runner:
         config: Config,
         conn: sqlite3.Connection,
         notifiers: Sequence[Notifier] = (),
-        warn: Callable[[str], None] = lambda message: None,
         dry_run: bool = False,
         read_clock: Callable[[], clock.Instant] = clock.read,
         fallback: MemoryFallback | None = None,
         families: Collection[str] = SYSTEM_FAMILIES,
     ) -> None:
-        # the writer says what it does (following a clock step) through `self.warn`, also once that is replaced
-        self.writer = Writer(conn, fallback, dry_run, lambda message: self.warn(message))
+        self.writer = Writer(conn, fallback, dry_run)
         self.notifiers = notifiers
-        self.warn = warn
         self.dry_run = dry_run
         self.read_clock = read_clock
-        self._said: set[str] = set()
+        self._scope = reported.scope()
+        """What this runner has said once (a template that cannot be rendered) is its own."""
         baseline = CpuTimes.from_dict(state.get_value(conn, _CPU_BASELINE))
         self.families = families
-        self.collector = Collector(config.checks, baseline, warn, families, pinned_mounts(config.rules))
+        self.collector = Collector(config.checks, baseline, families, pinned_mounts(config.rules))
         self.config = config
         self.configure(config)
 
@@ -93,7 +91,7 @@ class Runner:
         resampled = families is not None and families != self.families
         if resampled or config.checks != self.config.checks or mounts != pinned_mounts(self.config.rules):
             self.families = families if families is not None else self.families
-            fresh = Collector(config.checks, None, self.warn, self.families, mounts)
+            fresh = Collector(config.checks, None, self.families, mounts)
             fresh.carry_on(self.collector)
             self.collector = fresh
         self.config = config
@@ -156,7 +154,7 @@ class Runner:
         file). A full disk is when Alertmanager must not see this host's alerts time out."""
         from alertctl.notify.worker import sending_from
 
-        return [*self.notifiers, *sending_from(self.writer.conn, lambda: self.config, self.warn, budget=5.0)]
+        return [*self.notifiers, *sending_from(self.writer.conn, lambda: self.config, budget=5.0)]
 
     def _evaluate_and_record(self, conn: sqlite3.Connection, reading: Reading, now: float, top: Top) -> Cycle:
         alerts.prune(conn, now - self.config.agent.retention)
@@ -196,9 +194,9 @@ class Runner:
             from alertctl.notify.queue import queue_notices
 
             unsilenced = {item.alert_id: item.silence_id for item in lifted if item.silence_id is not None}
-            queue_notices(
-                conn, self.config, self.rules, recorded, current, status_before, now, unsilenced, self._warn_once
-            )
+            problems = queue_notices(conn, self.config, self.rules, recorded, current, status_before, now, unsilenced)
+            for problem in problems:
+                self._warn_once(problem)
         self.writer.keep_samples(conn, reading.samples, now, self.config.history)
         return Cycle(
             now,
@@ -213,10 +211,8 @@ class Runner:
         )
 
     def _warn_once(self, message: str) -> None:
-        """A template that cannot be rendered fails every notice alike: said once per process."""
-        if message not in self._said:
-            self._said.add(message)
-            self.warn(message)
+        """A template that cannot be rendered fails every notice alike: said once per runner."""
+        reported.logger(__name__).warning(message, extra={"once": (self._scope, message)})
 
     def _forecasts(
         self, conn: sqlite3.Connection, reading: Reading, now: float

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from alertctl import clock
+from alertctl import clock, reported
 from alertctl.config.runtime import History
 from alertctl.model import Sample
 from alertctl.store import state, timeshift
@@ -35,13 +35,11 @@ class Writer:
         conn: sqlite3.Connection,
         fallback: MemoryFallback | None = None,
         dry_run: bool = False,
-        warn: Callable[[str], None] = lambda message: None,
     ) -> None:
         self._conn = conn
         self.fallback = fallback
         self.dry_run = dry_run
         """Roll every transaction back: how `check --dry-run` writes nothing."""
-        self.warn = warn
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -91,7 +89,9 @@ class Writer:
         step = clock.step_between(stored, instant)
         if step:
             timeshift.shift_open_record(conn, step)
-            self.warn(f"the wall clock was set {step:+.0f}s; open alerts and pending timers keep their durations")
+            reported.logger(__name__).warning(
+                "the wall clock was set %+.0fs; open alerts and pending timers keep their durations", step
+            )
         state.set_value(conn, _LAST_READING, instant.to_dict())
 
     def history_of(self, conn: sqlite3.Connection) -> sqlite3.Connection | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -44,6 +45,11 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+def warned(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """What the package logged as warnings or errors so far (what a command shows on stderr)."""
+    return [r.getMessage() for r in caplog.records if r.name.startswith("alertctl") and r.levelno >= logging.WARNING]
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:

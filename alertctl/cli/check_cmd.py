@@ -58,7 +58,7 @@ def check(
     Example (cron): * * * * * alertctl check >/dev/null
     """
     session = open_session(config, db, dry_run=dry_run)
-    runner = Runner(session.config, session.conn, _notifiers(session), warn=error_line, dry_run=dry_run)
+    runner = Runner(session.config, session.conn, _notifiers(session), dry_run=dry_run)
     cycle = runner.run_once()
     blind = watched_blind(session.config.rules, cycle)
     state = state_of(cycle.open_alerts, blind)
@@ -85,7 +85,7 @@ def _notifiers(session: Session) -> list[Notifier]:
     too, so it is not said twice), the exit status stays Nagios'."""
     from alertctl.notify.worker import sending_from
 
-    return sending_from(session.conn, lambda: session.config, error_line, failed=error_line)
+    return sending_from(session.conn, lambda: session.config, failed=error_line)
 
 
 def watched_blind(rules: Sequence[Rule], cycle: Cycle) -> dict[str, str]:

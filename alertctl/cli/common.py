@@ -1,4 +1,5 @@
-"""What every command shares: the --config/--db/--debug options, the session, the error boundary."""
+"""What every command shares: the --config/--db/--debug options, the session, the error boundary
+(within which the package's log records go where `logs.py` sends them)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Annotated, NoReturn, ParamSpec, TypeVar
 
 import typer
 
+from alertctl import reported
 from alertctl.config import load_config, locate
 from alertctl.config.runtime import Config
 from alertctl.errors import AlertctlError, ConfigError, UsageError, shown
@@ -39,7 +41,6 @@ R = TypeVar("R")
 _DATABASE: ContextVar[Path | None] = ContextVar("database", default=None)
 """The database file the running command uses, for a SQLite error to name (a full disk)."""
 
-
 _TAB = "\t"
 
 
@@ -47,23 +48,11 @@ def error_line(message: str) -> None:
     print(f"alertctl: {shown(message, keep=_TAB)}", file=sys.stderr)
 
 
-class SaidOnce:
-    """Says a message, then not again until a different one comes or `clear()`.
+def _handlers() -> Callable[[], None]:
+    """The command's log handlers (`logs.py`), once its first record comes."""
+    from alertctl.cli.logs import install
 
-    A full disk or a locked database is one line in the log, not one per cycle.
-    """
-
-    def __init__(self, say: Callable[[str], None]) -> None:
-        self._say = say
-        self._last: str | None = None
-
-    def __call__(self, message: str) -> None:
-        if message != self._last:
-            self._say(message)
-            self._last = message
-
-    def clear(self) -> None:
-        self._last = None
+    return install()
 
 
 def guarded(
@@ -81,7 +70,8 @@ def guarded(
             debug = bool(kwargs.get("debug")) or os.environ.get("ALERTCTL_DEBUG", "") not in ("", "0", "false")
             database = _DATABASE.set(None)
             try:
-                return command(*args, **kwargs)
+                with reported.routed(_handlers):
+                    return command(*args, **kwargs)
             except (typer.Exit, typer.Abort):
                 raise
             except BrokenPipeError:

@@ -12,7 +12,6 @@ from alertctl.cli.common import (
     DbOption,
     DebugOption,
     JsonOption,
-    error_line,
     guarded,
     load_checked,
     open_session,
@@ -59,7 +58,7 @@ def metrics(
             "--label, --since, --until, --step and --csv need a METRIC (e.g. alertctl metrics cpu.percent)"
         )
     settings = load_checked(config)
-    reading = Collector(settings.checks, None, error_line, mounts=pinned_mounts(settings.rules)).collect()
+    reading = Collector(settings.checks, None, mounts=pinned_mounts(settings.rules)).collect()
     checks = {check.name: check.type for check in settings.checks}
     names = {s.metric for s in reading.samples} | {g.metric for g in reading.unavailable}
     specs = {name: catalog.find(name, checks) for name in names}

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from alertctl import reported
 from alertctl.cli.common import (
     ConfigOption,
     DbOption,
     DebugOption,
-    SaidOnce,
     config_and_database,
     error_line,
     explain,
@@ -112,14 +112,18 @@ def watch(
         raise UsageError("--interval: must be more than 0s")
     from alertctl.cli.watch_export import Export  # a cron `check` loads this module too, and never exports
 
-    export = Export.from_options(textfile, listen, error_line)
+    export = Export.from_options(textfile, listen)
     exporting = textfile is not None or listen is not None
     settings, db_path = config_and_database(config, db)
-    database = open_or_keep_in_memory(db_path, error_line)
+    live = sys.stdout.isatty()
+    if not live:  # what the delivery thread sends joins the event lines
+        from alertctl.cli.logs import activity_on_stdout
+
+        activity_on_stdout()
+    database = open_or_keep_in_memory(db_path)
     stop, reload_wanted = threading.Event(), RELOAD  # a SIGHUP during start-up is a reload owed
     _install_signals(stop, reload_wanted)
-    live = sys.stdout.isatty()
-    log = _say if not live else (lambda line: None)
+    say = _say if not live else (lambda line: None)
 
     def running() -> Config:
         """The config in force, which a SIGHUP replaces: the runner's (read once it runs)."""
@@ -129,19 +133,12 @@ def watch(
         return fixed_interval or running().agent.interval
 
     delivery = BackgroundDelivery(
-        db_path,
-        running,
-        lambda: running().agent.hostname,
-        error_line,
-        log=log,
-        paused=lambda: database.engaged,
-        interval=every,
+        db_path, running, lambda: running().agent.hostname, paused=lambda: database.engaged, interval=every
     )
     runner = Runner(
         settings,
         database.conn,
         [delivery] if live else [EventLog(_say), delivery],
-        warn=error_line,
         fallback=database,
         families=families_for(settings.rules, exporting),
     )
@@ -149,9 +146,9 @@ def watch(
     def reload_if_asked() -> None:
         if reload_wanted.is_set():
             reload_wanted.clear()
-            _reload(runner, config, log, exporting)
+            _reload(runner, config, say, exporting)
 
-    log(
+    say(
         f"{iso(_now())} watching {runner.policy.host}: {len(runner.config.rules)} rules, "
         f"{len(runner.config.checks)} checks, every {every():g}s (sampling {', '.join(sorted(runner.families))}), "
         f"database {db_path}{replaced_note(runner.config.rules)}"
@@ -169,7 +166,7 @@ def watch(
         else:
             on_cycle = _exporting(_costing(BlindLog(_say, lambda: runner.rules), debug), export, runner)
             done = run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
-            log(f"{iso(_now())} stopped after {done} cycles")
+            say(f"{iso(_now())} stopped after {done} cycles")
     finally:
         export.stop()
         database.stop()
@@ -201,13 +198,13 @@ def _costing(show: Callable[[Cycle], None], debug: bool) -> Callable[[Cycle], No
 
 def _reporter(debug: bool, also: Callable[[], None]) -> Callable[[Exception], None]:
     """Say what broke a cycle once (not every second while the disk stays full); keep watching."""
-    say = SaidOnce(error_line)
+    failing = (reported.scope(), "cycle")
 
     def report(error: Exception) -> None:
         if debug:
             traceback.print_exc()
         message, _ = explain(error)
-        say(f"cycle failed, still watching: {message}")
+        reported.logger(__name__).warning("cycle failed, still watching: %s", message, extra={"on_change": failing})
         also()
 
     return report
@@ -224,7 +221,7 @@ def _install_signals(stop: threading.Event, reload_wanted: threading.Event) -> N
     signal.signal(signal.SIGHUP, lambda *_: reload_wanted.set())
 
 
-def _reload(runner: Runner, config: Path | None, log: Callable[[str], None], exporting: bool) -> None:
+def _reload(runner: Runner, config: Path | None, say: Callable[[str], None], exporting: bool) -> None:
     try:
         fresh = load_config(config)
     except AlertctlError as error:
@@ -232,7 +229,7 @@ def _reload(runner: Runner, config: Path | None, log: Callable[[str], None], exp
         error_line(f"config reload failed, keeping the running config: {first}")
         return
     runner.configure(fresh, families_for(fresh.rules, exporting))
-    log(
+    say(
         f"{iso(_now())} config reloaded from {fresh.source}: {len(fresh.rules)} rules, {len(fresh.checks)} checks"
         f"{replaced_note(fresh.rules)}"
     )

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alertctl.cli.common import SaidOnce
+from alertctl import reported
 from alertctl.errors import AlertctlError, UsageError
 from alertctl.export.prometheus import Snapshot, exposition
 from alertctl.export.textfile import FILENAME, write_atomically
@@ -25,18 +24,19 @@ if TYPE_CHECKING:
 class Export:
     """Where `watch` publishes: a textfile, an HTTP endpoint, both or neither."""
 
-    def __init__(self, textfile: Path | None, server: MetricsServer | None, warn: Callable[[str], None]) -> None:
+    def __init__(self, textfile: Path | None, server: MetricsServer | None) -> None:
         self.textfile = textfile
         self.server = server
-        self._said = SaidOnce(warn)
+        self._unwritten = (reported.scope(), "textfile")
+        """The key its "cannot write" warning is said once under, until a write goes through."""
         self._last_cycle_at: float | None = None
 
     @classmethod
-    def from_options(cls, textfile: Path | None, listen: str | None, warn: Callable[[str], None]) -> Export:
+    def from_options(cls, textfile: Path | None, listen: str | None) -> Export:
         """Checks the folder and binds the address now, so a mistake fails before the first cycle."""
         if textfile is not None:
             _check_folder(textfile)
-        return cls(textfile, _bind(listen) if listen is not None else None, warn)
+        return cls(textfile, _bind(listen) if listen is not None else None)
 
     def start(self) -> None:
         if self.server is not None:
@@ -68,9 +68,15 @@ class Export:
         try:
             write_atomically(folder, text)
         except OSError as error:
-            self._said(f"--textfile {folder}: cannot write {FILENAME}, still watching: {error.strerror or error}")
+            reported.logger(__name__).warning(
+                "--textfile %s: cannot write %s, still watching: %s",
+                folder,
+                FILENAME,
+                error.strerror or error,
+                extra={"on_change": self._unwritten},
+            )
         else:
-            self._said.clear()
+            reported.settle(self._unwritten)
 
 
 def _check_folder(folder: Path) -> None:

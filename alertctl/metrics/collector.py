@@ -1,8 +1,8 @@
 """One sample of everything: the system areas plus every configured check.
 
-A collector that raises costs only its own metrics: it is named once through
-`warn` (a broken disk must not flood the log every cycle, nor silence CPU alerts)
-and listed in `Reading.failed` each time. Check modules are imported only when a
+A collector that raises costs only its own metrics: it is named once in a warning
+(`alertctl.reported`: a broken disk must not flood the log every cycle, nor silence
+CPU alerts) and listed in `Reading.failed` each time. Check modules are imported only when a
 check of their type is configured, keeping a cron `alertctl check` start lean.
 
 Cost follows need: given `families`, only those system areas are sampled (`watch`
@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from alertctl import catalog
+from alertctl import catalog, reported
 from alertctl.metrics import cpu, disk, load, memory, processes
 from alertctl.metrics.cpu import CpuTimes
 from alertctl.metrics.own import OwnCost
@@ -78,7 +78,6 @@ class Collector:
         self,
         checks: Sequence[Check],
         cpu_baseline: CpuTimes | None = None,
-        warn: Callable[[str], None] = lambda message: None,
         families: Collection[str] = SYSTEM_FAMILIES,
         mounts: Sequence[str] = (),
     ) -> None:
@@ -88,8 +87,8 @@ class Collector:
         """How long the last whole cycle took, set by the loop; None before the first."""
         self.table = ProcessTable()
         self._own = OwnCost()
-        self._warn = warn
-        self._warned: set[str] = set()
+        self._scope = reported.scope()
+        """A reloaded config's collector names a failing one once more."""
         sources: dict[str, Callable[[Reading], list[Sample]]] = {
             "cpu": lambda reading: self._cpu(),
             "memory": lambda reading: memory.collect(),
@@ -208,9 +207,9 @@ class Collector:
     def _fail(self, reading: Reading, name: str, reason: str) -> None:
         reading.failed.append(name)
         reading.unavailable += [Unavailable(metric, f"{name}: {reason}") for metric in self._yields[name]]
-        if name not in self._warned:
-            self._warned.add(name)
-            self._warn(f"metrics from {name} unavailable: {reason} (reported once)")
+        reported.logger(__name__).warning(
+            "metrics from %s unavailable: %s (reported once)", name, reason, extra={"once": (self._scope, name)}
+        )
 
 
 def _timed(source: Callable[[], CheckResult]) -> tuple[CheckResult, float]:

@@ -9,7 +9,8 @@ resolve owed to an instance that is down is posted when it answers again, by
 this process or the next. All instances are posted to at once, so one that
 hangs costs the sync its 5 s timeout and delays no other. An instance that
 fails is retried after 5 s, 10 s, 20 s ... (at most `resend`); its outage is
-reported once, not every cycle.
+a warning once when it starts and once when it ends, not every cycle (the state kept
+per instance knows), and each post that carried a change is logged at INFO.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
+from alertctl import reported
 from alertctl.config.runtime import AlertmanagerChannel, Config
 from alertctl.durations import iso
 from alertctl.model import Alert, Status, Transition
@@ -113,15 +115,11 @@ class AlertmanagerSync:
         self,
         conn: sqlite3.Connection,
         config: Callable[[], Config],
-        warn: Callable[[str], None] = lambda message: None,
-        log: Callable[[str], None] = lambda line: None,
         timeout: float = TIMEOUT,
         interval: Callable[[], float] | None = None,
     ) -> None:
         self.conn = conn
         self.config = config
-        self.warn = warn
-        self.log = log
         self.timeout = timeout
         self.interval = interval or (lambda: self.config().agent.interval)
 
@@ -178,11 +176,15 @@ class AlertmanagerSync:
         where = f"alertmanager {owed.channel.name} at {redact_http(owed.url)}"
         failures = owed.before.failures
         if not outcome.ok and not failures:
-            self.warn(f"{where}: {outcome.error} (will retry; open alerts and resolves are kept until it answers)")
+            reported.logger(__name__).warning(
+                "%s: %s (will retry; open alerts and resolves are kept until it answers)", where, outcome.error
+            )
         elif outcome.ok and failures:
-            self.warn(f"{where}: accepting alerts again after {failures} failed attempts")
+            reported.logger(__name__).warning("%s: accepting alerts again after %d failed attempts", where, failures)
         if outcome.ok and owed.before.changed(owed.current):
-            self.log(f"{iso(now)} {where}: posted {len(owed.current)} open, {len(owed.ended)} ended")
+            reported.logger(__name__).info(
+                "%s %s: posted %d open, %d ended", iso(now), where, len(owed.current), len(owed.ended)
+            )
 
 
 def routed(

@@ -10,6 +10,10 @@ waited is folded into the next digest. Nothing is ever dropped.
 Each channel sends on a thread of its own, one send at a time: a channel that
 hangs holds up its own notices and nobody else's. All SQL stays on the caller's
 thread and connection; a channel's thread only sends and hands the outcome back.
+
+What happened is logged: each notice sent, a channel that starts failing and one that
+recovers at INFO (`watch`'s event log on stdout), a `${VARIABLE}` a channel's URL needs
+and cannot have as a warning (unless a `failed` callback hears of every failed attempt).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from alertctl import notice_text
+from alertctl import notice_text, reported
 from alertctl.config.runtime import Channel, Config
 from alertctl.durations import iso
 from alertctl.errors import ConfigError
@@ -81,18 +85,13 @@ class Deliverer:
         config: Callable[[], Config],
         host: Callable[[], str],
         sender: Sender = send,
-        warn: Callable[[str], None] = lambda message: None,
-        log: Callable[[str], None] = lambda line: None,
         on_sent: Callable[[], None] = lambda: None,
-        failed: Callable[[str], None] = lambda line: None,
+        failed: Callable[[str], None] | None = None,
     ) -> None:
         self.conn = conn
         self.config = config
         self.host = host
         self.sender = sender
-        self.warn = warn
-        self.log = log
-        """`watch`'s log: each delivery, and a failing channel once when it starts failing and once when it recovers."""
         self.failed = failed
         """Told of every failed attempt (`check` says each on stderr: cron mails nobody otherwise)."""
         self.on_sent = on_sent
@@ -199,7 +198,8 @@ class Deliverer:
                 notice_id=ids.of_batch(batch.rows),
             )
         except ConfigError as error:
-            self.warn(str(error))
+            if self.failed is None:  # else said with the attempt
+                reported.logger(__name__).warning(str(error))
             sent = Sent(False, str(error))
         finally:
             self._outcomes.put((batch, sent))
@@ -234,15 +234,21 @@ class Deliverer:
         else) and once more when it recovers."""
         line = _outcome_line(name, rows, sent, retrying)
         if not sent.ok:
-            self.failed(line)
+            if self.failed is not None:
+                self.failed(line)
             if failing_since is None:
-                self.log(
-                    f"{iso(now)} {line} (channel {name} failing; further failures are not logged until it recovers)"
+                reported.logger(__name__).info(
+                    "%s %s (channel %s failing; further failures are not logged until it recovers)",
+                    iso(now),
+                    line,
+                    name,
                 )
             return
         if failing_since is not None:
-            self.log(f"{iso(now)} channel {name} recovered (failing since {iso(failing_since)})")
-        self.log(f"{iso(now)} {line}")
+            reported.logger(__name__).info(
+                "%s channel %s recovered (failing since %s)", iso(now), name, iso(failing_since)
+            )
+        reported.logger(__name__).info("%s %s", iso(now), line)
 
     def _abandon(self, now: float, budget: float, stale_only: bool = False) -> Tally:
         """Sends still in flight when the run must end (or, `stale_only`, that have outlasted

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from alertctl import reported
 from alertctl.config.runtime import Config
 from alertctl.model import Transition
 from alertctl.notify import Notifier
@@ -31,14 +32,12 @@ class SyncDelivery:
         conn: sqlite3.Connection,
         config: Callable[[], Config],
         host: Callable[[], str],
-        warn: Callable[[str], None] = lambda message: None,
         budget: float = CHECK_BUDGET,
-        failed: Callable[[str], None] = lambda line: None,
+        failed: Callable[[str], None] | None = None,
     ) -> None:
         self.conn = conn
         self.config = config
         self.host = host
-        self.warn = warn
         self.budget = budget
         self.failed = failed
         """Told of each failed attempt: `check` prints it on stderr."""
@@ -50,13 +49,12 @@ class SyncDelivery:
             return
         from alertctl.notify.deliver import Deliverer
 
-        Deliverer(self.conn, self.config, self.host, warn=self.warn, failed=self.failed).deliver_due(now, self.budget)
+        Deliverer(self.conn, self.config, self.host, failed=self.failed).deliver_due(now, self.budget)
 
 
 def sending_from(
     conn: sqlite3.Connection,
     config: Callable[[], Config],
-    warn: Callable[[str], None],
     failed: Callable[[str], None] | None = None,
     budget: float = CHECK_BUDGET,
 ) -> list[Notifier]:
@@ -65,21 +63,17 @@ def sending_from(
     too when configured (imported only then: a quiet `check` stays free of urllib).
 
     With `failed` (a `check`: each failed attempt is a line on stderr, and names a `${VARIABLE}`
-    that is not set), the delivery's own warnings are not said a second time through `warn`.
+    that is not set), the delivery does not warn of that variable a second time.
     """
 
     def host() -> str:
         return config().agent.hostname  # as the engine's `Judging.host`
 
-    if failed is None:
-        delivery = SyncDelivery(conn, config, host, warn, budget)
-    else:
-        delivery = SyncDelivery(conn, config, host, budget=budget, failed=failed)
-    found: list[Notifier] = [delivery]
+    found: list[Notifier] = [SyncDelivery(conn, config, host, budget, failed)]
     if config().notify.alertmanagers:
         from alertctl.notify.alertmanager import AlertmanagerSync
 
-        found.append(AlertmanagerSync(conn, config, warn=warn))
+        found.append(AlertmanagerSync(conn, config))
     return found
 
 
@@ -92,13 +86,10 @@ class BackgroundDelivery:
         db_path: Path | str,
         config: Callable[[], Config],
         host: Callable[[], str],
-        warn: Callable[[str], None] = lambda message: None,
         clock: Callable[[], float] = time.time,
-        log: Callable[[str], None] = lambda line: None,
         paused: Callable[[], bool] = lambda: False,
         interval: Callable[[], float] | None = None,
     ) -> None:
-        self.log = log
         self.interval = interval
         """How often `watch` cycles (`--interval` wins over the config): Alertmanager's `endsAt` must outlast it."""
         self.paused = paused
@@ -106,9 +97,8 @@ class BackgroundDelivery:
         self.db_path = db_path
         self.config = config
         self.host = host
-        self.warn = warn
         self.clock = clock
-        self.last_warnings: dict[str, str | None] = {}
+        self._scope = reported.scope()
         self.wake = threading.Event()
         self.cycled = threading.Event()
         """Set by each cycle (and at start): Alertmanager is synced then, not after every send."""
@@ -137,14 +127,16 @@ class BackgroundDelivery:
         try:
             self._deliver_until_stopped()
         except Exception as error:  # e.g. the database vanished: say so once; the outbox keeps the rest
-            self.warn(f"notification delivery stopped: {type(error).__name__}: {error}")
+            reported.logger(__name__).error("notification delivery stopped: %s: %s", type(error).__name__, error)
 
     def _warn_once(self, problems: dict[str, str | None]) -> None:
-        """A full disk fails every pass the same way: say it when it changes, not every cycle."""
+        """A full disk fails every pass the same way: say it when it changes, not every cycle;
+        a step that went through (None) ends its problem, so the next one is said again."""
         for what, message in problems.items():
-            if message is not None and message != self.last_warnings.get(what):
-                self.warn(message)
-            self.last_warnings[what] = message
+            if message is None:
+                reported.settle((self._scope, what))
+            else:
+                reported.logger(__name__).warning(message, extra={"on_change": (self._scope, what)})
 
     @staticmethod
     def _attempt(what: str, step: Callable[[], object]) -> str | None:
@@ -183,8 +175,8 @@ class BackgroundDelivery:
                 if senders is None:
                     conn = open_database(self.db_path)
                     senders = (
-                        Deliverer(conn, self.config, self.host, warn=self.warn, log=self.log, on_sent=self.wake.set),
-                        AlertmanagerSync(conn, self.config, warn=self.warn, log=self.log, interval=self.interval),
+                        Deliverer(conn, self.config, self.host, on_sent=self.wake.set),
+                        AlertmanagerSync(conn, self.config, interval=self.interval),
                     )
             except Exception as error:
                 self._warn_once({"open": f"notification delivery failed: {type(error).__name__}: {error}"})

@@ -12,10 +12,11 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from alertctl import reported
 from alertctl.errors import StoreError
 from alertctl.private import make_folders
 from alertctl.store.migrations import LEDGER, MIGRATIONS, Migration, apply, name_of
@@ -50,7 +51,7 @@ def cannot_write(error: BaseException) -> bool:
     return isinstance(error, sqlite3.Error) and name.startswith(_CANNOT_WRITE)
 
 
-def open_copy(path: Path, say: Callable[[str], None]) -> sqlite3.Connection:
+def open_copy(path: Path) -> sqlite3.Connection:
     """An in-memory copy of a file that cannot be opened for writing (a read-only file system),
     its metric history left on disk.
 
@@ -66,7 +67,7 @@ def open_copy(path: Path, say: Callable[[str], None]) -> sqlite3.Connection:
         except sqlite3.OperationalError:
             _copy(path, "mode=ro&immutable=1", memory)
             if _size(Path(f"{path}-wal")):
-                say(
+                reported.logger(__name__).warning(
                     f"{path}: read without its write-ahead log ({path}-wal), which SQLite cannot open here: "
                     "the last changes before the file system turned read-only may be missing"
                 )

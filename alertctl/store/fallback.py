@@ -17,9 +17,10 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
+from alertctl import reported
 from alertctl.errors import StoreError
 from alertctl.model import Sample
 from alertctl.store import history
@@ -32,15 +33,15 @@ SAMPLE_BUFFER_CYCLES = 360
 """Cycles of samples kept for the history while the file refuses writes: an hour at 10s."""
 
 
-def open_or_keep_in_memory(path: Path, say: Callable[[str], None]) -> MemoryFallback:
+def open_or_keep_in_memory(path: Path) -> MemoryFallback:
     """`watch`'s way in: the file when it takes writes, else a copy of it (or a new database) in
     memory until it does. A foreign or corrupt file is still refused, never replaced."""
     try:
-        return MemoryFallback(open_database(path), path, say)
+        return MemoryFallback(open_database(path), path)
     except StoreError as error:
         if not error.refuses_writes:
             raise
-        fallback = MemoryFallback(None, path, say)
+        fallback = MemoryFallback(None, path)
         fallback.start_in_memory(error)
         return fallback
 
@@ -52,13 +53,11 @@ class MemoryFallback:
         self,
         disk: sqlite3.Connection | None,
         path: Path,
-        say: Callable[[str], None],
         sample_buffer: int = SAMPLE_BUFFER_CYCLES,
     ) -> None:
         self.disk = disk
         self.path = path
         self.where = str(path)
-        self.say = say
         self.memory: sqlite3.Connection | None = None
         self.cycles_kept = 0
         self._disk_version: int | None = None
@@ -90,9 +89,9 @@ class MemoryFallback:
     def start_in_memory(self, error: StoreError) -> None:
         """The file could not even be opened for writing: begin from a copy, or from nothing."""
         self._started_empty = not self.path.exists()
-        self.memory = open_database(":memory:") if self._started_empty else open_copy(self.path, self.say)
+        self.memory = open_database(":memory:") if self._started_empty else open_copy(self.path)
         self._operator_baseline = _operator_state(self.memory)
-        self.say(
+        reported.logger(__name__).warning(
             f"{error}: keeping alerts in memory, still notifying, and writing them to the file as soon "
             "as it accepts writes"
         )
@@ -107,7 +106,7 @@ class MemoryFallback:
         self._operator_baseline = _operator_state(self.disk)
         self.memory = memory
         self.cycles_kept = 0
-        self.say(
+        reported.logger(__name__).warning(
             f"database {self.where} cannot be written ({error}): keeping alerts in memory, still "
             "notifying, and writing them to the file as soon as it accepts writes again"
         )
@@ -122,7 +121,7 @@ class MemoryFallback:
             if self._started_empty and disk.execute("SELECT 1 FROM alerts LIMIT 1").fetchone():
                 with transaction(disk):
                     self._write_samples(disk)  # history only adds: the samples can still go in
-                self.say(
+                reported.logger(__name__).warning(
                     f"database {self.where} was created by another process meanwhile: using it; "
                     f"the {self.cycles_kept} cycles kept in memory are not written over it"
                 )
@@ -134,7 +133,7 @@ class MemoryFallback:
                     write_back(self.memory, disk)
                     self._write_samples(disk)
                 disk.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copy went through the log: give it back
-                self.say(
+                reported.logger(__name__).warning(
                     f"database {self.where} accepts writes again: "
                     f"{self.cycles_kept} cycles kept in memory written{self._samples_said()}"
                 )
@@ -184,7 +183,7 @@ class MemoryFallback:
     def stop(self) -> None:
         """`watch` is ending: one last try to write the copy back, and say what is lost if it cannot."""
         if self.memory is not None and not self.try_catch_up():
-            self.say(
+            reported.logger(__name__).warning(
                 f"database {self.where} still cannot be written: the {self.cycles_kept} cycles kept in "
                 "memory are lost (the alerts still open will be found again by the next run)"
             )

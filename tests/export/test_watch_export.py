@@ -154,7 +154,7 @@ def test_a_folder_that_vanishes_is_said_once_and_watching_goes_on(
 
 def test_a_failed_cycle_rewrites_the_file_as_down_keeping_the_last_good_time(tmp_path: Path) -> None:
     runner = Runner(load_config(None), open_database(tmp_path / "a.db"))
-    export = Export.from_options(tmp_path, None, lambda message: None)
+    export = Export.from_options(tmp_path, None)
     cycle = runner.run_once(now=1_795_000_000.0)
 
     export.cycle_done(runner, cycle)

@@ -15,6 +15,7 @@ from alertctl.metrics import memory, tcp
 from alertctl.metrics.collector import Collector
 from alertctl.metrics.cpu import CpuTimes
 from alertctl.model import CommandCheck, ProcessCheck, TcpCheck
+from tests.conftest import warned
 
 
 def metrics(collector: Collector) -> set[str]:
@@ -73,35 +74,38 @@ def test_checks_that_overrun_are_all_cut_at_their_timeout() -> None:
     assert all(details["error"] == "timed out after 1s" for details in reading.details.values())
 
 
-def test_a_failing_system_collector_is_reported_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_system_collector_is_reported_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     def broken() -> list[object]:
         raise OSError("no /proc/meminfo")
 
     monkeypatch.setattr(memory, "collect", broken)
-    warnings: list[str] = []
-    collector = Collector([], warn=warnings.append)
+    collector = Collector([])
     for _ in range(2):
         reading = collector.collect()
         names = {s.metric for s in reading.samples}
         assert reading.failed == ["memory"]
         assert "memory.percent" not in names and {"cpu.percent", "load.1", "disk.percent"} <= names
-    assert warnings == ["metrics from memory unavailable: OSError: no /proc/meminfo (reported once)"]
+    assert warned(caplog) == ["metrics from memory unavailable: OSError: no /proc/meminfo (reported once)"]
+    Collector([]).collect()  # a reload's collector: its own failure, said again
+    assert len(warned(caplog)) == 2
 
 
 def test_a_check_that_raises_is_reported_once_and_the_others_go_on(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def broken(check: TcpCheck) -> None:
         raise RuntimeError(f"cannot check {check.host}")
 
     monkeypatch.setattr(tcp, "collect", broken)
-    warnings: list[str] = []
     checks = [TcpCheck("db", "db.internal", 5432), CommandCheck("queue", ("echo", "3"))]
-    collector = Collector(checks, warn=warnings.append)
+    collector = Collector(checks)
     for _ in range(2):
         reading = collector.collect()
         assert reading.failed == ["db"] and set(reading.details) == {"queue"}
         assert {s.metric: s.value for s in reading.samples}["queue.value"] == 3.0
+    warnings = warned(caplog)
     assert len(warnings) == 1 and "db" in warnings[0] and "cannot check db.internal" in warnings[0]
 
 
@@ -113,19 +117,18 @@ def release() -> Iterator[threading.Event]:
 
 
 def test_a_check_that_overruns_its_timeout_is_abandoned(
-    monkeypatch: pytest.MonkeyPatch, release: threading.Event
+    monkeypatch: pytest.MonkeyPatch, release: threading.Event, caplog: pytest.LogCaptureFixture
 ) -> None:
     def stuck(check: TcpCheck) -> None:
         release.wait(30)  # e.g. a DNS lookup that ignores the timeout
 
     monkeypatch.setattr(tcp, "collect", stuck)
-    warnings: list[str] = []
     started = time.monotonic()
-    collector = Collector([TcpCheck("db", "db.internal", 5432, 0.1)], warn=warnings.append)
+    collector = Collector([TcpCheck("db", "db.internal", 5432, 0.1)])
     reading = collector.collect()
     assert time.monotonic() - started < 15  # far below the 30 s the stuck lookup holds on
     assert reading.failed == ["db"] and "cpu.percent" in {s.metric for s in reading.samples}
-    assert warnings == ["metrics from db unavailable: did not finish within 1.2s (reported once)"]
+    assert warned(caplog) == ["metrics from db unavailable: did not finish within 1.2s (reported once)"]
 
 
 def test_a_failing_collector_leaves_its_metrics_unavailable_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,6 +12,7 @@ import pytest
 from alertctl.config.runtime import AlertmanagerChannel, Notify
 from alertctl.notify.alertmanager import AlertmanagerSync, Instance
 from alertctl.store import state
+from tests.conftest import warned
 from tests.notify.harness import Harness
 from tests.notify.receivers import http_receiver
 
@@ -71,12 +72,13 @@ def instance(rig: Harness, url: str) -> Instance:
     return Instance.from_json(state.get_value(rig.conn, f"alertmanager:am:{url}"))
 
 
-def test_an_instance_that_hangs_costs_one_timeout_and_holds_up_no_other(tmp_path: Path, hanging: Hanging) -> None:
+def test_an_instance_that_hangs_costs_one_timeout_and_holds_up_no_other(
+    tmp_path: Path, hanging: Hanging, caplog: pytest.LogCaptureFixture
+) -> None:
     with http_receiver() as receiver:
         good = f"http://127.0.0.1:{receiver.port}"
         rig = opened(tmp_path, hanging.urls[0], good, hanging.urls[1])
-        warnings: list[str] = []
-        sync = AlertmanagerSync(rig.conn, lambda: rig.runner.config, warn=warnings.append, timeout=1.0)
+        sync = AlertmanagerSync(rig.conn, lambda: rig.runner.config, timeout=1.0)
 
         sync.sync(T0)
         assert hanging.most_at_once == 2  # side by side: one after the other, the first is closed before the second
@@ -84,6 +86,7 @@ def test_an_instance_that_hangs_costs_one_timeout_and_holds_up_no_other(tmp_path
         [alerts] = receiver.payloads
         assert [a["labels"]["alertname"] for a in alerts] == ["q-high"]  # type: ignore[index]
         assert [(instance(rig, url).failures, instance(rig, url).retry_at) for url in hanging.urls] == [(1, T0 + 5)] * 2
+        warnings = warned(caplog)
         assert [w.partition(": ")[0] for w in warnings] == [f"alertmanager am at {url}" for url in hanging.urls]
         assert all(w.endswith("(will retry; open alerts and resolves are kept until it answers)") for w in warnings)
 

@@ -3,9 +3,12 @@ streak (and recovery) in `watch`'s log, and a query the live view lists failing 
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import textwrap
 from pathlib import Path
+
+import pytest
 
 from alertctl.config.runtime import Notify
 from alertctl.durations import iso
@@ -95,20 +98,25 @@ def test_failing_channels_lists_since_when_how_many_wait_and_the_last_error(tmp_
         assert still.error is not None and "error=500" in still.error
 
 
-def test_the_log_streak_follows_the_database_across_deliverers(tmp_path: Path) -> None:
+def test_the_log_streak_follows_the_database_across_deliverers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="alertctl.notify.deliver")  # `watch`'s event log
+
+    def lines() -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.name == "alertctl.notify.deliver"]
+
     with http_receiver([500, 500, 500]) as receiver:
         h = Harness(tmp_path, Notify(channels=(channel("ops", receiver.url()),)))
-        lines: list[str] = []
-        h.deliverer.log = lines.append
         h.runner.notifiers = []
         h.step(1000.0, 90)
         for now in (1000.0, 1005.0, 1015.0):
             h.deliver(now)
         assert len(receiver.payloads) == 3
-        assert len(lines) == 1 and "notice to ops failed (will retry)" in lines[0]
+        assert len(lines()) == 1 and "notice to ops failed (will retry)" in lines()[0]
         h.deliver(1035.0)
-        assert lines[1].endswith(f"channel ops recovered (failing since {iso(1000.0)})")
-        assert lines[2].endswith("notice to ops delivered: opened #1") and len(lines) == 3
+        assert lines()[1].endswith(f"channel ops recovered (failing since {iso(1000.0)})")
+        assert lines()[2].endswith("notice to ops delivered: opened #1") and len(lines()) == 3
 
 
 def test_a_notice_given_up_for_a_removed_channel_is_said_too(tmp_path: Path) -> None:

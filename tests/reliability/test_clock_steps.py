@@ -18,6 +18,7 @@ from alertctl.metrics.demand import families_for
 from alertctl.model import CommandCheck, Level, Op, Rule
 from alertctl.store import state
 from alertctl.store.db import open_database, transaction
+from tests.conftest import warned
 
 HOUR = 3600.0
 
@@ -172,25 +173,21 @@ def test_a_reading_carries_this_boot_id() -> None:
     assert Instant.from_dict(read().to_dict()) is not None
 
 
-def test_a_reboot_with_a_longer_uptime_shifts_nothing(tmp_path: Path) -> None:
+def test_a_reboot_with_a_longer_uptime_shifts_nothing(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     clock = SteppedClock(since_boot=1200.0)
-    said: list[str] = []
     runner, value = _runner(tmp_path, clock, Rule("q-high", "q.value", Op.GT, warning=Level(80)))
-    runner.warn = said.append
     value.write_text("90\n")
     runner.run_once()
     [(_, started_at, _)] = _open(runner)
     clock.reboot(down_for=3 * 86400, up_for=1500.0, boot="boot-2")
     runner.run_once()
-    assert said == []
+    assert warned(caplog) == []
     assert [row[1] for row in _open(runner)] == [started_at]
 
 
-def test_a_reading_stored_without_a_boot_id_is_not_compared(tmp_path: Path) -> None:
+def test_a_reading_stored_without_a_boot_id_is_not_compared(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     clock = SteppedClock()
-    said: list[str] = []
     runner, value = _runner(tmp_path, clock, Rule("q-high", "q.value", Op.GT, warning=Level(80)))
-    runner.warn = said.append
     value.write_text("90\n")
     runner.run_once()
     [(_, started_at, _)] = _open(runner)
@@ -198,28 +195,27 @@ def test_a_reading_stored_without_a_boot_id_is_not_compared(tmp_path: Path) -> N
         state.set_value(runner.conn, "clock", {"wall": clock.wall - 2 * HOUR, "since_boot": clock.since_boot})
     clock.advance(10)
     runner.run_once()
-    assert said == []
+    assert warned(caplog) == []
     assert [row[1] for row in _open(runner)] == [started_at]
     clock.step(HOUR)
     runner.run_once()  # this boot's reading is stored now: steps are seen again
-    assert len(said) == 1
+    assert len(warned(caplog)) == 1
 
 
-def test_a_reading_older_than_the_stored_one_shifts_nothing_twice(tmp_path: Path) -> None:
+def test_a_reading_older_than_the_stored_one_shifts_nothing_twice(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """A reads the clock before a step, B after it; B takes the write lock first and follows
     the step; then A records its older reading. The step must be followed once."""
     rule = Rule("q-high", "q.value", Op.GT, warning=Level(80))
     clock = SteppedClock()
-    said: list[str] = []
     b, value = _runner(tmp_path, clock, rule)
-    b.warn = said.append
     value.write_text("90\n")
     b.run_once()
     [(_, started_at, _)] = _open(b)
     clock.advance(10)
     before_step = clock()
     a, _ = _runner(tmp_path, lambda: before_step, rule)
-    a.warn = said.append
     value.write_text("90\n")
     clock.advance(1)
     clock.step(HOUR)
@@ -227,18 +223,16 @@ def test_a_reading_older_than_the_stored_one_shifts_nothing_twice(tmp_path: Path
     a.run_once()  # A: committed later, read earlier
     clock.advance(10)
     b.run_once()
-    assert said == ["the wall clock was set +3600s; open alerts and pending timers keep their durations"]
+    assert warned(caplog) == ["the wall clock was set +3600s; open alerts and pending timers keep their durations"]
     assert [row[1] for row in _open(b)] == [pytest.approx(started_at + HOUR)]
 
 
-def test_a_step_is_reported_once(tmp_path: Path) -> None:
+def test_a_step_is_reported_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     clock = SteppedClock()
-    said: list[str] = []
     runner, _ = _runner(tmp_path, clock, Rule("q-high", "q.value", Op.GT, warning=Level(80)))
-    runner.warn = said.append
     runner.run_once()
     clock.step(-HOUR)
     runner.run_once()
     clock.advance(10)
     runner.run_once()
-    assert said == ["the wall clock was set -3600s; open alerts and pending timers keep their durations"]
+    assert warned(caplog) == ["the wall clock was set -3600s; open alerts and pending timers keep their durations"]

@@ -25,6 +25,7 @@ from alertctl.store import alerts, silences
 from alertctl.store.history import read
 from alertctl.store.db import open_database, transaction
 from alertctl.store.fallback import MemoryFallback
+from tests.conftest import warned
 from tests.notify.harness import q_rule
 from tests.notify.receivers import http_receiver
 from tests.reliability.watching import query, start_watch, write_config
@@ -116,6 +117,8 @@ def test_watch_keeps_notifying_on_a_full_disk_and_writes_it_all_later(tmp_path: 
     assert len(complaints) == 1, err  # said once, not every cycle
     assert "database or disk is full" in complaints[0] and str(db) in complaints[0]
     assert "accepts writes again" in err
+    sent = [line for line in out.splitlines() if "notice to ops delivered" in line]  # the event log
+    assert [line.split(": ")[-1] for line in sent] == ["opened #1", "raised #1", "resolved #1"], out
     assert query(db, "PRAGMA integrity_check") == [("ok",)]
     assert query(db, "SELECT rule, peak, status FROM alerts") == [("q-high", 97.0, "resolved")]
     kinds = [k for (k,) in query(db, "SELECT kind FROM outbox ORDER BY id")]
@@ -252,20 +255,19 @@ def _free_some(filler: Path, size: int) -> None:
     os.truncate(filler, filler.stat().st_size - size)
 
 
-def _runner_on(disk: Path, said: list[str], sample_buffer: int = 360) -> tuple[Runner, MemoryFallback]:
+def _runner_on(disk: Path, sample_buffer: int = 360) -> tuple[Runner, MemoryFallback]:
     value = disk / "value"
     value.write_text("90\n")
     config = Config(agent=Agent(host="web-01"), checks=(CommandCheck("q", ("cat", str(value))),), rules=(q_rule(),))
     conn = open_database(disk / "a.db")
-    fallback = MemoryFallback(conn, disk / "a.db", said.append, sample_buffer)
+    fallback = MemoryFallback(conn, disk / "a.db", sample_buffer)
     return Runner(config, conn, fallback=fallback), fallback
 
 
 def test_an_operator_change_made_during_an_outage_is_carried_over_once(small_disk: Path) -> None:
     """A silence that ends during the outage is lifted once in memory: a later small write to the
     file (an ack fitting where a cycle did not) must not bring the silence's old state back."""
-    said: list[str] = []
-    runner, fallback = _runner_on(small_disk, said)
+    runner, fallback = _runner_on(small_disk)
     t = 1_800_000_000.0
     runner.run_once(t)
     with transaction(runner.conn):
@@ -292,8 +294,7 @@ def test_an_operator_change_made_during_an_outage_is_carried_over_once(small_dis
 
 def test_a_failed_write_back_leaves_freed_space_free(small_disk: Path) -> None:
     """Freed space too small for the whole copy is left alone, not swallowed by the log."""
-    said: list[str] = []
-    runner, fallback = _runner_on(small_disk, said)
+    runner, fallback = _runner_on(small_disk)
     with transaction(runner.conn):
         for i in range(150):  # some 600 KB of history
             runner.conn.execute("INSERT INTO state(key, value) VALUES (?, ?)", (f"k{i}", '"' + "x" * 4000 + '"'))
@@ -318,15 +319,17 @@ def _free_bytes(disk: Path) -> int:
     return found.f_bavail * found.f_frsize
 
 
-def test_watch_stopped_during_an_outage_says_what_it_could_not_write(small_disk: Path) -> None:
-    said: list[str] = []
-    runner, fallback = _runner_on(small_disk, said)
+def test_watch_stopped_during_an_outage_says_what_it_could_not_write(
+    small_disk: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    runner, fallback = _runner_on(small_disk)
     runner.run_once(1_800_000_000.0)
     runner.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     _fill(small_disk)
     (small_disk / "value").write_text("97\n")
     runner.run_once(1_800_000_005.0)
     fallback.stop()
+    said = warned(caplog)
     assert "2 cycles kept in memory are lost" not in said[-1]
     assert said[-1].endswith("the next run)") and "1 cycles kept in memory are lost" in said[-1]
 
@@ -334,8 +337,7 @@ def test_watch_stopped_during_an_outage_says_what_it_could_not_write(small_disk:
 def test_alertmanager_hears_of_alerts_while_the_disk_is_full(small_disk: Path) -> None:
     """Alertmanager would time this host's alerts out (and never hear of new ones) otherwise."""
     with http_receiver() as receiver:
-        said: list[str] = []
-        runner, fallback = _runner_on(small_disk, said)
+        runner, fallback = _runner_on(small_disk)
         am = AlertmanagerChannel("am", (f"http://127.0.0.1:{receiver.port}",), resend=60.0)
         runner.configure(replace(runner.config, notify=Notify(alertmanagers=(am,))))
         runner.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -350,11 +352,12 @@ def test_alertmanager_hears_of_alerts_while_the_disk_is_full(small_disk: Path) -
         assert ended["endsAt"].startswith("2027-01-15T08:00:05")  # resolved then, said at once
 
 
-def test_history_stays_on_disk_and_the_outage_s_samples_are_written_back(small_disk: Path) -> None:
+def test_history_stays_on_disk_and_the_outage_s_samples_are_written_back(
+    small_disk: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """The in-memory copy leaves the history out; the samples taken meanwhile wait in a bounded
     buffer and reach the history when the copy is written back, the oldest beyond it dropped."""
-    said: list[str] = []
-    runner, fallback = _runner_on(small_disk, said, sample_buffer=2)
+    runner, fallback = _runner_on(small_disk, sample_buffer=2)
     t = 1_800_000_000.0
     for at, value in ((t, "10"), (t + 1800, "20"), (t + 3600, "30")):  # the third seals an hour
         (small_disk / "value").write_text(value)
@@ -379,5 +382,5 @@ def test_history_stays_on_disk_and_the_outage_s_samples_are_written_back(small_d
         (3615, 43.0),
         (3620, 50.0),
     ]
-    assert "the metric history misses the 1 oldest cycles' samples (only the last 2" in said[-1]
+    assert "the metric history misses the 1 oldest cycles' samples (only the last 2" in warned(caplog)[-1]
     assert query(small_disk / "a.db", "SELECT count(*) FROM sample_chunk") != [(0,)]

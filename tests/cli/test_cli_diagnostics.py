@@ -1,0 +1,100 @@
+"""Warnings raised deep down (a check's collector, the delivery thread) reach the operator:
+stderr of the real CLI, `watch`'s live view, once for a lasting problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import run_cli, run_here
+from tests.notify.test_notify_process import _config as notify_config
+from tests.terminal import tmux_pane, wait_for
+
+BROKEN = "alertctl: metrics from nul unavailable: ValueError: embedded null byte (reported once)"
+"""A `command` check whose program name holds a NUL: starting it raises every cycle."""
+
+
+NUL_CHECK = """
+[[checks]]
+name = "nul"
+type = "command"
+command = ["echo\\u0000x"]
+"""
+
+
+def _config(tmp_path: Path) -> Path:
+    config = tmp_path / "c.toml"
+    config.write_text(NUL_CHECK)
+    return config
+
+
+def test_check_says_a_collector_that_raised_on_stderr(tmp_path: Path) -> None:
+    result = run_cli("check", "-c", str(_config(tmp_path)), "--db", str(tmp_path / "a.db"))
+    assert result.stderr == BROKEN + "\n"
+    assert result.stdout.startswith("ALERTCTL ")
+
+
+def test_watch_on_a_pipe_says_it_once_on_stderr_not_in_its_event_log(tmp_path: Path) -> None:
+    args = (
+        "watch",
+        "--cycles",
+        "3",
+        "--interval",
+        "0.05s",
+        "-c",
+        str(_config(tmp_path)),
+        "--db",
+        str(tmp_path / "a.db"),
+    )
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [BROKEN]
+    assert "unavailable" not in result.stdout and "stopped after 3 cycles" in result.stdout
+
+
+def test_the_delivery_thread_s_warning_reaches_stderr_and_its_log_line_stdout(tmp_path: Path) -> None:
+    """`watch` sends from a thread of its own: a channel URL needing a variable that is not set."""
+    config, db = notify_config(tmp_path, "json://127.0.0.1:9/${HOOK_PATH_UNSET}", NUL_CHECK)
+    config.chmod(0o600)
+    result = run_cli("watch", "--cycles", "2", "--interval", "0.05s", "-c", str(config), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    unset = "alertctl: notify.channels.ops.urls: ${HOOK_PATH_UNSET} is not set in the environment"
+    assert result.stderr.splitlines() == [BROKEN, unset]  # one attempt: the retry is 5 s away
+    [failed] = [line for line in result.stdout.splitlines() if "notice to ops failed" in line]
+    assert failed.endswith("(channel ops failing; further failures are not logged until it recovers)")
+
+
+def test_a_command_run_in_process_twice_says_it_each_time(tmp_path: Path) -> None:
+    """The handlers are set up per command: a second command in the same process (typer's
+    test runner) neither loses the warning nor says it twice."""
+    config = _config(tmp_path)
+    for _ in range(2):
+        result = run_here("check", "-c", str(config), "--db", str(tmp_path / "a.db"))
+        assert result.stderr == BROKEN + "\n"
+
+
+def test_the_live_view_shows_it_above_the_screen(tmp_path: Path) -> None:
+    args = [
+        "watch",
+        "--interval",
+        "0.2s",
+        "--cycles",
+        "300",
+        "-c",
+        str(_config(tmp_path)),
+        "--db",
+        str(tmp_path / "a.db"),
+    ]
+    said = BROKEN.removesuffix(" (reported once)")  # the pane may be 80 columns wide: the rest wraps
+    with tmux_pane(tmp_path, args, 120, 30) as screen:
+        first = wait_for(screen, lambda text: "Watched metrics" in text and said in text)
+        drawn_at = _clock(first)
+        shown = wait_for(screen, lambda text: _clock(text) not in ("", drawn_at))  # redrawn since
+    lines = shown.splitlines()
+    assert [line for line in lines if said in line] == [lines[0]], shown  # once, and the redraws keep it
+    assert lines[0].startswith(said) and any(line.startswith("alertctl watch on ") for line in lines[1:3]), shown
+
+
+def _clock(screen: str) -> str:
+    """The time in the live view's header (`alertctl watch on HOST · 14:02:07 · every 0.2s`)."""
+    header = next((line for line in screen.splitlines() if line.startswith("alertctl watch on ")), "")
+    return header.split(" · ")[1] if " · " in header else ""
