@@ -69,7 +69,15 @@ def _name(value: object) -> object:
     return value
 
 
+def _whole(value: object) -> object:
+    """`port = true` is a typo, not port 1 (pydantic reads a bool as an int)."""
+    if isinstance(value, bool):
+        raise ValueError(f"must be a whole number, not {str(value).lower()}")
+    return value
+
+
 Number = Annotated[float, BeforeValidator(_number)]
+Whole = Annotated[int, BeforeValidator(_whole)]
 Name = Annotated[str, BeforeValidator(_name)]
 
 
@@ -241,6 +249,8 @@ def _python_type(hint: Any, key: keys.Declared) -> Any:
         return list[get_args(hint)[0]]  # type: ignore[misc]
     if hint is float:
         return Number
+    if hint is int:
+        return Whole
     return hint
 
 
@@ -289,8 +299,11 @@ else:
 
 
 def _runnable(check: Any) -> Any:
-    if not check.command:
+    """Refused here, not at every cycle: a command that could never start."""
+    if not check.command or not check.command[0]:
         raise KeyProblem("command", "must name a program to run")
+    if any("\0" in word for word in check.command):
+        raise KeyProblem("command", "cannot hold a NUL character (\\u0000): no program can be given one")
     return check
 
 
@@ -298,6 +311,12 @@ def _http_url(check: Any) -> Any:
     if not _HTTP_URL.match(check.url):
         shown = check.url.split("://")[0] + "://..." if "://" in check.url else check.url
         raise KeyProblem("url", f"must start with http:// or https:// (got {shown!r})")
+    return check
+
+
+def _connectable(check: Any) -> Any:
+    if not check.host or "\0" in check.host:
+        raise KeyProblem("host", "must be a host name or address")
     return check
 
 
@@ -312,6 +331,7 @@ def _valid_regex(check: Any) -> Any:
 _CHECK_VALIDATORS: dict[type, Callable[[Any], Any]] = {
     model.CommandCheck: _runnable,
     model.HttpCheck: _http_url,
+    model.TcpCheck: _connectable,
     model.ProcessCheck: _valid_regex,
 }
 
