@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from alertctl import clock, alert_context, engine, reported
+from alertctl import alert_context, clock, engine, reported
 from alertctl.config.runtime import Config
 from alertctl.metrics.collector import SYSTEM_FAMILIES, Collector, Reading, pinned_mounts
 from alertctl.metrics.cpu import CpuTimes

@@ -47,7 +47,6 @@ from alertctl.store import history  # noqa: E402
 from alertctl.store.db import open_database, transaction  # noqa: E402
 from alertctl.store.readonly import open_read_only  # noqa: E402
 
-
 INTERVAL = 10.0
 MOUNTS = ("/", "/var", "/home", "/boot")
 BATCH = 360

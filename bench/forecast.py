@@ -33,10 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from alertctl.config.defaults import DEFAULT_RULES
 from alertctl.config.load import to_runtime
 from alertctl.config.schema import Settings
 from alertctl.engine import Judging, evaluate
-from alertctl.config.defaults import DEFAULT_RULES
 from alertctl.forecast import NoData, Outlook, WarmingUp, outlook
 from alertctl.model import Change, OpenAlert, Sample, SeriesKey, Track, Trend
 

@@ -43,7 +43,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
-
 from _common import BenchError, cpu_seconds, find_alertctl, install_warnings, private_env, sample_config
 
 STOP_TIMEOUT_SECONDS = 15.0

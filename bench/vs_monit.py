@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
-
 from _common import BenchError, cpu_seconds, find_alertctl, install_warnings, private_env
 
 EXTRA_PROCESSES = 1000

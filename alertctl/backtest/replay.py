@@ -16,9 +16,9 @@ from alertctl.backtest.ledger import Ledger, Row
 from alertctl.backtest.timeline import Hour, Step, Timeline
 from alertctl.config.runtime import Notify
 from alertctl.model import Blind, Change, NoticeLog, Rule, Sample, SeriesKey, Severity, Status, Track, Transition
-from alertctl.trends import Derived
 from alertctl.notice_reasons import Kind
 from alertctl.notify.policy import Decision, decide
+from alertctl.trends import Derived
 
 ANNOUNCING = (Kind.OPENED, Kind.RAISED, Kind.RENOTIFY, Kind.ESCALATED)
 """Notices that tell a channel of an alert (the outbox's `_ANNOUNCING`): what renotify counts from."""

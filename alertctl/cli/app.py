@@ -8,8 +8,17 @@ options at each start and would `eval` each string annotation (7 ms of a 120 ms
 `check` on its own and imports this module for every other command.
 """
 
-from alertctl.cli import alerts_cmd, check_cmd, config_cmd, metrics_cmd, notify_cmd, report_cmd, watch_cmd
-from alertctl.cli import backtest_cmd, silence_cmd
+from alertctl.cli import (
+    alerts_cmd,
+    backtest_cmd,
+    check_cmd,
+    config_cmd,
+    metrics_cmd,
+    notify_cmd,
+    report_cmd,
+    silence_cmd,
+    watch_cmd,
+)
 from alertctl.cli.entry import main, new_app
 
 __all__ = ["app", "main"]

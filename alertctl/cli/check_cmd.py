@@ -20,8 +20,8 @@ from alertctl.engine import breached
 from alertctl.errors import shown
 from alertctl.loop import Cycle, Runner
 from alertctl.model import Rule, make_labels
-from alertctl.notify import Notifier
 from alertctl.nagios import ServiceState, state_of, status_line
+from alertctl.notify import Notifier
 
 
 def _answer_unknown(message: str, arguments: dict[str, object]) -> None:

@@ -14,9 +14,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from alertctl.config.runtime import Channel
 from alertctl.errors import ConfigError
+from alertctl.notify.ids import HEADER
 from alertctl.secrets import VARIABLE as _VARIABLE
 from alertctl.secrets import scrub, secrets_of
-from alertctl.notify.ids import HEADER
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 5.0

@@ -11,7 +11,6 @@ from __future__ import annotations
 import sqlite3
 
 from alertctl.store.history import TABLES as HISTORY_TABLES
-
 from alertctl.store.migrations import LEDGER as _LEDGER
 
 _SEQUENCE = "sqlite_sequence"

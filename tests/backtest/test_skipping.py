@@ -7,6 +7,7 @@ two levels, gaps, several label sets, a pinned one): pure, no database.
 from __future__ import annotations
 
 import random
+
 import pytest
 
 from alertctl.backtest.run import replay_rule

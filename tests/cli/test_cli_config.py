@@ -392,7 +392,8 @@ def test_the_estimate_follows_the_interval_and_the_retention(tmp_path: Path) -> 
     sparse = _history_lines(run_here("config", "show", "-c", str(config)).stdout)
 
     assert sparse[0] == default[0]
-    from alertctl.store.history.size import PAYLOAD_BYTES_PER_SAMPLE as SAMPLE, RAW_ROW_BYTES as ROW
+    from alertctl.store.history.size import PAYLOAD_BYTES_PER_SAMPLE as SAMPLE
+    from alertctl.store.history.size import RAW_ROW_BYTES as ROW
 
     fewer = (ROW + SAMPLE * 60) / (ROW + SAMPLE * 360)  # a sixth of the samples, in as many hourly rows
     assert sparse[1]["raw"] == pytest.approx(default[1]["raw"] * 7 / 32 * fewer, rel=0.02)

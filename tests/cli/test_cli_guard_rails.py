@@ -5,9 +5,9 @@ the built-in rules a file replaces are named."""
 from __future__ import annotations
 
 import json
-import sys
-import subprocess
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest

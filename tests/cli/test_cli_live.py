@@ -11,12 +11,12 @@ from rich.console import Console
 
 from alertctl import engine
 from alertctl.cli.live import layout
-from alertctl.cli.live_screen import Cost, Pending, Screen, WatchState, Watched, screen_of
+from alertctl.cli.live_screen import Cost, Pending, Screen, Watched, WatchState, screen_of
 from alertctl.cli.recent import Recent, sparkline
 from alertctl.config import load_config
 from alertctl.loop import Cycle
 from alertctl.metrics.collector import Reading
-from alertctl.model import Unavailable, Alert, Rule, Sample, Severity, Status, Trend
+from alertctl.model import Alert, Rule, Sample, Severity, Status, Trend, Unavailable
 from alertctl.store import alerts
 from alertctl.store.db import open_database, transaction
 from tests.terminal import tmux_pane, wait_for

@@ -7,7 +7,7 @@ from io import StringIO
 from rich.console import Console
 
 from alertctl.cli.live import layout
-from alertctl.cli.live_screen import Screen, WatchState, Watched
+from alertctl.cli.live_screen import Screen, Watched, WatchState
 from alertctl.model import Level, Op, Rule, Severity
 from tests.alerts import open_alert
 

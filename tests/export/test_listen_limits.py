@@ -12,7 +12,6 @@ import pytest
 
 from alertctl.export.server import Address, MetricsServer
 from tests.cli.conftest import Rig
-
 from tests.cli.test_cli_watch import Watcher
 from tests.export.test_watch_export import scrape_until
 from tests.notify.receivers import free_port

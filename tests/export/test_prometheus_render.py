@@ -6,7 +6,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from alertctl.catalog import SYSTEM_METRICS, check_metrics
-from alertctl.export.prometheus import Snapshot, family_name, exposition
+from alertctl.export.prometheus import Snapshot, exposition, family_name
 from alertctl.model import CheckType, Sample, Severity, make_labels
 from tests.alerts import open_alert
 from tests.export.exposition import parse

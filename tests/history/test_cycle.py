@@ -8,8 +8,8 @@ from pathlib import Path
 from alertctl.config.runtime import Agent, Config, History
 from alertctl.loop import Runner
 from alertctl.model import CommandCheck, Level, Rule
-from alertctl.store.history import read as history
 from alertctl.store.db import open_database
+from alertctl.store.history import read as history
 
 T = 1_800_000_000.0
 

@@ -13,8 +13,8 @@ from collections import namedtuple
 import pytest
 
 from alertctl.metrics import cpu, disk, load, memory, processes
-from alertctl.metrics.proctable import ProcessTable
 from alertctl.metrics.cpu import CpuTimes
+from alertctl.metrics.proctable import ProcessTable
 from alertctl.model import Sample
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from alertctl.model import Alert, Severity, Status
-from alertctl.notice_text import digest, notify_type, compose
+from alertctl.notice_text import compose, digest, notify_type
 
 ALERT = Alert(
     id=7,

@@ -22,9 +22,9 @@ from alertctl.config.runtime import Agent, AlertmanagerChannel, Config, Notify
 from alertctl.loop import Runner
 from alertctl.model import CommandCheck
 from alertctl.store import alerts, silences
-from alertctl.store.history import read
 from alertctl.store.db import open_database, transaction
 from alertctl.store.fallback import MemoryFallback
+from alertctl.store.history import read
 from tests.conftest import warned
 from tests.notify.harness import q_rule
 from tests.notify.receivers import http_receiver

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from alertctl import report as reporting
-from alertctl.store.report import Window, aggregates
 from alertctl.store.db import open_database
+from alertctl.store.report import Window, aggregates
 from tests.conftest import run_cli, run_here
 from tests.report.history import BASE, DAY, SINCE, UNTIL, expected, write_history
 

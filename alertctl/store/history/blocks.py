@@ -8,9 +8,9 @@ only for the hours a replay walks through; times always (they make the cycle clo
 from __future__ import annotations
 
 import math
+import sqlite3
 from array import array
 from collections.abc import Sequence
-import sqlite3
 from dataclasses import dataclass, field
 
 from alertctl.model import Labels

@@ -18,10 +18,10 @@ import struct
 import sys
 import zlib
 from array import array
-from typing import Any
 from collections.abc import Sequence
 from enum import IntEnum
 from itertools import accumulate
+from typing import Any
 
 MAX_SCALE = 6
 _LARGEST = 2**62
