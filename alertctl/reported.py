@@ -47,15 +47,19 @@ def logger(name: str) -> logging.Logger:
 
     engage()
     found = logging.getLogger(name)
-    found.addFilter(REPEATS)  # once: a filter already there is not added again
+    with _lock:  # twice on one logger, it would drop every keyed record: the second copy has seen the key
+        found.addFilter(REPEATS)  # once: a filter already there is not added again
     return found
 
 
 def settle(key: Hashable) -> None:
-    """The problem said under `key` is over: say it again if it comes back."""
-    from alertctl.repeats import REPEATS
+    """The problem said under `key` is over: say it again if it comes back. (Nothing said yet
+    in this process, nothing to forget: `logging` stays unloaded.)"""
+    import sys
 
-    REPEATS.settle(key)
+    repeats = getattr(sys.modules.get("alertctl.repeats"), "REPEATS", None)  # None while another thread imports it
+    if repeats is not None:
+        repeats.settle(key)
 
 
 def engage() -> None:

@@ -5,7 +5,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -153,7 +153,8 @@ def watch(
         f"{len(runner.config.checks)} checks, every {every():g}s (sampling {', '.join(sorted(runner.families))}), "
         f"database {db_path}{replaced_note(runner.config.rules)}"
     )
-    report = _reporter(debug, lambda: export.cycle_failed(runner))
+    failing = (reported.scope(), "cycle")
+    report = _reporter(debug, failing, lambda: export.cycle_failed(runner))
     delivery.start()
     export.start()
     try:
@@ -161,16 +162,19 @@ def watch(
             from alertctl.cli.live import LiveView
 
             with LiveView(runner, every) as view:
-                on_cycle = _exporting(_costing(view.update, debug), export, runner)
+                on_cycle = _recovering(_exporting(_costing(view.update, debug), export, runner), failing)
                 run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
         else:
-            on_cycle = _exporting(_costing(BlindLog(_say, lambda: runner.rules), debug), export, runner)
+            on_cycle = _recovering(
+                _exporting(_costing(BlindLog(_say, lambda: runner.rules), debug), export, runner), failing
+            )
             done = run_forever(runner, every, on_cycle, stop, reload_if_asked, cycles, report)
             say(f"{iso(_now())} stopped after {done} cycles")
     finally:
         export.stop()
         database.stop()
-        delivery.stop()
+        if not delivery.stop():
+            error_line("notification delivery still busy at exit; unsent notices stay in the outbox for the next run")
 
 
 def _exporting(show: Callable[[Cycle], None], export: "Export", runner: Runner) -> Callable[[Cycle], None]:
@@ -196,9 +200,18 @@ def _costing(show: Callable[[Cycle], None], debug: bool) -> Callable[[Cycle], No
     return show_with_costs
 
 
-def _reporter(debug: bool, also: Callable[[], None]) -> Callable[[Exception], None]:
-    """Say what broke a cycle once (not every second while the disk stays full); keep watching."""
-    failing = (reported.scope(), "cycle")
+def _recovering(show: Callable[[Cycle], None], failing: Hashable) -> Callable[[Cycle], None]:
+    """A cycle that went through ends a streak of failed ones: the next failure is news again."""
+
+    def on_cycle(cycle: Cycle) -> None:
+        reported.settle(failing)
+        show(cycle)
+
+    return on_cycle
+
+
+def _reporter(debug: bool, failing: Hashable, also: Callable[[], None]) -> Callable[[Exception], None]:
+    """Say what broke a cycle once per streak (not every second while the disk stays full); keep watching."""
 
     def report(error: Exception) -> None:
         if debug:

@@ -115,13 +115,15 @@ class BackgroundDelivery:
         self.cycled.set()
         self.wake.set()
 
-    def stop(self, wait: float = 5.0) -> None:
+    def stop(self, wait: float = 5.0) -> bool:
         """One last delivery pass (this process's final notices), for up to `wait` s (room for its
         1.5 s budget, a second's grace and a 2 s Alertmanager sync); whatever is still unsent then
-        stays in the outbox for the next run."""
+        stays in the outbox for the next run. False when the thread was still busy (a send or a
+        sync that did not give up in time): the caller says so, while someone still listens."""
         self.stopping.set()
         self.wake.set()
         self.thread.join(wait)
+        return not self.thread.is_alive()
 
     def _run(self) -> None:
         try:

@@ -5,9 +5,18 @@ one raise.)"""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from pathlib import Path
+from typing import cast
 
+import pytest
+
+from alertctl import reported
+from alertctl.cli import watch_cmd
+from alertctl.loop import Cycle
 from tests.conftest import run_cli, run_here
+from tests.notify.receivers import http_receiver
 from tests.notify.test_notify_process import _config as notify_config
 from tests.terminal import tmux_pane, wait_for
 
@@ -31,7 +40,7 @@ def _config(tmp_path: Path) -> Path:
     return config
 
 
-def test_check_says_a_collector_that_raised_on_stderr(tmp_path: Path) -> None:
+def test_check_says_an_alertmanager_outage_on_stderr(tmp_path: Path) -> None:
     result = run_cli("check", "-c", str(_config(tmp_path)), "--db", str(tmp_path / "a.db"))
     assert result.stderr == BROKEN + "\n"
     assert result.stdout.startswith("ALERTCTL ")
@@ -103,3 +112,38 @@ def _clock(screen: str) -> str:
     """The time in the live view's header (`alertctl watch on HOST · 14:02:07 · every 200ms`)."""
     header = next((line for line in screen.splitlines() if line.startswith("alertctl watch on ")), "")
     return header.split(" · ")[1] if " · " in header else ""
+
+
+def test_a_failed_cycle_is_said_once_per_streak(caplog: pytest.LogCaptureFixture) -> None:
+    """The same failure every second is one line; after a cycle that went through it is news again."""
+    failing = (reported.scope(), "cycle")
+    report = watch_cmd._reporter(False, failing, lambda: None)
+    shown: list[object] = []
+    went_through = watch_cmd._recovering(shown.append, failing)
+    locked = sqlite3.OperationalError("database is locked")
+
+    with caplog.at_level(logging.WARNING):
+        report(locked)
+        report(locked)
+        went_through(cast(Cycle, "a cycle"))
+        report(locked)
+
+    said = [record.getMessage() for record in caplog.records]
+    assert said == ["cycle failed, still watching: database error: database is locked"] * 2
+    assert shown == ["a cycle"]
+
+
+@pytest.mark.slow  # waits out an Alertmanager that never answers
+def test_watch_says_when_it_exits_with_delivery_still_busy(tmp_path: Path) -> None:
+    """A sync that outlasts the last delivery pass: the notices left in the outbox are not a secret."""
+    with http_receiver(hang=True) as silent:
+        config = _config(tmp_path)
+        config.write_text(config.read_text().replace("http://127.0.0.1:9", f"http://127.0.0.1:{silent.port}"))
+        result = run_cli(
+            "watch", "--cycles", "2", "--interval", "0.1s", "-c", str(config), "--db", str(tmp_path / "a.db")
+        )
+        silent.released.set()
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "alertctl: notification delivery still busy at exit; unsent notices stay in the outbox for the next run"
+    )
