@@ -53,13 +53,20 @@ def test_history_can_be_turned_off(tmp_path: Path) -> None:
 
 def test_two_checks_in_the_same_tenth_of_a_second_keep_both_samples(tmp_path: Path) -> None:
     """Two processes (a cron `check` and a `watch`, two cron lines) sampling the same series within
-    0.1 s: the later is kept a tenth of a second on, never written over the one already recorded."""
+    0.1 s: the one recorded first moves a tenth of a second back, never written over, and the later
+    is not dated after it was taken (a reader asking up to that moment finds both)."""
     first = _runner(tmp_path, "12.5")
     first.run_once(T + 0.01)
     second = _runner(tmp_path, "13.5")
     second.run_once(T + 0.04)
-    found = history.signals(second.conn, "q.value", (), T - 1, T + 1, step=0)
-    assert [(p.at, p.value) for s in found for p in s.points] == [(T, 12.5), (T + 0.1, 13.5)]
+    third = _runner(tmp_path, "14.5")
+    third.run_once(T + 0.07)
+    found = history.signals(third.conn, "q.value", (), T - 1, T + 0.07, step=0)
+    assert [(round(p.at, 1), p.value) for s in found for p in s.points] == [
+        (T - 0.2, 12.5),
+        (T - 0.1, 13.5),
+        (T, 14.5),
+    ]
 
 
 def test_a_sample_is_never_dated_after_it_was_taken(tmp_path: Path) -> None:

@@ -43,11 +43,11 @@ def record(conn: sqlite3.Connection, samples: Iterable[Sample], now: float, keep
     """The cycle's samples into the open hour; the first cycle of a new hour seals the ones before.
 
     Runs inside the cycle's transaction. Non-finite values are not kept (SQLite would turn
-    a NaN into NULL). A sample's time is rounded down to the tenth of a second, not into
-    the future, so a reader asking up to now finds it. One whose tenth is already taken
+    a NaN into NULL). A sample's time is rounded down to the tenth of a second, never into
+    the future, so a reader asking up to now finds it. When its tenth is already taken
     (another process sampled the same series then, cycles under 0.1 s apart, the clock set
-    back onto it) is kept at the next free one, after the one recorded before it, never
-    written over it.
+    back onto it), the one recorded there moves a tenth back (`_make_room`): neither is
+    written over, neither is dated after it was taken, and their order holds.
     """
     kept = [s for s in samples if math.isfinite(s.value)]
     tick = math.floor(now * TICKS)
@@ -58,16 +58,26 @@ def record(conn: sqlite3.Connection, samples: Iterable[Sample], now: float, keep
     )
     for sample, name in zip(kept, names, strict=True):
         series = conn.execute("SELECT id FROM series WHERE metric = ? AND labels = ?", name).fetchone()[0]
-        at = tick
-        while not conn.execute(
-            "INSERT OR IGNORE INTO sample_hot (series, ts, value) VALUES (?, ?, ?)", (series, at, sample.value)
-        ).rowcount:
-            at += 1
+        row = (series, tick, sample.value)
+        if not conn.execute("INSERT OR IGNORE INTO sample_hot (series, ts, value) VALUES (?, ?, ?)", row).rowcount:
+            _make_room(conn, series, tick)
+            conn.execute("INSERT INTO sample_hot (series, ts, value) VALUES (?, ?, ?)", row)
     hour = int(now // HOUR)
     if state.get_value(conn, _SEALED_HOUR) != hour:
         seal(conn, hour * HOUR, now - keep.keep_raw)
         prune(conn, now, keep)
         state.set_value(conn, _SEALED_HOUR, hour)
+
+
+def _make_room(conn: sqlite3.Connection, series: int, tick: int) -> None:
+    """Free `tick` for a later sample: the open samples from the nearest free tenth before it
+    up to `tick` each move a tenth back (usually just the one at `tick`), oldest first so no
+    two ever share a tenth. Earlier, never later: a reader asking up to now still finds them."""
+    free = tick - 1
+    while conn.execute("SELECT 1 FROM sample_hot WHERE series = ? AND ts = ?", (series, free)).fetchone():
+        free -= 1
+    for taken in range(free + 1, tick + 1):
+        conn.execute("UPDATE sample_hot SET ts = ? WHERE series = ? AND ts = ?", (taken - 1, series, taken))
 
 
 def seal(conn: sqlite3.Connection, before: float, oldest: float) -> int:
