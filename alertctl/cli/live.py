@@ -21,7 +21,6 @@ from alertctl.cli.live_screen import Screen, WatchState, screen_of
 from alertctl.cli.present import alert_subject, value_text
 from alertctl.cli.recent import Recent, sparkline
 from alertctl.cli.tables import SEVERITY_STYLE, STATUS_STYLE
-from alertctl.durations import format_duration
 from alertctl.loop import Cycle, Runner
 from alertctl.messages import subject, time_left
 from alertctl.model import Rule, Severity, Status, Unit
@@ -72,7 +71,7 @@ def layout(screen: Screen, width: int, height: int) -> Group:
 
 def _header(screen: Screen) -> list[Text]:
     clock = datetime.fromtimestamp(screen.at).strftime("%H:%M:%S")
-    first = Text(f"alertctl watch on {screen.host} · {clock} · every {format_duration(screen.interval)}", style="bold")
+    first = Text(f"alertctl watch on {screen.host} · {clock} · every {_every(screen.interval)}", style="bold")
     if screen.cost is not None:
         first.append(
             f" · alertctl {human(screen.cost.cpu_percent, Unit.PERCENT)} CPU, {human(screen.cost.rss, Unit.BYTES)}"
@@ -95,6 +94,11 @@ def _header(screen: Screen) -> list[Text]:
     if screen.failing_channels:
         second.append(f": {', '.join(screen.failing_channels)}", style="bold red")
     return [first, second]
+
+
+def _every(interval: float) -> str:
+    """`every 0.2s`, `every 10s`, `every 5m`: as `watch` says it when it starts, minutes beyond."""
+    return f"{interval:g}s" if interval < 60 else human_seconds(interval)
 
 
 def _alerts(screen: Screen, width: int, room: int) -> list[Text]:

@@ -174,7 +174,7 @@ def watch(
         export.stop()
         database.stop()
         if not delivery.stop():
-            error_line("notification delivery still busy at exit; unsent notices stay in the outbox for the next run")
+            error_line("notification delivery still busy at exit; what it did not send is kept for the next run")
 
 
 def _exporting(show: Callable[[Cycle], None], export: "Export", runner: Runner) -> Callable[[Cycle], None]:
@@ -204,8 +204,8 @@ def _recovering(show: Callable[[Cycle], None], failing: Hashable) -> Callable[[C
     """A cycle that went through ends a streak of failed ones: the next failure is news again."""
 
     def on_cycle(cycle: Cycle) -> None:
-        reported.settle(failing)
         show(cycle)
+        reported.settle(failing)
 
     return on_cycle
 

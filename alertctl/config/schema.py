@@ -315,7 +315,7 @@ def _http_url(check: Any) -> Any:
 
 
 def _connectable(check: Any) -> Any:
-    if not check.host or "\0" in check.host:
+    if not check.host.strip() or "\0" in check.host:
         raise KeyProblem("host", "must be a host name or address")
     return check
 

@@ -105,11 +105,11 @@ def test_the_live_view_shows_it_above_the_screen(tmp_path: Path) -> None:
     lines = shown.splitlines()
     assert [line for line in lines if said in line] == [lines[0]], shown  # once, and the redraws keep it
     assert lines[0].startswith(said) and any(line.startswith("alertctl watch on ") for line in lines[1:3]), shown
-    assert " · every 200ms" in shown  # a sub-second interval as it was given, not rounded to 0s
+    assert " · every 0.2s" in shown  # a sub-second interval as it was given, not rounded to 0s
 
 
 def _clock(screen: str) -> str:
-    """The time in the live view's header (`alertctl watch on HOST · 14:02:07 · every 200ms`)."""
+    """The time in the live view's header (`alertctl watch on HOST · 14:02:07 · every 0.2s`)."""
     header = next((line for line in screen.splitlines() if line.startswith("alertctl watch on ")), "")
     return header.split(" · ")[1] if " · " in header else ""
 
@@ -145,5 +145,5 @@ def test_watch_says_when_it_exits_with_delivery_still_busy(tmp_path: Path) -> No
         silent.released.set()
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines()[-1] == (
-        "alertctl: notification delivery still busy at exit; unsent notices stay in the outbox for the next run"
+        "alertctl: notification delivery still busy at exit; what it did not send is kept for the next run"
     )

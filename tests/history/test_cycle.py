@@ -51,22 +51,32 @@ def test_history_can_be_turned_off(tmp_path: Path) -> None:
     assert _values(runner) == []
 
 
+def _kept(runner: Runner, since: float, until: float) -> list[tuple[float, float]]:
+    found = history.signals(runner.conn, "q.value", (), since, until, step=0)
+    return [(round(p.at, 1), p.value) for s in found for p in s.points]
+
+
 def test_two_checks_in_the_same_tenth_of_a_second_keep_both_samples(tmp_path: Path) -> None:
     """Two processes (a cron `check` and a `watch`, two cron lines) sampling the same series within
     0.1 s: the one recorded first moves a tenth of a second back, never written over, and the later
     is not dated after it was taken (a reader asking up to that moment finds both)."""
-    first = _runner(tmp_path, "12.5")
-    first.run_once(T + 0.01)
+    _runner(tmp_path, "12.5").run_once(T + 10.01)
     second = _runner(tmp_path, "13.5")
-    second.run_once(T + 0.04)
-    third = _runner(tmp_path, "14.5")
-    third.run_once(T + 0.07)
-    found = history.signals(third.conn, "q.value", (), T - 1, T + 0.07, step=0)
-    assert [(round(p.at, 1), p.value) for s in found for p in s.points] == [
-        (T - 0.2, 12.5),
-        (T - 0.1, 13.5),
-        (T, 14.5),
-    ]
+    second.run_once(T + 10.04)
+    assert _kept(second, T, T + 10.04) == [(T + 9.9, 12.5), (T + 10.0, 13.5)]
+
+
+def test_a_series_sampled_more_than_ten_times_a_second_keeps_the_newest_of_each_tenth(tmp_path: Path) -> None:
+    """A third sample in the same tenth, or a second one at an hour's first tenth (the tenth before
+    belongs to a sealed hour): the newer takes the place. Nothing drifts into the past."""
+    for at, value in ((T + 10.01, "12.5"), (T + 10.04, "13.5"), (T + 10.07, "14.5")):
+        last = _runner(tmp_path, value)
+        last.run_once(at)
+    assert _kept(last, T, T + 11) == [(T + 9.9, 12.5), (T + 10.0, 14.5)]
+    for at, value in ((T + 3600.01, "20.5"), (T + 3600.04, "21.5")):
+        last = _runner(tmp_path, value)
+        last.run_once(at)
+    assert _kept(last, T + 3599, T + 3601) == [(T + 3600.0, 21.5)]
 
 
 def test_a_sample_is_never_dated_after_it_was_taken(tmp_path: Path) -> None:

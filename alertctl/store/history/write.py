@@ -45,9 +45,8 @@ def record(conn: sqlite3.Connection, samples: Iterable[Sample], now: float, keep
     Runs inside the cycle's transaction. Non-finite values are not kept (SQLite would turn
     a NaN into NULL). A sample's time is rounded down to the tenth of a second, never into
     the future, so a reader asking up to now finds it. When its tenth is already taken
-    (another process sampled the same series then, cycles under 0.1 s apart, the clock set
-    back onto it), the one recorded there moves a tenth back (`_make_room`): neither is
-    written over, neither is dated after it was taken, and their order holds.
+    (another process sampled the same series then, the clock set back onto it), `_place`
+    keeps both, neither dated after it was taken.
     """
     kept = [s for s in samples if math.isfinite(s.value)]
     tick = math.floor(now * TICKS)
@@ -60,8 +59,7 @@ def record(conn: sqlite3.Connection, samples: Iterable[Sample], now: float, keep
         series = conn.execute("SELECT id FROM series WHERE metric = ? AND labels = ?", name).fetchone()[0]
         row = (series, tick, sample.value)
         if not conn.execute("INSERT OR IGNORE INTO sample_hot (series, ts, value) VALUES (?, ?, ?)", row).rowcount:
-            _make_room(conn, series, tick)
-            conn.execute("INSERT INTO sample_hot (series, ts, value) VALUES (?, ?, ?)", row)
+            _place(conn, series, tick, sample.value)
     hour = int(now // HOUR)
     if state.get_value(conn, _SEALED_HOUR) != hour:
         seal(conn, hour * HOUR, now - keep.keep_raw)
@@ -69,15 +67,20 @@ def record(conn: sqlite3.Connection, samples: Iterable[Sample], now: float, keep
         state.set_value(conn, _SEALED_HOUR, hour)
 
 
-def _make_room(conn: sqlite3.Connection, series: int, tick: int) -> None:
-    """Free `tick` for a later sample: the open samples from the nearest free tenth before it
-    up to `tick` each move a tenth back (usually just the one at `tick`), oldest first so no
-    two ever share a tenth. Earlier, never later: a reader asking up to now still finds them."""
-    free = tick - 1
-    while conn.execute("SELECT 1 FROM sample_hot WHERE series = ? AND ts = ?", (series, free)).fetchone():
-        free -= 1
-    for taken in range(free + 1, tick + 1):
-        conn.execute("UPDATE sample_hot SET ts = ? WHERE series = ? AND ts = ?", (taken - 1, series, taken))
+def _place(conn: sqlite3.Connection, series: int, tick: int, value: float) -> None:
+    """`value` at `tick`, whose tenth is taken. The sample there moves a tenth back when that
+    tenth is free and in the same hour: both kept, in order, neither dated after it was taken
+    (two processes sampling at once, a clock set back). Otherwise (a series sampled more than
+    ten times a second, or the hour's first tenth) the newer sample takes the place: history
+    keeps a series to the tenth of a second, and a faster `watch` must neither drift its
+    samples into the past nor pay for a longer and longer shuffle."""
+    before = tick - 1
+    free = conn.execute("SELECT 1 FROM sample_hot WHERE series = ? AND ts = ?", (series, before)).fetchone() is None
+    if free and tick % (HOUR * TICKS) != 0:
+        conn.execute("UPDATE sample_hot SET ts = ? WHERE series = ? AND ts = ?", (before, series, tick))
+        conn.execute("INSERT INTO sample_hot (series, ts, value) VALUES (?, ?, ?)", (series, tick, value))
+    else:
+        conn.execute("UPDATE sample_hot SET value = ? WHERE series = ? AND ts = ?", (value, series, tick))
 
 
 def seal(conn: sqlite3.Connection, before: float, oldest: float) -> int:
