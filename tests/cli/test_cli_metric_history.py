@@ -90,9 +90,10 @@ def test_a_check_dry_run_keeps_no_history(rig: Rig) -> None:
 def test_show_draws_and_gives_the_signal_around_the_alert(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "90")
     rig.configure(rig.q_rule())
-    for value in (10, 90, 91, 10):
+    start = time.time() - 60  # a cycle a second, as cron or `watch` would space them
+    for second, value in enumerate((10, 90, 91, 10)):
         rig.set_value(value)
-        rig.here("check")
+        rig.cycle_at(start + second)
     shown = json.loads(rig.here("show", "1", "--json").stdout)
     assert shown["signal"]["step"] == 0
     assert [p["value"] for p in shown["signal"]["points"]] == [10.0, 90.0, 91.0, 10.0]
