@@ -71,7 +71,7 @@ def layout(screen: Screen, width: int, height: int) -> Group:
 
 def _header(screen: Screen) -> list[Text]:
     clock = datetime.fromtimestamp(screen.at).strftime("%H:%M:%S")
-    first = Text(f"alertctl watch on {screen.host} · {clock} · every {_every(screen.interval)}", style="bold")
+    first = Text(f"alertctl watch on {screen.host} · {clock} · every {screen.interval:g}s", style="bold")
     if screen.cost is not None:
         first.append(
             f" · alertctl {human(screen.cost.cpu_percent, Unit.PERCENT)} CPU, {human(screen.cost.rss, Unit.BYTES)}"
@@ -94,11 +94,6 @@ def _header(screen: Screen) -> list[Text]:
     if screen.failing_channels:
         second.append(f": {', '.join(screen.failing_channels)}", style="bold red")
     return [first, second]
-
-
-def _every(interval: float) -> str:
-    """`every 0.2s`, `every 10s`, `every 5m`: as `watch` says it when it starts, minutes beyond."""
-    return f"{interval:g}s" if interval < 60 else human_seconds(interval)
 
 
 def _alerts(screen: Screen, width: int, room: int) -> list[Text]:

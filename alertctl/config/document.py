@@ -10,7 +10,7 @@ import enum
 import textwrap
 from collections.abc import Callable
 from dataclasses import is_dataclass
-from typing import get_args, get_type_hints
+from typing import get_args
 
 import tomli_w
 
@@ -143,7 +143,7 @@ def starter(config: Config) -> str:
             _HISTORY,
             _example_checks(),
             _RULES,
-            "\n".join(_comment(", ".join(_with_choices(key, hint) for key, hint in _keys_and_types(Rule)))) + "\n",
+            "\n".join(_comment(", ".join(_with_choices(key) for key in declared(Rule)))) + "\n",
             tomli_w.dumps({"rules": tables["rules"]}),
         ]
     )
@@ -202,14 +202,9 @@ def _runtime(example: object) -> object:
     return tuple(example) if isinstance(example, list) else example
 
 
-def _keys_and_types(table: type) -> list[tuple[Declared, object]]:
-    hints = get_type_hints(table)
-    return [(key, hints[key.name]) for key in declared(table)]
-
-
-def _with_choices(key: Declared, hint: object) -> str:
+def _with_choices(key: Declared) -> str:
     """`op (> >= < <= == !=)`: a key and the words it takes, when it takes a few."""
-    kind = next((arg for arg in get_args(hint) if arg is not type(None)), hint)
+    kind = key.held
     if kind is Severity:
         words = [level.label for level in key.setting.choices or Severity]
     elif isinstance(kind, type) and issubclass(kind, enum.Enum):

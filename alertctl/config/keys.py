@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import MISSING, Field, dataclass, fields
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from alertctl.declaration import Kind, Setting
 from alertctl.model import Severity
@@ -17,10 +18,14 @@ from alertctl.model import Severity
 
 @dataclass(frozen=True)
 class Declared:
-    """One config key of a table: its field and its declaration."""
+    """One config key of a table: its field, its declaration and the type of its value."""
 
     field: Field[Any]
     setting: Setting
+    held: Any
+    """The field's type without `| None`: what validation, conversion and the starter read."""
+    optional: bool
+    """Whether the field may be None (unset)."""
 
     @property
     def name(self) -> str:
@@ -45,7 +50,14 @@ class Declared:
 def declared(table: type) -> list[Declared]:
     """The config keys of a dataclass, in declaration order (fields made without
     `setting()`, such as a channel's name, are not keys)."""
-    return [Declared(f, f.metadata["setting"]) for f in fields(table) if "setting" in f.metadata]
+    hints = get_type_hints(table)
+    return [_key(f, hints[f.name]) for f in fields(table) if "setting" in f.metadata]
+
+
+def _key(field: Field[Any], hint: Any) -> Declared:
+    optional = get_origin(hint) in (Union, UnionType) and type(None) in get_args(hint)
+    held = next(arg for arg in get_args(hint) if arg is not type(None)) if optional else hint
+    return Declared(field, field.metadata["setting"], held, optional)
 
 
 def to_file(key: Declared, value: object) -> object:

@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsError, TomlConfigSettingsSource
@@ -262,14 +262,13 @@ def runtime_section(section: type[T], table: BaseModel, **extra: object) -> T:
     """The dataclass `section` from its validated table: every declared key, as its field's
     type wants it (a tuple for a list, a Severity for its name, a dataclass for a table),
     plus `extra`."""
-    hints = get_type_hints(section)
-    values = {key.name: _runtime_value(key, hints[key.name], getattr(table, key.key)) for key in declared(section)}
+    values = {key.name: _runtime_value(key, getattr(table, key.key)) for key in declared(section)}
     return section(**values, **extra)
 
 
-def _runtime_value(key: Declared, hint: Any, value: object) -> object:
+def _runtime_value(key: Declared, value: object) -> object:
     """The inverse of `keys.to_file`, for one validated value."""
-    kind = next((arg for arg in get_args(hint) if arg is not type(None)), hint)
+    kind = key.held
     if value is None or (key.setting.off is not None and value == key.setting.off):
         return None
     if isinstance(value, BaseModel):

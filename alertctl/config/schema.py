@@ -12,8 +12,7 @@ import math
 import re
 import shlex
 from collections.abc import Callable
-from types import UnionType
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model, model_validator
@@ -182,14 +181,13 @@ def section_model(
     and `before` reshaping the raw table first."""
     fields: dict[str, Any] = {}
     for section in sections:
-        hints = get_type_hints(section)
         declared = {key.name: key for key in keys.declared(section)}
         for field_name in (f.name for f in dataclasses.fields(section)):
             if field_name in extra:
                 fields[field_name] = extra[field_name]
             elif field_name in declared:
                 key = declared[field_name]
-                fields.setdefault(key.key, (_annotation(hints[field_name], key), _default(key)))
+                fields.setdefault(key.key, (_annotation(key), _default(key)))
     validators: dict[str, Any] = {}
     if validator is not None:
         validators[validator.__name__] = model_validator(mode="after")(validator)
@@ -205,19 +203,14 @@ def _default(key: keys.Declared) -> Any:
     return keys.to_file(key, key.default)
 
 
-def _annotation(hint: Any, key: keys.Declared) -> Any:
+def _annotation(key: keys.Declared) -> Any:
     """What pydantic checks a declared key against: the type of its value as the file
     writes it, `| None` when the field may be unset and the file has no word for that."""
-    inner = [arg for arg in get_args(hint) if arg is not type(None)] if _optional(hint) else [hint]
-    annotation = _file_type(inner[0], key)
-    return annotation | None if _optional(hint) and key.setting.off is None else annotation
+    annotation = _file_type(key)
+    return annotation | None if key.optional and key.setting.off is None else annotation
 
 
-def _optional(hint: Any) -> bool:
-    return get_origin(hint) in (Union, UnionType) and type(None) in get_args(hint)
-
-
-def _file_type(hint: Any, key: keys.Declared) -> Any:
+def _file_type(key: keys.Declared) -> Any:
     setting = key.setting
     by_kind = {
         declaration.Kind.DURATION: Duration,
@@ -227,15 +220,15 @@ def _file_type(hint: Any, key: keys.Declared) -> Any:
         declaration.Kind.WORDS: Words,
         declaration.Kind.LABELS: dict[str, str],
     }
-    base = by_kind[setting.kind] if setting.kind in by_kind else _python_type(hint, key)
+    base = by_kind[setting.kind] if setting.kind in by_kind else _python_type(key)
     if setting.at_least is not None or setting.at_most is not None:
         return Annotated[base, Field(ge=setting.at_least, le=setting.at_most)]
     return base
 
 
-def _python_type(hint: Any, key: keys.Declared) -> Any:
+def _python_type(key: keys.Declared) -> Any:
     """The file's type for a key of no special kind, from its field's type."""
-    setting = key.setting
+    setting, hint = key.setting, key.held
     if setting.kind is declaration.Kind.TAG:
         return Literal[keys.to_file(key, key.default)]
     if hint is Severity:
