@@ -31,6 +31,10 @@ Top = dict[str, list[dict[str, object]]]
 """The heaviest processes by "cpu" and "memory", gathered before the write lock is taken."""
 
 _CPU_BASELINE = "cpu_times"
+_WAKE = 0.5
+"""The longest `watch` sleeps at once. CPython runs a signal's handler in the main thread, but
+the kernel may hand SIGTERM to another thread (the delivery thread): the main thread, asleep
+until its next cycle, only notices when it wakes. So SIGTERM takes effect within this."""
 
 
 @dataclass(frozen=True)
@@ -255,7 +259,8 @@ def run_forever(
         next_start = max(next_start + interval(), time.monotonic())
         if cycles is not None and done >= cycles:
             break
-        stop.wait(next_start - time.monotonic())
+        while (left := next_start - time.monotonic()) > 0 and not stop.wait(min(left, _WAKE)):
+            pass
     return done
 
 
